@@ -1,0 +1,51 @@
+"""Write outputs so that a failing or killed run never leaves a half-written file.
+
+Everything is written to a temporary sibling and moved into place with ``os.replace``
+(atomic on POSIX and Windows when on the same filesystem).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success move it over ``path``.
+
+    The temporary keeps the target's suffix so that drivers choosing a format by extension
+    (GDAL's GPKG, matplotlib's PDF) still do.  On an exception the temporary is removed and
+    the existing ``path`` (if any) is left untouched.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix or target.suffix, dir=target.parent)
+    os.close(fd)
+    os.unlink(tmp)  # let the writer create it (GDAL refuses to open an empty file as GPKG)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            if tmp_path.is_dir():
+                shutil.rmtree(tmp_path)
+            else:
+                tmp_path.unlink()
+        raise
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)

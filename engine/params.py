@@ -1,0 +1,164 @@
+"""Scenario parameters: the one place where every default lives (DOMAIN.md §7).
+
+``scenario.toml`` overrides any of these; ``docs/scenario.md`` is generated from this table
+(``python -m gridgov.engine.params`` prints it), so documentation and code cannot drift.
+Each entry is ``Param(default, unit, doc, source)``.  Nested dict defaults (e.g. mixes) are
+replaced key by key.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    default: Any
+    unit: str = ""
+    doc: str = ""
+    source: str = ""
+
+
+DEFAULTS: dict[str, dict[str, Param]] = {
+    "travel": {
+        "walk_speed_mps": Param(1.0, "m/s", "planning walking speed", "DOMAIN §7; FHWA 1.22, Shanghai 1.24 observed"),
+        "elderly_speed_mps": Param(0.8, "m/s", "walking speed of elderly residents", "DOMAIN §7 [A]"),
+        "ebike_speed_kmh": Param(15.0, "km/h", "grid worker on an e-bike", "DOMAIN §7 [A]"),
+        "drive_speed_factor": Param(0.7, "", "share of the road-class speed reached in city traffic", "[A]"),
+        "worker_mode": Param("ebike", "", "travel mode of grid workers (walk, ebike, drive)", ""),
+        "snap_max_m": Param(300.0, "m", "farthest a unit/facility may lie from a road to be snapped", "[A]"),
+        "node_tolerance_m": Param(0.5, "m", "line ends closer than this are the same road node", ""),
+    },
+    "circles": {
+        "mode": Param("walk", "", "travel mode of residents for life circles", ""),
+        "band_minutes": Param([5, 10, 15], "min", "travel-time bands reported per unit", "5/10/15 分钟生活圈"),
+        "tier_distance_m": Param({"5min": 300.0, "10min": 500.0, "15min": 1000.0}, "m",
+                                 "network walking distance per life-circle tier", "GB 50180-2018; DOMAIN §3"),
+    },
+    "grids": {
+        "general_households": Param({"target": 400, "min": 160, "max": 500}, "households",
+                                    "size norm of a general grid", "DOMAIN §1/§7"),
+        "micro_households": Param({"target": 30, "min": 20, "max": 100}, "households",
+                                  "size norm of a micro-grid", "Chengdu 微网实格; DOMAIN §7"),
+    },
+    "demand": {
+        "events_per_1000_residents_month": Param(8.0, "events", "grid events per 1,000 residents per month",
+                                                 "Chengdu 2.16 M / ~20 M residents (DOMAIN §7)"),
+        "day_multiplier": Param(1.5, "", "arrival-rate multiplier by day", "DOMAIN §7 [A]"),
+        "night_multiplier": Param(0.3, "", "arrival-rate multiplier at night", "DOMAIN §7 [A]"),
+        "day_start_hour": Param(7, "h", "first hour counted as day", "[A]"),
+        "night_start_hour": Param(22, "h", "first hour counted as night", "[A]"),
+        "weekend_multiplier": Param(0.8, "", "arrival-rate multiplier on Saturday and Sunday", "[A]"),
+        "type_mix": Param({"city_management": 0.35, "livelihood": 0.25, "safety_hazard": 0.15,
+                           "dispute": 0.10, "public_order": 0.05, "other": 0.10}, "share",
+                          "incident type mix", "DOMAIN §7 [A]"),
+        "urgency_mix": Param({"urgent": 0.05, "normal": 0.80, "complex": 0.15}, "share",
+                             "urgency mix", "DOMAIN §7 [A]"),
+        "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
+                                    "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]"),
+    },
+    "workflow": {
+        "dispatch_median_min": Param({"urgent": 5.0, "normal": 15.0, "complex": 15.0}, "min",
+                                     "report → register + dispatch, lognormal median", "DOMAIN §7"),
+        "dispatch_cap_min": Param({"urgent": 10.0, "normal": 30.0, "complex": 30.0}, "min",
+                                  "hard cap on register + dispatch", "Taiyuan code [V]"),
+        "onspot_share": Param(0.6, "share", "incidents handled on the spot by the grid worker", "DOMAIN §7 [A]"),
+        "handle_median_min": Param(30.0, "min", "on-the-spot handling time, lognormal median", "DOMAIN §7 [A]"),
+        "handle_p90_min": Param(90.0, "min", "on-the-spot handling time, 90th percentile", "DOMAIN §7 [A]"),
+        "escalation_share": Param({"community": 0.25, "street": 0.12, "district": 0.03}, "share",
+                                  "share of incidents escalated to each level", "DOMAIN §7 [A]"),
+        "deadline_h": Param({"urgent": 2.0, "normal": 24.0, "complex": 360.0}, "h",
+                            "resolution deadline by urgency", "Taiyuan / Beijing 12345 [V]"),
+        "escalated_median_h": Param({"community": 8.0, "street": 48.0, "district": 120.0}, "h",
+                                    "resolution time once escalated, lognormal median", "[A]"),
+        "verification_max_h": Param(1.0, "h", "verification after handling (urban)", "Taiyuan [V]"),
+        "max_concurrent_cases": Param(3, "cases", "cases one worker may hold at once", "[A]"),
+        "dispatch_policy": Param("own_grid_first", "", "own_grid_first | nearest_available", ""),
+    },
+    "staffing": {
+        "workers_per_general_grid": Param(1, "workers", "full-time grid workers per general grid", "Taiyuan, Chengdu [V]"),
+        "shift_hours": Param(8.0, "h", "length of a worker's shift", "DOMAIN §7"),
+        "shift_start_hour": Param(8, "h", "start of the day shift", "[A]"),
+        "patrol_share": Param(0.4, "share", "share of the shift spent on patrol", "DOMAIN §7 [A]"),
+    },
+    "simulation": {
+        "days": Param(28, "days", "simulated horizon", ""),
+        "seed": Param(20241124, "", "random seed (numpy SeedSequence entropy)", ""),
+        "engine": Param("numba", "", "numba | simpy", ""),
+    },
+    "cost": {
+        "worker_yuan_per_year": Param(72000.0, "CNY/year", "full cost of one grid worker", "[A]"),
+        "station_yuan_per_year": Param(120000.0, "CNY/year", "running cost of one station", "[A]"),
+    },
+    "score": {
+        "weights": Param({"coverage": 0.30, "response": 0.25, "closure": 0.15, "balance": 0.10,
+                          "size": 0.10, "compactness": 0.05, "cost": 0.05}, "",
+                         "weights of the total score (normalised to sum 1)", ""),
+    },
+}
+
+
+def defaults() -> dict[str, dict[str, Any]]:
+    """Plain nested dict of default values."""
+    return {sec: {k: copy.deepcopy(p.default) for k, p in items.items()} for sec, items in DEFAULTS.items()}
+
+
+def merge(user: dict[str, Any], where: str = "scenario.toml") -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Merge user parameters over the defaults.
+
+    Returns ``(params, problems)``; each problem names the section and key.  Unknown sections
+    and keys are problems (a typo must not silently fall back to a default).
+    """
+    params = defaults()
+    problems: list[str] = []
+    for sec, values in user.items():
+        if sec not in DEFAULTS:
+            continue  # non-parameter tables ([scenario], [layers], ...) are read elsewhere
+        if not isinstance(values, dict):
+            problems.append(f"{where}: [{sec}] must be a table")
+            continue
+        for key, value in values.items():
+            if key not in DEFAULTS[sec]:
+                problems.append(f"{where}: [{sec}] unknown key '{key}' (known: {', '.join(DEFAULTS[sec])})")
+                continue
+            default = DEFAULTS[sec][key].default
+            if isinstance(default, dict):
+                if not isinstance(value, dict):
+                    problems.append(f"{where}: [{sec}] {key} must be a table like {default}")
+                    continue
+                merged = dict(params[sec][key])
+                for k, v in value.items():
+                    if k not in default:
+                        problems.append(f"{where}: [{sec}] {key}.{k} unknown (known: {', '.join(default)})")
+                    elif not _same_kind(default[k], v):
+                        problems.append(f"{where}: [{sec}] {key}.{k} = {v!r} must be {type(default[k]).__name__}")
+                    else:
+                        merged[k] = v
+                params[sec][key] = merged
+            elif not _same_kind(default, value):
+                problems.append(f"{where}: [{sec}] {key} = {value!r} must be {type(default).__name__}")
+            else:
+                params[sec][key] = value
+    return params, problems
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+def markdown_table() -> str:
+    """The parameter reference used in docs/scenario.md."""
+    lines = ["| section | key | default | unit | meaning | basis |", "|---|---|---|---|---|---|"]
+    for sec, items in DEFAULTS.items():
+        for key, p in items.items():
+            lines.append(f"| {sec} | {key} | `{p.default}` | {p.unit} | {p.doc} | {p.source} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
