@@ -1,0 +1,137 @@
+"""The end-to-end run behind ``gridgov run``: scenario → circles → simulation → score → report.
+
+Every stage is a public function of its own module; this file only wires them and writes the
+outputs.  Each output file is written atomically, and the folder's files are only replaced
+once every stage has succeeded, so a failing run leaves the previous results intact.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .atomic import write_text
+from .progress import NULL, Progress
+
+
+@dataclass
+class RunResult:
+    scenario: Any
+    circles: Any
+    simulation: Any
+    scores: Any
+    paths: dict[str, Path] = field(default_factory=dict)
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+
+def compute_stages(scenario, *, days=None, seed=None, engine=None, progress: Progress = NULL,
+                   timings: dict | None = None):
+    """Circles, simulation and scores of a loaded scenario (shared by run, compare, the plugin)."""
+    from .circles import compute_circles
+    from .score import score_scenario
+    from .simulation import simulate_scenario
+
+    timings = {} if timings is None else timings
+    t = time.perf_counter()
+    progress(0.0, "network and service circles")
+    circles = compute_circles(scenario, progress=progress.sub(0.0, 0.45))
+    timings["circles"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    progress(0.45, "incident simulation")
+    sim = simulate_scenario(scenario, days=days, seed=seed, engine=engine, progress=progress.sub(0.45, 0.85))
+    timings["simulation"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    progress(0.85, "scores")
+    scores = score_scenario(scenario, circles=circles, sim=sim)
+    timings["score"] = time.perf_counter() - t
+    return circles, sim, scores
+
+
+def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, lang: str = "zh_CN",
+                 overrides: dict | None = None, pdf: bool = True, progress: Progress = NULL) -> RunResult:
+    """Run one scenario end to end and write OUT/scores.json, results.gpkg, report.html."""
+    from .report import write_report
+    from .scenario import load_scenario
+
+    out = Path(out_dir)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    progress(0.0, "loading scenario")
+    scenario = load_scenario(scenario_dir, overrides=overrides)
+    timings["load"] = time.perf_counter() - t
+
+    circles, sim, scores = compute_stages(scenario, days=days, seed=seed, engine=engine,
+                                          progress=progress.sub(0.02, 0.85), timings=timings)
+    out.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    progress(0.86, "writing results.gpkg")
+    paths = {"results": write_results_gpkg(out / "results.gpkg", scenario, circles, sim, scores)}
+    progress(0.92, "writing report")
+    paths["report"] = Path(write_report(out, scenario, circles, sim, scores, lang=lang, pdf=pdf))
+    summary = scores.to_dict()
+    summary["scenario"] = {"name": scenario.name, "path": str(Path(scenario_dir).resolve()),
+                           "synthetic": bool(scenario.meta.get("synthetic", False))}
+    summary["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
+    paths["scores"] = write_text(out / "scores.json", json.dumps(_jsonable(summary), ensure_ascii=False, indent=2))
+    timings["write"] = time.perf_counter() - t
+    progress(1.0, "done")
+    return RunResult(scenario, circles, sim, scores, paths, timings)
+
+
+def write_results_gpkg(path: Path, scenario, circles, sim, scores) -> Path:
+    """results.gpkg: units (bands, nearest facility), grids (metrics), facilities, areas, bands."""
+    from .gpkg import write_layers
+
+    units, grids, fac = scenario.units, scenario.grids, scenario.facilities
+    unit_cols = {"unit_id": units.id, "households": units.households, "residents": units.residents,
+                 "grid_id": units.grid_id, "micro_id": units.micro_id}
+    unit_cols.update(circles.unit_columns())
+    grid_cols = {"grid_id": grids.id, "code": grids.code, "level": grids.level, "parent_id": grids.parent_id,
+                 "community": grids.community, "street": grids.street, "name": grids.name}
+    grid_cols.update(circles.grid_columns())
+    for key, values in (getattr(sim, "per_grid", None) or {}).items():
+        grid_cols[f"sim_{key}"] = np.asarray(values)
+    grid_cols.update(scores.per_grid)
+    fac_cols = {"facility_id": fac.id, "type": fac.type, "name": fac.name, "staff": fac.staff}
+    fac_cols.update(circles.facility_columns())
+    layers = {
+        "units": {"geometry": units.geometry, "columns": unit_cols},
+        "grids": {"geometry": grids.geometry, "columns": grid_cols, "geometry_type": "MultiPolygon"},
+        "facilities": {"geometry": _points(fac.x, fac.y), "columns": fac_cols, "geometry_type": "Point"},
+        "service_areas": circles.responsibility_layer(),
+        "bands": circles.band_layer(),
+    }
+    write_layers(path, layers, scenario.crs)
+    return path
+
+
+def _points(x, y):
+    import shapely
+
+    return shapely.points(np.asarray(x, float), np.asarray(y, float))
+
+
+def _jsonable(obj):
+    """JSON-safe copy: NumPy scalars/arrays to Python, NaN/inf to None."""
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        f = float(obj)
+        return f if np.isfinite(f) else None
+    if isinstance(obj, (np.bool_,)):
+        return bool(obj)
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
