@@ -1,0 +1,191 @@
+"""engine/live.py: incremental statistics equal a rebuild from scratch after every edit."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import box
+
+from gridgov.engine.errors import GridGovError
+from gridgov.engine.live import LiveNetwork, LiveStats, find_gaps, find_overlaps, polsby_popper
+from gridgov.engine.model import Facilities, Grids, Units
+
+
+def _obj(values):
+    return np.array(list(values), dtype=object)
+
+
+def synth(n_side: int = 2, cell: float = 200.0, step: float = 50.0):
+    """n_side² square grids of `cell` metres; a unit every `step` m (10 households each)."""
+    ids, geoms = [], []
+    for r in range(n_side):
+        for c in range(n_side):
+            ids.append(f"G{r * n_side + c + 1}")
+            geoms.append(box(c * cell, r * cell, (c + 1) * cell, (r + 1) * cell))
+    grids = Grids(fid=np.arange(len(ids)), id=_obj(ids), code=_obj(ids), level=_obj(["general"] * len(ids)),
+                  parent_id=_obj([""] * len(ids)), community=_obj(["c"] * len(ids)), street=_obj(["s"] * len(ids)),
+                  name=_obj(ids), geometry=np.array(geoms, dtype=object))
+    xs = np.arange(step / 2, n_side * cell, step)
+    ux, uy = [a.ravel() for a in np.meshgrid(xs, xs)]
+    gid = [ids[int(y // cell) * n_side + int(x // cell)] for x, y in zip(ux, uy)]
+    n = len(ux)
+    units = Units(fid=np.arange(n), id=_obj(f"U{i}" for i in range(n)), households=np.full(n, 10),
+                  residents=np.full(n, 25), grid_id=_obj(gid), micro_id=_obj([""] * n), x=ux, y=uy,
+                  geometry=shapely.points(ux, uy))
+    facs = Facilities(fid=np.arange(2), id=_obj(["F1", "S1"]), type=_obj(["clinic", "grid_station"]),
+                      name=_obj(["clinic", "station"]), capacity=np.full(2, np.nan), staff=np.array([0, 2]),
+                      grid_id=_obj(["", ""]), x=np.array([0.0, 300.0]), y=np.array([0.0, 300.0]))
+    return grids, units, facs
+
+
+def lattice(size: float = 400.0, step: float = 50.0, speed: float = 1.0) -> LiveNetwork:
+    k = int(size / step) + 1
+    node = lambda i, j: i * k + j  # noqa: E731
+    src, dst = [], []
+    for i in range(k):
+        for j in range(k):
+            for di, dj in ((0, 1), (1, 0)):
+                if i + di < k and j + dj < k:
+                    src += [node(i, j), node(i + di, j + dj)]
+                    dst += [node(i + di, j + dj), node(i, j)]
+    order = np.lexsort((dst, src))
+    src, dst = np.array(src)[order], np.array(dst)[order]
+    indptr = np.searchsorted(src, np.arange(k * k + 1))
+    gy, gx = np.divmod(np.arange(k * k), k)
+    return LiveNetwork(indptr, dst, np.full(len(dst), step / speed), gx * step, gy * step, speed)
+
+
+def fresh(live: LiveStats, net) -> LiveStats:
+    """A LiveStats rebuilt from scratch in the current state of `live`."""
+    alive = [s for s in range(len(live.slot_id)) if live.alive[s]]
+    ids = [live.slot_id[s] for s in alive]
+    grids = Grids(np.arange(len(ids)), _obj(ids), _obj(ids), _obj(live.slot_level[s] for s in alive),
+                  _obj([""] * len(ids)), _obj([""] * len(ids)), _obj([""] * len(ids)), _obj(ids),
+                  np.array([live.geom[s] for s in alive], dtype=object))
+    mem = live.membership()
+    n = len(live.unit_ids)
+    units = Units(np.arange(n), live.unit_ids, live.hh.astype(int), live.res.astype(int),
+                  _obj(mem[str(u)][0] for u in live.unit_ids), _obj(mem[str(u)][1] for u in live.unit_ids),
+                  live.ux, live.uy, live.upoints)
+    f = live.fac
+    facs = Facilities(np.arange(len(f)), _obj(f), _obj(v["type"] for v in f.values()), _obj(f),
+                      np.full(len(f), np.nan), np.array([v["staff"] for v in f.values()]),
+                      _obj(v["grid_id"] for v in f.values()), np.array([v["x"] for v in f.values()]),
+                      np.array([v["y"] for v in f.values()]))
+    return LiveStats(grids, units, facs, live.params, net, coverage_types=live.cov_types)
+
+
+def assert_same(a: LiveStats, b: LiveStats) -> None:
+    sa, sb = a.stats(), b.stats()
+    assert sa.keys() == sb.keys()
+    for g in sa:
+        for k in ("households", "residents", "workers", "compactness", "parts", "cov_5", "cov_10", "cov_15"):
+            x, y = sa[g][k], sb[g][k]
+            assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(y), (g, k, x, y)
+
+
+@pytest.fixture
+def setup():
+    grids, units, facs = synth()
+    net = lattice()
+    return LiveStats(grids, units, facs, network=net, coverage_types=["clinic"]), net
+
+
+def test_baseline_counts_and_coverage(setup):
+    live, _ = setup
+    s = live.stats()
+    assert [s[g]["households"] for g in ("G1", "G2", "G3", "G4")] == [160.0] * 4
+    assert s["G4"]["workers"] == 2 and s["G1"]["workers"] == 0
+    assert s["G1"]["compactness"] == pytest.approx(math.pi / 4)
+    # clinic at the origin, 1 m/s: G1's nearest unit (25,25) is 50 m + 2·35.4 m snap… all in 15 min
+    assert s["G1"]["cov_15"] == 1.0 and 0 < s["G1"]["cov_5"] < 1
+    assert s["G4"]["cov_5"] == 0.0
+    assert LiveStats(*synth(), network=setup[1]).cov_types == ["grid_station", "clinic"]
+    assert all(v == 0 for v in s["G1"]["delta"].values())
+
+
+def test_split_relocates_units_and_matches_rebuild(setup):
+    live, net = setup
+    left, right = box(0, 0, 100, 200), box(100, 0, 200, 200)
+    up = live.set_grids({"G1": left, "G5": right})
+    assert up.touched == {"G1", "G5"}
+    assert len(up.relocated) == 8 and all(v == ("grid_id", "G5") for v in up.relocated.values())
+    assert up.stats["G1"]["households"] == 80 and up.stats["G1"]["delta"]["households"] == -80
+    assert up.stats["G5"]["delta"]["households"] is None
+    assert_same(live, fresh(live, net))
+
+
+def test_merge_and_remove(setup):
+    live, net = setup
+    up = live.set_grids({"G1": box(0, 0, 400, 200), "G2": None})
+    assert up.stats["G1"]["households"] == 320
+    assert "G2" not in live.stats()
+    assert_same(live, fresh(live, net))
+
+
+def test_paint_and_unassign(setup):
+    live, net = setup
+    up = live.assign_units({"U0": "G4", "U1": ""})
+    assert up.touched == {"G1", "G4"}
+    assert up.stats["G4"]["households"] == 170 and up.stats["G1"]["households"] == 140
+    kinds = {f.kind for f in live.findings()}
+    assert {"unassigned", "outside", "norm"} <= kinds or {"unassigned", "outside"} <= kinds
+    assert_same(live, fresh(live, net))
+    with pytest.raises(GridGovError, match="does not exist"):
+        live.assign_units({"U0": "nope"})
+    with pytest.raises(GridGovError, match="not in the scenario"):
+        live.assign_units({"U999": "G1"})
+
+
+def test_facility_add_move_remove_match_rebuild(setup):
+    live, net = setup
+    up = live.set_facility("F2", "clinic", 400.0, 400.0)
+    assert up.stats["G4"]["cov_5"] > 0 and up.stats["G4"]["delta"]["cov_5"] > 0
+    assert_same(live, fresh(live, net))
+    live.set_facility("F1", x=200.0, y=200.0)       # move: second-nearest logic via type re-run
+    assert_same(live, fresh(live, net))
+    live.remove_facility("F2")
+    assert_same(live, fresh(live, net))
+    up = live.set_facility("S1", x=50.0, y=50.0)   # station moves → workers follow
+    assert live.stats()["G1"]["workers"] == 2 and live.stats()["G4"]["workers"] == 0
+    with pytest.raises(GridGovError, match="unknown type"):
+        live.set_facility("X", "spaceport", 1.0, 1.0)
+    with pytest.raises(GridGovError, match="give its type"):
+        live.set_facility("X", None, 1.0, 1.0)
+
+
+def test_vertex_move_between_neighbours(setup):
+    live, net = setup
+    # shared edge x=200 between G1 and G2 moved to x=150 on both (topological edit)
+    up = live.set_grids({"G1": box(0, 0, 150, 200), "G2": box(150, 0, 400, 200)})
+    assert up.stats["G1"]["households"] == 120 and up.stats["G2"]["households"] == 200
+    assert_same(live, fresh(live, net))
+
+
+def test_findings_gap_overlap_multipart():
+    ids = ["A", "B", "C"]
+    ring = box(0, 0, 300, 300).difference(box(100, 100, 200, 200))
+    geoms = np.array([ring, box(250, 0, 400, 100), box(100, 100, 150, 150)], dtype=object)
+    ov = find_overlaps(ids, geoms)
+    assert [f.grid_ids for f in ov] == [("A", "B")] and "5000 m²" in ov[0].message
+    gaps = find_gaps(ids, geoms)
+    assert len(gaps) == 1 and gaps[0].grid_ids == ("A", "C")
+    assert 100 <= gaps[0].x <= 200 and 100 <= gaps[0].y <= 200
+    assert polsby_popper(box(0, 0, 1, 1)) == pytest.approx(math.pi / 4)
+    grids, units, facs = synth()
+    live = LiveStats(grids, units, facs)
+    live.set_grids({"G1": shapely.MultiPolygon([box(0, 0, 50, 50), box(100, 100, 200, 200)])})
+    f = [f for f in live.findings() if f.kind == "multipart"]
+    assert f and f[0].grid_ids == ("G1",)
+    assert math.isnan(live.stats()["G1"]["cov_5"])  # no network → no coverage
+
+
+def test_bad_inputs():
+    grids, units, facs = synth()
+    live = LiveStats(grids, units, facs)
+    with pytest.raises(GridGovError, match="non-empty polygon"):
+        live.set_grids({"G1": shapely.Point(0, 0)})
+    with pytest.raises(GridGovError, match="disagree"):
+        LiveNetwork(np.zeros(3, dtype=int), np.zeros(0, dtype=int), np.zeros(0), np.zeros(1), np.zeros(1))
