@@ -25,13 +25,14 @@ from typing import Any, Iterable
 
 import numpy as np
 import shapely
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from .errors import GridGovError
 from .model import Facilities, Grids, Scenario, Units
+from .network.paths import check_csr, seeded
 from .params import defaults
+from .score.geometry import n_parts, polsby_popper
+from .score.topology import find_gaps, find_overlaps
 from .vocab import BAND_MINUTES, FACILITY_TYPES
 
 LEVEL_COLUMN = {"general": 0, "dedicated": 0, "micro": 1}
@@ -132,8 +133,10 @@ class LiveStats:
         # --- network snapping and per-unit times (minutes) per coverage type ---
         self.times: dict[str, np.ndarray] = {}
         if network is not None:
-            self._csr = csr_matrix((network.weights, network.indices, network.indptr),
-                                   shape=(len(network.node_x),) * 2)
+            try:
+                self._csr = check_csr(network.indptr, network.indices, network.weights)
+            except ValueError as exc:
+                raise GridGovError(f"live network: {exc}") from None
             self._ktree = cKDTree(np.column_stack([network.node_x, network.node_y]))
             d, self.unode = self._ktree.query(np.column_stack([self.ux, self.uy]))
             self.uoffset = d / network.speed_mps
@@ -179,11 +182,8 @@ class LiveStats:
             return out
         d, fnode = self._ktree.query(np.array([[f["x"], f["y"]] for f in facs]))
         cutoff = self.bands.max() * 60.0
-        nodes, inv = np.unique(fnode, return_inverse=True)
-        start = np.full(len(nodes), np.inf)
-        np.minimum.at(start, inv, d / net.speed_mps)
-        rows = dijkstra(self._csr, directed=True, indices=nodes, limit=cutoff)
-        node_cost = np.min(np.atleast_2d(rows) + start[:, None], axis=0)
+        # one bounded multi-source search; each facility seeds its node with its walk-on time
+        node_cost, _ = seeded(*self._csr, fnode, d / net.speed_mps, np.arange(len(facs)), cutoff)
         out = node_cost[self.unode] + self.uoffset
         out[out > cutoff] = np.inf
         return out / 60.0
@@ -447,8 +447,7 @@ class LiveStats:
                      if self.alive[s] and LEVEL_COLUMN[self.slot_level[s]] == col]
             ids = [self.slot_id[s] for s in slots]
             geoms = np.array([self.geom[s] for s in slots], dtype=object)
-            out += find_overlaps(ids, geoms, area_tol_m2) + find_gaps(ids, geoms, area_tol_m2)
-            out += find_multipart(ids, geoms)
+            out += layout_findings(ids, geoms, area_tol_m2)
         rows = self.stats()
         for gid, r in rows.items():
             if not r["norm_ok"]:
@@ -475,62 +474,35 @@ class LiveStats:
 
 # ---------------------------------------------------------------------- geometry helpers
 def _shape_metrics(geom) -> np.ndarray:
-    """area, perimeter, Polsby–Popper compactness 4πA/P², number of parts."""
+    """area, perimeter, Polsby–Popper compactness, number of parts (engine.score.geometry)."""
     if geom is None or geom.is_empty:
         return np.array([0.0, 0.0, math.nan, 0.0])
-    area, per = geom.area, geom.length
-    parts = len(geom.geoms) if geom.geom_type == "MultiPolygon" else 1
-    return np.array([area, per, 4 * math.pi * area / per ** 2 if per > 0 else math.nan, parts])
+    g = np.array([geom], dtype=object)
+    return np.array([geom.area, geom.length, polsby_popper(g)[0], n_parts(g)[0]], dtype=float)
 
 
-def polsby_popper(geom) -> float:
-    """Compactness 4πA/P² (1 for a disc, → 0 for a ragged shape)."""
-    return float(_shape_metrics(geom)[2])
+def _finding(d: dict, ids: list[str], tree, geoms: np.ndarray, what: str) -> Finding:
+    """engine.score.topology's dict → a Finding naming every grid that touches the place."""
+    if d["grid_id"]:
+        near = tuple(g for g in (d["grid_id"], d["other_id"]) if g)
+    else:
+        p = shapely.Point(d["x"], d["y"]).buffer(max(math.sqrt(d["value"]), 1.0))
+        near = tuple(ids[k] for k in sorted(tree.query(p, predicate="intersects")))
+    r = math.sqrt(max(d["value"], 1.0))
+    return Finding(d["kind"], near, d["x"], d["y"], f"{what} of {d['value']:.0f} m²: grids {', '.join(near)}",
+                   (d["x"] - r, d["y"] - r, d["x"] + r, d["y"] + r))
 
 
-def find_overlaps(ids: list[str], geoms: np.ndarray, area_tol_m2: float = 1.0) -> list[Finding]:
-    """Pairs of grids of one level whose interiors overlap by more than ``area_tol_m2``."""
-    if len(geoms) < 2:
-        return []
-    tree = shapely.STRtree(geoms)
-    a, b = tree.query(geoms, predicate="intersects")
-    keep = a < b
-    out = []
-    for i, j in zip(a[keep], b[keep]):
-        inter = geoms[i].intersection(geoms[j])
-        if inter.area > area_tol_m2:
-            p = inter.representative_point()
-            out.append(Finding("overlap", (ids[i], ids[j]), p.x, p.y,
-                               f"grids {ids[i]} and {ids[j]} overlap by {inter.area:.0f} m²", inter.bounds))
-    return out
-
-
-def find_gaps(ids: list[str], geoms: np.ndarray, area_tol_m2: float = 1.0) -> list[Finding]:
-    """Holes enclosed by grids of one level (uncovered land inside the layout)."""
+def layout_findings(ids: list[str], geoms: np.ndarray, area_tol_m2: float = 1.0) -> list[Finding]:
+    """Overlaps, gaps and multipart grids among the grids of one level."""
     if not len(geoms):
         return []
-    union = shapely.union_all(geoms)
-    holes = [shapely.Polygon(r) for poly in getattr(union, "geoms", [union]) for r in poly.interiors]
-    # holes of individual grids that no other grid fills are holes of the union too
     tree = shapely.STRtree(geoms)
-    out = []
-    for h in holes:
-        if h.area <= area_tol_m2:
-            continue
-        near = tuple(ids[k] for k in sorted(tree.query(h, predicate="intersects")))
-        p = h.representative_point()
-        out.append(Finding("gap", near, p.x, p.y, f"gap of {h.area:.0f} m² between grids {', '.join(near)}",
-                           h.bounds))
-    return out
-
-
-def find_multipart(ids: list[str], geoms: np.ndarray) -> list[Finding]:
-    """Grids made of several separate pieces (not contiguous)."""
-    out = []
-    for gid, g in zip(ids, geoms):
-        if g.geom_type == "MultiPolygon" and len(g.geoms) > 1:
+    out = [_finding(d, ids, tree, geoms, "overlap") for d in find_overlaps(ids, geoms, area_tol_m2)]
+    out += [_finding(d, ids, tree, geoms, "gap") for d in find_gaps(geoms, area_tol_m2)]
+    for gid, g, k in zip(ids, geoms, n_parts(geoms)):
+        if k > 1:
             small = min(g.geoms, key=lambda q: q.area)
             p = small.representative_point()
-            out.append(Finding("multipart", (gid,), p.x, p.y,
-                               f"grid {gid} has {len(g.geoms)} separate parts", small.bounds))
+            out.append(Finding("multipart", (gid,), p.x, p.y, f"grid {gid} has {k} separate parts", small.bounds))
     return out

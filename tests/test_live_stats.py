@@ -9,7 +9,7 @@ import shapely
 from shapely.geometry import box
 
 from gridgov.engine.errors import GridGovError
-from gridgov.engine.live import LiveNetwork, LiveStats, find_gaps, find_overlaps, polsby_popper
+from gridgov.engine.live import LiveNetwork, LiveStats, layout_findings
 from gridgov.engine.model import Facilities, Grids, Units
 
 
@@ -168,12 +168,13 @@ def test_findings_gap_overlap_multipart():
     ids = ["A", "B", "C"]
     ring = box(0, 0, 300, 300).difference(box(100, 100, 200, 200))
     geoms = np.array([ring, box(250, 0, 400, 100), box(100, 100, 150, 150)], dtype=object)
-    ov = find_overlaps(ids, geoms)
+    found = layout_findings(ids, geoms)
+    ov = [f for f in found if f.kind == "overlap"]
     assert [f.grid_ids for f in ov] == [("A", "B")] and "5000 m²" in ov[0].message
-    gaps = find_gaps(ids, geoms)
-    assert len(gaps) == 1 and gaps[0].grid_ids == ("A", "C")
+    gaps = [f for f in found if f.kind == "gap"]
+    assert len(gaps) == 1 and gaps[0].grid_ids == ("A", "C") and "7500 m²" in gaps[0].message
     assert 100 <= gaps[0].x <= 200 and 100 <= gaps[0].y <= 200
-    assert polsby_popper(box(0, 0, 1, 1)) == pytest.approx(math.pi / 4)
+    assert not [f for f in found if f.kind == "multipart"]
     grids, units, facs = synth()
     live = LiveStats(grids, units, facs)
     live.set_grids({"G1": shapely.MultiPolygon([box(0, 0, 50, 50), box(100, 100, 200, 200)])})
