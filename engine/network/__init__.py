@@ -1,0 +1,19 @@
+"""Network engine: road graph per travel mode, snapping, exact multi-source shortest paths.
+
+Public API::
+
+    multi_source(indptr, indices, weights, sources, cutoff=inf) -> (cost, nearest)
+    k_nearest(indptr, indices, weights, sources, k, cutoff=inf) -> (cost[n, k], nearest[n, k])
+    sparse_matrix(indptr, indices, weights, sources, cutoff=inf, threads=None) -> scipy CSR
+    build_network(scenario, mode="walk") -> Network        (graph.py)
+    snap_points(network, x, y, max_distance=None) -> Snap  (snap.py)
+    travel_times(network, from_xy, to_xy, cutoff=inf) -> float64 seconds (odmatrix.py)
+
+Kernels live in ``_kernels.py`` (Numba, cache=True, plain arrays).
+"""
+from __future__ import annotations
+
+from .matrix import sparse_matrix
+from .paths import k_nearest, multi_source
+
+__all__ = ["multi_source", "k_nearest", "sparse_matrix"]

@@ -1,0 +1,416 @@
+"""Numba shortest-path kernels on CSR arrays (no validation here: see ``network/paths.py``).
+
+Every kernel takes plain arrays: ``indptr``/``indices`` (int32 or int64), ``weights``
+(float64 for the heap path, int64 for the bucket path).  Sources carry an initial cost (so a
+facility in the middle of an edge starts both end nodes with its partial offset) and a label
+(the position in the caller's source list).
+
+Labels are ordered lexicographically by ``(cost, label)``: among sources that reach a node at
+exactly the same least cost, the lowest label wins.  A node whose label improves at an equal
+cost (possible only through zero-weight edges) is queued again, so ties stay exact and
+deterministic whatever the order of the queue.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# ----------------------------------------------------------------------------- binary heap
+# A heap of (key float64, label int64, node int64) kept in three growable arrays.  Stale
+# entries are skipped on pop (lazy deletion), which is simpler and faster than decrease-key.
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _less(ka, la, kb, lb):
+    return ka < kb or (ka == kb and la < lb)
+
+
+@njit(cache=True, nogil=True)
+def _grow(hk, hl, hv):
+    cap = hk.shape[0] * 2
+    nk = np.empty(cap, np.float64)
+    nl = np.empty(cap, np.int64)
+    nv = np.empty(cap, np.int64)
+    nk[: hk.shape[0]] = hk
+    nl[: hl.shape[0]] = hl
+    nv[: hv.shape[0]] = hv
+    return nk, nl, nv
+
+
+@njit(cache=True, nogil=True)
+def _sift_up(hk, hl, hv, i):
+    k = hk[i]
+    lab = hl[i]
+    v = hv[i]
+    while i > 0:
+        p = (i - 1) >> 1
+        if _less(k, lab, hk[p], hl[p]):
+            hk[i] = hk[p]
+            hl[i] = hl[p]
+            hv[i] = hv[p]
+            i = p
+        else:
+            break
+    hk[i] = k
+    hl[i] = lab
+    hv[i] = v
+
+
+@njit(cache=True, nogil=True)
+def _sift_down(hk, hl, hv, size):
+    """Restore the heap after moving the last entry to the root."""
+    k = hk[0]
+    lab = hl[0]
+    v = hv[0]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and _less(hk[c + 1], hl[c + 1], hk[c], hl[c]):
+            c += 1
+        if _less(hk[c], hl[c], k, lab):
+            hk[i] = hk[c]
+            hl[i] = hl[c]
+            hv[i] = hv[c]
+            i = c
+        else:
+            break
+    hk[i] = k
+    hl[i] = lab
+    hv[i] = v
+
+
+# ----------------------------------------------------------------------------- heap Dijkstra
+
+
+@njit(cache=True, nogil=True)
+def dijkstra_heap(indptr, indices, weights, src_nodes, src_cost, src_label, cutoff, cost, label):
+    """Multi-source Dijkstra with a binary heap; fills ``cost``/``label`` in place.
+
+    ``cost`` must be all +inf and ``label`` all -1 on entry.  Nodes beyond ``cutoff`` stay
+    inf/-1.  Returns the number of settled nodes.
+    """
+    cap = max(16, src_nodes.shape[0] * 2)
+    hk = np.empty(cap, np.float64)
+    hl = np.empty(cap, np.int64)
+    hv = np.empty(cap, np.int64)
+    size = 0
+    for i in range(src_nodes.shape[0]):
+        v = src_nodes[i]
+        c = src_cost[i]
+        s = src_label[i]
+        if c <= cutoff and _less(c, s, cost[v], label[v]):
+            cost[v] = c
+            label[v] = s
+            if size == hk.shape[0]:
+                hk, hl, hv = _grow(hk, hl, hv)
+            hk[size] = c
+            hl[size] = s
+            hv[size] = v
+            _sift_up(hk, hl, hv, size)
+            size += 1
+    settled = 0
+    while size > 0:
+        d = hk[0]
+        s = hl[0]
+        v = hv[0]
+        size -= 1
+        if size > 0:
+            hk[0] = hk[size]
+            hl[0] = hl[size]
+            hv[0] = hv[size]
+            _sift_down(hk, hl, hv, size)
+        if d != cost[v] or s != label[v]:
+            continue  # stale entry
+        settled += 1
+        for e in range(indptr[v], indptr[v + 1]):
+            nd = d + weights[e]
+            if nd > cutoff:
+                continue
+            u = indices[e]
+            if nd < cost[u] or (nd == cost[u] and s < label[u]):
+                cost[u] = nd
+                label[u] = s
+                if size == hk.shape[0]:
+                    hk, hl, hv = _grow(hk, hl, hv)
+                hk[size] = nd
+                hl[size] = s
+                hv[size] = u
+                _sift_up(hk, hl, hv, size)
+                size += 1
+    return settled
+
+
+# ----------------------------------------------------------------------------- bucket (Dial)
+
+
+@njit(cache=True, nogil=True)
+def dijkstra_bucket(indptr, indices, weights, src_nodes, src_cost, src_label, cutoff, cost, label):
+    """Multi-source Dijkstra with Dial's circular bucket queue on integer costs.
+
+    ``weights`` and ``src_cost`` are int64 (whole cost units), ``cutoff`` an int64.  Each
+    node sits in at most one bucket (doubly linked lists), so memory is O(n) and a decrease
+    is O(1).  ``cost`` (float64, +inf) and ``label`` (-1) are filled in place.
+    """
+    n = indptr.shape[0] - 1
+    maxw = 0
+    for e in range(weights.shape[0]):
+        if weights[e] > maxw:
+            maxw = weights[e]
+    nb = maxw + 1
+    head = np.full(nb, -1, np.int64)
+    nxt = np.full(n, -1, np.int64)
+    prv = np.full(n, -1, np.int64)
+    where = np.full(n, -1, np.int64)   # bucket of a queued node, -1 when not queued
+    icost = np.full(n, np.iinfo(np.int64).max, np.int64)
+    queued = 0
+    start = np.iinfo(np.int64).max
+    for i in range(src_nodes.shape[0]):
+        v = src_nodes[i]
+        c = src_cost[i]
+        s = src_label[i]
+        if c > cutoff:
+            continue
+        if c < icost[v] or (c == icost[v] and s < label[v]):
+            if where[v] >= 0:  # unlink
+                if prv[v] >= 0:
+                    nxt[prv[v]] = nxt[v]
+                else:
+                    head[where[v]] = nxt[v]
+                if nxt[v] >= 0:
+                    prv[nxt[v]] = prv[v]
+                queued -= 1
+            icost[v] = c
+            label[v] = s
+            b = c % nb
+            prv[v] = -1
+            nxt[v] = head[b]
+            if head[b] >= 0:
+                prv[head[b]] = v
+            head[b] = v
+            where[v] = b
+            queued += 1
+            if c < start:
+                start = c
+    settled = 0
+    d = start
+    while queued > 0 and d <= cutoff:
+        b = d % nb
+        while head[b] >= 0:
+            v = head[b]
+            head[b] = nxt[v]
+            if nxt[v] >= 0:
+                prv[nxt[v]] = -1
+            where[v] = -1
+            queued -= 1
+            settled += 1
+            s = label[v]
+            for e in range(indptr[v], indptr[v + 1]):
+                nd = d + weights[e]
+                if nd > cutoff:
+                    continue
+                u = indices[e]
+                if nd < icost[u] or (nd == icost[u] and s < label[u]):
+                    if where[u] >= 0:
+                        if prv[u] >= 0:
+                            nxt[prv[u]] = nxt[u]
+                        else:
+                            head[where[u]] = nxt[u]
+                        if nxt[u] >= 0:
+                            prv[nxt[u]] = prv[u]
+                        queued -= 1
+                    icost[u] = nd
+                    label[u] = s
+                    bu = nd % nb
+                    prv[u] = -1
+                    nxt[u] = head[bu]
+                    if head[bu] >= 0:
+                        prv[head[bu]] = u
+                    head[bu] = u
+                    where[u] = bu
+                    queued += 1
+        d += 1
+    for v in range(n):
+        if label[v] >= 0:
+            cost[v] = icost[v]
+    return settled
+
+
+# ----------------------------------------------------------------------------- K nearest
+
+
+@njit(cache=True, nogil=True)
+def k_nearest_heap(indptr, indices, weights, src_nodes, src_cost, src_label, cutoff, kcost, klabel):
+    """The K least-cost distinct labels per node (``kcost``/``klabel`` shaped (n, K)).
+
+    A multi-label Dijkstra: a node is settled at most once per label and at most K times, in
+    (cost, label) order, so row ``v`` lists its K nearest sources sorted by cost then label.
+    ``kcost`` must be +inf and ``klabel`` -1 on entry.
+    """
+    n = indptr.shape[0] - 1
+    K = kcost.shape[1]
+    count = np.zeros(n, np.int64)
+    cap = max(16, src_nodes.shape[0] * 2)
+    hk = np.empty(cap, np.float64)
+    hl = np.empty(cap, np.int64)
+    hv = np.empty(cap, np.int64)
+    size = 0
+    for i in range(src_nodes.shape[0]):
+        if src_cost[i] <= cutoff:
+            if size == hk.shape[0]:
+                hk, hl, hv = _grow(hk, hl, hv)
+            hk[size] = src_cost[i]
+            hl[size] = src_label[i]
+            hv[size] = src_nodes[i]
+            _sift_up(hk, hl, hv, size)
+            size += 1
+    while size > 0:
+        d = hk[0]
+        s = hl[0]
+        v = hv[0]
+        size -= 1
+        if size > 0:
+            hk[0] = hk[size]
+            hl[0] = hl[size]
+            hv[0] = hv[size]
+            _sift_down(hk, hl, hv, size)
+        c = count[v]
+        if c >= K:
+            continue
+        seen = False
+        for j in range(c):
+            if klabel[v, j] == s:
+                seen = True
+                break
+        if seen:
+            continue
+        kcost[v, c] = d
+        klabel[v, c] = s
+        count[v] = c + 1
+        for e in range(indptr[v], indptr[v + 1]):
+            nd = d + weights[e]
+            if nd > cutoff:
+                continue
+            u = indices[e]
+            cu = count[u]
+            if cu >= K:
+                continue
+            dup = False
+            for j in range(cu):
+                if klabel[u, j] == s:
+                    dup = True
+                    break
+            if dup:
+                continue
+            if size == hk.shape[0]:
+                hk, hl, hv = _grow(hk, hl, hv)
+            hk[size] = nd
+            hl[size] = s
+            hv[size] = u
+            _sift_up(hk, hl, hv, size)
+            size += 1
+    return count
+
+
+# ----------------------------------------------------------------------------- sparse matrix
+
+
+@njit(cache=True, nogil=True)
+def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff):
+    """Cutoff single-source searches for a chunk of sources, as CSR rows.
+
+    Work arrays are allocated once per chunk and reset through the list of touched nodes, so
+    a search costs only what it reaches (not O(n) as a dense row would).  Returns
+    ``(row_ptr, cols, vals)`` with columns sorted by node id within each row.  ``src_cost``
+    holds a list of (node, initial cost) seeds per row: ``src_nodes``/``src_cost`` are 2-D
+    (rows, seeds) with node -1 for unused seed slots.
+    """
+    n = indptr.shape[0] - 1
+    rows = src_nodes.shape[0]
+    dist = np.full(n, np.inf)
+    done = np.zeros(n, np.bool_)
+    touched = np.empty(1024, np.int64)
+    row_ptr = np.zeros(rows + 1, np.int64)
+    cols = np.empty(4096, np.int64)
+    vals = np.empty(4096, np.float64)
+    out = 0
+    hk = np.empty(1024, np.float64)
+    hl = np.zeros(1024, np.int64)
+    hv = np.empty(1024, np.int64)
+    for r in range(rows):
+        nt = 0
+        size = 0
+        for j in range(src_nodes.shape[1]):
+            v = src_nodes[r, j]
+            if v < 0:
+                continue
+            c = src_cost[r, j]
+            if c <= cutoff and c < dist[v]:
+                if dist[v] == np.inf:
+                    if nt == touched.shape[0]:
+                        t2 = np.empty(nt * 2, np.int64)
+                        t2[:nt] = touched
+                        touched = t2
+                    touched[nt] = v
+                    nt += 1
+                dist[v] = c
+                if size == hk.shape[0]:
+                    hk, hl, hv = _grow(hk, hl, hv)
+                hk[size] = c
+                hl[size] = 0
+                hv[size] = v
+                _sift_up(hk, hl, hv, size)
+                size += 1
+        while size > 0:
+            d = hk[0]
+            v = hv[0]
+            size -= 1
+            if size > 0:
+                hk[0] = hk[size]
+                hl[0] = hl[size]
+                hv[0] = hv[size]
+                _sift_down(hk, hl, hv, size)
+            if done[v] or d != dist[v]:
+                continue
+            done[v] = True
+            for e in range(indptr[v], indptr[v + 1]):
+                nd = d + weights[e]
+                if nd > cutoff:
+                    continue
+                u = indices[e]
+                if nd < dist[u]:
+                    if dist[u] == np.inf:
+                        if nt == touched.shape[0]:
+                            t2 = np.empty(nt * 2, np.int64)
+                            t2[:nt] = touched
+                            touched = t2
+                        touched[nt] = u
+                        nt += 1
+                    dist[u] = nd
+                    if size == hk.shape[0]:
+                        hk, hl, hv = _grow(hk, hl, hv)
+                    hk[size] = nd
+                    hl[size] = 0
+                    hv[size] = u
+                    _sift_up(hk, hl, hv, size)
+                    size += 1
+        # emit the row sorted by node id, then reset the touched nodes
+        tsorted = np.sort(touched[:nt])
+        if out + nt > cols.shape[0]:
+            cap = max(cols.shape[0] * 2, out + nt)
+            c2 = np.empty(cap, np.int64)
+            v2 = np.empty(cap, np.float64)
+            c2[:out] = cols[:out]
+            v2[:out] = vals[:out]
+            cols = c2
+            vals = v2
+        for i in range(nt):
+            u = tsorted[i]
+            cols[out] = u
+            vals[out] = dist[u]
+            out += 1
+            dist[u] = np.inf
+            done[u] = False
+        row_ptr[r + 1] = out
+    return row_ptr, cols[:out], vals[:out]
