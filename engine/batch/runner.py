@@ -1,0 +1,254 @@
+"""Run an experiment's runs on Dask and store each finished run as it arrives.
+
+By default an embedded ``LocalCluster`` (processes, one thread each) is started; with
+``scheduler="tcp://host:port"`` the runs go to an existing cluster.  ``workers=0`` runs in
+this process without Dask (debugging, and the serial reference of the benchmark).
+Workers only compute; the client writes every result file (``store.write_run``), so each
+run is written exactly once, atomically, and a killed batch resumes by skipping the run ids
+already on disk.  Seeds are fixed per run in the experiment, so results do not depend on
+the number of workers or the order in which runs finish.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Callable
+
+from ..atomic import write_text
+from ..errors import GridGovError
+from .experiment import SUMMARY_METRICS, Experiment, RunSpec
+from .store import finished_run_ids, write_run
+
+RunFunction = Callable[[RunSpec], dict[str, float]]
+
+
+class BatchRunError(GridGovError):
+    """A run failed on a worker; carries a plain message (pickles cleanly)."""
+
+
+# ------------------------------------------------------------------ worker side
+
+
+def execute(func: RunFunction, spec: RunSpec) -> dict[str, Any]:
+    """Worker entry point: run ``func(spec)`` and return its metrics, or the error as data.
+
+    Errors travel back as strings, not exceptions: the client reports them with the run's
+    context and user errors never arrive as unpicklable exception objects.
+    """
+    t = time.perf_counter()
+    try:
+        metrics = func(spec)
+        return {"run_id": spec.run_id, "metrics": metrics, "elapsed_s": time.perf_counter() - t}
+    except GridGovError as exc:
+        return {"run_id": spec.run_id, "error": str(exc), "traceback": ""}
+    except Exception as exc:  # a bug somewhere downstream: keep the traceback for errors.log
+        return {"run_id": spec.run_id, "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc()}
+
+
+_SCENARIOS: OrderedDict[tuple[str, str], Any] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def prepared_scenario(path: str, overrides: dict[str, dict[str, Any]]):
+    """The loaded scenario for (path, overrides), cached per worker process.
+
+    Loading and validating a scenario costs far more than one simulation, and replications
+    of a design point arrive back to back, so a small LRU cache makes that cost once per
+    design point per worker.
+    """
+    key = (path, json.dumps(overrides, sort_keys=True))
+    if key in _SCENARIOS:
+        _SCENARIOS.move_to_end(key)
+        return _SCENARIOS[key]
+    from ..scenario import load_scenario
+
+    scenario = load_scenario(path, overrides=overrides or None)
+    _SCENARIOS[key] = scenario
+    while len(_SCENARIOS) > _CACHE_SIZE:
+        _SCENARIOS.popitem(last=False)
+    return scenario
+
+
+def simulate_run(spec: RunSpec) -> dict[str, float]:
+    """The default run: simulate the scenario and return ``SimulationResult.summary``."""
+    from ..simulation import simulate_scenario
+
+    scenario = prepared_scenario(spec.scenario_path, spec.overrides)
+    result = simulate_scenario(scenario, days=spec.days, seed=spec.seed)
+    summary = result.summary
+    metrics = {k: summary[k] for k in SUMMARY_METRICS if k in summary}
+    missing = [k for k in SUMMARY_METRICS if k not in summary]
+    if missing:
+        raise GridGovError(f"simulation summary lacks {', '.join(missing)}")
+    if spec.circles:
+        metrics.update(circles_metrics(scenario))
+    return metrics
+
+
+def circles_metrics(scenario) -> dict[str, float]:
+    """Household shares within each life-circle band of the grid workstations (cached)."""
+    import numpy as np
+
+    cached = getattr(scenario, "_batch_circles", None)
+    if cached is not None:
+        return cached
+    from ..circles import compute_circles
+
+    circles = compute_circles(scenario)
+    out = {f"circles_{k}": float(v) for k, v in _band_shares(circles, np.asarray(scenario.units.households)).items()}
+    object.__setattr__(scenario, "_batch_circles", out)
+    return out
+
+
+def _band_shares(circles, households) -> dict[str, float]:
+    from .. import vocab
+
+    bands = circles.unit_band  # per unit × facility type: band index 0..3
+    shares = {}
+    types = list(circles.types)
+    total = float(households.sum()) or 1.0
+    for t in ("grid_station", "community_service", "clinic"):
+        if t in types:
+            b = bands[:, types.index(t)]
+            for i, m in enumerate(vocab.BAND_MINUTES):
+                shares[f"{t}_within_{m}min"] = float(households[b <= i].sum()) / total
+    return shares
+
+
+def null_run(spec: RunSpec) -> dict[str, float]:
+    """A run that does no work: deterministic numbers from the run's seed (overhead probe)."""
+    import numpy as np
+
+    rng = np.random.default_rng(spec.seed)
+    return {"value": float(rng.random()), "replication": float(spec.replication)}
+
+
+# ------------------------------------------------------------------ client side
+
+
+def run_batch(experiment: Experiment, out: str | os.PathLike, *, scheduler: str | None = None,
+              workers: int | None = None, func: RunFunction = simulate_run, progress: bool = True,
+              limit: int | None = None) -> dict[str, Any]:
+    """Run every unfinished run of ``experiment`` and write it under ``out``.
+
+    Returns ``{"total", "skipped", "done", "elapsed_s", "workers", "out"}``; ``limit`` stops
+    after that many new runs (tests, smoke runs).  Raises ``BatchRunError`` on the first
+    failed run (finished runs stay on disk, so fixing the cause and rerunning resumes).
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_manifest(experiment, out)
+    done = finished_run_ids(out)
+    todo = [r for r in experiment.runs if r.run_id not in done]
+    skipped = len(experiment.runs) - len(todo)
+    if limit is not None:
+        todo = todo[:limit]
+    t0 = time.perf_counter()
+    bar = _bar(len(experiment.runs), skipped, progress, experiment.name)
+    n_workers = 0
+    try:
+        if not todo:
+            pass
+        elif workers == 0 and scheduler is None:
+            for spec in todo:
+                _store(out, spec, execute(func, spec))
+                bar.update(1)
+        else:
+            n_workers = _run_dask(todo, out, func, bar, scheduler, workers)
+    finally:
+        bar.close()
+    return {"total": len(experiment.runs), "skipped": skipped, "done": len(todo),
+            "elapsed_s": time.perf_counter() - t0, "workers": n_workers, "out": str(out)}
+
+
+def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler: str | None,
+              workers: int | None) -> int:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise GridGovError("gridgov batch needs Dask: pip install 'dask[distributed]'") from None
+
+    cluster = None
+    try:
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout="15s")
+            except (OSError, TimeoutError) as exc:
+                raise GridGovError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
+        else:
+            n = workers or os.cpu_count() or 1
+            if n < 1:
+                raise GridGovError(f"--workers must be ≥ 1 (got {n})")
+            try:
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                       dashboard_address=None, silence_logs=logging.ERROR)
+            except (RuntimeError, OSError, TimeoutError) as exc:
+                raise GridGovError(f"could not start {n} local Dask worker(s): {exc}") from None
+            client = Client(cluster)
+        with client:
+            try:
+                client.wait_for_workers(1, timeout=60)
+            except TimeoutError:
+                raise GridGovError(f"no Dask worker joined the scheduler {scheduler or ''} within 60 s") from None
+            n_workers = len(client.scheduler_info()["workers"])
+            keys = [f"gridgov-run-{s.run_id}" for s in todo]
+            by_key = dict(zip(keys, todo))
+            futures = client.map(execute, [func] * len(todo), todo, key=keys, pure=False)
+            try:
+                for fut in as_completed(futures):
+                    spec = by_key[fut.key]
+                    if fut.status != "finished":
+                        exc = fut.exception()
+                        raise BatchRunError(
+                            f"run {spec.run_id} (scenario '{spec.scenario}', point {spec.point}, "
+                            f"replication {spec.replication}) failed on the cluster: {type(exc).__name__}: "
+                            f"{exc} — is GridGov installed on every worker?")
+                    _store(out, spec, fut.result())
+                    fut.release()
+                    bar.update(1)
+            finally:
+                client.cancel([f for f in futures if not f.done()])
+        return n_workers
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _store(out: Path, spec: RunSpec, result: dict[str, Any]) -> None:
+    if "error" in result:
+        if result.get("traceback"):
+            _append_log(out / "errors.log", f"run {spec.run_id}\n{result['traceback']}\n")
+        raise BatchRunError(
+            f"run {spec.run_id} failed (scenario '{spec.scenario}', point {spec.point} "
+            f"{spec.factors}, replication {spec.replication}, seed {spec.seed}): {result['error']}"
+            + (f" (traceback in {out / 'errors.log'})" if result.get("traceback") else ""))
+    write_run(out, spec, result["metrics"], result["elapsed_s"])
+
+
+def _append_log(path: Path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def write_manifest(experiment: Experiment, out: Path) -> Path:
+    """OUT/experiment.json: what this folder holds (file, seed, factors, run count)."""
+    manifest = {"name": experiment.name, "file": str(experiment.path), "seed": experiment.seed,
+                "replications": experiment.replications, "days": experiment.days,
+                "factors": experiment.factor_names, "points": experiment.n_points,
+                "runs": len(experiment.runs), "common_random_numbers": experiment.common_random_numbers,
+                "run_ids": [r.run_id for r in experiment.runs]}
+    return write_text(out / "experiment.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+
+
+def _bar(total: int, initial: int, enabled: bool, name: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, desc=f"batch {name}", unit="run", file=sys.stderr,
+                disable=not enabled, dynamic_ncols=True, smoothing=0.1)

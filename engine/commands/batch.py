@@ -1,0 +1,52 @@
+"""``gridgov batch EXP.toml --out OUT``: sweeps × replications on Dask, resumable."""
+from __future__ import annotations
+
+NAME = "batch"
+HELP = "run an experiment (parameter sweeps × replications) on Dask; Parquet results + CI summary"
+DESCRIPTION = (
+    "Run every run of an experiment file (docs/batch.md) on an embedded Dask LocalCluster, or on "
+    "an existing cluster with --scheduler.  Each finished run is written atomically to "
+    "OUT/runs/ (Parquet, partitioned by design point); rerunning the same command resumes a "
+    "killed batch, skipping finished runs.  Finally OUT/summary.csv, summary.parquet, PNG plots "
+    "and summary.html give mean and 95%% confidence interval per design point and metric.")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("experiment", metavar="EXP.toml", help="experiment file")
+    parser.add_argument("--out", required=True, metavar="OUT", help="output folder (created; reused to resume)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="worker processes of the embedded cluster (default: CPU count; 0 = no Dask, "
+                             "run in this process)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-summary", action="store_true", help="skip summary tables and plots")
+    parser.add_argument("--dry-run", action="store_true", help="validate the file, print the plan and stop")
+
+
+def run(args) -> int:
+    from ..errors import GridGovError
+    from ..batch import load_experiment
+
+    if args.workers is not None and args.workers < 0:
+        raise GridGovError(f"--workers must be ≥ 0 (got {args.workers})")
+    if args.scheduler and args.workers is not None:
+        raise GridGovError("--workers sizes the embedded cluster; it cannot be combined with --scheduler")
+    exp = load_experiment(args.experiment)
+    print(f"experiment '{exp.name}': {exp.n_points} design point(s) × {exp.replications} replication(s) "
+          f"= {len(exp.runs)} runs; factors: {', '.join(exp.factor_names) or '(none)'}")
+    if args.dry_run:
+        return 0
+    from ..batch.runner import run_batch
+
+    res = run_batch(exp, args.out, scheduler=args.scheduler, workers=args.workers,
+                    progress=not args.no_progress)
+    rate = res["done"] / res["elapsed_s"] if res["elapsed_s"] > 0 and res["done"] else 0.0
+    print(f"{res['done']} run(s) done, {res['skipped']} already finished (resumed), "
+          f"{res['elapsed_s']:.1f} s ({rate:.2f} runs/s) → {res['out']}")
+    if not args.no_summary:
+        from ..batch.summary import write_summary
+
+        paths = write_summary(exp, args.out)
+        print("summary: " + ", ".join(str(p) for p in paths.values()))
+    return 0
