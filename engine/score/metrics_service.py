@@ -1,0 +1,117 @@
+"""Service metrics from the simulated closed loop: response times, closure, workload balance.
+
+Anchors of the 0..1 sub-scores: response p90 15 min → 1, 60 min → 0 (Taiyuan: on scene within
+1 h); on-time closure 95 % → 1 (DOMAIN §7 target), 50 % → 0; 24 h closure 90 % → 1 (Chengdu
+reports >90 % within 24 h), 50 % → 0; workload max/mean 1 → 1, 2 → 0; Gini 0 → 1, 0.5 → 0.
+Household balance needs no simulation, so a layout can be judged before it is simulated.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .geometry import gini, max_over_mean
+from .registry import MetricValue, NotComputed, metric
+
+#: utilisation above which a worker is reported as overloaded [A]
+OVERLOAD_UTILISATION = 0.85
+
+
+def _summary(key: str):
+    return lambda ctx: MetricValue(ctx.summary(key))
+
+
+for _q, _scored in (("p50", False), ("p90", True), ("p95", False)):
+    metric(f"response_{_q}_min", label_en=f"Response time {_q} (report → worker on scene)",
+           label_zh=f"响应时间{_q}（上报→网格员到场）", unit="min", direction="lower", section="response",
+           norm="Taiyuan code: on scene within 1 h; police urban 5 min (DOMAIN §2, §4)", needs=("sim",),
+           good=15.0 if _scored else None, bad=60.0 if _scored else None,
+           description_en=f"{_q[1:]}th percentile of simulated response times over all incidents.",
+           description_zh=f"全部模拟事件响应时间的第{_q[1:]}百分位数。")(_summary(f"response_{_q}_min"))
+
+for _m, _scored in ((5, False), (10, False), (15, True)):
+    metric(f"response_within_{_m}min", label_en=f"Incidents reached within {_m} min",
+           label_zh=f"{_m}分钟内到场的事件比例", unit="share", direction="higher", section="response",
+           norm="Chengdu: gas leak handled within 5 min (DOMAIN seed facts)", needs=("sim",),
+           good=1.0 if _scored else None, bad=0.0 if _scored else None,
+           description_en=f"Share of simulated incidents with a worker on scene within {_m} minutes of the report.",
+           description_zh=f"上报后{_m}分钟内网格员到场的模拟事件占比。")(_summary(f"response_within_{_m}min"))
+
+metric("on_time_share", label_en="On-time closure", label_zh="按期结案率", unit="share", direction="higher",
+       section="closure", norm="on-time closure target ≥95% (DOMAIN §7; Fuzhou 99.9%, Tianmen 75.8%)",
+       needs=("sim",), good=0.95, bad=0.5,
+       description_en="Share of incidents closed within the deadline of their urgency (2 h / 24 h / 15 days).",
+       description_zh="在对应紧急程度时限内（2小时/24小时/15天）结案的事件占比。")(_summary("on_time_share"))
+
+metric("closed_24h_share", label_en="Closed within 24 h", label_zh="24小时结案率", unit="share",
+       direction="higher", section="closure", norm="Chengdu: 24 h response rate >90% (DOMAIN seed facts)",
+       needs=("sim",), good=0.9, bad=0.5,
+       description_en="Share of incidents closed within 24 hours of the report.",
+       description_zh="上报后24小时内结案的事件占比。")(_summary("closed_24h_share"))
+
+
+@metric("workload_max_mean", label_en="Worker workload max / mean", label_zh="网格员工作量 最大/平均",
+        unit="ratio", direction="lower", section="balance", norm="CJ/T 213 principle: load balance",
+        needs=("sim",), good=1.0, bad=2.0,
+        description_en="Busiest worker's simulated busy hours divided by the mean over workers.",
+        description_zh="最忙网格员的模拟工作小时数与平均值之比。")
+def workload_max_mean(ctx) -> MetricValue:
+    busy = ctx.worker_busy_h
+    if busy.size == 0:
+        raise NotComputed("no workers")
+    return MetricValue(max_over_mean(busy), {"workers": int(busy.size), "max_h": float(busy.max()),
+                                             "mean_h": float(busy.mean())})
+
+
+@metric("workload_gini", label_en="Worker workload Gini", label_zh="网格员工作量基尼系数", unit="",
+        direction="lower", section="balance", norm="CJ/T 213 principle: load balance", needs=("sim",),
+        good=0.0, bad=0.5,
+        description_en="Gini coefficient of simulated busy hours over workers (0 = equal).",
+        description_zh="各网格员模拟工作小时数的基尼系数（0为完全均衡）。")
+def workload_gini(ctx) -> MetricValue:
+    busy = ctx.worker_busy_h
+    if busy.size == 0:
+        raise NotComputed("no workers")
+    return MetricValue(gini(busy))
+
+
+@metric("utilisation_max", label_en="Highest worker utilisation", label_zh="网格员最高利用率", unit="share",
+        direction="lower", section="balance", norm=f"overloaded above {OVERLOAD_UTILISATION:.0%} [A]",
+        needs=("sim",),
+        description_en="Busy time over shift time of the busiest worker; workers above the threshold are listed.",
+        description_zh="最忙网格员的忙碌时间占班次时间之比；超过阈值的网格员列为问题。")
+def utilisation_max(ctx) -> MetricValue:
+    ctx.need("sim")
+    pw = getattr(ctx.sim, "per_worker", None) or {}
+    if "utilisation" not in pw or len(pw["utilisation"]) == 0:
+        return MetricValue(ctx.summary("utilisation_max"))
+    u = np.asarray(pw["utilisation"], dtype=float)
+    rows = np.asarray(pw.get("grid_row", np.full(u.size, -1)), dtype=np.int64)
+    over = [(str(ctx.scenario.grids.id[r]) if r >= 0 else "", float(u[k]))
+            for k, r in enumerate(rows) if u[k] > OVERLOAD_UTILISATION]
+    over.sort(key=lambda t: -t[1])
+    return MetricValue(float(np.nanmax(u)), {"overloaded": over, "threshold": OVERLOAD_UTILISATION})
+
+
+def _general_households(ctx) -> np.ndarray:
+    rows = np.flatnonzero(ctx.level == "general")
+    if rows.size == 0:
+        raise NotComputed("no general grids")
+    return ctx.households_per_grid[rows]
+
+
+@metric("households_max_mean", label_en="Households per general grid max / mean",
+        label_zh="一般网格户数 最大/平均", unit="ratio", direction="lower", section="balance",
+        norm="CJ/T 213 principle: load balance", good=1.0, bad=2.0,
+        description_en="Largest general grid's households divided by the mean (static load, no simulation).",
+        description_zh="户数最多的一般网格与平均户数之比（静态负荷，无需模拟）。")
+def households_max_mean(ctx) -> MetricValue:
+    return MetricValue(max_over_mean(_general_households(ctx)))
+
+
+@metric("households_gini", label_en="Households per general grid Gini", label_zh="一般网格户数基尼系数",
+        unit="", direction="lower", section="balance", norm="CJ/T 213 principle: load balance",
+        good=0.0, bad=0.5,
+        description_en="Gini coefficient of households over general grids (0 = equal).",
+        description_zh="各一般网格户数的基尼系数（0为完全均衡）。")
+def households_gini(ctx) -> MetricValue:
+    return MetricValue(gini(_general_households(ctx)))

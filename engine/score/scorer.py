@@ -1,0 +1,247 @@
+"""Compose the registered metrics into the scores of one scenario.
+
+``score_scenario`` evaluates every metric of the registry (metrics whose inputs are missing are
+recorded as "not computed" with the reason — never guessed), averages the 0..1 sub-scores of each
+weight group and forms the weighted total (0–100) with the weights of ``scenario.toml``
+(``[score] weights``, normalised to sum 1).  Per-grid and per-unit columns, the problem list and
+small distributions travel with the scores so that reports and comparisons need nothing else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+
+from ..errors import Problem, ValidationError
+from . import metrics_coverage, metrics_service, metrics_structure  # noqa: F401  (register metrics)
+from .context import Context
+from .geometry import hull_ratio, n_parts, polsby_popper
+from .registry import GROUPS, REGISTRY, NotComputed
+from .problems import collect_problems
+
+
+@dataclass
+class MetricResult:
+    key: str
+    value: float | None
+    unit: str
+    direction: str
+    section: str
+    label_en: str
+    label_zh: str
+    norm: str
+    description_en: str = ""
+    description_zh: str = ""
+    status: str = "ok"               # ok | not_computed
+    reason: str = ""
+    score: float | None = None       # 0..1 sub-score (None = not part of the total)
+    good: float | None = None
+    bad: float | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def computed(self) -> bool:
+        return self.status == "ok"
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang.startswith("zh") else self.label_en
+
+
+@dataclass
+class Scores:
+    scenario_name: str
+    metrics: list[MetricResult]
+    weights: dict[str, float]                    # normalised, sum 1
+    groups: dict[str, float | None]              # 0..1 per weight group (None = nothing computed)
+    total: float | None                          # 0..100 over the groups that were computed
+    missing_groups: list[str]
+    per_grid: dict[str, np.ndarray]              # columns for results.gpkg "grids" (grid rows)
+    grid_sim: dict[str, np.ndarray] = field(default_factory=dict)   # simulation per grid (maps)
+    per_unit: dict[str, np.ndarray] = field(default_factory=dict)
+    problems: list[dict] = field(default_factory=list)
+    distributions: dict[str, list] = field(default_factory=dict)
+    by_street: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def total_complete(self) -> bool:
+        return not self.missing_groups
+
+    def metric(self, key: str) -> MetricResult:
+        for m in self.metrics:
+            if m.key == key:
+                return m
+        raise KeyError(key)
+
+    def values(self) -> dict[str, float | None]:
+        return {m.key: m.value for m in self.metrics}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (NumPy arrays as lists, NaN as None)."""
+        from .serialize import scores_to_dict
+
+        return scores_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Scores":
+        from .serialize import scores_from_dict
+
+        return scores_from_dict(data)
+
+
+def normalised_weights(params: dict, where: str = "scenario.toml") -> dict[str, float]:
+    """``[score] weights`` normalised to sum 1; negative or all-zero weights are input errors."""
+    raw = dict(params.get("score", {}).get("weights", {}))
+    problems = []
+    for g in GROUPS:
+        w = raw.get(g, 0.0)
+        if not isinstance(w, (int, float)) or isinstance(w, bool) or not np.isfinite(w) or w < 0:
+            problems.append(Problem(f"weight must be a number ≥ 0, got {w!r}", file=where, field=f"score.weights.{g}"))
+    if problems:
+        raise ValidationError(problems)
+    total = float(sum(raw.get(g, 0.0) for g in GROUPS))
+    if total <= 0:
+        raise ValidationError([Problem("all score weights are 0", file=where, field="score.weights")])
+    return {g: float(raw.get(g, 0.0)) / total for g in GROUPS}
+
+
+def evaluate(ctx: Context, keys: list[str] | None = None) -> list[MetricResult]:
+    """Run the registered metrics (all, or ``keys``) on one context."""
+    out = []
+    for key in keys or list(REGISTRY):
+        m = REGISTRY[key]
+        base = dict(key=m.key, unit=m.unit, direction=m.direction, section=m.section, label_en=m.label_en,
+                    label_zh=m.label_zh, norm=m.norm, description_en=m.description_en,
+                    description_zh=m.description_zh, good=m.good, bad=m.bad)
+        try:
+            mv = m.fn(ctx)
+        except NotComputed as exc:
+            out.append(MetricResult(value=None, status="not_computed", reason=str(exc), **base))
+            continue
+        value = None if mv.value is None or not np.isfinite(mv.value) else float(mv.value)
+        out.append(MetricResult(value=value, score=m.score(value) if value is not None else None,
+                                details=mv.details, **base))
+    return out
+
+
+def group_scores(metrics: list[MetricResult]) -> dict[str, float | None]:
+    """Mean 0..1 sub-score of the computed, scored metrics of each weight group."""
+    out: dict[str, float | None] = {}
+    for g in GROUPS:
+        s = [m.score for m in metrics if m.section == g and m.score is not None]
+        out[g] = float(np.mean(s)) if s else None
+    return out
+
+
+def weighted_total(groups: dict[str, float | None], weights: dict[str, float]) -> tuple[float | None, list[str]]:
+    """0..100 total over the computed groups (weights renormalised), and the weighted groups missing."""
+    missing = [g for g in GROUPS if weights.get(g, 0) > 0 and groups.get(g) is None]
+    wsum = sum(weights[g] for g in GROUPS if groups.get(g) is not None)
+    if wsum <= 0:
+        return None, missing
+    total = sum(weights[g] * groups[g] for g in GROUPS if groups.get(g) is not None) / wsum
+    return 100.0 * total, missing
+
+
+def score_scenario(scenario, circles=None, sim=None) -> Scores:
+    """Scores of one scenario; ``circles``/``sim`` may be None (their metrics are "not computed")."""
+    weights = normalised_weights(scenario.params, str(scenario.path / "scenario.toml"))
+    ctx = Context(scenario, circles, sim)
+    metrics = evaluate(ctx)
+    groups = group_scores(metrics)
+    total, missing = weighted_total(groups, weights)
+    per_grid = grid_columns(ctx)
+    grid_sim = {k: np.asarray(v) for k, v in (getattr(sim, "per_grid", None) or {}).items()} if sim else {}
+    scores = Scores(scenario.name, metrics, weights, groups, total, missing, per_grid, grid_sim,
+                    unit_columns(ctx), distributions=distributions(ctx))
+    scores.problems = collect_problems(scenario, scores)
+    scores.by_street = street_breakdown(ctx, scores)
+    return scores
+
+
+def grid_columns(ctx: Context) -> dict[str, np.ndarray]:
+    """Per grid row: households, size conformity, shape, coverage (results.gpkg grids layer)."""
+    g = ctx.scenario.grids
+    geoms = np.asarray(g.geometry, dtype=object)
+    hh = ctx.households_per_grid
+    size_ok = np.full(len(g.id), -1, dtype=np.int64)       # -1 = no norm (dedicated)
+    for level, key in (("general", "general_households"), ("micro", "micro_households")):
+        rows = np.flatnonzero(ctx.level == level)
+        norm = ctx.params["grids"][key]
+        size_ok[rows] = ((hh[rows] >= norm["min"]) & (hh[rows] <= norm["max"])).astype(np.int64)
+    cols = {"households": hh, "size_ok": size_ok, "polsby_popper": polsby_popper(geoms),
+            "hull_ratio": hull_ratio(geoms), "n_parts": n_parts(geoms),
+            "area_km2": shapely.area(geoms) / 1e6}
+    if ctx.circles is not None and ctx.tier_types():
+        n_types = len(ctx.tier_types())
+        units_hh = np.asarray(ctx.scenario.units.households, dtype=float)
+        missing = ctx.unit_missing_tier.astype(float)
+        uncovered = np.zeros(len(g.id))
+        covered_w = np.zeros(len(g.id))
+        for rows in (ctx.unit_grid_row, ctx.unit_micro_row):
+            ok = rows >= 0
+            uncovered += np.bincount(rows[ok], weights=units_hh[ok] * (missing[ok] > 0), minlength=len(g.id))
+            covered_w += np.bincount(rows[ok], weights=units_hh[ok] * (1.0 - missing[ok] / n_types),
+                                     minlength=len(g.id))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cols["coverage_share"] = np.where(hh > 0, covered_w / hh, np.nan)
+        cols["uncovered_households"] = uncovered
+    return cols
+
+
+def unit_columns(ctx: Context) -> dict[str, np.ndarray]:
+    """Per unit: location, households, grid row and missing life-circle types (difference maps)."""
+    u = ctx.scenario.units
+    cols = {"unit_id": np.asarray(u.id, dtype=object), "x": np.asarray(u.x, float), "y": np.asarray(u.y, float),
+            "households": np.asarray(u.households, float), "grid_row": ctx.unit_grid_row}
+    if ctx.circles is not None and ctx.tier_types():
+        cols["coverage_share"] = 1.0 - ctx.unit_missing_tier / len(ctx.tier_types())
+    return cols
+
+
+def distributions(ctx: Context) -> dict[str, list]:
+    """Percentiles 0..100 of the simulated response and closure times, worker loads, grid sizes."""
+    out: dict[str, list] = {}
+    qs = np.linspace(0, 100, 101)
+    if ctx.sim is not None:
+        inc = getattr(ctx.sim, "incidents", None) or {}
+        for key in ("response_min", "closed_h"):
+            if key in inc and len(inc[key]):
+                v = np.asarray(inc[key], float)
+                v = v[np.isfinite(v)]
+                if v.size:
+                    out[key] = np.percentile(v, qs).tolist()
+        pw = getattr(ctx.sim, "per_worker", None) or {}
+        for key in ("utilisation", "busy_h"):
+            if key in pw:
+                out[f"worker_{key}"] = np.asarray(pw[key], float).tolist()
+    for level in ("general", "micro"):
+        rows = np.flatnonzero(ctx.level == level)
+        if rows.size:
+            out[f"households_{level}"] = ctx.households_per_grid[rows].tolist()
+    return out
+
+
+def street_breakdown(ctx: Context, scores: Scores) -> dict[str, dict[str, float]]:
+    """Per street (街道): grids, households, size conformity, uncovered households, workload."""
+    g = ctx.scenario.grids
+    street = np.asarray(g.street, dtype=object)
+    out: dict[str, dict[str, float]] = {}
+    pg, sim = scores.per_grid, scores.grid_sim
+    for s in sorted({str(x) for x in street}):
+        rows = np.flatnonzero((street == s) & (ctx.level == "general"))
+        top = np.flatnonzero((street == s) & (ctx.level != "micro"))
+        rec = {"general_grids": float(rows.size), "households": float(pg["households"][top].sum())}
+        rec["general_size_share"] = float(np.mean(pg["size_ok"][rows] == 1)) if rows.size else None
+        if "uncovered_households" in pg:
+            hh = rec["households"]
+            rec["uncovered_share"] = float(pg["uncovered_households"][top].sum() / hh) if hh > 0 else None
+        rec["polsby_popper_mean"] = float(np.nanmean(pg["polsby_popper"][top])) if top.size else None
+        for key in ("incidents", "workload_h"):
+            if key in sim:
+                rec[key] = float(np.nansum(np.asarray(sim[key], float)[top]))
+        if "utilisation" in sim and top.size:
+            rec["utilisation_max"] = float(np.nanmax(np.asarray(sim["utilisation"], float)[top]))
+        out[s or "—"] = rec
+    return out

@@ -1,0 +1,72 @@
+"""Scores ⇄ JSON-ready dict (scores.json), so a comparison can reuse earlier ``gridgov run`` folders."""
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+
+
+def _plain(obj):
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _plain(obj.tolist())
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        f = float(obj)
+        return f if np.isfinite(f) else None
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj
+
+
+def scores_to_dict(scores) -> dict[str, Any]:
+    from .scorer import MetricResult
+
+    names = [f.name for f in fields(MetricResult)]
+    return _plain({
+        "format": "gridgov-scores/1",
+        "scenario_name": scores.scenario_name,
+        "total": scores.total,
+        "total_complete": scores.total_complete,
+        "missing_groups": scores.missing_groups,
+        "weights": scores.weights,
+        "groups": scores.groups,
+        "metrics": [{n: getattr(m, n) for n in names} for m in scores.metrics],
+        "per_grid": scores.per_grid,
+        "grid_sim": scores.grid_sim,
+        "per_unit": scores.per_unit,
+        "problems": scores.problems,
+        "distributions": scores.distributions,
+        "by_street": scores.by_street,
+    })
+
+
+def _array(values) -> np.ndarray:
+    if values and any(isinstance(v, str) for v in values[:10]):
+        return np.asarray(values, dtype=object)
+    return np.asarray([np.nan if v is None else v for v in values], dtype=float)
+
+
+def scores_from_dict(data: dict[str, Any]):
+    from ..errors import GridGovError
+    from .scorer import MetricResult, Scores
+
+    if data.get("format") != "gridgov-scores/1":
+        raise GridGovError("scores.json: not a GridGov scores file (format gridgov-scores/1 expected)")
+    metrics = [MetricResult(**m) for m in data["metrics"]]
+    per_grid = {k: _array(v) for k, v in data.get("per_grid", {}).items()}
+    for k in ("size_ok", "n_parts"):
+        if k in per_grid:
+            per_grid[k] = np.nan_to_num(per_grid[k], nan=-1).astype(np.int64)
+    per_unit = {k: _array(v) for k, v in data.get("per_unit", {}).items()}
+    if "grid_row" in per_unit:
+        per_unit["grid_row"] = per_unit["grid_row"].astype(np.int64)
+    return Scores(data["scenario_name"], metrics, data["weights"], data["groups"], data["total"],
+                  list(data.get("missing_groups", [])), per_grid,
+                  {k: _array(v) for k, v in data.get("grid_sim", {}).items()}, per_unit,
+                  data.get("problems", []), data.get("distributions", {}), data.get("by_street", {}))

@@ -1,0 +1,143 @@
+"""Nesting and topology checks: micro-grid ⊂ general grid ⊂ community ⊂ street, gaps, overlaps.
+
+CJ/T 349 and Beijing DB11 require grids to share one topology (no gaps, no overlaps) and to nest
+in the administrative hierarchy.  Communities and streets are attributes of the grids (no
+polygons of their own), so "inside a community" means: a micro-grid names the same community
+and street as its parent, and each community belongs to exactly one street.
+
+Every finding is a plain dict ``{kind, grid_id, other_id, value, x, y}`` with a location in the
+scenario CRS (a representative point of the offending area), so reports can list and map it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import shapely
+from shapely import STRtree
+
+#: below this area (m²) an overlap or gap is digitising noise, not a finding
+MIN_AREA_M2 = 1.0
+#: share of a micro-grid's area that may lie outside its parent before it is reported
+OUTSIDE_SHARE = 0.01
+
+
+def _finding(kind: str, grid_id: str = "", other_id: str = "", value: float = float("nan"), geom=None) -> dict:
+    x = y = float("nan")
+    if geom is not None and not shapely.is_empty(geom):
+        p = shapely.point_on_surface(geom)
+        x, y = float(shapely.get_x(p)), float(shapely.get_y(p))
+    return {"kind": kind, "grid_id": grid_id, "other_id": other_id, "value": float(value), "x": x, "y": y}
+
+
+def find_overlaps(ids, geoms, min_area: float = MIN_AREA_M2) -> list[dict]:
+    """Pairs of polygons whose interiors share more than ``min_area`` m² (kind ``overlap``)."""
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) < 2:
+        return []
+    tree = STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    keep = left < right
+    out = []
+    for i, j in zip(left[keep], right[keep]):
+        inter = shapely.intersection(geoms[i], geoms[j])
+        area = shapely.area(inter)
+        if area > min_area:
+            out.append(_finding("overlap", str(ids[i]), str(ids[j]), area, inter))
+    return out
+
+
+def find_gaps(geoms, min_area: float = MIN_AREA_M2) -> list[dict]:
+    """Holes enclosed by the union of the grids (land no grid is responsible for; kind ``gap``)."""
+    geoms = [g for g in np.asarray(geoms, dtype=object) if g is not None and not shapely.is_empty(g)]
+    if not geoms:
+        return []
+    union = shapely.union_all(geoms)
+    out = []
+    for part in shapely.get_parts(union):
+        if part.geom_type != "Polygon":
+            continue
+        for ring in part.interiors:
+            hole = shapely.Polygon(ring)
+            if hole.area > min_area:
+                out.append(_finding("gap", value=hole.area, geom=hole))
+    out.sort(key=lambda f: -f["value"])
+    return out
+
+
+def check_nesting(grids, outside_share: float = OUTSIDE_SHARE) -> list[dict]:
+    """Micro-grids outside or not under a general grid; hierarchy attributes that disagree."""
+    level = np.asarray(grids.level, dtype=object)
+    ids = np.asarray(grids.id, dtype=object)
+    row = {str(g): i for i, g in enumerate(ids)}
+    out: list[dict] = []
+    for i in np.flatnonzero(level == "micro"):
+        gid, parent = str(ids[i]), str(grids.parent_id[i])
+        geom = grids.geometry[i]
+        if parent not in row:
+            out.append(_finding("micro_no_parent", gid, parent, geom=geom))
+            continue
+        p = row[parent]
+        if level[p] != "general":
+            out.append(_finding("micro_parent_not_general", gid, parent, geom=geom))
+        area = shapely.area(geom)
+        outside = shapely.difference(geom, grids.geometry[p])
+        out_area = shapely.area(outside)
+        if area > 0 and out_area > max(MIN_AREA_M2, outside_share * area):
+            out.append(_finding("micro_outside_parent", gid, parent, out_area, outside))
+        if grids.community[i] and grids.community[i] != grids.community[p]:
+            out.append(_finding("micro_other_community", gid, parent, geom=geom))
+        if grids.street[i] and grids.street[i] != grids.street[p]:
+            out.append(_finding("micro_other_street", gid, parent, geom=geom))
+    streets_of: dict[str, set] = defaultdict(set)
+    first_row: dict[str, int] = {}
+    for i in np.flatnonzero(level != "micro"):
+        gid = str(ids[i])
+        if not grids.community[i] or not grids.street[i]:
+            out.append(_finding("missing_hierarchy", gid, geom=grids.geometry[i]))
+            continue
+        streets_of[str(grids.community[i])].add(str(grids.street[i]))
+        first_row.setdefault(str(grids.community[i]), i)
+    for community, streets in sorted(streets_of.items()):
+        if len(streets) > 1:
+            i = first_row[community]
+            out.append(_finding("community_in_several_streets", community, " / ".join(sorted(streets)),
+                                len(streets), grids.geometry[i]))
+    return out
+
+
+def check_units(units, grids) -> list[dict]:
+    """Households whose point lies outside the grid they are assigned to (or in no grid)."""
+    ids = np.asarray(grids.id, dtype=object)
+    row = {str(g): i for i, g in enumerate(ids)}
+    pts = shapely.points(np.asarray(units.x, float), np.asarray(units.y, float))
+    rows = np.array([row.get(str(g), -1) for g in units.grid_id], dtype=np.int64)
+    known = rows >= 0
+    dist = np.full(len(rows), np.inf)
+    if known.any():
+        dist[known] = shapely.distance(np.asarray(grids.geometry, dtype=object)[rows[known]], pts[known])
+    out = []
+    for k in np.flatnonzero(~known | (dist > 1.0)):
+        kind = "unit_unknown_grid" if rows[k] < 0 else "unit_outside_grid"
+        out.append(_finding(kind, str(units.grid_id[k]), str(units.id[k]), float(units.households[k]), pts[k]))
+    return out
+
+
+def topology_report(grids, units=None, min_area: float = MIN_AREA_M2) -> dict[str, list[dict]]:
+    """All checks; general/dedicated grids and the micro-grids of each parent are checked apart."""
+    level = np.asarray(grids.level, dtype=object)
+    top = np.flatnonzero(level != "micro")
+    overlaps = find_overlaps(grids.id[top], grids.geometry[top], min_area)
+    micro = np.flatnonzero(level == "micro")
+    by_parent: dict[str, list[int]] = defaultdict(list)
+    for i in micro:
+        by_parent[str(grids.parent_id[i])].append(i)
+    for rows in by_parent.values():
+        rows = np.asarray(rows)
+        overlaps += find_overlaps(grids.id[rows], grids.geometry[rows], min_area)
+    return {
+        "overlaps": overlaps,
+        "gaps": find_gaps(grids.geometry[top], min_area),
+        "nesting": check_nesting(grids),
+        "units": check_units(units, grids) if units is not None else [],
+    }
