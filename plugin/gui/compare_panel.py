@@ -1,0 +1,181 @@
+"""The dock's "Compare" tab: two or more scenario folders, or the edited layout vs its saved
+version, compared in a background task; the comparison report opens when it is ready.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from qgis.core import Qgis, QgsApplication
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import QUrl, pyqtSignal
+from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                                 QListWidget, QProgressBar, QPushButton, QVBoxLayout, QWidget)
+
+from ..services import snapshot
+from ..services.state import ScenarioState
+from ..tasks.compare_task import compare_task
+from ..tasks.engine_task import EngineTask
+from .scenario_panel import default_runs_dir
+
+
+class ComparePanel(QWidget):
+    compareDone = pyqtSignal(bool, str)   # ok, report path or error text  # noqa: N815
+
+    def __init__(self, iface, state: ScenarioState, lang: str = "en", parent=None, open_report: bool = True):
+        super().__init__(parent)
+        self.iface = iface
+        self.state = state
+        self.lang = lang
+        self.open_report_when_done = open_report
+        self.task: EngineTask | None = None
+        self.report_path: Path | None = None
+        self._build()
+        state.scenarioOpened.connect(self._on_scenario_opened)
+
+    def _build(self) -> None:
+        self.list = QListWidget()
+        self.list.setObjectName("gridgovCompareList")
+        self.list.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.list.setToolTip("Scenario folders to compare (the first is the baseline)")
+        add = QPushButton("Add… 添加")
+        add.clicked.connect(self._browse)
+        add_open = QPushButton("Add open 添加当前")
+        add_open.setToolTip("Add the scenario open in the Scenario tab")
+        add_open.clicked.connect(lambda: self.add_scenario(self.state.scenario_dir) if self.state.scenario_dir else None)
+        remove = QPushButton("Remove 移除")
+        remove.clicked.connect(self._remove_selected)
+        buttons = QHBoxLayout()
+        for b in (add, add_open, remove):
+            buttons.addWidget(b)
+
+        self.edited = QCheckBox("Edited layout vs its saved version 编辑中 vs 已保存")
+        self.edited.setToolTip("Compare the open scenario's unsaved edits with the saved scenario")
+        self.edited.toggled.connect(self._update_enabled)
+
+        self.out = QgsFileWidget()
+        self.out.setStorageMode(QgsFileWidget.GetDirectory)
+        self.out.setFilePath(str(default_runs_dir() / "comparison"))
+        form = QFormLayout()
+        form.addRow("Output 输出", self.out)
+
+        self.compare_button = QPushButton("Compare 对比")
+        self.compare_button.setObjectName("gridgovCompareButton")
+        self.compare_button.clicked.connect(self.start_compare)
+        self.cancel_button = QPushButton("Cancel 取消")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(lambda: self.task.cancel() if self.task else None)
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.compare_button, 1)
+        run_row.addWidget(self.cancel_button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.status = QLabel("Add two or more scenarios. 请添加两个或以上方案。")
+        self.status.setWordWrap(True)
+        self.report_button = QPushButton("Open comparison report 打开对比报告")
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(self.open_report)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Scenarios 方案 (first = baseline 基准)"))
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.edited)
+        layout.addLayout(form)
+        layout.addLayout(run_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.report_button)
+        layout.addStretch(0)
+        self._update_enabled()
+
+    # ---- list ----------------------------------------------------------------------------
+    def scenario_dirs(self) -> list[Path]:
+        return [Path(self.list.item(i).text()) for i in range(self.list.count())]
+
+    def add_scenario(self, path) -> bool:
+        folder = Path(path)
+        if not (folder / "scenario.toml").is_file():
+            self.status.setText(f"'{folder}' is not a scenario folder (no scenario.toml).")
+            return False
+        if folder.resolve() in [p.resolve() for p in self.scenario_dirs()]:
+            return False
+        self.list.addItem(str(folder))
+        self._update_enabled()
+        return True
+
+    def _browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Scenario folder", str(self.state.scenario_dir or Path.home()))
+        if path:
+            self.add_scenario(path)
+
+    def _remove_selected(self) -> None:
+        for item in self.list.selectedItems():
+            self.list.takeItem(self.list.row(item))
+        self._update_enabled()
+
+    def _on_scenario_opened(self, path: str) -> None:
+        if self.list.count() == 0:
+            self.add_scenario(path)
+
+    def _update_enabled(self) -> None:
+        ready = self.edited.isChecked() or self.list.count() >= 2
+        self.compare_button.setEnabled(ready and self.task is None)
+
+    # ---- run -----------------------------------------------------------------------------
+    def start_compare(self) -> bool:
+        if self.task is not None:
+            return False
+        try:
+            if self.edited.isChecked():
+                if self.state.scenario_dir is None:
+                    raise ValueError("Open a scenario in the Scenario tab first.")
+                snap = snapshot.snapshot_edited(self.state, Path(tempfile.mkdtemp(prefix="gridgov-edit-"))
+                                                / f"{self.state.name}_edited")
+                dirs = [self.state.scenario_dir, snap]
+            else:
+                dirs = self.scenario_dirs()
+            if len(dirs) < 2:
+                raise ValueError("Add at least two scenarios to compare.")
+        except ValueError as exc:
+            self._finish(False, None, str(exc))
+            return False
+        out = Path(self.out.filePath() or default_runs_dir() / "comparison")
+        self.task = compare_task(dirs, out, "zh_CN" if self.lang.startswith("zh") else "en")
+        self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
+        self.task.message.connect(self.status.setText)
+        self.task.done.connect(self._finish)
+        self.cancel_button.setEnabled(True)
+        self.report_button.setEnabled(False)
+        self._update_enabled()
+        self.status.setText(f"Comparing {len(dirs)} scenarios… 正在对比")
+        QgsApplication.taskManager().addTask(self.task)
+        return True
+
+    def _finish(self, ok: bool, result, error: str) -> None:
+        self.task = None
+        self.cancel_button.setEnabled(False)
+        self._update_enabled()
+        if not ok:
+            self.progress.setValue(0)
+            self.status.setText(error)
+            level = Qgis.Info if error == "Cancelled." else Qgis.Warning
+            self.iface.messageBar().pushMessage("GridGov compare", error, level, 8)
+            self.compareDone.emit(False, error)
+            return
+        self.progress.setValue(100)
+        self.report_path = Path(result["report"])
+        self.report_button.setEnabled(True)
+        self.status.setText(f"Done 完成 — {self.report_path}")
+        if self.open_report_when_done:
+            self.open_report()
+        self.compareDone.emit(True, str(self.report_path))
+
+    def open_report(self) -> None:
+        if self.report_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.report_path)))
+
+    def shutdown(self) -> None:
+        if self.task is not None:
+            self.task.cancel()

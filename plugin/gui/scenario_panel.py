@@ -1,0 +1,230 @@
+"""The dock's "Scenario" tab: open a folder, see its layers and problems, run it, read scores.
+
+Widgets only: validation is ``engine.scenario.validate_scenario``, the run is
+``engine.pipeline.run_scenario`` inside an :class:`~..tasks.engine_task.EngineTask`, layers
+come from ``services.layers`` and the score rows from ``services.scores``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (Qgis, QgsApplication, QgsCoordinateTransform, QgsProject, QgsSettings)
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import QUrl, pyqtSignal
+from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
+                                 QVBoxLayout, QWidget)
+
+from ..services import layers as layer_service
+from ..services.scores import read_scores, rows_from_scores
+from ..services.state import ScenarioState
+from ..tasks.engine_task import EngineTask, describe_error
+from .scores_table import ScoresTable
+
+PLUGIN_DIR = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = PLUGIN_DIR / "scenarios" / "chengdu_wuhou"
+RUNS_KEY = "gridgov/runs_dir"
+
+
+def default_runs_dir() -> Path:
+    return Path(str(QgsSettings().value(RUNS_KEY, str(Path.home() / "GridGov" / "runs"))))
+
+
+class ScenarioPanel(QWidget):
+    """Open → validate → load layers → run (task) → results layers + scores table."""
+
+    runDone = pyqtSignal(bool, str)    # ok, output folder or error text  # noqa: N815
+
+    def __init__(self, iface, state: ScenarioState, lang: str = "en", parent=None):
+        super().__init__(parent)
+        self.iface = iface
+        self.state = state
+        self.lang = lang
+        self.task: EngineTask | None = None
+        self._build()
+
+    # ---- widgets -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.folder = QgsFileWidget()
+        self.folder.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder.setDialogTitle("Scenario folder (scenario.toml + layers.gpkg)")
+        self.open_button = QPushButton("Open 打开")
+        self.open_button.setToolTip("Validate the folder and add its layers to the map")
+        self.open_button.clicked.connect(lambda: self.open_scenario(self.folder.filePath()))
+        self.sample_button = QPushButton("Sample 示例")
+        self.sample_button.setToolTip("Open the bundled Chengdu Wuhou sample scenario")
+        self.sample_button.clicked.connect(self.open_sample)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(self.open_button)
+        row.addWidget(self.sample_button)
+
+        self.info = QLabel("Open a scenario folder, or the sample. 请打开方案文件夹或示例。")
+        self.info.setWordWrap(True)
+        self.info.setObjectName("gridgovScenarioInfo")
+        self.info.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+
+        self.out = QgsFileWidget()
+        self.out.setStorageMode(QgsFileWidget.GetDirectory)
+        self.out.setDialogTitle("Output folder for scores.json, results.gpkg, report.html")
+        form = QFormLayout()
+        form.addRow("Output 输出", self.out)
+
+        self.run_button = QPushButton("Run scenario 运行")
+        self.run_button.setObjectName("gridgovRunButton")
+        self.run_button.setEnabled(False)
+        self.run_button.clicked.connect(self.start_run)
+        self.cancel_button = QPushButton("Cancel 取消")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_run)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button, 1)
+        buttons.addWidget(self.cancel_button)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setObjectName("gridgovRunStatus")
+
+        self.scores = ScoresTable()
+        self.report_button = QPushButton("Open report 打开报告")
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(self.open_report)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.info)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.scores, 1)
+        layout.addWidget(self.report_button)
+
+    # ---- open ----------------------------------------------------------------------------
+    def open_sample(self) -> bool:
+        return self.open_scenario(str(SAMPLE_DIR))
+
+    def open_scenario(self, path: str) -> bool:
+        """Validate ``path``, add its layers (styled) and zoom to them; False on failure."""
+        folder = Path(path or "").expanduser()
+        if not path or not (folder / "scenario.toml").is_file():
+            self._fail(f"'{path}' is not a scenario folder (it needs scenario.toml and layers.gpkg).")
+            return False
+        try:
+            from ...engine.scenario import validate_scenario
+
+            problems = validate_scenario(folder)
+            loaded = layer_service.load_scenario_layers(folder)
+        except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
+            self._fail(describe_error(exc) if not isinstance(exc, ValueError) else str(exc))
+            return False
+        self.folder.setFilePath(str(folder))
+        if not self.out.filePath():
+            self.out.setFilePath(str(default_runs_dir() / folder.name))
+        self.state.set_scenario(folder, loaded, problems)
+        self._zoom_to(loaded)
+        errors = [p for p in problems if getattr(p, "severity", "error") == "error"]
+        warnings = [p for p in problems if getattr(p, "severity", "error") != "error"]
+        counts = ", ".join(f"{lyr.featureCount()} {lyr.customProperty('gridgov/source').split(':')[1]}"
+                           for lyr in loaded)
+        text = f"<b>{folder.name}</b>: {counts}."
+        if errors:
+            text += f"<br><span style='color:#b00020'>{len(errors)} error(s): {errors[0]}</span>"
+        if warnings:
+            text += f"<br>{len(warnings)} warning(s)."
+        self.info.setText(text)
+        self.run_button.setEnabled(not errors)
+        self.scores.set_rows([])
+        self.report_button.setEnabled(False)
+        self.status.setText("")
+        self.progress.setValue(0)
+        return not errors
+
+    def _zoom_to(self, loaded) -> None:
+        project = QgsProject.instance()
+        grids = next((lyr for lyr in loaded if lyr.customProperty("gridgov/source") == "scenario:grids"), None)
+        target = grids or (loaded[0] if loaded else None)
+        if target is None:
+            return
+        if len(project.mapLayers()) == len(loaded) or not project.crs().isValid():
+            project.setCrs(target.crs())
+        canvas = self.iface.mapCanvas()
+        extent = QgsCoordinateTransform(target.crs(), canvas.mapSettings().destinationCrs(),
+                                        project).transformBoundingBox(target.extent())
+        extent.scale(1.05)
+        canvas.setExtent(extent)
+        canvas.refresh()
+
+    # ---- run -----------------------------------------------------------------------------
+    def start_run(self) -> bool:
+        """Start ``run_scenario`` as a background task; False when nothing can run."""
+        if self.task is not None:
+            return False
+        if self.state.scenario_dir is None:
+            self._fail("Open a scenario first.")
+            return False
+        out = self.out.filePath() or str(default_runs_dir() / self.state.name)
+        scenario_dir = self.state.scenario_dir
+        lang = "zh_CN" if self.lang.startswith("zh") else "en"
+
+        def work(progress):
+            from ...engine.pipeline import run_scenario
+
+            result = run_scenario(scenario_dir, out, lang=lang, pdf=False, progress=progress)
+            return {key: str(p) for key, p in result.paths.items()}
+
+        self.task = EngineTask(f"GridGov: run {self.state.name}", work)
+        self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
+        self.task.message.connect(self.status.setText)
+        self.task.done.connect(lambda ok, result, error: self._run_finished(ok, result, error, Path(out)))
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.status.setText("Starting… 正在启动")
+        self.progress.setValue(0)
+        QgsApplication.taskManager().addTask(self.task)
+        return True
+
+    def cancel_run(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.status.setText("Cancelling… 正在取消")
+
+    def _run_finished(self, ok: bool, paths, error: str, out: Path) -> None:
+        self.task = None
+        self.cancel_button.setEnabled(False)
+        self.run_button.setEnabled(self.state.scenario_dir is not None)
+        if not ok:
+            self.progress.setValue(0)
+            self._fail(error, level=Qgis.Info if error == "Cancelled." else Qgis.Critical)
+            self.runDone.emit(False, error)
+            return
+        self.progress.setValue(100)
+        try:
+            loaded = layer_service.load_result_layers(out, self.state.name)
+            self.scores.set_rows(rows_from_scores(read_scores(out / "scores.json"), self.lang))
+        except (ValueError, OSError) as exc:
+            self._fail(f"The run finished but its results cannot be shown: {exc}")
+            self.runDone.emit(False, str(exc))
+            return
+        self.state.set_results(out, loaded)
+        self.report_button.setEnabled((out / "report.html").exists())
+        self.status.setText(f"Done 完成 — results in {out}")
+        self.iface.messageBar().pushMessage("GridGov", f"{self.state.name}: run finished, results in {out}",
+                                            Qgis.Success, 5)
+        self.runDone.emit(True, str(out))
+
+    def open_report(self) -> None:
+        if self.state.out_dir is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.state.out_dir / "report.html")))
+
+    def _fail(self, text: str, level=Qgis.Critical) -> None:
+        self.status.setText(text)
+        self.iface.messageBar().pushMessage("GridGov", text, level, 0 if level == Qgis.Critical else 5)
+
+    def shutdown(self) -> None:
+        """Cancel a running task (plugin unload)."""
+        if self.task is not None:
+            self.task.cancel()

@@ -1,0 +1,133 @@
+"""GridGovPlugin: what QGIS loads (toolbar action, menu, dock, Processing provider).
+
+The plugin must load in a QGIS whose Python lacks the engine's packages: it then shows one
+message-bar line with the install command and keeps the dock (runs report the same text).
+Nothing here imports numba/simpy; the engine is imported only when work starts.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import Qgis, QgsApplication, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .services import deps
+
+PLUGIN_DIR = Path(__file__).resolve().parents[1]
+ICONS = PLUGIN_DIR / "resources" / "icons"
+MENU = "&GridGov"
+
+
+def icon(name: str) -> QIcon:
+    return QIcon(str(ICONS / name))
+
+
+def user_language() -> str:
+    """'zh' or 'en' from the QGIS user locale (reports and labels follow it)."""
+    locale = str(QgsSettings().value("locale/userLocale", "") or QCoreApplication.instance().property("locale") or "")
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+class GridGovPlugin:
+    """Created by ``classFactory``; QGIS calls initProcessing, initGui and unload."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.provider = None
+        self.dock = None
+        self.toolbar = None
+        self.actions: list[QAction] = []
+        self.dependency_report: deps.DependencyReport | None = None
+        self.translator: QTranslator | None = None
+        self._install_translator()
+
+    # ---- set-up --------------------------------------------------------------------------
+    def _install_translator(self) -> None:
+        locale = str(QgsSettings().value("locale/userLocale", "") or "")[:5]
+        for name in (f"gridgov_{locale}.qm", f"gridgov_{locale[:2]}.qm"):
+            qm = PLUGIN_DIR / "resources" / "i18n" / name
+            if locale and qm.exists():
+                self.translator = QTranslator()
+                if self.translator.load(str(qm)):
+                    QCoreApplication.installTranslator(self.translator)
+                else:
+                    self.translator = None
+                break
+
+    def initProcessing(self) -> None:  # noqa: N802 - QGIS API
+        """Register the Processing provider (called by QGIS, and by initGui as a fallback)."""
+        if self.provider is not None:
+            return
+        from .processing.provider import GridGovProvider
+
+        self.provider = GridGovProvider()
+        QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self) -> None:  # noqa: N802 - QGIS API
+        self.initProcessing()
+        self.dependency_report = deps.check()
+        if not self.dependency_report.ok:
+            self.iface.messageBar().pushMessage("GridGov", self.dependency_report.message(), Qgis.Warning, 0)
+
+        from .gui.dock import GridGovDock
+
+        self.dock = GridGovDock(self.iface, lang=user_language(), parent=self.iface.mainWindow())
+        self.dock.setObjectName("GridGovDock")
+        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+
+        self.toolbar = self.iface.addToolBar("GridGov")
+        self.toolbar.setObjectName("GridGovToolbar")
+        main = QAction(icon("gridgov.svg"), "GridGov panel 网格治理面板", self.iface.mainWindow())
+        main.setObjectName("gridgovShowDock")
+        main.setCheckable(True)
+        main.setToolTip("Show the GridGov panel: open a scenario, run it, compare scenarios")
+        main.toggled.connect(self.dock.setUserVisible)
+        self.dock.visibilityChanged.connect(main.setChecked)
+        sample = QAction(icon("sample.svg"), "Open the Chengdu Wuhou sample 打开示例", self.iface.mainWindow())
+        sample.setObjectName("gridgovOpenSample")
+        sample.triggered.connect(self.open_sample)
+        run = QAction(icon("run.svg"), "Run the scenario 运行方案", self.iface.mainWindow())
+        run.setObjectName("gridgovRun")
+        run.triggered.connect(self.run_scenario)
+        for action in (main, sample, run):
+            self.toolbar.addAction(action)
+            self.iface.addPluginToMenu(MENU, action)
+            self.actions.append(action)
+
+    def unload(self) -> None:
+        for action in self.actions:
+            self.iface.removePluginMenu(MENU, action)
+            self.iface.removeToolBarIcon(action)
+            action.deleteLater()
+        self.actions = []
+        if self.toolbar is not None:
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.dock is not None:
+            self.dock.shutdown()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None
+
+    # ---- actions -------------------------------------------------------------------------
+    def show_dock(self) -> None:
+        if self.dock is not None:
+            self.dock.setUserVisible(True)
+            self.dock.raise_()
+
+    def open_sample(self) -> None:
+        self.show_dock()
+        self.dock.scenario_panel.open_sample()
+
+    def run_scenario(self) -> None:
+        self.show_dock()
+        self.dock.scenario_panel.start_run()

@@ -1,0 +1,1 @@
+"""Processing provider: the engine's validate, circles, simulate, score and compare steps."""

@@ -1,0 +1,87 @@
+"""What every GridGov algorithm shares: naming, the scenario parameter, engine progress.
+
+Subclasses declare ``NAME``, ``DISPLAY``, ``HELP`` and implement ``init_parameters`` and
+``run(parameters, context, feedback, progress) -> dict``.  Engine errors become a
+``QgsProcessingException`` with the engine's message (file, layer, feature, field), missing
+packages one with the pip command, so the modeller and batch runs show a sentence, not a
+traceback.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterFile)
+
+from ...tasks.engine_task import describe_error
+
+GROUP = "Grid governance 网格化治理"
+GROUP_ID = "gridgov"
+
+
+class GridGovAlgorithm(QgsProcessingAlgorithm):
+    NAME = ""
+    DISPLAY = ""
+    HELP = ""
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:  # noqa: N802 - QGIS API
+        return self.DISPLAY
+
+    def group(self) -> str:
+        return GROUP
+
+    def groupId(self) -> str:  # noqa: N802
+        return GROUP_ID
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.HELP
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        self.init_parameters()
+
+    def init_parameters(self) -> None:
+        raise NotImplementedError
+
+    # ---- helpers -------------------------------------------------------------------------
+    @staticmethod
+    def scenario_parameter(name: str = "SCENARIO", description: str = "Scenario folder 方案文件夹",
+                           optional: bool = False) -> QgsProcessingParameterFile:
+        return QgsProcessingParameterFile(name, description, behavior=QgsProcessingParameterFile.Folder,
+                                          optional=optional)
+
+    def scenario_dir(self, parameters, context, name: str = "SCENARIO") -> Path:
+        """The scenario folder; accepts the folder or its scenario.toml (handy in batch mode)."""
+        raw = self.parameterAsFile(parameters, name, context)
+        path = Path(raw) if raw else None
+        if path is not None and path.name == "scenario.toml":
+            path = path.parent
+        if path is None or not (path / "scenario.toml").is_file():
+            raise QgsProcessingException(f"'{raw}' is not a scenario folder (it needs scenario.toml and layers.gpkg)")
+        return path
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:  # noqa: N802
+        from ....engine.progress import Progress
+
+        def report(fraction: float, message: str) -> None:
+            feedback.setProgress(100.0 * fraction)
+            if message:
+                feedback.setProgressText(message)
+
+        progress = Progress(report, feedback.isCanceled)
+        try:
+            return self.run(parameters, context, feedback, progress)
+        except QgsProcessingException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every engine failure becomes one message
+            if feedback.isCanceled():
+                raise QgsProcessingException("Cancelled.") from exc
+            raise QgsProcessingException(describe_error(exc)) from exc
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        raise NotImplementedError

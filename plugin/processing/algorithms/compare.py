@@ -1,0 +1,47 @@
+"""Processing "Compare scenarios": two or more scenario folders → comparison report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutputFile, QgsProcessingOutputHtml,
+                       QgsProcessingParameterEnum, QgsProcessingParameterFolderDestination,
+                       QgsProcessingParameterMultipleLayers)
+
+from .base import GridGovAlgorithm
+from .score import LANGS
+
+
+class CompareAlgorithm(GridGovAlgorithm):
+    NAME = "compare"
+    DISPLAY = "Compare scenarios 方案对比"
+    HELP = ("Runs and compares two or more scenarios (the first is the baseline) and writes a comparison "
+            "report with score differences. Pick each scenario's scenario.toml file.")
+
+    def init_parameters(self) -> None:
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            "SCENARIOS", "Scenarios (their scenario.toml files) 方案", QgsProcessing.TypeFile))
+        self.addParameter(QgsProcessingParameterEnum("LANG", "Report language 报告语言", list(LANGS), False, 0))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", "Output folder 输出文件夹"))
+        self.addOutput(QgsProcessingOutputHtml("REPORT", "Comparison report 对比报告"))
+        self.addOutput(QgsProcessingOutputFile("TABLE", "Comparison table 对比表"))
+
+    def run(self, parameters, context, feedback, progress):
+        from ....engine.pipeline import compare_scenarios
+
+        raw = parameters.get("SCENARIOS") or []
+        if isinstance(raw, str):
+            raw = [s for s in raw.split(";") if s]
+        dirs = []
+        for item in raw:
+            p = Path(str(item))
+            p = p.parent if p.name == "scenario.toml" else p
+            if not (p / "scenario.toml").is_file():
+                raise QgsProcessingException(f"'{item}' is not a scenario (no scenario.toml)")
+            dirs.append(p)
+        if len(dirs) < 2:
+            raise QgsProcessingException("Compare needs at least two scenarios.")
+        out = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
+        lang = LANGS[self.parameterAsEnum(parameters, "LANG", context)]
+        result = compare_scenarios(dirs, out, lang=lang, progress=progress)
+        paths = {k: str(v) for k, v in getattr(result, "paths", result).items()}
+        return {"OUTPUT_FOLDER": out, "REPORT": paths.get("report"), "TABLE": paths.get("table")}

@@ -1,0 +1,1 @@
+"""QGIS ⇄ engine adapters (no widgets): dependency check, layer loading and styling."""

@@ -1,0 +1,88 @@
+"""Which Python packages the engine needs, and the exact command that installs them.
+
+QGIS ships its own Python; users rarely have numba or simpy in it.  The plugin must still
+load, say what is missing and how to install it (one copy-and-paste command), and never
+show a traceback.  The pins mirror ``scripts/requirements.txt`` (a test keeps them equal).
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+
+# import name -> pip requirement, for what a scenario run needs.
+REQUIRED: dict[str, str] = {
+    "numba": "numba==0.68.1",
+    "simpy": "simpy==4.1.2",
+    "networkx": "networkx==3.6.1",
+    "scipy": "scipy==1.15.3",
+    "shapely": "shapely==2.1.2",
+    "jinja2": "jinja2==3.1.6",
+    "matplotlib": "matplotlib==3.10.7",
+}
+# Needed only by batch experiments (not by the dock or the Processing algorithms).
+OPTIONAL: dict[str, str] = {
+    "pandas": "pandas==2.2.3",
+    "pyarrow": "pyarrow==21.0.0",
+    "dask": "dask[distributed]==2025.7.0",
+}
+
+
+@dataclass(frozen=True)
+class DependencyReport:
+    missing: tuple[str, ...]            # pip requirements of missing required packages
+    missing_optional: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+    def install_command(self, include_optional: bool = False) -> str:
+        return install_command(self.missing + (self.missing_optional if include_optional else ()))
+
+    def message(self) -> str:
+        """One line for the message bar: what is missing and the command to run."""
+        names = ", ".join(r.split("==")[0] for r in self.missing)
+        return (f"GridGov needs Python packages that QGIS's Python lacks ({names}). "
+                f"Install them with: {self.install_command()}  — then restart QGIS.")
+
+
+def _present(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def check(required: dict[str, str] | None = None, optional: dict[str, str] | None = None) -> DependencyReport:
+    """Look the packages up without importing them (importing numba at QGIS start is slow)."""
+    required = REQUIRED if required is None else required
+    optional = OPTIONAL if optional is None else optional
+    return DependencyReport(
+        missing=tuple(req for mod, req in required.items() if not _present(mod)),
+        missing_optional=tuple(req for mod, req in optional.items() if not _present(mod)),
+    )
+
+
+def requirement_for(module_name: str) -> str | None:
+    """The pip requirement providing an import name (``exc.name`` of a ModuleNotFoundError)."""
+    top = (module_name or "").split(".")[0]
+    return REQUIRED.get(top) or OPTIONAL.get(top)
+
+
+def install_command(requirements: tuple[str, ...] | list[str]) -> str:
+    """The pip command for QGIS's Python, holding numpy at the installed version.
+
+    Pinning numpy matters: numba would otherwise pull numpy 2, which breaks GDAL and QGIS.
+    """
+    reqs = list(requirements)
+    try:
+        import numpy
+
+        reqs.append(f"numpy=={numpy.__version__}")
+    except ImportError:  # pragma: no cover - QGIS always has numpy
+        pass
+    quoted = " ".join(f'"{r}"' if "[" in r else r for r in reqs)
+    if sys.platform.startswith("win"):
+        return f"python -m pip install --user {quoted}   (in the OSGeo4W Shell)"
+    return f"python3 -m pip install --user {quoted}"

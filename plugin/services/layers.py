@@ -1,0 +1,128 @@
+"""Add a scenario's (or a run's) GeoPackage layers to the QGIS project, styled from QML.
+
+Styles live in ``resources/styles/`` and are looked up per layer as
+``<prefix>_<layer>_<geometry>.qml``, then ``<prefix>_<layer>.qml`` (prefix ``scenario``,
+``results`` or ``circles``), so a units layer of points and one of polygons both get a
+matching symbol.  Each load replaces the previous group of the same name, so re-running a
+scenario does not pile up copies.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsLayerTreeGroup, QgsProject, QgsVectorLayer, QgsWkbTypes
+
+STYLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "styles"
+
+# Draw order, top first: points over lines over polygons.
+SCENARIO_ORDER = ("incidents", "facilities", "units", "roads", "grids")
+RESULTS_ORDER = ("facilities", "units", "grids", "service_areas", "bands")
+
+LABELS = {
+    "roads": "Roads 道路",
+    "grids": "Grids 网格",
+    "units": "Residential units 居民单元",
+    "facilities": "Facilities 设施",
+    "incidents": "Incident history 历史事件",
+    "service_areas": "Service areas 服务范围",
+    "bands": "Life-circle bands 生活圈",
+}
+
+
+def gpkg_layer_names(path: str | Path) -> list[str]:
+    """Names of the vector layers in a GeoPackage ([] when the file is missing)."""
+    from osgeo import ogr
+
+    path = Path(path)
+    if not path.exists():
+        return []
+    ds = ogr.Open(str(path))
+    if ds is None:
+        return []
+    try:
+        return [ds.GetLayerByIndex(i).GetName() for i in range(ds.GetLayerCount())]
+    finally:
+        ds = None
+
+
+def style_path(prefix: str, layer_name: str, geometry_type: int | None = None) -> Path | None:
+    """The QML file for a layer, or None when there is none."""
+    candidates = []
+    if geometry_type is not None:
+        geom = {QgsWkbTypes.PointGeometry: "point", QgsWkbTypes.LineGeometry: "line",
+                QgsWkbTypes.PolygonGeometry: "polygon"}.get(geometry_type)
+        if geom:
+            candidates.append(STYLES_DIR / f"{prefix}_{layer_name}_{geom}.qml")
+    candidates.append(STYLES_DIR / f"{prefix}_{layer_name}.qml")
+    return next((c for c in candidates if c.exists()), None)
+
+
+def open_layer(gpkg: str | Path, layer_name: str, prefix: str, display: str | None = None) -> QgsVectorLayer:
+    """One styled layer of a GeoPackage (not yet added to any project)."""
+    layer = QgsVectorLayer(f"{gpkg}|layername={layer_name}", display or LABELS.get(layer_name, layer_name), "ogr")
+    if not layer.isValid():
+        raise ValueError(f"{gpkg}: layer '{layer_name}' cannot be opened")
+    qml = style_path(prefix, layer_name, layer.geometryType())
+    if qml is not None:
+        msg, ok = layer.loadNamedStyle(str(qml))
+        if not ok:
+            raise ValueError(f"{qml}: {msg}")
+    layer.setCustomProperty("gridgov/source", f"{prefix}:{layer_name}")
+    return layer
+
+
+def add_gpkg_group(gpkg: str | Path, group_name: str, prefix: str, order: tuple[str, ...],
+                   project: QgsProject | None = None, visible: set[str] | None = None,
+                   position: int = 0) -> list[QgsVectorLayer]:
+    """Add every layer of ``gpkg`` under a fresh top-level group; returns the layers.
+
+    Layers named in ``order`` come first in that order, others after them by name.
+    ``visible`` (layer names) switches the rest off, so a results group does not hide the
+    scenario under it.
+    """
+    project = project or QgsProject.instance()
+    names = gpkg_layer_names(gpkg)
+    if not names:
+        raise ValueError(f"{gpkg}: no layers (missing or not a GeoPackage)")
+    names.sort(key=lambda n: (order.index(n) if n in order else len(order), n))
+    layers = [open_layer(gpkg, n, prefix) for n in names]
+
+    root = project.layerTreeRoot()
+    remove_group(group_name, project)
+    group: QgsLayerTreeGroup = root.insertGroup(position, group_name)
+    group.setCustomProperty("gridgov/group", prefix)
+    for layer in layers:
+        project.addMapLayer(layer, False)
+        node = group.addLayer(layer)
+        name = layer.customProperty("gridgov/source").split(":", 1)[1]
+        if visible is not None:
+            node.setItemVisibilityChecked(name in visible)
+    return layers
+
+
+def remove_group(group_name: str, project: QgsProject | None = None) -> None:
+    """Remove a top-level group and its layers from the project (no-op when absent)."""
+    project = project or QgsProject.instance()
+    root = project.layerTreeRoot()
+    for old in [g for g in root.children() if isinstance(g, QgsLayerTreeGroup) and g.name() == group_name]:
+        ids = [n.layerId() for n in old.findLayers()]
+        root.removeChildNode(old)
+        project.removeMapLayers(ids)
+
+
+def load_scenario_layers(scenario_dir: str | Path, project: QgsProject | None = None) -> list[QgsVectorLayer]:
+    """The scenario's input layers (layers.gpkg) in a group named after the folder."""
+    scenario_dir = Path(scenario_dir)
+    return add_gpkg_group(scenario_dir / "layers.gpkg", f"GridGov: {scenario_dir.name}", "scenario",
+                          SCENARIO_ORDER, project)
+
+
+def load_result_layers(out_dir: str | Path, scenario_name: str, project: QgsProject | None = None) -> list[QgsVectorLayer]:
+    """A run's results.gpkg above the scenario group; bands and units shown, the rest off."""
+    return add_gpkg_group(Path(out_dir) / "results.gpkg", f"GridGov results: {scenario_name}", "results",
+                          RESULTS_ORDER, project, visible={"units", "bands", "grids"})
+
+
+def load_circle_layers(gpkg: str | Path, name: str, project: QgsProject | None = None) -> list[QgsVectorLayer]:
+    """Output of the service-circles step (band polygons, service areas)."""
+    return add_gpkg_group(gpkg, f"GridGov circles: {name}", "circles", RESULTS_ORDER, project)

@@ -1,0 +1,71 @@
+"""Turn a run's ``scores.json`` into display rows for the dock (no widgets here).
+
+Accepted shape (what ``engine.score`` writes): ``{"total": float, "metrics": {key: {"value":
+float, "score": float 0–100, "unit": str, "label": str, "label_zh": str, ...}}}``; a metric
+may also be a bare number (a score).  Unknown extra keys are ignored.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    key: str
+    label: str
+    value_text: str
+    score: float | None
+    help: str = ""
+    is_total: bool = False
+
+
+def _num(x: Any) -> float | None:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    return None if math.isnan(float(x)) else float(x)
+
+
+def _fmt(value: Any, unit: str) -> str:
+    v = _num(value)
+    if v is None:
+        return "" if value is None else str(value)
+    if unit in ("share", "%", "ratio") and abs(v) <= 1.0 and unit != "%":
+        return f"{100 * v:.1f} %"
+    text = f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
+    return f"{text} {unit}".strip() if unit and unit not in ("share", "ratio") else text
+
+
+def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:
+    """Display rows, total first; raises ValueError when ``doc`` has no metrics."""
+    if not isinstance(doc, dict):
+        raise ValueError("scores.json must hold a JSON object")
+    metrics = doc.get("metrics")
+    if not isinstance(metrics, dict) or not metrics:
+        raise ValueError("scores.json has no 'metrics' table")
+    rows = []
+    total = _num(doc.get("total"))
+    if total is not None:
+        rows.append(ScoreRow("total", "Total score 总分", "", total, "weighted total (0–100)", True))
+    for key, m in metrics.items():
+        if isinstance(m, dict):
+            en = str(m.get("label") or m.get("label_en") or key)
+            zh = str(m.get("label_zh") or "")
+            label = f"{en} {zh}".strip() if lang.startswith("en") else (zh or en)
+            rows.append(ScoreRow(key, label, _fmt(m.get("value"), str(m.get("unit") or "")),
+                                 _num(m.get("score")), str(m.get("help") or m.get("doc") or "")))
+        else:
+            rows.append(ScoreRow(key, key, "", _num(m)))
+    return rows
+
+
+def read_scores(path: str | Path) -> dict[str, Any]:
+    """Parse a scores.json (ValueError with the file name when unreadable)."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read scores ({exc})") from exc

@@ -1,0 +1,1 @@
+"""``QgsTask`` subclasses that run engine functions off the GUI thread."""
