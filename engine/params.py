@@ -57,6 +57,8 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                              "urgency mix", "DOMAIN §7 [A]"),
         "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
                                     "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]"),
+        "fit_history": Param(True, "", "fit the hour-of-week profile and type mix from the incidents layer when present", ""),
+        "fit_min_records": Param(200, "records", "fewest history records needed to fit the profile", "[A]"),
     },
     "workflow": {
         "dispatch_median_min": Param({"urgent": 5.0, "normal": 15.0, "complex": 15.0}, "min",
@@ -75,12 +77,15 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "verification_max_h": Param(1.0, "h", "verification after handling (urban)", "Taiyuan [V]"),
         "max_concurrent_cases": Param(3, "cases", "cases one worker may hold at once", "[A]"),
         "dispatch_policy": Param("own_grid_first", "", "own_grid_first | nearest_available", ""),
+        "neighbour_grids": Param(4, "grids", "nearest other grids whose workers may be sent when the own grid's are "
+                                 "unavailable (own_grid_first) or as candidates (nearest_available)", "[A]"),
     },
     "staffing": {
         "workers_per_general_grid": Param(1, "workers", "full-time grid workers per general grid", "Taiyuan, Chengdu [V]"),
         "shift_hours": Param(8.0, "h", "length of a worker's shift", "DOMAIN §7"),
         "shift_start_hour": Param(8, "h", "start of the day shift", "[A]"),
         "patrol_share": Param(0.4, "share", "share of the shift spent on patrol", "DOMAIN §7 [A]"),
+        "on_call_urgent": Param(True, "", "an off-shift worker is called out for urgent cases (normal ones wait for the shift)", "[A]"),
     },
     "simulation": {
         "days": Param(28, "days", "simulated horizon", ""),
