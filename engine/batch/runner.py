@@ -10,6 +10,7 @@ the number of workers or the order in which runs finish.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from typing import Any, Callable
 from ..atomic import write_text
 from ..errors import GridGovError
 from .experiment import SUMMARY_METRICS, Experiment, RunSpec
-from .store import finished_run_ids, write_run
+from .store import finished_run_ids, remove_stale_temporaries, write_run
 
 RunFunction = Callable[[RunSpec], dict[str, float]]
 
@@ -144,7 +145,13 @@ def run_batch(experiment: Experiment, out: str | os.PathLike, *, scheduler: str 
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out):
+        return _run_locked(experiment, out, scheduler, workers, func, progress, limit)
+
+
+def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, progress, limit) -> dict[str, Any]:
     write_manifest(experiment, out)
+    remove_stale_temporaries(out)  # one client per OUT folder: leftovers are from a killed run
     done = finished_run_ids(out)
     todo = [r for r in experiment.runs if r.run_id not in done]
     skipped = len(experiment.runs) - len(todo)
@@ -219,6 +226,22 @@ def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler:
     finally:
         if cluster is not None:
             cluster.close()
+
+
+@contextlib.contextmanager
+def _exclusive(out: Path):
+    """One batch client per output folder (the lock dies with the process, even on SIGKILL)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; documented as "one client per folder"
+        yield
+        return
+    with open(out / ".batch.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise GridGovError(f"another gridgov batch is writing to {out}; wait for it or use another --out") from None
+        yield
 
 
 def _store(out: Path, spec: RunSpec, result: dict[str, Any]) -> None:

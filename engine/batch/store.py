@@ -31,10 +31,25 @@ def runs_dir(out: str | os.PathLike) -> Path:
 
 def finished_run_ids(out: str | os.PathLike) -> set[str]:
     """Run ids whose result file exists (complete by construction)."""
+    return {p.stem for p in _result_files(out)}
+
+
+def _result_files(out: str | os.PathLike) -> list[Path]:
+    """Finished result files, sorted; hidden temporaries (``.*``) are never results."""
     root = runs_dir(out)
     if not root.is_dir():
-        return set()
-    return {p.stem for p in root.glob("point=*/*.parquet") if not p.name.startswith((".", "_"))}
+        return []
+    return sorted(p for p in root.glob("point=*/*.parquet") if not p.name.startswith((".", "_")))
+
+
+def remove_stale_temporaries(out: str | os.PathLike) -> int:
+    """Delete hidden half-written files left by a killed client (never visible as results)."""
+    root = runs_dir(out)
+    n = 0
+    for p in root.glob("point=*/.*.parquet") if root.is_dir() else []:
+        p.unlink(missing_ok=True)
+        n += 1
+    return n
 
 
 def run_row(spec: RunSpec, metrics: dict[str, Any], elapsed_s: float) -> dict[str, Any]:
@@ -71,7 +86,7 @@ def read_runs(out: str | os.PathLike, run_ids: Iterable[str] | None = None):
     import pandas as pd
 
     root = runs_dir(out)
-    files = sorted(root.glob("point=*/*.parquet")) if root.is_dir() else []
+    files = _result_files(out)
     if run_ids is not None:
         wanted = set(run_ids)
         files = [p for p in files if p.stem in wanted]
