@@ -1,0 +1,288 @@
+"""GeoPackage reading and writing through OGR, in bulk.
+
+Reading returns plain NumPy columns and shapely geometries (WKB decoded in one call), optionally
+reprojected to a working CRS.  Writing builds the whole file under a temporary name inside one
+transaction per layer and moves it into place (``engine.atomic.atomic_path``), so a crash never
+leaves a half-written GeoPackage.  Axis order is always x = easting/longitude (GIS order), also for
+EPSG:4326 / EPSG:4490 whose official order is latitude first.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+from .atomic import atomic_path
+from .errors import GridGovError, Problem, ValidationError
+
+try:  # GDAL's Python bindings come from the system (python3-gdal)
+    from osgeo import gdal, ogr, osr
+except ImportError as exc:  # pragma: no cover - environment problem
+    raise GridGovError("GDAL/OGR Python bindings (osgeo) are not installed") from exc
+
+ogr.UseExceptions()
+osr.UseExceptions()
+gdal.UseExceptions()
+
+_GEOM_TYPES = {
+    "Point": ogr.wkbPoint, "MultiPoint": ogr.wkbMultiPoint,
+    "LineString": ogr.wkbLineString, "MultiLineString": ogr.wkbMultiLineString,
+    "Polygon": ogr.wkbPolygon, "MultiPolygon": ogr.wkbMultiPolygon,
+    "Geometry": ogr.wkbUnknown,
+}
+
+
+def srs_from(crs: str | osr.SpatialReference) -> osr.SpatialReference:
+    """An OSR spatial reference in GIS axis order from "EPSG:xxxx", WKT or PROJ text."""
+    if isinstance(crs, osr.SpatialReference):
+        srs = crs.Clone()
+    else:
+        srs = osr.SpatialReference()
+        try:
+            srs.SetFromUserInput(str(crs))
+        except RuntimeError as exc:
+            raise GridGovError(f"unknown CRS {crs!r}: {exc}") from None
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return srs
+
+
+def crs_id(srs: osr.SpatialReference | None) -> str | None:
+    """ "AUTH:CODE" of a spatial reference (WKT when it has no authority code), None if absent."""
+    if srs is None:
+        return None
+    srs = srs.Clone()
+    try:
+        srs.AutoIdentifyEPSG()
+    except RuntimeError:
+        pass
+    auth, code = srs.GetAuthorityName(None), srs.GetAuthorityCode(None)
+    if auth and code:
+        return f"{auth}:{code}"
+    return srs.ExportToWkt()
+
+
+def is_metric(crs: str) -> bool:
+    """True when the CRS is projected with metre units (lengths and speeds make sense)."""
+    srs = srs_from(crs)
+    return bool(srs.IsProjected()) and abs(srs.GetLinearUnits() - 1.0) < 1e-9
+
+
+def transform_geometries(geoms: np.ndarray, src: str | osr.SpatialReference,
+                         dst: str | osr.SpatialReference) -> np.ndarray:
+    """Reproject shapely geometries in bulk (one coordinate array through PROJ)."""
+    s, d = srs_from(src), srs_from(dst)
+    if s.IsSame(d):
+        return geoms
+    ct = osr.CoordinateTransformation(s, d)
+
+    def _xy(coords: np.ndarray) -> np.ndarray:
+        if len(coords) == 0:
+            return coords
+        out = np.asarray(ct.TransformPoints(np.ascontiguousarray(coords[:, :2], dtype=np.float64)))
+        return out[:, :2]
+
+    return shapely.transform(np.asarray(geoms, dtype=object), _xy)
+
+
+def _open(path: str | os.PathLike, update: bool = False):
+    p = Path(path)
+    if not p.exists():
+        raise ValidationError([Problem("file not found", file=str(p))])
+    try:
+        ds = ogr.Open(str(p), 1 if update else 0)
+    except RuntimeError as exc:
+        raise ValidationError([Problem(f"cannot open as a GeoPackage: {exc}", file=str(p))]) from None
+    if ds is None:
+        raise ValidationError([Problem("cannot open as a GeoPackage", file=str(p))])
+    return ds
+
+
+def list_layers(path: str | os.PathLike) -> list[str]:
+    """Names of the layers (vector tables) of a GeoPackage."""
+    ds = _open(path)
+    return [ds.GetLayerByIndex(i).GetName() for i in range(ds.GetLayerCount())]
+
+
+def layer_info(path: str | os.PathLike, layer: str) -> dict[str, Any]:
+    """Geometry type name, field names/types and CRS of one layer, without reading features."""
+    ds = _open(path)
+    lyr = ds.GetLayerByName(layer)
+    if lyr is None:
+        raise ValidationError([Problem("layer not found", file=str(path), layer=layer)])
+    defn = lyr.GetLayerDefn()
+    fields = {defn.GetFieldDefn(i).GetName(): defn.GetFieldDefn(i).GetTypeName()
+              for i in range(defn.GetFieldCount())}
+    return {"geometry_type": ogr.GeometryTypeToName(lyr.GetGeomType()), "fields": fields,
+            "crs": crs_id(lyr.GetSpatialRef()), "count": lyr.GetFeatureCount()}
+
+
+def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
+               ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], str | None]:
+    """Read one layer: ``(fids, geometries, columns, source_crs)``.
+
+    ``geometries`` is an object array of shapely geometries (None for a NULL geometry).
+    Columns by OGR type: Integer/Integer64 → int64 (object with None where NULL), Real →
+    float64 (NaN where NULL), Date/DateTime → datetime64[s] (NaT where NULL), anything else →
+    object array of str (None where NULL).  With ``crs`` the geometries are reprojected to it;
+    a layer without a CRS cannot be reprojected and raises ``ValidationError``.
+    """
+    ds = _open(path)
+    lyr = ds.GetLayerByName(layer)
+    if lyr is None:
+        raise ValidationError([Problem("layer not found", file=str(path), layer=layer)])
+    src_srs = lyr.GetSpatialRef()
+    src = crs_id(src_srs)
+    defn = lyr.GetLayerDefn()
+    names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+    kinds = [defn.GetFieldDefn(i).GetType() for i in range(defn.GetFieldCount())]
+    n = lyr.GetFeatureCount()
+    fids = np.empty(n, dtype=np.int64)
+    wkbs: list[bytes | None] = [None] * n
+    raw: list[list[Any]] = [[None] * n for _ in names]
+    lyr.ResetReading()
+    i = 0
+    for feat in lyr:
+        if i >= n:  # count was an estimate; grow
+            fids = np.append(fids, 0)
+            wkbs.append(None)
+            for col in raw:
+                col.append(None)
+            n += 1
+        fids[i] = feat.GetFID()
+        g = feat.GetGeometryRef()
+        wkbs[i] = bytes(g.ExportToIsoWkb()) if g is not None else None
+        for j, kind in enumerate(kinds):
+            if not feat.IsFieldSetAndNotNull(j):
+                continue
+            if kind in (ogr.OFTInteger, ogr.OFTInteger64):
+                raw[j][i] = feat.GetFieldAsInteger64(j)
+            elif kind == ogr.OFTReal:
+                raw[j][i] = feat.GetFieldAsDouble(j)
+            elif kind in (ogr.OFTDate, ogr.OFTDateTime):
+                raw[j][i] = _iso(feat.GetFieldAsDateTime(j), kind)
+            else:
+                raw[j][i] = feat.GetFieldAsString(j)
+        i += 1
+    fids, wkbs, raw = fids[:i], wkbs[:i], [col[:i] for col in raw]
+    geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="ignore")
+    columns = {name: _column(vals, kind) for name, kind, vals in zip(names, kinds, raw)}
+    if crs is not None and len(geoms):
+        if src_srs is None:
+            raise ValidationError([Problem("layer has no CRS (coordinate reference system); "
+                                           "assign one in QGIS (Layer → Set CRS) and save",
+                                           file=str(path), layer=layer)])
+        geoms = transform_geometries(geoms, src_srs, crs)
+    return fids, geoms, columns, src
+
+
+def _iso(parts: list, kind: int) -> str:
+    y, mo, d, h, mi, s, _tz = parts
+    if kind == ogr.OFTDate:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{int(s):02d}"
+
+
+def _column(vals: list[Any], kind: int) -> np.ndarray:
+    if kind in (ogr.OFTInteger, ogr.OFTInteger64):
+        if any(v is None for v in vals):
+            return np.array(vals, dtype=object)
+        return np.array(vals, dtype=np.int64)
+    if kind == ogr.OFTReal:
+        return np.array([np.nan if v is None else v for v in vals], dtype=np.float64)
+    if kind in (ogr.OFTDate, ogr.OFTDateTime):
+        return np.array(["NaT" if v is None else v for v in vals], dtype="datetime64[s]")
+    return np.array(vals, dtype=object)
+
+
+# ----------------------------------------------------------------------------------- writing
+
+def _field_type(values: np.ndarray) -> tuple[int, int]:
+    """(OGR type, subtype) for a NumPy column."""
+    kind = values.dtype.kind
+    if kind == "b":
+        return ogr.OFTInteger, ogr.OFSTBoolean
+    if kind in "iu":
+        return ogr.OFTInteger64, ogr.OFSTNone
+    if kind == "f":
+        return ogr.OFTReal, ogr.OFSTNone
+    if kind == "M":
+        return ogr.OFTDateTime, ogr.OFSTNone
+    return ogr.OFTString, ogr.OFSTNone
+
+
+def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs: str,
+                 source_crs: str | None = None) -> Path:
+    """Write a whole GeoPackage atomically.
+
+    ``layers`` maps a layer name to ``{"geometry": array of shapely, "columns": {name: array},
+    "geometry_type": "Point" | "LineString" | "Polygon" | "MultiPolygon" | ..., "fid": optional
+    int array}``.  Geometries are in ``source_crs`` (default: ``crs``) and stored in ``crs``.
+    Columns map to Integer64 / Real / DateTime / String (UTF-8) / Boolean by dtype; None and
+    NaN / NaT are written as NULL.  Each layer gets an R-tree spatial index.
+    """
+    target = Path(path)
+    srs = srs_from(crs)
+    with atomic_path(target) as tmp:
+        drv = ogr.GetDriverByName("GPKG")
+        ds = drv.CreateDataSource(str(tmp))
+        try:
+            for name, spec in layers.items():
+                _write_layer(ds, name, spec, srs, source_crs)
+        finally:
+            ds = None  # noqa: F841 - closes and flushes the file before the rename
+    return target
+
+
+def _write_layer(ds, name: str, spec: dict[str, Any], srs, source_crs: str | None) -> None:
+    geoms = np.asarray(spec["geometry"], dtype=object)
+    gtype = spec.get("geometry_type", "Geometry")
+    if gtype not in _GEOM_TYPES:
+        raise GridGovError(f"layer {name}: unknown geometry_type {gtype!r} (use {', '.join(_GEOM_TYPES)})")
+    if source_crs is not None and len(geoms):
+        geoms = transform_geometries(geoms, source_crs, srs)
+    columns = {k: np.asarray(v) for k, v in spec.get("columns", {}).items()}
+    for k, v in columns.items():
+        if len(v) != len(geoms):
+            raise GridGovError(f"layer {name}: column {k} has {len(v)} values for {len(geoms)} features")
+    fid = spec.get("fid")
+    lyr = ds.CreateLayer(name, srs, _GEOM_TYPES[gtype],
+                         options=["GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=YES"])
+    setters = []
+    for k, v in columns.items():
+        ftype, sub = _field_type(v)
+        fd = ogr.FieldDefn(k, ftype)
+        fd.SetSubType(sub)
+        lyr.CreateField(fd)
+        setters.append((lyr.GetLayerDefn().GetFieldIndex(k), ftype, v))
+    wkbs = shapely.to_wkb(geoms, output_dimension=2, flavor="iso")
+    defn = lyr.GetLayerDefn()
+    lyr.StartTransaction()
+    for i in range(len(geoms)):
+        feat = ogr.Feature(defn)
+        if fid is not None:
+            feat.SetFID(int(fid[i]))
+        if wkbs[i] is not None:
+            feat.SetGeometryDirectly(ogr.CreateGeometryFromWkb(wkbs[i]))
+        for j, ftype, v in setters:
+            val = v[i]
+            if val is None or (ftype == ogr.OFTReal and np.isnan(val)):
+                feat.SetFieldNull(j)
+            elif ftype == ogr.OFTDateTime:
+                if np.isnat(val):
+                    feat.SetFieldNull(j)
+                else:
+                    t = val.astype("datetime64[s]").item()
+                    feat.SetField(j, t.year, t.month, t.day, t.hour, t.minute, t.second, 0)
+            elif ftype == ogr.OFTInteger64:
+                feat.SetField(j, int(val))
+            elif ftype == ogr.OFTInteger:
+                feat.SetField(j, int(bool(val)))
+            elif ftype == ogr.OFTReal:
+                feat.SetField(j, float(val))
+            else:
+                feat.SetField(j, str(val))
+        lyr.CreateFeature(feat)
+    lyr.CommitTransaction()
