@@ -1,8 +1,8 @@
 """Turn a run's ``scores.json`` into display rows for the dock (no widgets here).
 
-Accepted shape (what ``engine.score`` writes): ``{"total": float, "metrics": {key: {"value":
-float, "score": float 0–100, "unit": str, "label": str, "label_zh": str, ...}}}``; a metric
-may also be a bare number (a score).  Unknown extra keys are ignored.
+Shape (``engine.score.serialize``, format gridgov-scores/1): ``{"total": 0–100, "metrics":
+{key: {"value", "score" 0–100 or null, "unit", "label", "label_zh", "help", "status",
+"reason", ...}}}``; a metric may also be a bare number (a score).  Other keys are ignored.
 """
 from __future__ import annotations
 
@@ -30,13 +30,14 @@ def _num(x: Any) -> float | None:
 
 
 def _fmt(value: Any, unit: str) -> str:
+    """Shares as percentages, large numbers without decimals, the unit after the number."""
     v = _num(value)
     if v is None:
-        return "" if value is None else str(value)
-    if unit in ("share", "%", "ratio") and abs(v) <= 1.0 and unit != "%":
+        return "—" if value is None else str(value)
+    if unit == "share":
         return f"{100 * v:.1f} %"
     text = f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
-    return f"{text} {unit}".strip() if unit and unit not in ("share", "ratio") else text
+    return f"{text} {unit}" if unit and unit != "ratio" else text
 
 
 def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:
@@ -55,8 +56,13 @@ def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:
             en = str(m.get("label") or m.get("label_en") or key)
             zh = str(m.get("label_zh") or "")
             label = f"{en} {zh}".strip() if lang.startswith("en") else (zh or en)
-            rows.append(ScoreRow(key, label, _fmt(m.get("value"), str(m.get("unit") or "")),
-                                 _num(m.get("score")), str(m.get("help") or m.get("doc") or "")))
+            help_text = str(m.get("help") or m.get("description_en") or "")
+            if m.get("status", "ok") != "ok":
+                value_text = "not computed 未计算"
+                help_text = str(m.get("reason") or help_text)
+            else:
+                value_text = _fmt(m.get("value"), str(m.get("unit") or ""))
+            rows.append(ScoreRow(key, label, value_text, _num(m.get("score")), help_text))
         else:
             rows.append(ScoreRow(key, key, "", _num(m)))
     return rows
