@@ -139,7 +139,8 @@ def run_batch(experiment: Experiment, out: str | os.PathLike, *, scheduler: str 
               limit: int | None = None) -> dict[str, Any]:
     """Run every unfinished run of ``experiment`` and write it under ``out``.
 
-    Returns ``{"total", "skipped", "done", "elapsed_s", "workers", "out"}``; ``limit`` stops
+    Returns ``{"total", "skipped", "done", "elapsed_s", "startup_s", "workers", "out"}``
+    (``startup_s``: starting/connecting to the cluster until a worker is ready); ``limit`` stops
     after that many new runs (tests, smoke runs).  Raises ``BatchRunError`` on the first
     failed run (finished runs stay on disk, so fixing the cause and rerunning resumes).
     """
@@ -159,7 +160,7 @@ def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, pro
         todo = todo[:limit]
     t0 = time.perf_counter()
     bar = _bar(len(experiment.runs), skipped, progress, experiment.name)
-    n_workers = 0
+    info = {"workers": 0, "startup_s": 0.0}
     try:
         if not todo:
             pass
@@ -168,21 +169,22 @@ def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, pro
                 _store(out, spec, execute(func, spec))
                 bar.update(1)
         else:
-            n_workers = _run_dask(todo, out, func, bar, scheduler, workers)
+            _run_dask(todo, out, func, bar, scheduler, workers, info)
     finally:
         bar.close()
     return {"total": len(experiment.runs), "skipped": skipped, "done": len(todo),
-            "elapsed_s": time.perf_counter() - t0, "workers": n_workers, "out": str(out)}
+            "elapsed_s": time.perf_counter() - t0, **info, "out": str(out)}
 
 
 def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler: str | None,
-              workers: int | None) -> int:
+              workers: int | None, info: dict[str, Any]) -> None:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise GridGovError("gridgov batch needs Dask: pip install 'dask[distributed]'") from None
 
     cluster = None
+    t0 = time.perf_counter()
     try:
         if scheduler:
             try:
@@ -204,7 +206,8 @@ def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler:
                 client.wait_for_workers(1, timeout=60)
             except TimeoutError:
                 raise GridGovError(f"no Dask worker joined the scheduler {scheduler or ''} within 60 s") from None
-            n_workers = len(client.scheduler_info()["workers"])
+            info["workers"] = len(client.scheduler_info()["workers"])
+            info["startup_s"] = time.perf_counter() - t0
             keys = [f"gridgov-run-{s.run_id}" for s in todo]
             by_key = dict(zip(keys, todo))
             futures = client.map(execute, [func] * len(todo), todo, key=keys, pure=False)
@@ -222,7 +225,6 @@ def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler:
                     bar.update(1)
             finally:
                 client.cancel([f for f in futures if not f.done()])
-        return n_workers
     finally:
         if cluster is not None:
             cluster.close()

@@ -1,0 +1,113 @@
+"""Batch on Dask: replications of the Wuhou sample on an embedded LocalCluster.
+
+Measured in one run:
+  * peer: the same simulations in a plain serial loop in this process (no Dask, no files);
+  * per-task overhead: no-op runs (``runner.null_run``) through the 2-worker cluster, incl.
+    scheduling, result transfer and the atomic Parquet file per run;
+  * 1 → 2 worker scaling efficiency on the same runs (T1 / (2·T2), cluster start-up excluded);
+  * the full batch (1,000 replications; ``--quick``: 60) on 2 workers, incl. start-up.
+The last line prints the ratios.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".numba_cache"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _experiment(tmp: Path, name: str, reps: int, days: int) -> Path:
+    path = tmp / f"{name}.toml"
+    path.write_text(f"""
+[experiment]
+name = "{name}"
+seed = 1
+replications = {reps}
+days = {days}
+[[scenario]]
+name = "wuhou"
+path = "{(ROOT / 'scenarios' / 'chengdu_wuhou').as_posix()}"
+""", encoding="utf-8")
+    return path
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="small sizes (CI)")
+    ap.add_argument("--reps", type=int, help="replications of the full batch (default 1000; quick 60)")
+    ap.add_argument("--days", type=int, default=28, help="simulated days per run (default 28)")
+    args = ap.parse_args()
+    reps = args.reps or (60 if args.quick else 1000)
+    n_serial = 10 if args.quick else 40
+    n_scale = 20 if args.quick else 120
+    n_null = 200 if args.quick else 2000
+
+    from gridgov.engine.batch.experiment import load_experiment
+    from gridgov.engine.batch.runner import null_run, prepared_scenario, run_batch, simulate_run
+    from gridgov.engine.batch.store import read_runs
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_batch_"))
+    try:
+        exp = load_experiment(_experiment(tmp, "bench", reps, args.days))
+        print(f"Wuhou sample, {args.days} simulated days per run, {os.cpu_count()} CPU(s)")
+
+        # peer: serial loop in this process (warm: scenario loaded, kernels compiled)
+        t = time.perf_counter()
+        prepared_scenario(exp.runs[0].scenario_path, exp.runs[0].overrides)
+        simulate_run(exp.runs[0])
+        warm = time.perf_counter() - t
+        t = time.perf_counter()
+        for spec in exp.runs[:n_serial]:
+            simulate_run(spec)
+        serial = (time.perf_counter() - t) / n_serial
+        n_inc = read_or_none(simulate_run(exp.runs[0]))
+        print(f"serial loop (peer): {serial * 1000:.1f} ms/run over {n_serial} runs "
+              f"({n_inc} incidents/run; first load + JIT {warm:.1f} s)")
+
+        # per-task overhead of Dask + Parquet with no-op runs
+        null_exp = load_experiment(_experiment(tmp, "null", n_null, args.days))
+        r0 = run_batch(null_exp, tmp / "null0", workers=0, func=null_run, progress=False)
+        store_ms = r0["elapsed_s"] / n_null * 1000
+        r = run_batch(null_exp, tmp / "null2", workers=2, func=null_run, progress=False)
+        overhead_ms = (r["elapsed_s"] - r["startup_s"]) / n_null * 1000
+        print(f"per-task overhead: {overhead_ms:.2f} ms/task through Dask (2 workers, {n_null} no-op tasks, "
+              f"incl. {store_ms:.2f} ms Parquet write); cluster start-up {r['startup_s']:.1f} s")
+
+        # 1 → 2 worker scaling on the same runs
+        scale_exp = load_experiment(_experiment(tmp, "scale", n_scale, args.days))
+        r1 = run_batch(scale_exp, tmp / "s1", workers=1, progress=False)
+        r2 = run_batch(scale_exp, tmp / "s2", workers=2, progress=False)
+        t1, t2 = r1["elapsed_s"] - r1["startup_s"], r2["elapsed_s"] - r2["startup_s"]
+        eff = t1 / (2 * t2)
+        same = read_runs(tmp / "s1").drop(columns="elapsed_s").equals(read_runs(tmp / "s2").drop(columns="elapsed_s"))
+        print(f"scaling: {n_scale} runs 1 worker {t1:.1f} s, 2 workers {t2:.1f} s → speed-up {t1 / t2:.2f}×, "
+              f"efficiency {eff:.0%}; identical results: {same}")
+
+        # the full batch
+        r = run_batch(exp, tmp / "full", workers=2, progress=not args.quick)
+        per_run = r["elapsed_s"] / reps
+        print(f"full batch: {reps} replications on 2 workers in {r['elapsed_s']:.1f} s "
+              f"(start-up {r['startup_s']:.1f} s) = {reps / r['elapsed_s']:.1f} runs/s, "
+              f"{per_run * 1000:.1f} ms/run wall")
+        ratio = serial / per_run
+        print(f"ratio: dask_2w_vs_serial_loop={ratio:.2f}x scaling_efficiency_1to2={eff:.2f} "
+              f"overhead_ms_per_task={overhead_ms:.2f}")
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_or_none(metrics: dict) -> str:
+    v = metrics.get("n_incidents")
+    return "?" if v is None else f"{v:.0f}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
