@@ -54,3 +54,156 @@ def dispatch_kernel(arrival, atom, work, pref, mu, infinite):
             queue[tail] = k
             tail += 1
     return unit, start, wait
+
+
+# --------------------------------------------------------------------------- closed-loop workflow
+@nb.njit(cache=True)
+def next_on_shift(x, shift_start, shift_len):
+    """Earliest time ≥ x at which a worker whose daily shift starts at ``shift_start`` is on duty."""
+    r = (x - shift_start) % 24.0
+    if r < shift_len:
+        return x
+    return x + (24.0 - r)
+
+
+@nb.njit(cache=True)
+def _eligible(x, urgent, on_call, shift_start, shift_len):
+    if urgent and on_call:
+        return x
+    return next_on_shift(x, shift_start, shift_len)
+
+
+@nb.njit(cache=True)
+def _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report, handle,
+             shift_start, shift_len, on_call, start, arrival, end, patrol):
+    """Let worker w work through its queue up to time tau (urgent first, then FIFO)."""
+    while qlen[w] > 0:
+        if uhead[w] >= 0:
+            k = uhead[w]
+            td = _eligible(free_at[w], True, on_call, shift_start[w], shift_len)
+        else:
+            k = nhead[w]
+            td = next_on_shift(free_at[w], shift_start[w], shift_len)
+        if td > tau:
+            return
+        # pop k from its list
+        if urg[k] == 0:
+            uhead[w] = nxt[k]
+            if uhead[w] < 0:
+                utail[w] = -1
+        else:
+            nhead[w] = nxt[k]
+            if nhead[w] < 0:
+                ntail[w] = -1
+        qlen[w] -= 1
+        start[k] = td
+        if patrol[k]:
+            arrival[k] = report[k]
+            end[k] = td + handle[k]
+        else:
+            arrival[k] = td + travel_k[k]
+            end[k] = arrival[k] + handle[k]
+        free_at[w] = end[k]
+
+
+@nb.njit(cache=True)
+def _push(w, k, urg, uhead, utail, nhead, ntail, qlen, nxt):
+    nxt[k] = -1
+    if urg[k] == 0:
+        if utail[w] >= 0:
+            nxt[utail[w]] = k
+        else:
+            uhead[w] = k
+        utail[w] = k
+    else:
+        if ntail[w] >= 0:
+            nxt[ntail[w]] = k
+        else:
+            nhead[w] = k
+        ntail[w] = k
+    qlen[w] += 1
+
+
+@nb.njit(cache=True)
+def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, handle, travel,
+                    gw_start, cand, shift_start, shift_len, on_call, cap, policy):
+    """Closed-loop dispatch of incidents to grid workers (conventions in ``workflow.py``).
+
+    Incidents are taken in ``order`` (by dispatch time ``dispatch``); each worker's own
+    timeline is advanced lazily, so no global event heap is needed.  ``travel[u, c]`` is the
+    trip (h) from the base of candidate grid ``cand[grid, c]`` (c = 0: own grid) to unit u.
+    Patrol incidents (``finder[k] ≥ 0``) go to their finder with no trip.  Returns per
+    incident: worker, start (work begins), arrival (on scene), end (on-site work done).
+    """
+    n = order.shape[0]
+    n_workers = shift_start.shape[0]
+    free_at = np.zeros(n_workers)
+    uhead = np.full(n_workers, -1, np.int64)
+    utail = np.full(n_workers, -1, np.int64)
+    nhead = np.full(n_workers, -1, np.int64)
+    ntail = np.full(n_workers, -1, np.int64)
+    qlen = np.zeros(n_workers, np.int64)
+    nxt = np.full(n, -1, np.int64)
+    worker = np.full(n, -1, np.int64)
+    travel_k = np.zeros(n)
+    start = np.full(n, np.nan)
+    arrival = np.full(n, np.nan)
+    end = np.full(n, np.nan)
+    n_cand = cand.shape[1]
+    for i in range(n):
+        k = order[i]
+        tau = dispatch[k]
+        g = grid[k]
+        u = unit[k]
+        urgent = urg[k] == 0
+        chosen = -1
+        if finder[k] >= 0:
+            chosen = finder[k]
+            _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                     handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+        else:
+            best_open = 1 << 30
+            best_time = np.inf
+            fallback = -1
+            fallback_open = 1 << 30
+            for c in range(n_cand):
+                gc = cand[g, c]
+                if gc < 0:
+                    continue
+                if c > 0 and policy == 0 and chosen >= 0:
+                    break                      # own grid first: an own worker was available
+                for w in range(gw_start[gc], gw_start[gc + 1]):
+                    _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                             handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+                    n_open = qlen[w] + (1 if free_at[w] > tau else 0)
+                    if c == 0 and n_open < fallback_open:
+                        fallback = w
+                        fallback_open = n_open
+                    if n_open >= cap:
+                        continue
+                    if not (urgent and on_call) and next_on_shift(tau, shift_start[w], shift_len) > tau:
+                        continue
+                    if policy == 0 and c == 0:
+                        if n_open < best_open:
+                            chosen = w
+                            best_open = n_open
+                            travel_k[k] = travel[u, c]
+                    elif travel[u, c] < best_time:
+                        chosen = w
+                        best_time = travel[u, c]
+                        travel_k[k] = travel[u, c]
+            if chosen < 0:
+                chosen = fallback              # everyone busy or off duty: wait in the own grid
+                travel_k[k] = travel[u, 0]
+        if chosen < 0:
+            continue
+        worker[k] = chosen
+        if free_at[chosen] < tau:
+            free_at[chosen] = tau              # idle worker: its clock moves to now
+        _push(chosen, k, urg, uhead, utail, nhead, ntail, qlen, nxt)
+        _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                 handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+    for w in range(n_workers):
+        _advance(w, np.inf, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                 handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+    return worker, start, arrival, end

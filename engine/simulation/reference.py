@@ -58,3 +58,139 @@ def dispatch_reference(gap: np.ndarray, atom: np.ndarray, work: np.ndarray, pref
     env.process(calls())
     env.run()
     return unit, start, wait
+
+
+# --------------------------------------------------------------------------- closed-loop workflow
+def next_on_shift(x: float, shift_start: float, shift_len: float) -> float:
+    """Earliest time ≥ x at which the worker is on duty (same arithmetic as the kernel)."""
+    r = (x - shift_start) % 24.0
+    return x if r < shift_len else x + (24.0 - r)
+
+
+class Worker:
+    """A grid worker: two queues (urgent first, then FIFO), one case on site at a time."""
+
+    def __init__(self, model: "WorkflowModel", index: int, shift_start: float):
+        self.m, self.index, self.shift_start = model, index, shift_start
+        self.urgent: deque[int] = deque()
+        self.normal: deque[int] = deque()
+        self.busy = False
+        self.wake = model.env.event()
+        model.env.process(self.work())
+
+    def open_cases(self) -> int:
+        return len(self.urgent) + len(self.normal) + int(self.busy)
+
+    def on_duty(self, urgent: bool) -> bool:
+        m = self.m
+        if urgent and m.on_call:
+            return True
+        return next_on_shift(m.env.now, self.shift_start, m.shift_len) == m.env.now
+
+    def give(self, k: int) -> None:
+        (self.urgent if self.m.inp.urg[k] == 0 else self.normal).append(k)
+        if not self.wake.triggered:
+            self.wake.succeed()
+
+    def work(self):
+        m, env = self.m, self.m.env
+        while True:
+            if self.urgent and self.on_duty(True):
+                k = self.urgent.popleft()
+            elif self.normal and not self.urgent and self.on_duty(False):
+                k = self.normal.popleft()
+            elif self.urgent or self.normal:      # only off-duty work queued: wait for the shift
+                self.wake = env.event()
+                shift = env.timeout(next_on_shift(env.now, self.shift_start, m.shift_len) - env.now)
+                yield shift | self.wake
+                continue
+            else:
+                self.wake = env.event()
+                yield self.wake
+                continue
+            self.busy = True
+            m.start[k] = env.now
+            if m.inp.finder[k] >= 0:             # found on patrol: the worker is already there
+                m.arrival[k] = m.reported[k]
+            else:
+                yield env.timeout(m.travel_k[k])
+                m.arrival[k] = env.now
+            yield env.timeout(m.inp.handle[k])
+            m.end[k] = env.now
+            self.busy = False
+
+
+class WorkflowModel:
+    """Report → centre dispatch → worker travels and handles (escalation is added afterwards).
+
+    ``inp`` is a ``workflow.WorkflowInputs``; the dispatch rule is the same as the kernel's:
+    own grid first (fewest open cases among available own workers), else the nearest
+    available worker of a neighbouring grid, else the queue of the least-loaded own worker;
+    ``nearest_available`` takes the nearest available candidate outright.
+    """
+
+    def __init__(self, inp):
+        self.inp = inp
+        self.env = simpy.Environment()
+        self.shift_len, self.on_call = float(inp.shift_len), bool(inp.on_call)
+        n = len(inp.report)
+        self.worker = np.full(n, -1, np.int64)
+        self.start = np.full(n, np.nan)
+        self.arrival = np.full(n, np.nan)
+        self.end = np.full(n, np.nan)
+        self.reported = np.full(n, np.nan)
+        self.travel_k = np.zeros(n)
+        self.workers = [Worker(self, w, float(s)) for w, s in enumerate(inp.shift_start)]
+
+    def run(self):
+        self.env.process(self.source())
+        self.env.run()
+        return self.worker, self.start, self.arrival, self.end
+
+    def source(self):
+        """Incidents appear at their report times."""
+        for k in np.argsort(self.inp.report, kind="stable"):
+            yield self.env.timeout(self.inp.report[k] - self.env.now)
+            self.reported[k] = self.env.now
+            self.env.process(self.incident(int(k)))
+
+    def incident(self, k: int):
+        inp = self.inp
+        if inp.finder[k] >= 0:
+            self.assign(k, int(inp.finder[k]), 0.0)
+            return
+        yield self.env.timeout(inp.dispatch[k] - inp.report[k])     # centre registers + dispatches
+        self.dispatch(k)
+
+    def dispatch(self, k: int) -> None:
+        inp = self.inp
+        g, u, urgent = inp.grid[k], inp.unit[k], inp.urg[k] == 0
+        chosen, chosen_travel = -1, 0.0
+        best_open, best_time = 1 << 30, np.inf
+        fallback, fallback_open = -1, 1 << 30
+        for c, gc in enumerate(inp.cand[g]):
+            if gc < 0:
+                continue
+            if c > 0 and inp.policy == 0 and chosen >= 0:
+                break
+            for w in range(inp.gw_start[gc], inp.gw_start[gc + 1]):
+                wk = self.workers[w]
+                n_open = wk.open_cases()
+                if c == 0 and n_open < fallback_open:
+                    fallback, fallback_open = w, n_open
+                if n_open >= inp.cap or not wk.on_duty(urgent):
+                    continue
+                if inp.policy == 0 and c == 0:
+                    if n_open < best_open:
+                        chosen, best_open, chosen_travel = w, n_open, inp.travel[u, c]
+                elif inp.travel[u, c] < best_time:
+                    chosen, best_time, chosen_travel = w, inp.travel[u, c], inp.travel[u, c]
+        if chosen < 0:
+            chosen, chosen_travel = fallback, inp.travel[u, 0]
+        if chosen >= 0:
+            self.assign(k, chosen, chosen_travel)
+
+    def assign(self, k: int, w: int, travel: float) -> None:
+        self.worker[k] = w
+        self.travel_k[k] = travel
+        self.workers[w].give(k)
