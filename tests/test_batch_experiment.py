@@ -161,3 +161,20 @@ def test_bundled_experiment_files_are_valid():
         assert exp.runs and exp.name == name
     small = load_experiment(ROOT / "scenarios" / "experiments" / "small.toml")
     assert len(small.runs) == 12
+
+
+def test_cli_dry_run_and_errors(tmp_path, capsys):
+    from gridgov.engine.cli import main
+
+    assert main(["batch", str(ROOT / "scenarios" / "experiments" / "realistic.toml"), "--out",
+                 str(tmp_path / "o"), "--dry-run"]) == 0
+    assert "16 design point(s) × 30 replication(s) = 480 runs" in capsys.readouterr().out
+    assert not (tmp_path / "o").exists()
+    bad = _write(tmp_path, BASE + "[design.factors]\nstaffing_level = [1]\n")
+    assert main(["batch", str(bad), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "unknown factor 'staffing_level'" in err and "Traceback" not in err
+    assert main(["batch", str(bad), "--out", str(tmp_path / "o"), "--workers", "-1"]) == 1
+    assert main(["batch", str(bad), "--out", str(tmp_path / "o"), "--workers", "2",
+                 "--scheduler", "tcp://127.0.0.1:1"]) == 1
+    assert "cannot be combined" in capsys.readouterr().err
