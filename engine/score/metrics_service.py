@@ -1,8 +1,8 @@
 """Service metrics from the simulated closed loop: response times, closure, workload balance.
 
-Anchors of the 0..1 sub-scores: response p90 15 min → 1, 60 min → 0 (Taiyuan: on scene within
-1 h); on-time closure 95 % → 1 (DOMAIN §7 target), 50 % → 0; 24 h closure 90 % → 1 (Chengdu
-reports >90 % within 24 h), 50 % → 0; workload max/mean 1 → 1, 2 → 0; Gini 0 → 1, 0.5 → 0.
+Anchors of the 0–100 sub-scores: response p90 15 min → 100, 60 min → 0 (Taiyuan: on scene within
+1 h); on-time closure 95 % → 100 (DOMAIN §7 target), 50 % → 0; 24 h closure 90 % → 100 (Chengdu
+reports >90 % within 24 h), 50 % → 0; workload max/mean 1 → 100, 2 → 0; Gini 0 → 100, 0.5 → 0.
 Household balance needs no simulation, so a layout can be judged before it is simulated.
 """
 from __future__ import annotations

@@ -5,8 +5,8 @@ labels (zh/en), unit, direction (higher/lower is better), the norm it comes from
 needs (``circles``/``sim``) and the weight group of the total score it feeds.  The scorer only
 composes them; each can be called and tested alone.
 
-The 0..1 sub-score of a metric is a straight line between two anchors: ``good`` (score 1) and
-``bad`` (score 0), clipped.  The anchors are part of the record so a report can say exactly how
+The 0–100 sub-score of a metric is a straight line between two anchors: ``good`` (100) and
+``bad`` (0), clipped.  The anchors are part of the record so a report can say exactly how
 a value became points.
 """
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Metric:
     description_en: str = ""
     description_zh: str = ""
     needs: tuple[str, ...] = ()         # "circles", "sim"
-    good: float | None = None           # value that scores 1 (None = not in the total)
+    good: float | None = None           # value that scores 100 (None = not in the total)
     bad: float | None = None            # value that scores 0
 
     @property
@@ -55,11 +55,11 @@ class Metric:
         return self.good is not None and self.bad is not None and self.section in GROUPS
 
     def score(self, value: float) -> float | None:
-        """0..1 sub-score of ``value`` (linear between ``bad`` and ``good``); None if not scored."""
+        """0–100 sub-score of ``value`` (linear between ``bad`` and ``good``); None if not scored."""
         if not self.scored or value is None or not np.isfinite(value):
             return None
         span = self.good - self.bad
-        return float(np.clip((value - self.bad) / span, 0.0, 1.0))
+        return float(100.0 * np.clip((value - self.bad) / span, 0.0, 1.0))
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang.startswith("zh") else self.label_en

@@ -1,7 +1,7 @@
 """Compose the registered metrics into the scores of one scenario.
 
 ``score_scenario`` evaluates every metric of the registry (metrics whose inputs are missing are
-recorded as "not computed" with the reason — never guessed), averages the 0..1 sub-scores of each
+recorded as "not computed" with the reason — never guessed), averages the 0–100 sub-scores of each
 weight group and forms the weighted total (0–100) with the weights of ``scenario.toml``
 (``[score] weights``, normalised to sum 1).  Per-grid and per-unit columns, the problem list and
 small distributions travel with the scores so that reports and comparisons need nothing else.
@@ -36,7 +36,7 @@ class MetricResult:
     description_zh: str = ""
     status: str = "ok"               # ok | not_computed
     reason: str = ""
-    score: float | None = None       # 0..1 sub-score (None = not part of the total)
+    score: float | None = None       # 0–100 sub-score (None = not part of the total)
     good: float | None = None
     bad: float | None = None
     details: dict[str, Any] = field(default_factory=dict)
@@ -54,7 +54,7 @@ class Scores:
     scenario_name: str
     metrics: list[MetricResult]
     weights: dict[str, float]                    # normalised, sum 1
-    groups: dict[str, float | None]              # 0..1 per weight group (None = nothing computed)
+    groups: dict[str, float | None]              # 0–100 per weight group (None = nothing computed)
     total: float | None                          # 0..100 over the groups that were computed
     missing_groups: list[str]
     per_grid: dict[str, np.ndarray]              # columns for results.gpkg "grids" (grid rows)
@@ -126,7 +126,7 @@ def evaluate(ctx: Context, keys: list[str] | None = None) -> list[MetricResult]:
 
 
 def group_scores(metrics: list[MetricResult]) -> dict[str, float | None]:
-    """Mean 0..1 sub-score of the computed, scored metrics of each weight group."""
+    """Mean 0–100 sub-score of the computed, scored metrics of each weight group."""
     out: dict[str, float | None] = {}
     for g in GROUPS:
         s = [m.score for m in metrics if m.section == g and m.score is not None]
@@ -141,7 +141,7 @@ def weighted_total(groups: dict[str, float | None], weights: dict[str, float]) -
     if wsum <= 0:
         return None, missing
     total = sum(weights[g] * groups[g] for g in GROUPS if groups.get(g) is not None) / wsum
-    return 100.0 * total, missing
+    return float(total), missing
 
 
 def score_scenario(scenario, circles=None, sim=None) -> Scores:

@@ -36,7 +36,9 @@ def scores_to_dict(scores) -> dict[str, Any]:
         "missing_groups": scores.missing_groups,
         "weights": scores.weights,
         "groups": scores.groups,
-        "metrics": [{n: getattr(m, n) for n in names} for m in scores.metrics],
+        # keyed by metric key; "label"/"help" are the English texts (read by plugin/services/scores.py)
+        "metrics": {m.key: {**{n: getattr(m, n) for n in names if n != "key"},
+                            "label": m.label_en, "help": m.description_en} for m in scores.metrics},
         "per_grid": scores.per_grid,
         "grid_sim": scores.grid_sim,
         "per_unit": scores.per_unit,
@@ -58,7 +60,8 @@ def scores_from_dict(data: dict[str, Any]):
 
     if data.get("format") != "gridgov-scores/1":
         raise GridGovError("scores.json: not a GridGov scores file (format gridgov-scores/1 expected)")
-    metrics = [MetricResult(**m) for m in data["metrics"]]
+    names = {f.name for f in fields(MetricResult)}
+    metrics = [MetricResult(key=k, **{n: v for n, v in m.items() if n in names}) for k, m in data["metrics"].items()]
     per_grid = {k: _array(v) for k, v in data.get("per_grid", {}).items()}
     for k in ("size_ok", "n_parts"):
         if k in per_grid:

@@ -1,0 +1,42 @@
+"""Which maps and plots a report holds, in reading order: ``build_figures(entries, lang)``."""
+from __future__ import annotations
+
+from .i18n import t
+from .maps import grid_maps, unit_difference_map
+from .plots import ecdf_plot, group_bars, histogram
+
+
+def build_figures(entries, lang: str) -> list[tuple[str, object]]:
+    """``[(title, matplotlib Figure)]``; figures whose data no scenario has are left out."""
+    figs: list[tuple[str, object]] = []
+
+    def add(title, fig):
+        if fig is not None:
+            figs.append((title, fig))
+
+    add(t("plot_groups", lang), group_bars(entries, lang))
+    add(t("map_coverage", lang), grid_maps(entries, "coverage_share", t("map_coverage", lang), lang, cmap="RdYlGn"))
+    add(t("map_response", lang), grid_maps(entries, "response_p90_min", t("map_response", lang), lang,
+                                           cmap="YlOrRd", source="grid_sim"))
+    add(t("map_workload", lang), grid_maps(entries, "utilisation", t("map_workload", lang), lang,
+                                           cmap="YlOrRd", source="grid_sim"))
+    add(t("map_size", lang), grid_maps(entries, "households", t("map_size", lang), lang, cmap="viridis"))
+    for other in entries[1:]:
+        base = entries[0]
+        add(t("diff_title", lang, a=base[0], b=other[0], what=t("diff_coverage", lang)),
+            unit_difference_map(base, other, "coverage_share", "per_unit", t("diff_coverage", lang), lang))
+        add(t("diff_title", lang, a=base[0], b=other[0], what=t("diff_response", lang)),
+            unit_difference_map(base, other, "response_p90_min", "grid_sim", t("diff_response", lang), lang,
+                                lower_better=True))
+        add(t("diff_title", lang, a=base[0], b=other[0], what=t("diff_workload", lang)),
+            unit_difference_map(base, other, "utilisation", "grid_sim", t("diff_workload", lang), lang,
+                                lower_better=True))
+    add(t("plot_response", lang), ecdf_plot(entries, "response_min", t("plot_response", lang),
+                                            t("minutes", lang), lang, marks=(5, 10, 15)))
+    add(t("plot_closure", lang), ecdf_plot(entries, "closed_h", t("plot_closure", lang), t("hours", lang),
+                                           lang, marks=(2, 24)))
+    add(t("plot_utilisation", lang), histogram(entries, "worker_utilisation", t("plot_utilisation", lang),
+                                               t("plot_utilisation", lang), t("workers", lang)))
+    add(t("plot_households", lang), histogram(entries, "households_general", t("plot_households", lang),
+                                              t("households", lang), t("grids_count", lang), spans=((160, 500),)))
+    return figs

@@ -1,0 +1,38 @@
+"""CJK fonts for matplotlib: the PDF must show Chinese, not empty boxes.
+
+WenQuanYi Zen Hei (TrueType outlines) embeds cleanly in matplotlib's PDF backend as a Type 42
+font; Noto Sans CJK (.ttc with CFF outlines) renders on screen but is only a fallback.  Both come
+from Debian (fonts-wqy-zenhei, fonts-noto-cjk; installed by scripts/setup_env.sh).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+_FAMILIES: list[str] | None = None
+
+
+def cjk_families() -> list[str]:
+    """Register the installed CJK fonts with matplotlib once; return their family names."""
+    global _FAMILIES
+    if _FAMILIES is None:
+        from matplotlib import font_manager as fm
+
+        _FAMILIES = []
+        for path in CANDIDATES:
+            if Path(path).exists():
+                fm.fontManager.addfont(path)
+                name = fm.FontProperties(fname=path).get_name()
+                if name not in _FAMILIES:
+                    _FAMILIES.append(name)
+    return list(_FAMILIES)
+
+
+def rc() -> dict:
+    """rcParams for every report figure (use with ``matplotlib.rc_context``)."""
+    return {"font.family": cjk_families() + ["DejaVu Sans"], "pdf.fonttype": 42,
+            "axes.unicode_minus": False, "font.size": 9, "savefig.dpi": 110}

@@ -1,0 +1,157 @@
+"""PDF version of the report (A4, matplotlib PdfPages): the same document as the HTML.
+
+Text pages are matplotlib tables; CJK text is drawn with a TrueType CJK font embedded as
+Type 42 (see ``fonts.py``) so Chinese survives printing and ``pdftoppm``.
+"""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from ..atomic import atomic_path
+
+A4 = (8.27, 11.69)
+ROWS_PER_PAGE = 34
+COLOURS = {"better": "#dff3df", "worse": "#fbe0e0", "same": "white", "": "white"}
+
+
+def _wrap(text: str, width: int) -> str:
+    # CJK characters are about twice as wide as Latin ones: wrap on display width
+    text = str(text)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        width = max(width // 2, 6)
+        return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+class _Pages:
+    """Lays out titled tables top to bottom, starting new A4 pages as needed."""
+
+    def __init__(self, pdf: PdfPages, title: str):
+        self.pdf, self.title = pdf, title
+        self.fig = None
+        self.y = 0.0
+
+    def _new(self):
+        self.flush()
+        self.fig = Figure(figsize=A4)
+        self.fig.text(0.5, 0.975, self.title, ha="center", va="top", fontsize=9, color="#555")
+        self.y = 0.95
+
+    def flush(self):
+        if self.fig is not None:
+            self.pdf.savefig(self.fig)
+            self.fig = None
+
+    def text(self, text: str, size: float = 10, bold: bool = False, width: int = 110):
+        lines = _wrap(text, width).count("\n") + 1
+        need = 0.012 + lines * size * 0.0022
+        if self.fig is None or self.y - need < 0.04:
+            self._new()
+        self.fig.text(0.06, self.y, _wrap(text, width), fontsize=size, va="top",
+                      fontweight="bold" if bold else "normal")
+        self.y -= need
+
+    def table(self, header: list[str], rows: list[list[str]], colours: list[list[str]] | None = None,
+              widths: list[float] | None = None, wrap: int = 28):
+        for start in range(0, max(len(rows), 1), ROWS_PER_PAGE):
+            chunk = rows[start:start + ROWS_PER_PAGE]
+            cols = colours[start:start + ROWS_PER_PAGE] if colours else None
+            cells = [[_wrap(c, wrap) for c in r] for r in chunk]
+            head = [_wrap(c, wrap) for c in header]
+            row_lines = [max(c.count("\n") + 1 for c in r) for r in [head] + cells]
+            n_lines = sum(row_lines)
+            h = min(0.0115 * n_lines, 0.9)
+            if self.fig is None or self.y - h < 0.04:
+                self._new()
+            ax = self.fig.add_axes([0.05, self.y - h, 0.9, h])
+            ax.axis("off")
+            if not cells:
+                self.y -= 0.02
+                continue
+            tab = ax.table(cellText=cells, colLabels=head, loc="upper center",
+                           cellLoc="left", colWidths=widths,
+                           cellColours=[[COLOURS.get(c, "white") for c in r] for r in cols] if cols else None)
+            tab.auto_set_font_size(False)
+            tab.set_fontsize(6.5)
+            for (r, _), cell in tab.get_celld().items():
+                cell.set_height(row_lines[r] / n_lines)
+                if r == 0:
+                    cell.set_facecolor("#eef3fa")
+            self.y -= h + 0.015
+
+    def figure(self, title: str, fig: Figure):
+        self.flush()
+        fig.suptitle(title, fontsize=10) if not fig._suptitle else None
+        self.pdf.savefig(fig)
+
+
+def write_pdf(path: str | Path, doc: dict) -> Path:
+    t = doc["t"]
+    with atomic_path(path) as tmp:
+        with PdfPages(tmp) as pdf:
+            pages = _Pages(pdf, doc["title"])
+            pages.text(doc["title"], 15, bold=True, width=60)
+            pages.text(doc["generated"], 8)
+            if doc["synthetic"]:
+                pages.text(t("synthetic_note"), 8)
+            pages.text(t("headline"), 12, bold=True)
+            header = [t("scenario"), t("rank"), t("total")] + [f"{g} ({w})" for g, w in zip(doc["group_labels"], doc["weights"])]
+            rows = [[h["name"], str(h["rank"]), h["total"] + (f" ({h['delta']})" if h["delta"] else "")] + h["groups"]
+                    for h in doc["headline"]]
+            colours = [["", "", h["cls"]] + h["group_cls"] for h in doc["headline"]]
+            pages.table(header, rows, colours, wrap=14)
+            for h in doc["headline"]:
+                if h["partial"]:
+                    pages.text(f"{h['name']}: {h['partial']}", 8)
+            pages.text(t("problems"), 12, bold=True)
+            for p in doc["problems"]:
+                pages.text(p["scenario"], 10, bold=True)
+                items = p["items"][:40]
+                if items:
+                    pages.table([t("issue"), t("grid"), t("street"), t("location")],
+                                [[i["text"], i["grid"], i["street"], i["loc"]] for i in items],
+                                widths=[0.55, 0.15, 0.15, 0.15], wrap=60)
+                else:
+                    pages.text(t("no_problems"), 9)
+            pages.text(t("metrics_all"), 12, bold=True)
+            for sec in doc["sections"]:
+                pages.text(f"{sec['title']} ({t('weight')} {sec['weight']})", 10, bold=True)
+                header = [t("metric")]
+                for i, n in enumerate(doc["names"]):
+                    header += [n] + ([t("delta")] if doc["compare"] and i else [])
+                header += [t("points"), t("norm")]
+                rows, colours = [], []
+                for r in sec["rows"]:
+                    row, col = [f"{r['label']} [{r['unit']}]"], [""]
+                    for i, c in enumerate(r["cells"]):
+                        row.append(c["text"])
+                        col.append(c["cls"])
+                        if doc["compare"] and i:
+                            row.append(c["delta"])
+                            col.append(c["cls"])
+                    row += [" / ".join(c["points"] for c in r["cells"] if c["points"]), r["norm"]]
+                    col += ["", ""]
+                    rows.append(row)
+                    colours.append(col)
+                pages.table(header, rows, colours, wrap=26)
+            if doc["sensitivity"]:
+                s = doc["sensitivity"]
+                pages.text(t("sensitivity"), 12, bold=True)
+                pages.text(t("sensitivity_intro"), 7)
+                pages.table([t("weight")] + s["factors"] + [""], [[r["group"]] + r["cells"] + [r["flip"]] for r in s["rows"]],
+                            wrap=22)
+                pages.table([t("scenario"), t("win_share")], [[n, w] for n, w in s["win_share"]])
+            if doc["streets"]["rows"]:
+                pages.text(t("by_street"), 12, bold=True)
+                if doc["compare"]:
+                    pages.text(" / ".join(doc["names"]), 7)
+                pages.table([t("street")] + doc["streets"]["columns"],
+                            [[r["street"]] + r["cells"] for r in doc["streets"]["rows"]], wrap=18)
+            pages.flush()
+            for title, fig in doc["figures"]:
+                pages.figure(title, fig)
+    return Path(path)
