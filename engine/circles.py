@@ -1,0 +1,398 @@
+"""5/10/15-minute life circles (生活圈): who reaches which facility, how fast, and how far.
+
+For every facility type present, one exact multi-source search from all its facilities (each
+seeded at its partial-edge offsets, labelled by its facility row) gives every road node its
+nearest facility; units read their time and distance off their own edge.  Bands use walking
+TIME (``[circles] band_minutes``); life-circle coverage uses the tier's network DISTANCE
+(GB 50180-2018: ``[circles] tier_distance_m``).  Ties go to the lower facility row, so units
+and edge segments always agree on their owner (non-overlapping responsibility areas).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import GridGovError, Problem
+from .model import Scenario
+from .network.graph import Network, build_network
+from .network.paths import seeded
+from .network.polygons import (band_polygon, dissolve_lines, edge_segments, segment_geometries)
+from .network.snap import Snap, along, arrival, out_seeds, same_edge_pairs, snap_points
+from .progress import NULL, Progress
+from .vocab import FACILITY_TYPES
+
+N_BANDS = 4  # ≤5, ≤10, ≤15 min, beyond / unreachable
+BAND_BUFFER_M = 25.0  # half-width of band polygons around reachable road segments
+
+
+@dataclass
+class Circles:
+    """Results of ``compute_circles`` (arrays row-aligned with the scenario's layers)."""
+
+    types: list[str]
+    band_minutes: list[float]
+    tier_distance_m: dict[str, float]               # threshold used per type
+    unit_time_min: dict[str, np.ndarray]
+    unit_distance_m: dict[str, np.ndarray]
+    unit_band: dict[str, np.ndarray]
+    unit_nearest: dict[str, np.ndarray]
+    unit_within_tier: dict[str, np.ndarray]
+    grid_band_share: dict[str, np.ndarray]          # [n_grids, 4]
+    grid_within_tier_share: dict[str, np.ndarray]   # [n_grids]
+    community_band_share: dict[str, dict[str, np.ndarray]]   # type → community → [4]
+    community_within_tier_share: dict[str, dict[str, float]]
+    facility_households: np.ndarray                 # [n_facilities]
+    facility_units: np.ndarray                      # [n_facilities]
+    unit_component: np.ndarray                      # int64, -1 = unsnapped
+    facility_component: np.ndarray
+    unit_snap_m: np.ndarray
+    facility_snap_m: np.ndarray
+    problems: list[Problem] = field(default_factory=list)
+    # internals for layers and incremental statistics
+    scenario: Any = None
+    network: Network | None = None
+    node_time: dict[str, np.ndarray] = field(default_factory=dict)     # seconds
+    node_label: dict[str, np.ndarray] = field(default_factory=dict)    # facility row
+    unit_snap: Snap | None = None
+    facility_snap: Snap | None = None
+    band_buffer_m: float = BAND_BUFFER_M
+
+    # ------------------------------------------------------------ incremental statistics
+    def shares_for(self, unit_rows) -> dict[str, np.ndarray]:
+        """Household shares per band ([4]) of any set of units, per type, without any search
+        (for live statistics while grid boundaries are edited)."""
+        rows = np.asarray(unit_rows, dtype=np.int64)
+        hh = np.asarray(self.scenario.units.households, dtype=float)[rows]
+        return {t: _shares(self.unit_band[t][rows], hh) for t in self.types}
+
+    # ------------------------------------------------------------ output columns
+    def unit_columns(self) -> dict[str, np.ndarray]:
+        """Per unit: ``<type>_min``, ``<type>_m``, ``<type>_band``, ``<type>_fac`` (facility
+        id, "" none), ``<type>_ok`` (1 within the tier distance); ``component``, ``snap_m``."""
+        fac_id = np.asarray(self.scenario.facilities.id, dtype=object)
+        cols: dict[str, np.ndarray] = {}
+        for t in self.types:
+            near = self.unit_nearest[t]
+            cols[f"{t}_min"] = _finite_or_nan(self.unit_time_min[t])
+            cols[f"{t}_m"] = _finite_or_nan(self.unit_distance_m[t])
+            cols[f"{t}_band"] = self.unit_band[t].astype(np.int64)
+            cols[f"{t}_fac"] = np.where(near >= 0, fac_id[np.maximum(near, 0)], "").astype(object)
+            cols[f"{t}_ok"] = self.unit_within_tier[t].astype(np.int64)
+        cols["component"] = self.unit_component
+        cols["snap_m"] = _finite_or_nan(self.unit_snap_m)
+        return cols
+
+    def grid_columns(self) -> dict[str, np.ndarray]:
+        """Per grid row: ``<type>_le5``/``_le10``/``_le15``/``_gt15`` household shares and
+        ``<type>_tier`` (share within the tier distance); NaN for grids without households."""
+        cols: dict[str, np.ndarray] = {}
+        names = _band_names(self.band_minutes)
+        for t in self.types:
+            for b, name in enumerate(names):
+                cols[f"{t}_{name}"] = self.grid_band_share[t][:, b]
+            cols[f"{t}_tier"] = self.grid_within_tier_share[t]
+        return cols
+
+    def facility_columns(self) -> dict[str, np.ndarray]:
+        """Per facility: ``households_served``, ``units_served`` (its responsibility area),
+        ``component`` (-1 unsnapped) and ``snap_m``."""
+        return {"households_served": self.facility_households, "units_served": self.facility_units,
+                "component": self.facility_component, "snap_m": _finite_or_nan(self.facility_snap_m)}
+
+    def responsibility_layer(self) -> dict[str, Any]:
+        """Each facility's non-overlapping service area on the roads (MultiLineString per
+        facility, all types in one layer; columns facility_id, type, households, length_m)."""
+        fac = self.scenario.facilities
+        rows, geoms = [], []
+        for t in self.types:
+            segs = edge_segments(self.network, self.node_time[t], self.node_label[t], self._on_edge(t))
+            lines = segment_geometries(self.network, segs)
+            owner = np.array([s[3] for s in segs], dtype=np.int64)
+            mine = fac.of_type(t)
+            geoms.extend(dissolve_lines(lines, owner, mine))
+            rows.extend(mine)
+        rows = np.asarray(rows, dtype=np.int64)
+        geom = np.asarray(geoms, dtype=object)
+        import shapely
+        return {"geometry": geom, "geometry_type": "MultiLineString",
+                "columns": {"facility_id": np.asarray(fac.id, dtype=object)[rows],
+                            "type": np.asarray(fac.type, dtype=object)[rows],
+                            "households": self.facility_households[rows],
+                            "length_m": shapely.length(geom) if len(geom) else np.zeros(0)}}
+
+    def band_layer(self, per_facility: bool = False) -> dict[str, Any]:
+        """Band polygons: reachable road segments (partial edges included) within each band
+        limit, buffered by ``band_buffer_m`` and dissolved — per type (default) or per facility.
+        Bands are cumulative: the 10-minute polygon contains the 5-minute one.  Columns: type,
+        facility_id ("" when dissolved), band (0, 1, 2), minutes."""
+        from .network.matrix import seeded_rows
+
+        limits = [m * 60.0 for m in self.band_minutes]
+        fac = self.scenario.facilities
+        net = self.network
+        out_g, c_type, c_fac, c_band, c_min = [], [], [], [], []
+        for t in self.types:
+            if per_facility:
+                mine = fac.of_type(t)
+                mine = mine[self.facility_snap.ok[mine]]
+                nodes, cost0 = out_seeds(net, self._fsnap(mine))
+                rows = seeded_rows(net.indptr, net.indices, net.weights, nodes, cost0, limits[-1])
+                groups = []
+                for k, f in enumerate(mine):
+                    cost = np.full(net.n_nodes, np.inf)
+                    lo, hi = rows.indptr[k], rows.indptr[k + 1]
+                    cost[rows.indices[lo:hi]] = rows.data[lo:hi]
+                    label = np.where(np.isfinite(cost), f, -1)
+                    e0 = int(self.facility_snap.edge[f])
+                    touched = np.flatnonzero(np.isfinite(cost[net.edge_u]) | np.isfinite(cost[net.edge_v]))
+                    edges = np.union1d(touched, [e0])
+                    on = {e0: [(float(self.facility_snap.offset[f]), int(f))]}
+                    groups.append((str(fac.id[f]), edge_segments(net, cost, label, on, edges, limits)))
+            else:
+                groups = [("", edge_segments(net, self.node_time[t], self.node_label[t], self._on_edge(t),
+                                             None, limits))]
+            for fid, segs in groups:
+                band = np.array([s[4] for s in segs], dtype=np.int64)
+                lines = segment_geometries(net, segs)
+                for b, minutes in enumerate(self.band_minutes):
+                    out_g.append(band_polygon(lines[band <= b], self.band_buffer_m))
+                    c_type.append(t)
+                    c_fac.append(fid)
+                    c_band.append(b)
+                    c_min.append(float(minutes))
+        return {"geometry": np.asarray(out_g, dtype=object), "geometry_type": "MultiPolygon",
+                "columns": {"type": np.asarray(c_type, dtype=object), "facility_id": np.asarray(c_fac, dtype=object),
+                            "band": np.asarray(c_band, dtype=np.int64), "minutes": np.asarray(c_min)}}
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready summary: household shares per band and within tier, per type."""
+        hh = np.asarray(self.scenario.units.households, dtype=float)
+        names = _band_names(self.band_minutes)
+        out: dict[str, Any] = {"band_minutes": list(self.band_minutes), "types": {}}
+        for t in self.types:
+            sh = _shares(self.unit_band[t], hh)
+            ok = float(hh[self.unit_within_tier[t]].sum() / hh.sum()) if hh.sum() > 0 else None
+            out["types"][t] = {
+                "tier": FACILITY_TYPES[t].tier if t in FACILITY_TYPES else None,
+                "tier_distance_m": self.tier_distance_m[t],
+                "band_share": {n: _num(v) for n, v in zip(names, sh)},
+                "within_tier_share": ok,
+                "facilities": int(np.sum(self.scenario.facilities.type == t)),
+                "communities": {c: {n: _num(v) for n, v in zip(names, s)}
+                                for c, s in self.community_band_share[t].items()},
+            }
+        out["problems"] = [str(p) for p in self.problems]
+        return out
+
+    # ------------------------------------------------------------ helpers
+    def _fsnap(self, rows) -> Snap:
+        s = self.facility_snap
+        return Snap(s.edge[rows], s.offset[rows], s.distance[rows])
+
+    def _on_edge(self, t: str) -> dict[int, list]:
+        on: dict[int, list] = {}
+        for f in self.scenario.facilities.of_type(t):
+            e = int(self.facility_snap.edge[f])
+            if e >= 0:
+                on.setdefault(e, []).append((float(self.facility_snap.offset[f]), int(f)))
+        return on
+
+
+def _band_names(minutes) -> list[str]:
+    return [f"le{m:g}" for m in minutes] + [f"gt{minutes[-1]:g}"]
+
+
+def _num(v: float):
+    return None if not np.isfinite(v) else float(v)
+
+
+def _finite_or_nan(a: np.ndarray) -> np.ndarray:
+    a = np.asarray(a, dtype=float)
+    return np.where(np.isfinite(a), a, np.nan)
+
+
+def _shares(band: np.ndarray, hh: np.ndarray) -> np.ndarray:
+    tot = hh.sum()
+    counts = np.bincount(band, weights=hh, minlength=N_BANDS)[:N_BANDS]
+    return counts / tot if tot > 0 else np.full(N_BANDS, np.nan)
+
+
+def band_of(minutes: np.ndarray, limits) -> np.ndarray:
+    """Band index per value: 0 ≤ limits[0], 1 ≤ limits[1], 2 ≤ limits[2], 3 beyond / inf."""
+    return np.searchsorted(np.asarray(limits, dtype=float), minutes, side="left").astype(np.int8)
+
+
+def group_shares(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_groups: int,
+                 n_values: int) -> np.ndarray:
+    """Weighted share of each value per group ([n_groups, n_values], NaN for empty groups);
+    rows with ``group < 0`` are ignored."""
+    ok = group >= 0
+    acc = np.zeros((n_groups, n_values))
+    np.add.at(acc, (group[ok], values[ok].astype(np.int64)), weights[ok])
+    tot = acc.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(tot > 0, acc / np.where(tot > 0, tot, 1.0), np.nan)
+
+
+def nearest_from(net: Network, fsnap: Snap, frows: np.ndarray, usnap: Snap, weight: str = "time"
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Exact least cost and nearest facility row for every unit, partial edges included.
+
+    Returns ``(unit_cost, unit_label, node_cost, node_label)``; labels are facility rows.
+    """
+    sub = Snap(fsnap.edge[frows], fsnap.offset[frows], fsnap.distance[frows])
+    nodes, cost0 = out_seeds(net, sub, weight)
+    labels = np.repeat(frows[:, None], 2, axis=1)
+    keep = nodes.ravel() >= 0
+    indptr, indices, w = net.csr(weight)
+    ncost, nlabel = seeded(indptr, indices, w, nodes.ravel()[keep], cost0.ravel()[keep], labels.ravel()[keep])
+    ucost, ulabel = arrival(net, usnap, ncost, nlabel, weight)
+    i, j = same_edge_pairs(sub, usnap)
+    if i.size:
+        direct = along(net, sub, i, usnap, j, weight)
+        for a, b, c in zip(i, j, direct):      # few pairs: facilities sharing an edge with units
+            f = frows[a]
+            if c < ucost[b] or (c == ucost[b] and np.isfinite(c) and (ulabel[b] < 0 or f < ulabel[b])):
+                ucost[b] = c
+                ulabel[b] = f
+    return ucost, ulabel, ncost, nlabel
+
+
+def compute_circles(scenario: Scenario, network: Network | None = None,
+                    progress: Progress | None = None) -> Circles:
+    """Life circles of a loaded scenario (see the module docstring and ``Circles``).
+
+    ``network`` defaults to ``build_network(scenario, [circles] mode)``.  Unsnapped units or
+    facilities (farther than ``[travel] snap_max_m`` from a road) and those on components cut
+    off from the main network are reported in ``Circles.problems`` as warnings, never dropped.
+    """
+    progress = progress or NULL
+    params = scenario.params
+    limits = [float(m) for m in params["circles"]["band_minutes"]]
+    if len(limits) != 3 or any(b <= a for a, b in zip(limits[:-1], limits[1:])) or limits[0] <= 0:
+        raise GridGovError(f"[circles] band_minutes must be three increasing positive numbers (got {limits})")
+    tiers = params["circles"]["tier_distance_m"]
+    snap_max = float(params["travel"]["snap_max_m"])
+    src = str(scenario.layers_path)
+    progress(0.0, "road network")
+    net = network or build_network(scenario)
+    dnet = build_network(scenario, "walk") if net.mode == "drive" else net
+    units, fac = scenario.units, scenario.facilities
+    progress(0.1, "snapping units and facilities")
+    usnap = snap_points(net, units.x, units.y, snap_max)
+    fsnap = snap_points(net, fac.x, fac.y, snap_max)
+    usnap_d = usnap if dnet is net else snap_points(dnet, units.x, units.y, snap_max)
+    fsnap_d = fsnap if dnet is net else snap_points(dnet, fac.x, fac.y, snap_max)
+    problems = _snap_problems(net, usnap, fsnap, units, fac, snap_max, src)
+    ucomp = np.where(usnap.ok, net.component[net.edge_u[np.maximum(usnap.edge, 0)]], -1) if net.n_edges \
+        else np.full(len(units), -1)
+    fcomp = np.where(fsnap.ok, net.component[net.edge_u[np.maximum(fsnap.edge, 0)]], -1) if net.n_edges \
+        else np.full(len(fac), -1)
+    present = set(str(t) for t in fac.type)
+    types = [t for t in FACILITY_TYPES if t in present] + sorted(present - set(FACILITY_TYPES))
+    hh = np.asarray(units.households, dtype=float)
+    res = dict(time={}, dist={}, band={}, near={}, ok={}, ntime={}, nlabel={})
+    fac_hh = np.zeros(len(fac))
+    fac_units = np.zeros(len(fac), np.int64)
+    tier_m: dict[str, float] = {}
+    for k, t in enumerate(types):
+        progress(0.15 + 0.75 * k / max(len(types), 1), f"service circles: {t}")
+        rows = fac.of_type(t)
+        rows = rows[fsnap.ok[rows]]
+        tcost, tlab, ncost, nlab = nearest_from(net, fsnap, rows, usnap, "time")
+        rows_d = fac.of_type(t)
+        rows_d = rows_d[fsnap_d.ok[rows_d]]
+        dcost = nearest_from(dnet, fsnap_d, rows_d, usnap_d, "length")[0]
+        tier = FACILITY_TYPES[t].tier if t in FACILITY_TYPES else None
+        tier_m[t] = float(tiers[tier or "15min"])
+        minutes = tcost / 60.0
+        res["time"][t] = minutes
+        res["dist"][t] = dcost
+        res["band"][t] = band_of(minutes, limits)
+        res["near"][t] = tlab
+        res["ok"][t] = dcost <= tier_m[t]
+        res["ntime"][t], res["nlabel"][t] = ncost, nlab
+        served = tlab >= 0
+        fac_hh += np.bincount(tlab[served], weights=hh[served], minlength=len(fac))
+        fac_units += np.bincount(tlab[served], minlength=len(fac))
+    progress(0.9, "shares per grid and community")
+    g_share, g_tier, c_share, c_tier = _grid_shares(scenario, types, res["band"], res["ok"], hh)
+    progress(1.0, "service circles done")
+    return Circles(types=types, band_minutes=limits, tier_distance_m=tier_m, unit_time_min=res["time"],
+                   unit_distance_m=res["dist"], unit_band=res["band"], unit_nearest=res["near"],
+                   unit_within_tier=res["ok"], grid_band_share=g_share, grid_within_tier_share=g_tier,
+                   community_band_share=c_share, community_within_tier_share=c_tier,
+                   facility_households=fac_hh, facility_units=fac_units, unit_component=ucomp.astype(np.int64),
+                   facility_component=fcomp.astype(np.int64), unit_snap_m=usnap.distance,
+                   facility_snap_m=fsnap.distance, problems=net.problems + problems, scenario=scenario,
+                   network=net, node_time=res["ntime"], node_label=res["nlabel"], unit_snap=usnap,
+                   facility_snap=fsnap)
+
+
+def _snap_problems(net, usnap, fsnap, units, fac, snap_max, src) -> list[Problem]:
+    out: list[Problem] = []
+    sizes = np.bincount(net.component) if net.n_nodes else np.zeros(1, np.int64)
+    for layer, table, snap in (("units", units, usnap), ("facilities", fac, fsnap)):
+        for i in np.flatnonzero(~snap.ok):
+            out.append(Problem(f"farther than snap_max_m = {snap_max:g} m from every usable road "
+                               f"({net.mode}); not served", src, layer, int(table.fid[i]), "geometry", "warning"))
+        comp = np.where(snap.ok, net.component[net.edge_u[np.maximum(snap.edge, 0)]], -1) if net.n_edges \
+            else np.full(len(table), -1)
+        for i in np.flatnonzero(comp > 0):
+            out.append(Problem(f"on road component {comp[i]} ({sizes[comp[i]]} nodes) disconnected from the "
+                               f"main network ({sizes[0]} nodes)", src, layer, int(table.fid[i]), "geometry",
+                               "warning"))
+    return out
+
+
+def _grid_shares(scenario, types, bands, oks, hh):
+    grids, units = scenario.grids, scenario.units
+    gid = {str(g): i for i, g in enumerate(grids.id)}
+    g_main = np.array([gid.get(str(x), -1) for x in units.grid_id], dtype=np.int64)
+    g_micro = np.array([gid.get(str(x), -1) if x else -1 for x in units.micro_id], dtype=np.int64)
+    n = len(grids)
+    comm_names = sorted({str(c) for c in grids.community if c})
+    cid = {c: i for i, c in enumerate(comm_names)}
+    grid_comm = np.array([cid.get(str(c), -1) for c in grids.community], dtype=np.int64)
+    u_comm = np.where(g_main >= 0, grid_comm[np.maximum(g_main, 0)], -1) if n else np.full(len(hh), -1)
+    g_share, g_tier, c_share, c_tier = {}, {}, {}, {}
+    for t in types:
+        b = bands[t].astype(np.int64)
+        ok = oks[t].astype(np.int64)
+        s = group_shares(b, hh, g_main, n, N_BANDS)
+        sm = group_shares(b, hh, g_micro, n, N_BANDS)
+        is_micro = np.asarray(grids.level) == "micro"
+        s[is_micro] = sm[is_micro]
+        g_share[t] = s
+        tr = group_shares(ok, hh, g_main, n, 2)[:, 1]
+        trm = group_shares(ok, hh, g_micro, n, 2)[:, 1]
+        g_tier[t] = np.where(is_micro, trm, tr)
+        cs = group_shares(b, hh, u_comm, len(comm_names), N_BANDS)
+        ct = group_shares(ok, hh, u_comm, len(comm_names), 2)[:, 1]
+        c_share[t] = {c: cs[i] for i, c in enumerate(comm_names)}
+        c_tier[t] = {c: float(ct[i]) for i, c in enumerate(comm_names)}
+    return g_share, g_tier, c_share, c_tier
+
+
+def write_circles_gpkg(path, circles: Circles, facility_bands: bool = True):
+    """``circles.gpkg``: units, facilities, service_areas, bands (+ facility_bands), atomically."""
+    import shapely
+
+    from .gpkg import write_layers
+
+    s = circles.scenario
+    u, f = s.units, s.facilities
+    layers = {
+        "units": {"geometry": shapely.points(u.x, u.y), "geometry_type": "Point", "fid": u.fid,
+                  "columns": {"id": u.id, "households": u.households, "grid_id": u.grid_id,
+                              **circles.unit_columns()}},
+        "facilities": {"geometry": shapely.points(f.x, f.y), "geometry_type": "Point", "fid": f.fid,
+                       "columns": {"id": f.id, "type": f.type, "name": f.name, **circles.facility_columns()}},
+        "service_areas": circles.responsibility_layer(),
+        "bands": circles.band_layer(),
+    }
+    if facility_bands:
+        layers["facility_bands"] = circles.band_layer(per_facility=True)
+    return write_layers(path, layers, s.crs)

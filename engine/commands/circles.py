@@ -1,0 +1,58 @@
+"""``gridgov circles DIR --out OUT``: 5/10/15-minute life circles of a scenario.
+
+Writes ``OUT/circles.gpkg`` (layers ``units`` with times/bands per facility type,
+``facilities`` with households served, ``service_areas`` = non-overlapping responsibility
+areas on the roads, ``bands`` = dissolved band polygons per type, ``facility_bands`` = band
+polygons per facility) and ``OUT/circles.json`` (household shares per band and tier, per
+community), each atomically.
+"""
+from __future__ import annotations
+
+NAME = "circles"
+HELP = "5/10/15-minute life circles: nearest facilities, bands, service areas, band polygons"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("scenario", metavar="DIR", help="scenario folder (scenario.toml + layers.gpkg)")
+    parser.add_argument("--out", required=True, metavar="OUT", help="output folder (created)")
+    parser.add_argument("--mode", choices=["walk", "elderly", "ebike", "drive"],
+                        help="travel mode (default: scenario [circles] mode)")
+    parser.add_argument("--no-facility-bands", action="store_true",
+                        help="skip the per-facility band polygons (the slowest layer)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+
+
+def run(args) -> int:
+    import json
+    import sys
+    from pathlib import Path
+
+    from ..atomic import write_text
+    from ..circles import compute_circles, write_circles_gpkg
+    from ..network.graph import build_network
+    from ..progress import NULL, TerminalProgress
+    from ..scenario import load_scenario
+
+    progress = NULL if args.quiet else TerminalProgress("gridgov circles")
+    try:
+        scenario = load_scenario(args.scenario)
+        net = build_network(scenario, args.mode) if args.mode else None
+        circles = compute_circles(scenario, network=net, progress=progress.sub(0.0, 0.6))
+        out = Path(args.out)
+        progress(0.6, "writing circles.gpkg")
+        write_circles_gpkg(out / "circles.gpkg", circles, facility_bands=not args.no_facility_bands)
+        write_text(out / "circles.json", json.dumps(circles.summary(), ensure_ascii=False, indent=2))
+        progress(1.0, "done")
+    finally:
+        if isinstance(progress, TerminalProgress):
+            progress.close()
+    for p in circles.problems:
+        print(f"warning: {p}", file=sys.stderr)
+    if not args.quiet:
+        for t, s in circles.summary()["types"].items():
+            share = s["within_tier_share"]
+            print(f"{t:20s} ≤{circles.tier_distance_m[t]:.0f} m: "
+                  f"{'n/a' if share is None else f'{100 * share:5.1f}%'} of households; bands "
+                  + " ".join(f"{k}={'n/a' if v is None else f'{100 * v:.1f}%'}" for k, v in s["band_share"].items()))
+        print(f"wrote {out / 'circles.gpkg'} and {out / 'circles.json'}")
+    return 0

@@ -1,0 +1,211 @@
+"""Road layer → routable graph for one travel mode.
+
+Nodes are line ends and every vertex shared by two or more line vertices (within
+``node_tolerance_m``), so roads digitised with a common vertex at a crossing are split there;
+lines that merely cross without a shared vertex (bridges, tunnels) are not joined.  Each piece
+of road between two nodes is an *edge* with its own geometry (kept for snapping, service areas
+and band polygons).  Edge costs are travel times in seconds; one-way streets apply to driving
+only; walking modes cannot use motorways, cars cannot use footways/paths/cycleways.
+Disconnected components are labelled, never dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from ..errors import GridGovError, Problem
+from ..model import Roads
+from ..params import defaults
+from ..vocab import NON_DRIVABLE_CLASSES, ROAD_CLASS_SPEED_KMH, TRAVEL_MODES
+
+NON_WALKABLE_CLASSES = frozenset({"motorway", "motorway_link"})
+
+
+@dataclass
+class Network:
+    """A routable graph of one travel mode (all arrays row-aligned as documented)."""
+
+    mode: str
+    node_x: np.ndarray          # float64[n] metric CRS
+    node_y: np.ndarray
+    edge_u: np.ndarray          # int64[m] node at the digitised start of the edge geometry
+    edge_v: np.ndarray          # int64[m] node at its end
+    edge_length: np.ndarray     # float64[m] metres (length of edge_geometry)
+    edge_fwd: np.ndarray        # float64[m] seconds u → v (inf = not allowed)
+    edge_bwd: np.ndarray        # float64[m] seconds v → u (inf = not allowed)
+    edge_geometry: np.ndarray   # shapely LineString[m]
+    edge_road: np.ndarray       # int64[m] row of the source road in Roads
+    indptr: np.ndarray          # CSR over nodes: time weights (seconds)
+    indices: np.ndarray
+    weights: np.ndarray
+    lengths: np.ndarray         # float64 metres of each CSR entry (same order as weights)
+    csr_edge: np.ndarray        # int64 edge of each CSR entry
+    component: np.ndarray       # int64[n] weakly connected component, 0 = largest
+    speed_mps: float | None     # uniform speed of the mode (None for drive)
+    problems: list = field(default_factory=list)
+    _tree: object = None
+
+    @property
+    def n_nodes(self) -> int:
+        return int(self.node_x.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.edge_u.shape[0])
+
+    @property
+    def tree(self) -> shapely.STRtree:
+        """Spatial index over the edge geometries (built on first use)."""
+        if self._tree is None:
+            self._tree = shapely.STRtree(self.edge_geometry)
+        return self._tree
+
+    def csr(self, weight: str = "time") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(indptr, indices, weights)`` with time (s) or length (m) weights."""
+        return self.indptr, self.indices, self.weights if weight == "time" else self.lengths
+
+
+def mode_speeds(roads: Roads, mode: str, travel: dict) -> np.ndarray:
+    """Speed in m/s of every road for ``mode`` (0 = the mode may not use the road)."""
+    cls = np.array([c or "residential" for c in roads.road_class], dtype=object)
+    n = len(roads)
+    if mode in ("walk", "elderly", "ebike"):
+        v = {"walk": travel["walk_speed_mps"], "elderly": travel["elderly_speed_mps"],
+             "ebike": travel["ebike_speed_kmh"] / 3.6}[mode]
+        speed = np.full(n, float(v))
+        speed[np.isin(cls, list(NON_WALKABLE_CLASSES))] = 0.0
+        return speed
+    # drive: the road's own speed if given, else its class default; scaled for city traffic
+    default = np.array([ROAD_CLASS_SPEED_KMH.get(c, ROAD_CLASS_SPEED_KMH["residential"]) for c in cls])
+    kmh = np.where(np.isfinite(roads.speed_kmh) & (roads.speed_kmh > 0), roads.speed_kmh, default)
+    speed = kmh / 3.6 * float(travel["drive_speed_factor"])
+    speed[np.isin(cls, list(NON_DRIVABLE_CLASSES))] = 0.0
+    return speed
+
+
+def _check_travel(mode: str, travel: dict) -> None:
+    if mode not in TRAVEL_MODES:
+        raise GridGovError(f"unknown travel mode '{mode}' (known: {', '.join(TRAVEL_MODES)})")
+    for key in ("walk_speed_mps", "elderly_speed_mps", "ebike_speed_kmh", "drive_speed_factor"):
+        if not float(travel[key]) > 0:
+            raise GridGovError(f"[travel] {key} must be > 0 (got {travel[key]!r})")
+    if not float(travel["node_tolerance_m"]) >= 0:
+        raise GridGovError(f"[travel] node_tolerance_m must be >= 0 (got {travel['node_tolerance_m']!r})")
+
+
+def build_graph(roads: Roads, mode: str = "walk", travel: dict | None = None, source: str = "") -> Network:
+    """Build the graph of ``mode`` from a ``Roads`` table (metric CRS); see the module doc."""
+    travel = {**defaults()["travel"], **(travel or {})}
+    _check_travel(mode, travel)
+    tol = float(travel["node_tolerance_m"])
+    speed = mode_speeds(roads, mode, travel)
+    geoms = np.asarray(roads.geometry, dtype=object)
+    problems: list[Problem] = []
+    bad = [i for i, g in enumerate(geoms) if g is None or shapely.get_type_id(g) != 1 or g.is_empty]
+    for i in bad:
+        problems.append(Problem("road is not a single non-empty line; ignored", source, "roads",
+                                int(roads.fid[i]), "geometry", "warning"))
+    use = np.flatnonzero((speed > 0) & ~np.isin(np.arange(len(geoms)), bad))
+    coords, owner = shapely.get_coordinates(geoms[use], return_index=True)
+    if coords.shape[0] == 0:
+        raise GridGovError(f"the roads layer has no line usable for mode '{mode}'")
+    owner = use[owner]
+    # first / last vertex of each line
+    starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
+    ends = np.r_[starts[1:] - 1, coords.shape[0] - 1]
+    is_end = np.zeros(coords.shape[0], bool)
+    is_end[starts] = True
+    is_end[ends] = True
+    # cluster vertices closer than the tolerance (exact duplicates when tol = 0)
+    if tol > 0:
+        pairs = cKDTree(coords).query_pairs(tol, output_type="ndarray")
+    else:
+        _, inv = np.unique(coords, axis=0, return_inverse=True)
+        inv = inv.ravel()
+        order = np.argsort(inv, kind="stable")
+        same = np.flatnonzero(inv[order][1:] == inv[order][:-1])
+        pairs = np.column_stack([order[same], order[same + 1]])
+    nv = coords.shape[0]
+    adj = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(nv, nv)) if len(pairs) \
+        else coo_matrix((nv, nv))
+    _, cluster = connected_components(adj, directed=False)
+    size = np.bincount(cluster)
+    is_node = is_end | (size[cluster] > 1)
+    # compact node ids for clusters holding a node vertex; coordinate = its first vertex
+    node_clusters, first = np.unique(cluster[is_node], return_index=True)
+    node_of_cluster = np.full(cluster.max() + 1, -1, np.int64)
+    node_of_cluster[node_clusters] = np.arange(node_clusters.size)
+    node_xy = coords[np.flatnonzero(is_node)[first]]
+    # split each line at its node vertices
+    node_pos = np.flatnonzero(is_node)
+    same_line = owner[node_pos[1:]] == owner[node_pos[:-1]]
+    a = node_pos[:-1][same_line]
+    b = node_pos[1:][same_line]
+    pieces = np.empty(0, object)
+    if a.size:
+        # gather the vertex ranges [a, b] of every piece
+        idx = np.concatenate([np.arange(i, j + 1) for i, j in zip(a, b)])
+        pieces = shapely.linestrings(coords[idx], indices=np.repeat(np.arange(a.size), b - a + 1))
+    eu = node_of_cluster[cluster[a]]
+    ev = node_of_cluster[cluster[b]]
+    road = owner[a]
+    length = shapely.length(pieces) if a.size else np.zeros(0)
+    keep = ~((eu == ev) & (length <= tol))           # drop degenerate self-loops
+    eu, ev, road, length, pieces = eu[keep], ev[keep], road[keep], length[keep], pieces[keep]
+    t = length / speed[road]
+    fwd = t.copy()
+    bwd = t.copy()
+    if mode == "drive":
+        ow = np.asarray(roads.oneway)[road]
+        bwd[ow == 1] = np.inf
+        fwd[ow == -1] = np.inf
+    net = _assemble(mode, node_xy, eu, ev, length, fwd, bwd, pieces, road, problems)
+    net.speed_mps = None if mode == "drive" else float(speed[use].max())
+    return net
+
+
+def _assemble(mode, node_xy, eu, ev, length, fwd, bwd, pieces, road, problems) -> Network:
+    """CSR (sorted by tail node) from the edge table, plus weak components (0 = largest)."""
+    n = node_xy.shape[0]
+    m = eu.shape[0]
+    eid = np.arange(m)
+    loop = eu == ev                                   # loops matter for geometry, not for routing
+    f = np.isfinite(fwd) & ~loop
+    g = np.isfinite(bwd) & ~loop
+    tail = np.concatenate([eu[f], ev[g]])
+    head = np.concatenate([ev[f], eu[g]])
+    w = np.concatenate([fwd[f], bwd[g]])
+    ln = np.concatenate([length[f], length[g]])
+    ce = np.concatenate([eid[f], eid[g]])
+    order = np.lexsort((head, tail))
+    tail, head, w, ln, ce = tail[order], head[order], w[order], ln[order], ce[order]
+    indptr = np.zeros(n + 1, np.int64)
+    np.add.at(indptr, tail + 1, 1)
+    indptr = np.cumsum(indptr)
+    adj = coo_matrix((np.ones(tail.size), (tail, head)), shape=(n, n))
+    ncomp, comp = connected_components(adj, directed=True, connection="weak")
+    counts = np.bincount(comp, minlength=ncomp)
+    rank = np.empty(ncomp, np.int64)
+    rank[np.argsort(-counts, kind="stable")] = np.arange(ncomp)
+    return Network(mode=mode, node_x=node_xy[:, 0].copy(), node_y=node_xy[:, 1].copy(),
+                   edge_u=eu.astype(np.int64), edge_v=ev.astype(np.int64), edge_length=length,
+                   edge_fwd=fwd, edge_bwd=bwd, edge_geometry=pieces, edge_road=road.astype(np.int64),
+                   indptr=indptr, indices=head.astype(np.int64), weights=w.astype(np.float64),
+                   lengths=ln.astype(np.float64), csr_edge=ce.astype(np.int64), component=rank[comp],
+                   speed_mps=None, problems=problems)
+
+
+def build_network(scenario, mode: str | None = None) -> Network:
+    """The graph of ``mode`` (default: the scenario's ``[circles] mode``) for a loaded scenario."""
+    mode = mode or scenario.params["circles"]["mode"]
+    return build_graph(scenario.roads, mode, scenario.params["travel"], str(scenario.layers_path))
+
+
+def component_sizes(net: Network) -> np.ndarray:
+    """Number of nodes per component (component 0 is the largest)."""
+    return np.bincount(net.component)

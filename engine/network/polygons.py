@@ -1,0 +1,165 @@
+"""Exact service areas on edges: who reaches each point of an edge first, and how fast.
+
+Along an edge every way in is a linear cost function of the position ``x``: from the tail
+node (``cost[u] + x/L · fwd``), from the head node (``cost[v] + (L-x)/L · bwd``) and from a
+source standing on the edge itself.  The lower envelope of these lines, cut at every pairwise
+crossing, gives the owner of every sub-segment (the responsibility area) and, cut again where
+it meets a band threshold, the reachable part within each band.  Band polygons are the
+reachable segments buffered by a fixed width and dissolved.
+"""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely import ops
+
+from .graph import Network
+
+_EPS = 1e-9
+
+
+def _candidates(L, fwd, bwd, cu, lu, cv, lv, points):
+    """Linear cost pieces ``(lo, hi, cost_at_lo, slope, label)`` entering an edge."""
+    out = []
+    kf = fwd / L if np.isfinite(fwd) else np.inf
+    kb = bwd / L if np.isfinite(bwd) else np.inf
+    if np.isfinite(cu) and np.isfinite(kf):
+        out.append((0.0, L, cu, kf, lu))
+    if np.isfinite(cv) and np.isfinite(kb):
+        out.append((0.0, L, cv + bwd, -kb, lv))
+    for t, lab in points:
+        if np.isfinite(kf):
+            out.append((t, L, 0.0, kf, lab))
+        if np.isfinite(kb):
+            out.append((0.0, t, t * kb, -kb, lab))
+    return out
+
+
+def edge_envelope(L: float, fwd: float, bwd: float, cu: float, lu: int, cv: float, lv: int,
+                  points=()) -> list[tuple[float, float, int, float, float]]:
+    """Owner pieces of one edge: ``[(x0, x1, label, cost_x0, cost_x1)]`` covering the
+    reachable part of ``[0, L]`` (ties go to the lower label)."""
+    if L <= 0:
+        return []
+    cands = _candidates(L, fwd, bwd, cu, lu, cv, lv, points)
+    if not cands:
+        return []
+    xs = {0.0, L}
+    for lo, hi, _, _, _ in cands:
+        xs.add(lo)
+        xs.add(hi)
+    for i in range(len(cands)):
+        lo1, hi1, c1, s1, _ = cands[i]
+        for j in range(i + 1, len(cands)):
+            lo2, hi2, c2, s2, _ = cands[j]
+            if s1 != s2:
+                # c1 + s1 (x - lo1) = c2 + s2 (x - lo2)
+                x = (c2 - c1 + s1 * lo1 - s2 * lo2) / (s1 - s2)
+                if 0.0 < x < L:
+                    xs.add(float(x))
+    xs = sorted(xs)
+    pieces: list[list] = []
+    for a, b in zip(xs[:-1], xs[1:]):
+        if b - a <= _EPS:
+            continue
+        mid = 0.5 * (a + b)
+        best = None
+        for k, (lo, hi, c, s, lab) in enumerate(cands):
+            if lo - _EPS <= mid <= hi + _EPS:
+                val = c + s * (mid - lo)
+                if best is None or val < best[0] - 1e-12 or (abs(val - best[0]) <= 1e-12 and lab < best[1]):
+                    best = (val, lab, k)
+        if best is None:
+            continue
+        lo, hi, c, s, lab = cands[best[2]]
+        ca, cb = c + s * (a - lo), c + s * (b - lo)
+        if pieces and pieces[-1][2] == lab and pieces[-1][5] == best[2] and abs(pieces[-1][1] - a) <= _EPS:
+            pieces[-1][1] = b
+            pieces[-1][4] = cb
+        else:
+            pieces.append([a, b, lab, ca, cb, best[2]])
+    return [(p[0], p[1], int(p[2]), float(p[3]), float(p[4])) for p in pieces]
+
+
+def split_bands(pieces, limits) -> list[tuple[float, float, int, int]]:
+    """Cut owner pieces at the band limits: ``[(x0, x1, label, band)]`` where ``band`` is the
+    first limit index the whole sub-piece stays within (``len(limits)`` = beyond)."""
+    out = []
+    for x0, x1, lab, c0, c1 in pieces:
+        cuts = {x0, x1}
+        if c1 != c0:
+            for T in limits:
+                x = x0 + (T - c0) * (x1 - x0) / (c1 - c0)
+                if x0 < x < x1:
+                    cuts.add(x)
+        cuts = sorted(cuts)
+        for a, b in zip(cuts[:-1], cuts[1:]):
+            if b - a <= _EPS:
+                continue
+            hi = max(c0 + (c1 - c0) * (a - x0) / (x1 - x0), c0 + (c1 - c0) * (b - x0) / (x1 - x0))
+            band = next((k for k, T in enumerate(limits) if hi <= T * (1 + 1e-12)), len(limits))
+            out.append((a, b, lab, band))
+    return out
+
+
+def edge_segments(net: Network, cost: np.ndarray, label: np.ndarray, on_edge: dict | None = None,
+                  edges: np.ndarray | None = None, limits=None) -> list[tuple[int, float, float, int, int]]:
+    """Owner (and band) segments ``(edge, x0, x1, label, band)`` of ``edges`` (default all)
+    from a node cost/label field; ``on_edge`` maps an edge to ``[(offset, label)]`` of sources
+    standing on it.  ``band`` is -1 when ``limits`` is None."""
+    on_edge = on_edge or {}
+    if edges is None:
+        edges = np.arange(net.n_edges)
+    out = []
+    for e in edges:
+        e = int(e)
+        u, v = net.edge_u[e], net.edge_v[e]
+        pieces = edge_envelope(float(net.edge_length[e]), float(net.edge_fwd[e]), float(net.edge_bwd[e]),
+                               float(cost[u]), int(label[u]), float(cost[v]), int(label[v]), on_edge.get(e, ()))
+        if limits is None:
+            out.extend((e, a, b, lab, -1) for a, b, lab, _, _ in pieces)
+        else:
+            out.extend((e, a, b, lab, band) for a, b, lab, band in split_bands(pieces, limits))
+    return out
+
+
+def segment_geometries(net: Network, segs) -> np.ndarray:
+    """LineStrings of ``(edge, x0, x1, ...)`` segments (whole edges reuse their geometry)."""
+    geoms = np.empty(len(segs), dtype=object)
+    for i, s in enumerate(segs):
+        e, a, b = s[0], s[1], s[2]
+        g = net.edge_geometry[e]
+        L = net.edge_length[e]
+        if a <= _EPS and b >= L - _EPS:
+            geoms[i] = g
+        else:
+            geoms[i] = ops.substring(g, a, b)
+    return geoms
+
+
+def dissolve_lines(geoms: np.ndarray, groups: np.ndarray, keys) -> np.ndarray:
+    """One MultiLineString per key (empty when the key has no segment)."""
+    out = np.empty(len(keys), dtype=object)
+    for i, k in enumerate(keys):
+        parts = geoms[groups == k] if len(geoms) else []
+        lines = [p for p in parts if p is not None and not p.is_empty and p.geom_type == "LineString"]
+        out[i] = shapely.multilinestrings(lines) if lines else shapely.from_wkt("MULTILINESTRING EMPTY")
+    return out
+
+
+def as_multipolygon(g):
+    if g is None or g.is_empty:
+        return shapely.from_wkt("MULTIPOLYGON EMPTY")
+    if g.geom_type == "Polygon":
+        return shapely.multipolygons([g])
+    if g.geom_type == "MultiPolygon":
+        return g
+    polys = [p for p in getattr(g, "geoms", []) if p.geom_type == "Polygon"]
+    return shapely.multipolygons(polys) if polys else shapely.from_wkt("MULTIPOLYGON EMPTY")
+
+
+def band_polygon(lines: np.ndarray, width_m: float):
+    """Reachable segments buffered by ``width_m`` and dissolved into one MultiPolygon."""
+    if len(lines) == 0:
+        return as_multipolygon(None)
+    return as_multipolygon(shapely.union_all(shapely.buffer(lines, width_m, quad_segs=4)))
