@@ -1,0 +1,327 @@
+"""Scenario folders: ``scenario.toml`` + ``layers.gpkg`` → engine-ready arrays (and back).
+
+``load_scenario`` reads, checks and reprojects everything to the metric working CRS and raises
+``ValidationError`` carrying *every* problem found; ``validate_scenario`` returns the same
+problems (errors and warnings) without raising; ``save_scenario`` writes a new folder atomically.
+The per-layer checks live in ``engine/scenario_checks.py``; the format is documented in
+``docs/scenario.md``.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import os
+import shutil
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+from . import gpkg
+from .errors import GridGovError, Problem, ValidationError
+from .model import Facilities, Grids, Incidents, Roads, Scenario, Units
+from .params import DEFAULTS, merge
+from .scenario_checks import LAYER_SPECS, Collector, check_layer, link_units
+
+TOML_NAME = "scenario.toml"
+GPKG_NAME = "layers.gpkg"
+# Keys of the [scenario] table (anything else is a typo and reported).
+SCENARIO_KEYS = {
+    "name": "short identifier", "title": "display title", "description": "free text",
+    "crs": "metric working CRS, e.g. EPSG:32648 (default: UTM zone of the data)",
+    "synthetic": "true when the data is generated", "seed": "seed the data was generated with",
+    "region": "where", "sources": "list of data sources", "licence": "licence of the data",
+    "notes": "free text", "author": "who", "created": "when",
+}
+
+
+def read_toml(path: Path, col: Collector) -> dict[str, Any]:
+    """Parse scenario.toml; a syntax error becomes one Problem naming the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        col.error(f"missing {TOML_NAME}: a scenario folder needs {TOML_NAME} and {GPKG_NAME}", file=str(path))
+        return {}
+    except UnicodeDecodeError as exc:
+        col.error(f"not UTF-8 text: {exc}", file=str(path))
+        return {}
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        col.error(f"TOML syntax error: {exc}", file=str(path), field=_toml_line(str(exc)))
+        return {}
+
+
+def _toml_line(message: str) -> str:
+    """'line N' from tomllib's '... (at line N, column M)'."""
+    import re
+
+    m = re.search(r"line (\d+)", message)
+    return f"line {m.group(1)}" if m else ""
+
+
+def merge_overrides(base: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Deep-merge ``overrides`` over ``base`` (nested dicts merged key by key)."""
+    out = copy.deepcopy(base)
+    for key, value in (overrides or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_overrides(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def check_toml(doc: dict[str, Any], overrides: dict[str, Any] | None, file: str,
+               col: Collector) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The [scenario] table and the merged parameters; unknown tables/keys are problems."""
+    meta = doc.get("scenario", {})
+    if not isinstance(meta, dict):
+        col.error("[scenario] must be a table", file=file, field="scenario")
+        meta = {}
+    for key in meta:
+        if key not in SCENARIO_KEYS:
+            col.error(f"[scenario] unknown key '{key}' (known: {', '.join(SCENARIO_KEYS)})", file=file, field=key)
+    for sec in doc:
+        if sec != "scenario" and sec not in DEFAULTS:
+            col.error(f"unknown table [{sec}] (known: scenario, {', '.join(DEFAULTS)})", file=file, field=sec)
+    params, problems = merge({k: v for k, v in doc.items() if k in DEFAULTS}, where=file)
+    for msg in problems:
+        col.error(msg.split(": ", 1)[-1], file=file)
+    if overrides:
+        for sec in overrides:
+            if sec not in DEFAULTS:
+                col.error(f"unknown parameter section '{sec}'", file="overrides", field=sec)
+        user = merge_overrides({k: v for k, v in doc.items() if k in DEFAULTS},
+                               {k: v for k, v in overrides.items() if k in DEFAULTS})
+        params, problems = merge(user, where="overrides")
+        for msg in problems:
+            if msg.startswith("overrides"):
+                col.error(msg.split(": ", 1)[-1], file="overrides")
+    return meta, params
+
+
+def utm_for(lon: float, lat: float) -> str:
+    """EPSG code of the WGS 84 / UTM zone containing a lon/lat point."""
+    zone = int(math.floor((lon + 180.0) / 6.0)) % 60 + 1
+    return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
+
+
+def working_crs(meta: dict[str, Any], gpath: Path, layers: list[str], file: str, col: Collector) -> str | None:
+    """The [scenario] crs when given (must be metric), else the UTM zone of the data's centre."""
+    crs = meta.get("crs")
+    if crs:
+        try:
+            if not gpkg.is_metric(str(crs)):
+                col.error(f"crs {crs} is not a projected CRS in metres (use e.g. a UTM zone, EPSG:326xx)",
+                          file=file, field="crs")
+                return None
+        except GridGovError as exc:
+            col.error(str(exc), file=file, field="crs")
+            return None
+        return str(crs)
+    for name in ("roads", "grids", "units"):
+        if name not in layers:
+            continue
+        info = gpkg.layer_info(gpath, name)
+        if info["crs"] is None or not info["count"]:
+            continue
+        _, geoms, _, _ = gpkg.read_layer(gpath, name, crs="EPSG:4326")
+        box = shapely.total_bounds(geoms[~shapely.is_missing(geoms)])
+        if np.all(np.isfinite(box)):
+            return utm_for((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    return None
+
+
+@dataclass
+class _Loaded:
+    scenario: Scenario | None
+    problems: list[Problem]
+
+
+def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
+    folder = Path(path)
+    col = Collector()
+    if not folder.is_dir():
+        col.error("scenario folder not found (expected a folder with scenario.toml and layers.gpkg)", file=str(folder))
+        return _Loaded(None, col.problems)
+    tpath, gpath = folder / TOML_NAME, folder / GPKG_NAME
+    doc = read_toml(tpath, col)
+    meta, params = check_toml(doc, overrides, str(tpath), col)
+    if not gpath.exists():
+        col.error(f"missing {GPKG_NAME}", file=str(gpath))
+        return _Loaded(None, col.problems)
+    try:
+        layer_names = gpkg.list_layers(gpath)
+    except ValidationError as exc:
+        col.problems.extend(exc.problems)
+        return _Loaded(None, col.problems)
+    crs = working_crs(meta, gpath, layer_names, str(tpath), col)
+    data: dict[str, Any] = {}
+    for name, spec in LAYER_SPECS.items():
+        if name not in layer_names:
+            if spec.required:
+                col.error(f"missing layer '{name}' (layers present: {', '.join(layer_names) or 'none'})",
+                          file=str(gpath), layer=name)
+            continue
+        data[name] = check_layer(gpath, name, spec, crs or "EPSG:4326", col)
+    if not crs:
+        if not any(p.field == "crs" for p in col.problems):
+            col.error("cannot choose a working CRS: set crs = \"EPSG:xxxx\" in [scenario]", file=str(tpath), field="crs")
+        return _Loaded(None, col.problems)
+    if "units" in data and "grids" in data and data["units"] is not None and data["grids"] is not None:
+        link_units(data["units"], data["grids"], str(gpath), col, data.get("facilities"))
+    if col.has_errors or any(data.get(n) is None for n, s in LAYER_SPECS.items() if s.required):
+        return _Loaded(None, col.problems)
+    scenario = Scenario(
+        path=folder, name=str(meta.get("name", folder.name)), description=str(meta.get("description", "")),
+        crs=crs, params=params, meta=dict(meta),
+        roads=data["roads"], grids=data["grids"], units=data["units"], facilities=data["facilities"],
+        incidents=data.get("incidents"), warnings=[p for p in col.problems if p.severity == "warning"])
+    return _Loaded(scenario, col.problems)
+
+
+def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load a scenario folder; raise ``ValidationError`` with every error found.
+
+    ``overrides`` is a nested dict of parameters (``{"demand": {"events_per_1000_residents_month":
+    12}}``) merged after scenario.toml, as batch experiments do.  Warnings (e.g. a unit whose
+    grid_id disagrees with the grid polygon containing it) end up in ``scenario.warnings``.
+    """
+    loaded = _load(path, overrides)
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if errors or loaded.scenario is None:
+        raise ValidationError(errors or loaded.problems)
+    return loaded.scenario
+
+
+def check_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = None
+                   ) -> tuple[Scenario | None, list[Problem]]:
+    """``(scenario or None when there are errors, every problem)`` in one read."""
+    loaded = _load(path, overrides)
+    if any(p.severity == "error" for p in loaded.problems):
+        return None, loaded.problems
+    return loaded.scenario, loaded.problems
+
+
+def validate_scenario(path: str | os.PathLike) -> list[Problem]:
+    """Every problem of a scenario folder (errors and warnings); empty when all is well."""
+    return _load(path, None).problems
+
+
+def summary(scenario: Scenario) -> dict[str, Any]:
+    """Counts shown by ``gridgov validate``."""
+    lv = scenario.grids.level
+    types, counts = np.unique(scenario.facilities.type.astype(str), return_counts=True)
+    return {"roads": len(scenario.roads), "grids": len(scenario.grids),
+            "general": int((lv == "general").sum()), "micro": int((lv == "micro").sum()),
+            "dedicated": int((lv == "dedicated").sum()), "units": len(scenario.units),
+            "households": int(scenario.units.households.sum()), "residents": int(scenario.units.residents.sum()),
+            "facilities": len(scenario.facilities),
+            "facility_types": {str(t): int(c) for t, c in zip(types, counts)},
+            "incidents": len(scenario.incidents) if scenario.incidents is not None else 0,
+            "crs": scenario.crs}
+
+
+# ----------------------------------------------------------------------------------- saving
+
+def scenario_layers(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """The layers of a Scenario in ``gpkg.write_layers`` form (edit them, then ``save_scenario``)."""
+    r, g, u, f = scenario.roads, scenario.grids, scenario.units, scenario.facilities
+    layers = {
+        "roads": {"geometry": r.geometry, "geometry_type": "LineString",
+                  "columns": {"name": r.name, "class": r.road_class, "oneway": r.oneway.astype(np.int64),
+                              "speed_kmh": r.speed_kmh}},
+        "grids": {"geometry": shapely.multipolygons(g.geometry) if (shapely.get_type_id(g.geometry) == 6).any()
+                  else g.geometry,
+                  "geometry_type": "MultiPolygon" if (shapely.get_type_id(g.geometry) == 6).any() else "Polygon",
+                  "columns": {"id": g.id, "code": g.code, "level": g.level, "parent_id": g.parent_id,
+                              "community": g.community, "street": g.street, "name": g.name}},
+        "units": {"geometry": u.geometry, "geometry_type": _common_type(u.geometry),
+                  "columns": {"id": u.id, "households": u.households, "residents": u.residents,
+                              "grid_id": u.grid_id, "micro_id": u.micro_id}},
+        "facilities": {"geometry": shapely.points(f.x, f.y), "geometry_type": "Point",
+                       "columns": {"id": f.id, "type": f.type, "name": f.name, "capacity": f.capacity,
+                                   "staff": f.staff, "grid_id": f.grid_id}},
+    }
+    if scenario.incidents is not None and len(scenario.incidents):
+        i = scenario.incidents
+        layers["incidents"] = {"geometry": shapely.points(i.x, i.y), "geometry_type": "Point",
+                               "columns": {"time": i.time, "type": i.type}}
+    return layers
+
+
+def _common_type(geoms: np.ndarray) -> str:
+    ids = set(shapely.get_type_id(geoms).tolist())
+    if ids <= {0}:
+        return "Point"
+    if ids <= {3}:
+        return "Polygon"
+    if ids <= {3, 6}:
+        return "MultiPolygon"
+    return "Geometry"
+
+
+def _toml_doc(meta: dict[str, Any], params: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    doc: dict[str, Any] = {"scenario": {k: v for k, v in meta.items() if k in SCENARIO_KEYS}}
+    for sec, values in (params or {}).items():
+        changed = {k: v for k, v in values.items() if k in DEFAULTS.get(sec, {}) and v != DEFAULTS[sec][k].default}
+        if changed:
+            doc[sec] = changed
+    return doc
+
+
+def save_scenario(scenario_or_layers: Scenario | dict[str, dict[str, Any]], dest_dir: str | os.PathLike,
+                  overwrite: bool = False, *, crs: str | None = None, meta: dict[str, Any] | None = None,
+                  params: dict[str, dict[str, Any]] | None = None) -> Path:
+    """Write a new scenario folder atomically (scenario.toml + layers.gpkg).
+
+    Pass a ``Scenario`` (e.g. ``dataclasses.replace(s, grids=new_grids)``) or a dict of layers in
+    ``gpkg.write_layers`` form (see ``scenario_layers``) with ``crs`` (the layers' CRS).  ``meta``
+    updates the [scenario] table; ``params`` replaces the parameters (only values that differ
+    from the defaults are written).  The folder is built under a temporary name and renamed into
+    place; an existing folder is replaced only with ``overwrite=True``.
+    """
+    import tomli_w
+
+    dest = Path(dest_dir)
+    if isinstance(scenario_or_layers, Scenario):
+        sc = scenario_or_layers
+        layers = scenario_layers(sc)
+        crs = crs or sc.crs
+        meta_out = {**sc.meta, **(meta or {})}
+        params_out = params if params is not None else sc.params
+    else:
+        layers = scenario_or_layers
+        if not crs:
+            raise GridGovError("save_scenario: crs is required when saving plain layers")
+        meta_out = dict(meta or {})
+        params_out = params
+    meta_out.setdefault("name", dest.name)
+    meta_out["crs"] = crs if gpkg.is_metric(crs) else meta_out.get("crs", "")
+    if not meta_out["crs"]:
+        del meta_out["crs"]
+    if dest.exists() and not overwrite:
+        raise GridGovError(f"{dest} already exists (use overwrite=True / --overwrite to replace it)")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        gpkg.write_layers(tmp / GPKG_NAME, layers, crs)
+        (tmp / TOML_NAME).write_text(tomli_w.dumps(_toml_doc(meta_out, params_out)), encoding="utf-8")
+        for extra in ("README.md", "ATTRIBUTION.md"):
+            if isinstance(scenario_or_layers, Scenario) and (scenario_or_layers.path / extra).exists():
+                shutil.copy2(scenario_or_layers.path / extra, tmp / extra)
+        if dest.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old.", dir=dest.parent))
+            os.replace(dest, old / dest.name)
+            os.replace(tmp, dest)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
