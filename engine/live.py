@@ -13,9 +13,12 @@ relocates only the units of the changed grids, by point-in-polygon against the c
 polygons (STRtree over the unit points, queried with the changed polygons only).
 
 Coverage: for each unit and facility type, the walking time to the nearest facility of that
-type on the road network (``LiveNetwork``).  The coverage of a grid at band *b* minutes is the
-household-weighted share of (unit, type) pairs reached within *b* minutes, over the life-circle
-facility types present in the scenario.  Without a network, coverage is NaN.
+type, exactly as ``engine.circles.compute_circles`` computes it (same snapping, same
+``nearest_from`` search); the baseline is read off a ``Circles`` result, and an edit re-runs
+only the facility type it touched.  The coverage of a grid at band *b* minutes is the
+household-weighted share of (unit, type) pairs reached within *b* minutes over the life-circle
+facility types present (= the cumulative ``Circles.grid_band_share`` averaged over those types).
+Without circles, coverage is NaN.
 """
 from __future__ import annotations
 
@@ -25,11 +28,11 @@ from typing import Any, Iterable
 
 import numpy as np
 import shapely
-from scipy.spatial import cKDTree
 
 from .errors import GridGovError
 from .model import Facilities, Grids, Scenario, Units
-from .network.paths import check_csr, seeded
+from .circles import nearest_from
+from .network.snap import snap_points
 from .params import defaults
 from .score.geometry import n_parts, polsby_popper
 from .score.topology import find_gaps, find_overlaps
@@ -38,29 +41,6 @@ from .vocab import BAND_MINUTES, FACILITY_TYPES
 LEVEL_COLUMN = {"general": 0, "dedicated": 0, "micro": 1}
 STAT_KEYS = ("households", "residents", "workers", "compactness", "parts",
              "cov_5", "cov_10", "cov_15")
-
-
-@dataclass(frozen=True)
-class LiveNetwork:
-    """Walking graph as plain CSR arrays; weights in seconds, node coordinates in the metric CRS."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    weights: np.ndarray
-    node_x: np.ndarray
-    node_y: np.ndarray
-    speed_mps: float = 1.0
-
-    def __post_init__(self) -> None:
-        n = len(self.node_x)
-        if len(self.indptr) != n + 1 or len(self.indices) != len(self.weights) or len(self.node_y) != n:
-            raise GridGovError("live network: CSR arrays and node coordinates disagree in length")
-        if n == 0:
-            raise GridGovError("live network: the road graph has no nodes")
-        if np.any(~np.isfinite(self.weights)) or np.any(self.weights < 0):
-            raise GridGovError("live network: edge weights must be finite and ≥ 0")
-        if not self.speed_mps > 0:
-            raise GridGovError("live network: walking speed must be > 0")
 
 
 @dataclass
@@ -88,13 +68,14 @@ class LiveStats:
     """Incremental per-grid statistics of a layout being edited (see module docstring)."""
 
     def __init__(self, grids: Grids, units: Units, facilities: Facilities,
-                 params: dict | None = None, network: LiveNetwork | None = None,
+                 params: dict | None = None, circles: Any = None,
                  coverage_types: Iterable[str] | None = None):
         self.params = params or defaults()
         self.bands = np.asarray(self.params["circles"].get("band_minutes", BAND_MINUTES), dtype=float)
         if len(self.bands) != 3:
             raise GridGovError("live statistics need exactly three life-circle bands (5/10/15 min)")
-        self.network = network
+        self.circles = circles
+        self.network = circles.network if circles is not None else None
         # --- grids: slots (a slot is never reused; removed grids keep a dead slot) ---
         self.slot_of: dict[str, int] = {}
         self.slot_id: list[str] = []
@@ -132,16 +113,14 @@ class LiveStats:
             raise GridGovError(f"live statistics: unknown facility type(s) {unknown}")
         # --- network snapping and per-unit times (minutes) per coverage type ---
         self.times: dict[str, np.ndarray] = {}
-        if network is not None:
-            try:
-                self._csr = check_csr(network.indptr, network.indices, network.weights)
-            except ValueError as exc:
-                raise GridGovError(f"live network: {exc}") from None
-            self._ktree = cKDTree(np.column_stack([network.node_x, network.node_y]))
-            d, self.unode = self._ktree.query(np.column_stack([self.ux, self.uy]))
-            self.uoffset = d / network.speed_mps
+        if circles is not None:
+            if len(circles.unit_snap) != len(self.hh):
+                raise GridGovError("live statistics: the circles were computed for other units")
+            self.usnap = circles.unit_snap
+            self.snap_max = float(self.params["travel"]["snap_max_m"])
             for t in self.cov_types:
-                self.times[t] = self._type_times(t)
+                known = circles.unit_time_min.get(t)
+                self.times[t] = known.copy() if known is not None else self._type_times(t)
         self.ucov = self._unit_coverage()
         # --- running sums per slot ---
         self._recount()
@@ -149,8 +128,13 @@ class LiveStats:
         self.totals()
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, network: LiveNetwork | None = None, **kw) -> "LiveStats":
-        return cls(scenario.grids, scenario.units, scenario.facilities, scenario.params, network, **kw)
+    def from_scenario(cls, scenario: Scenario, circles: Any = None, compute: bool = True, **kw) -> "LiveStats":
+        """From a loaded scenario; its circles are computed unless given (or ``compute=False``)."""
+        if circles is None and compute:
+            from .circles import compute_circles
+
+            circles = compute_circles(scenario)
+        return cls(scenario.grids, scenario.units, scenario.facilities, scenario.params, circles, **kw)
 
     # ------------------------------------------------------------------ internals
     def _new_slot(self, gid: str, level: str, geom) -> int:
@@ -171,22 +155,19 @@ class LiveStats:
         return slot
 
     def _type_times(self, kind: str, only: str | None = None) -> np.ndarray:
-        """Walking minutes from every unit to its nearest facility of ``kind`` (inf beyond cutoff).
+        """Walking minutes from every unit to its nearest facility of ``kind`` (inf: unreachable).
 
         ``only``: from that one facility (an addition is then combined with the stored times by min).
         """
-        net = self.network
         out = np.full(len(self.hh), np.inf)
         facs = [f for k, f in self.fac.items() if f["type"] == kind and (only is None or k == only)]
         if not facs or not len(out):
             return out
-        d, fnode = self._ktree.query(np.array([[f["x"], f["y"]] for f in facs]))
-        cutoff = self.bands.max() * 60.0
-        # one bounded multi-source search; each facility seeds its node with its walk-on time
-        node_cost, _ = seeded(*self._csr, fnode, d / net.speed_mps, np.arange(len(facs)), cutoff)
-        out = node_cost[self.unode] + self.uoffset
-        out[out > cutoff] = np.inf
-        return out / 60.0
+        fsnap = snap_points(self.network, [f["x"] for f in facs], [f["y"] for f in facs], self.snap_max)
+        rows = np.flatnonzero(fsnap.ok)
+        if not len(rows):
+            return out
+        return nearest_from(self.network, fsnap, rows, self.usnap, "time")[0] / 60.0
 
     def _unit_coverage(self) -> np.ndarray:
         """Per unit and band: households × share of coverage types reached (NaN without network)."""
@@ -212,14 +193,10 @@ class LiveStats:
         self._count_workers()
 
     def _count_workers(self) -> None:
-        """Grid workers = staff of grid stations serving the grid (by grid_id, else by location)."""
-        self.workers = np.zeros(len(self.slot_id))
-        for f in self.fac.values():
-            if f["type"] != "grid_station":
-                continue
-            slot = self.slot_of.get(f["grid_id"], -1) if f["grid_id"] else self._slot_at(f["x"], f["y"], 0)
-            if slot >= 0 and self.alive[slot]:
-                self.workers[slot] += f["staff"]
+        """Grid workers as the simulation staffs them: ``workers_per_general_grid`` per general or
+        dedicated grid (engine/simulation/setup.py), none for micro-grids."""
+        per = float(self.params["staffing"]["workers_per_general_grid"])
+        self.workers = np.where([lv != "micro" for lv in self.slot_level], per, 0.0) * self.alive
 
     def _slot_at(self, x: float, y: float, col: int) -> int:
         p = shapely.Point(x, y)
@@ -369,9 +346,6 @@ class LiveStats:
                         ok = m >= 0
                         np.add.at(self.sum_cov, m[ok], delta[ok])
                         touched.update(int(s) for s in m[ok])
-        before = self.workers.copy()
-        self._count_workers()
-        touched.update(int(s) for s in np.flatnonzero(before != self.workers))
         return self._update(touched, {})
 
     # ------------------------------------------------------------------ results
@@ -380,8 +354,10 @@ class LiveStats:
         hh = float(self.sum_hh[s])
         cov = self.sum_cov[s] / hh if hh > 0 else np.full(3, np.nan)
         norm = self.params["grids"].get(f"{level}_households")
+        workers = float(self.workers[s])
         row = {"grid_id": self.slot_id[s], "level": level, "households": hh,
-               "residents": float(self.sum_res[s]), "workers": float(self.workers[s]),
+               "residents": float(self.sum_res[s]), "workers": workers,
+               "households_per_worker": hh / workers if workers > 0 else math.nan,
                "compactness": float(self.metrics[s, 2]), "parts": int(self.metrics[s, 3]),
                "contiguous": int(self.metrics[s, 3]) == 1, "area_m2": float(self.metrics[s, 0]),
                "norm_min": norm["min"] if norm else None, "norm_max": norm["max"] if norm else None,

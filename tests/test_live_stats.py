@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,8 +10,10 @@ import shapely
 from shapely.geometry import box
 
 from gridgov.engine.errors import GridGovError
-from gridgov.engine.live import LiveNetwork, LiveStats, layout_findings
-from gridgov.engine.model import Facilities, Grids, Units
+from gridgov.engine.circles import compute_circles
+from gridgov.engine.live import LiveStats, layout_findings
+from gridgov.engine.model import Facilities, Grids, Roads, Scenario, Units
+from gridgov.engine.params import defaults
 
 
 def _obj(values):
@@ -40,24 +43,27 @@ def synth(n_side: int = 2, cell: float = 200.0, step: float = 50.0):
     return grids, units, facs
 
 
-def lattice(size: float = 400.0, step: float = 50.0, speed: float = 1.0) -> LiveNetwork:
-    k = int(size / step) + 1
-    node = lambda i, j: i * k + j  # noqa: E731
-    src, dst = [], []
-    for i in range(k):
-        for j in range(k):
-            for di, dj in ((0, 1), (1, 0)):
-                if i + di < k and j + dj < k:
-                    src += [node(i, j), node(i + di, j + dj)]
-                    dst += [node(i + di, j + dj), node(i, j)]
-    order = np.lexsort((dst, src))
-    src, dst = np.array(src)[order], np.array(dst)[order]
-    indptr = np.searchsorted(src, np.arange(k * k + 1))
-    gy, gx = np.divmod(np.arange(k * k), k)
-    return LiveNetwork(indptr, dst, np.full(len(dst), step / speed), gx * step, gy * step, speed)
+def lattice_roads(size: float = 400.0, step: float = 50.0) -> Roads:
+    """Streets every `step` m both ways, each a line with a vertex at every crossing."""
+    ticks = np.arange(0.0, size + step / 2, step)
+    lines = [shapely.LineString([(x, y) for y in ticks]) for x in ticks]
+    lines += [shapely.LineString([(x, y) for x in ticks]) for y in ticks]
+    n = len(lines)
+    return Roads(np.arange(n), np.array(lines, dtype=object), _obj(["residential"] * n), np.zeros(n, np.int8),
+                 np.full(n, np.nan), _obj([""] * n))
 
 
-def fresh(live: LiveStats, net) -> LiveStats:
+def scenario_of(grids, units, facs, roads=None) -> Scenario:
+    return Scenario(Path("/nonexistent"), "synth", "", "EPSG:32648", defaults(), {}, roads or lattice_roads(),
+                    grids, units, facs)
+
+
+def with_circles(grids, units, facs, **kw) -> LiveStats:
+    scn = scenario_of(grids, units, facs)
+    return LiveStats(grids, units, facs, scn.params, compute_circles(scn), **kw)
+
+
+def fresh(live: LiveStats, net=None) -> LiveStats:
     """A LiveStats rebuilt from scratch in the current state of `live`."""
     alive = [s for s in range(len(live.slot_id)) if live.alive[s]]
     ids = [live.slot_id[s] for s in alive]
@@ -74,7 +80,7 @@ def fresh(live: LiveStats, net) -> LiveStats:
                       np.full(len(f), np.nan), np.array([v["staff"] for v in f.values()]),
                       _obj(v["grid_id"] for v in f.values()), np.array([v["x"] for v in f.values()]),
                       np.array([v["y"] for v in f.values()]))
-    return LiveStats(grids, units, facs, live.params, net, coverage_types=live.cov_types)
+    return with_circles(grids, units, facs, coverage_types=live.cov_types)
 
 
 def assert_same(a: LiveStats, b: LiveStats) -> None:
@@ -88,21 +94,23 @@ def assert_same(a: LiveStats, b: LiveStats) -> None:
 
 @pytest.fixture
 def setup():
-    grids, units, facs = synth()
-    net = lattice()
-    return LiveStats(grids, units, facs, network=net, coverage_types=["clinic"]), net
+    return with_circles(*synth(), coverage_types=["clinic"]), None
 
 
 def test_baseline_counts_and_coverage(setup):
     live, _ = setup
     s = live.stats()
     assert [s[g]["households"] for g in ("G1", "G2", "G3", "G4")] == [160.0] * 4
-    assert s["G4"]["workers"] == 2 and s["G1"]["workers"] == 0
+    assert s["G4"]["workers"] == 1 and s["G1"]["households_per_worker"] == 160
     assert s["G1"]["compactness"] == pytest.approx(math.pi / 4)
-    # clinic at the origin, 1 m/s: G1's nearest unit (25,25) is 50 m + 2·35.4 m snap… all in 15 min
+    # clinic at the origin, walking 1 m/s on a 50 m street lattice: all of G1 within 15 min
     assert s["G1"]["cov_15"] == 1.0 and 0 < s["G1"]["cov_5"] < 1
+    # same numbers as the full life-circle computation (cumulative band shares)
+    share = np.cumsum(live.circles.grid_band_share["clinic"], axis=1)
+    for k, g in enumerate(("G1", "G2", "G3", "G4")):
+        assert [s[g]["cov_5"], s[g]["cov_10"], s[g]["cov_15"]] == pytest.approx(share[k, :3])
     assert s["G4"]["cov_5"] == 0.0
-    assert LiveStats(*synth(), network=setup[1]).cov_types == ["grid_station", "clinic"]
+    assert with_circles(*synth()).cov_types == ["grid_station", "clinic"]
     assert all(v == 0 for v in s["G1"]["delta"].values())
 
 
@@ -113,7 +121,7 @@ def test_split_relocates_units_and_matches_rebuild(setup):
     assert up.touched == {"G1", "G5"}
     assert len(up.relocated) == 8 and all(v == ("grid_id", "G5") for v in up.relocated.values())
     assert up.stats["G1"]["households"] == 80 and up.stats["G1"]["delta"]["households"] == -80
-    assert up.stats["G5"]["delta"]["households"] is None
+    assert up.stats["G5"]["delta"]["households"] is None and up.stats["G5"]["workers"] == 1
     assert_same(live, fresh(live, net))
 
 
@@ -148,8 +156,6 @@ def test_facility_add_move_remove_match_rebuild(setup):
     assert_same(live, fresh(live, net))
     live.remove_facility("F2")
     assert_same(live, fresh(live, net))
-    up = live.set_facility("S1", x=50.0, y=50.0)   # station moves → workers follow
-    assert live.stats()["G1"]["workers"] == 2 and live.stats()["G4"]["workers"] == 0
     with pytest.raises(GridGovError, match="unknown type"):
         live.set_facility("X", "spaceport", 1.0, 1.0)
     with pytest.raises(GridGovError, match="give its type"):
@@ -188,5 +194,7 @@ def test_bad_inputs():
     live = LiveStats(grids, units, facs)
     with pytest.raises(GridGovError, match="non-empty polygon"):
         live.set_grids({"G1": shapely.Point(0, 0)})
-    with pytest.raises(GridGovError, match="disagree"):
-        LiveNetwork(np.zeros(3, dtype=int), np.zeros(0, dtype=int), np.zeros(0), np.zeros(1), np.zeros(1))
+    other = synth(n_side=1)
+    circles = compute_circles(scenario_of(*other))
+    with pytest.raises(GridGovError, match="other units"):
+        LiveStats(grids, units, facs, None, circles)
