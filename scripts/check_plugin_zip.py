@@ -44,20 +44,36 @@ assert qgis.utils.pluginMetadata("gridgov", "name") == "GridGov"
 import gridgov
 where = os.path.realpath(gridgov.__file__)
 assert where.startswith(os.path.realpath(plugins)), f"imported the wrong gridgov: {where}"
-try:
-    from pytest_qgis.qgis_interface import QgisInterface
-    from pytest_qgis.mock_qgis_classes import MockMessageBar
-except ImportError:
-    print("check: pytest-qgis absent, initGui not exercised")
-else:
-    from qgis.gui import QgsMapCanvas
-    from qgis.PyQt.QtWidgets import QMainWindow
-    iface = QgisInterface(QgsMapCanvas(), MockMessageBar(), QMainWindow())
-    plugin = gridgov.classFactory(iface)
-    plugin.initGui()
-    assert plugin.dock is not None and len(plugin.actions) >= 1
-    assert QgsApplication.processingRegistry().providerById("gridgov") is not None
-    plugin.unload()
+from qgis.gui import QgsMapCanvas, QgsMessageBar
+from qgis.PyQt.QtWidgets import QMainWindow, QToolBar
+
+
+class Iface:
+    """The part of QgisInterface the plugin uses at start-up and unload."""
+
+    def __init__(self):
+        self.window, self.canvas, self.bar = QMainWindow(), QgsMapCanvas(), QgsMessageBar()
+        self.menus = []
+
+    def mainWindow(self): return self.window
+    def mapCanvas(self): return self.canvas
+    def messageBar(self): return self.bar
+    def addDockWidget(self, area, dock): self.window.addDockWidget(area, dock)
+    def removeDockWidget(self, dock): self.window.removeDockWidget(dock)
+    def addToolBar(self, name): return self.window.addToolBar(name)
+    def addPluginToMenu(self, menu, action): self.menus.append(action)
+    def removePluginMenu(self, menu, action): self.menus.remove(action)
+    def removeToolBarIcon(self, action): pass
+
+
+iface = Iface()
+plugin = gridgov.classFactory(iface)
+plugin.initGui()
+assert plugin.dock is not None and len(iface.menus) >= 1
+assert QgsApplication.processingRegistry().providerById("gridgov") is not None
+assert plugin.dock.scenario_panel.open_sample(), plugin.dock.scenario_panel.status.text()
+plugin.unload()
+assert not iface.menus
 from gridgov.engine.cli import main
 code = main(["validate", os.path.join(plugins, "gridgov", "scenarios", "chengdu_wuhou")])
 assert code == 0, f"gridgov validate on the bundled sample exited {code}"

@@ -38,7 +38,7 @@ class ComparePanel(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("gridgovCompareList")
         self.list.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.list.setToolTip("Scenario folders to compare (the first is the baseline)")
+        self.list.setToolTip("Scenario folders or run outputs to compare (the first is the baseline)")
         add = QPushButton("Add… 添加")
         add.clicked.connect(self._browse)
         add_open = QPushButton("Add open 添加当前")
@@ -96,8 +96,9 @@ class ComparePanel(QWidget):
 
     def add_scenario(self, path) -> bool:
         folder = Path(path)
-        if not (folder / "scenario.toml").is_file():
-            self.status.setText(f"'{folder}' is not a scenario folder (no scenario.toml).")
+        if not (folder / "scenario.toml").is_file() and not (folder / "scores.json").is_file():
+            self.status.setText(f"'{folder}' is neither a scenario folder (scenario.toml) nor a run output "
+                                "(scores.json).")
             return False
         if folder.resolve() in [p.resolve() for p in self.scenario_dirs()]:
             return False

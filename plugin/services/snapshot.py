@@ -45,4 +45,17 @@ def snapshot_edited(state: ScenarioState, dest: str | Path) -> Path:
     shutil.copytree(state.scenario_dir, dest, ignore=shutil.ignore_patterns("out", "*.gpkg-wal", "*.gpkg-shm"))
     for name, layer in edited.items():
         write_layer(layer, dest / "layers.gpkg", name)
+    _rename(dest / "scenario.toml", f"{state.name} (edited)")
     return dest
+
+
+def _rename(toml: Path, name: str) -> None:
+    """Give the copy its own scenario name so reports tell it from the saved version."""
+    import json
+    import re
+
+    text = toml.read_text(encoding="utf-8")
+    new, n = re.subn(r'(?m)^(\s*name\s*=\s*)(["\']).*?\2\s*$', lambda m: m.group(1) + json.dumps(name, ensure_ascii=False),
+                     text, count=1)
+    if n:
+        toml.write_text(new, encoding="utf-8")

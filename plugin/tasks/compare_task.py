@@ -7,15 +7,16 @@ from .engine_task import EngineTask
 
 
 def compare_task(scenario_dirs: list[Path], out_dir: Path, lang: str = "en") -> EngineTask:
-    """A task running the engine's scenario comparison; result ``{"report": path, ...}``."""
+    """A task running ``engine.score.compare_scenarios`` (scenario folders or run outputs);
+    result ``{"report": html, "table": csv, "json": ...}``."""
     dirs = [Path(d) for d in scenario_dirs]
     out = Path(out_dir)
 
     def work(progress):
-        from ...engine.pipeline import compare_scenarios
+        from ...engine.score import compare_scenarios
 
-        result = compare_scenarios(dirs, out, lang=lang, progress=progress)
-        paths = {key: str(p) for key, p in getattr(result, "paths", result).items()}
+        result = compare_scenarios(dirs, out, lang, pdf=False, progress=progress)
+        paths = {key: str(p) for key, p in result.paths.items()}
         if "report" not in paths:
             raise RuntimeError(f"comparison wrote no report (outputs: {', '.join(paths) or 'none'})")
         return paths

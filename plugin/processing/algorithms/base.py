@@ -1,7 +1,7 @@
 """What every GridGov algorithm shares: naming, the scenario parameter, engine progress.
 
 Subclasses declare ``NAME``, ``DISPLAY``, ``HELP`` and implement ``init_parameters`` and
-``run(parameters, context, feedback, progress) -> dict``.  Engine errors become a
+``execute(parameters, context, feedback, progress) -> dict``.  Engine errors become a
 ``QgsProcessingException`` with the engine's message (file, layer, feature, field), missing
 packages one with the pip command, so the modeller and batch runs show a sentence, not a
 traceback.
@@ -75,7 +75,7 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
 
         progress = Progress(report, feedback.isCanceled)
         try:
-            return self.run(parameters, context, feedback, progress)
+            return self.execute(parameters, context, feedback, progress)
         except QgsProcessingException:
             raise
         except Exception as exc:  # noqa: BLE001 - every engine failure becomes one message
@@ -83,5 +83,5 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
                 raise QgsProcessingException("Cancelled.") from exc
             raise QgsProcessingException(describe_error(exc)) from exc
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         raise NotImplementedError

@@ -27,7 +27,7 @@ class ServiceCirclesAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputVectorLayer("SERVICE_AREAS", "Service areas 服务范围"))
         self.addOutput(QgsProcessingOutputVectorLayer("UNITS", "Units with bands 居民单元"))
 
-    def run(self, parameters, context, feedback, progress):
+    def execute(self, parameters, context, feedback, progress):
         from ....engine.circles import compute_circles
         from ....engine.gpkg import write_layers
         from ....engine.scenario import load_scenario

@@ -15,7 +15,8 @@ class CompareAlgorithm(GridGovAlgorithm):
     NAME = "compare"
     DISPLAY = "Compare scenarios 方案对比"
     HELP = ("Runs and compares two or more scenarios (the first is the baseline) and writes a comparison "
-            "report with score differences. Pick each scenario's scenario.toml file.")
+            "report (compare.html) and table (compare.csv). Pick each scenario's scenario.toml file, or the "
+            "scores.json of an earlier run (then it is not recomputed).")
 
     def init_parameters(self) -> None:
         self.addParameter(QgsProcessingParameterMultipleLayers(
@@ -25,8 +26,8 @@ class CompareAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputHtml("REPORT", "Comparison report 对比报告"))
         self.addOutput(QgsProcessingOutputFile("TABLE", "Comparison table 对比表"))
 
-    def run(self, parameters, context, feedback, progress):
-        from ....engine.pipeline import compare_scenarios
+    def execute(self, parameters, context, feedback, progress):
+        from ....engine.score import compare_scenarios
 
         raw = parameters.get("SCENARIOS") or []
         if isinstance(raw, str):
@@ -34,14 +35,15 @@ class CompareAlgorithm(GridGovAlgorithm):
         dirs = []
         for item in raw:
             p = Path(str(item))
-            p = p.parent if p.name == "scenario.toml" else p
-            if not (p / "scenario.toml").is_file():
-                raise QgsProcessingException(f"'{item}' is not a scenario (no scenario.toml)")
+            p = p.parent if p.name in ("scenario.toml", "scores.json") else p
+            if not (p / "scenario.toml").is_file() and not (p / "scores.json").is_file():
+                raise QgsProcessingException(f"'{item}' is neither a scenario (scenario.toml) nor a run output "
+                                             "(scores.json)")
             dirs.append(p)
         if len(dirs) < 2:
             raise QgsProcessingException("Compare needs at least two scenarios.")
         out = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
         lang = LANGS[self.parameterAsEnum(parameters, "LANG", context)]
-        result = compare_scenarios(dirs, out, lang=lang, progress=progress)
-        paths = {k: str(v) for k, v in getattr(result, "paths", result).items()}
+        result = compare_scenarios(dirs, out, lang, pdf=False, progress=progress)
+        paths = {k: str(v) for k, v in result.paths.items()}
         return {"OUTPUT_FOLDER": out, "REPORT": paths.get("report"), "TABLE": paths.get("table")}

@@ -35,7 +35,7 @@ class ScoreAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputVectorLayer("GRIDS", "Scored grids 网格评分"))
         self.addOutput(QgsProcessingOutputVectorLayer("UNITS", "Units with life-circle bands 居民单元"))
 
-    def run(self, parameters, context, feedback, progress):
+    def execute(self, parameters, context, feedback, progress):
         from ....engine.pipeline import run_scenario
 
         folder = self.scenario_dir(parameters, context)

@@ -33,7 +33,7 @@ class SimulateAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputVectorLayer("GRIDS", "Grids with simulated load 网格负荷"))
         self.addOutput(QgsProcessingOutputFile("SUMMARY_FILE", "Summary file"))
 
-    def run(self, parameters, context, feedback, progress):
+    def execute(self, parameters, context, feedback, progress):
         from ....engine.atomic import write_text
         from ....engine.gpkg import write_layers
         from ....engine.pipeline import _jsonable

@@ -29,7 +29,7 @@ class ValidateAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("WARNINGS", "Warnings 警告数"))
         self.addOutput(QgsProcessingOutputBoolean("VALID", "Valid 是否有效"))
 
-    def run(self, parameters, context, feedback, progress):
+    def execute(self, parameters, context, feedback, progress):
         from ....engine.atomic import write_text
         from ....engine.scenario import validate_scenario
 
