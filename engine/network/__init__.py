@@ -7,13 +7,17 @@ Public API::
     sparse_matrix(indptr, indices, weights, sources, cutoff=inf, threads=None) -> scipy CSR
     build_network(scenario, mode="walk") -> Network        (graph.py)
     snap_points(network, x, y, max_distance=None) -> Snap  (snap.py)
-    travel_times(network, from_xy, to_xy, cutoff=inf) -> float64 seconds (odmatrix.py)
+    travel_times(network, from_xy, to_xy, cutoff=inf) -> float64 seconds (travel.py)
 
 Kernels live in ``_kernels.py`` (Numba, cache=True, plain arrays).
 """
 from __future__ import annotations
 
+from .graph import Network, build_graph, build_network, roads_table
 from .matrix import sparse_matrix
 from .paths import k_nearest, multi_source
+from .snap import Snap, snap_points
+from .travel import snapped_times, travel_times
 
-__all__ = ["multi_source", "k_nearest", "sparse_matrix"]
+__all__ = ["multi_source", "k_nearest", "sparse_matrix", "Network", "build_graph", "build_network",
+           "roads_table", "Snap", "snap_points", "travel_times", "snapped_times"]

@@ -70,6 +70,21 @@ class Network:
         return self.indptr, self.indices, self.weights if weight == "time" else self.lengths
 
 
+def roads_table(geometry, road_class=None, oneway=None, speed_kmh=None, fid=None) -> Roads:
+    """A ``Roads`` table from plain columns (multi-lines are split into their parts), for
+    graphs built outside a scenario (tests, benchmarks, OSM extracts)."""
+    geometry = np.asarray(geometry, dtype=object)
+    n = geometry.shape[0]
+    fid = np.arange(1, n + 1) if fid is None else np.asarray(fid, dtype=np.int64)
+    road_class = np.full(n, "residential", dtype=object) if road_class is None else \
+        np.array(["" if c is None else str(c) for c in road_class], dtype=object)
+    oneway = np.zeros(n, np.int8) if oneway is None else np.asarray(oneway, dtype=np.int8)
+    speed_kmh = np.full(n, np.nan) if speed_kmh is None else np.asarray(speed_kmh, dtype=np.float64)
+    parts, idx = shapely.get_parts(geometry, return_index=True)
+    return Roads(fid=fid[idx], geometry=parts, road_class=road_class[idx], oneway=oneway[idx],
+                 speed_kmh=speed_kmh[idx], name=np.full(idx.shape[0], "", dtype=object))
+
+
 def mode_speeds(roads: Roads, mode: str, travel: dict) -> np.ndarray:
     """Speed in m/s of every road for ``mode`` (0 = the mode may not use the road)."""
     cls = np.array([c or "residential" for c in roads.road_class], dtype=object)
