@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .i18n import LANGS, check_lang
 
-__all__ = ["LANGS", "write_report", "write_documents"]
+__all__ = ["LANGS", "check_lang", "write_report", "write_documents"]
 
 
 def write_documents(out_dir: str | Path, entries, lang: str = "zh_CN", stem: str = "report",

@@ -169,20 +169,18 @@ def annual_cost_yuan(ctx) -> MetricValue:
 
 @metric("cost_ratio", label_en="Cost relative to the staffing norm", label_zh="成本与配置标准之比", unit="ratio",
         direction="lower", section="cost",
-        norm="norm = one worker and one station per 400 households (DOMAIN §7)", good=0.5, bad=1.5,
-        description_en="Annual cost divided by the norm cost of one worker (per staffing rule) and one station "
-                       "per target-sized general grid (households ÷ 400).",
-        description_zh="年度成本与标准成本之比；标准成本按每400户一个一般网格、配一名网格员和一个工作站计算。")
+        norm="norm = one worker per 400 households + one station per community (DOMAIN §7) [A]", good=0.8, bad=1.2,
+        description_en="Annual cost divided by the norm cost: workers for target-sized general grids "
+                       "(households ÷ 400 × workers per grid) and one grid station per community.",
+        description_zh="年度成本与标准成本之比；标准成本按每400户一个一般网格配置网格员、每个社区一个工作站计算。")
 def cost_ratio(ctx) -> MetricValue:
     hh = ctx.households_total
     if hh <= 0:
         raise NotComputed("no households")
     c, g = ctx.params["cost"], ctx.params["grids"]["general_households"]
-    grids_norm = hh / g["target"]
     per = ctx.params["staffing"]["workers_per_general_grid"]
-    norm = grids_norm * (per * c["worker_yuan_per_year"] + c["station_yuan_per_year"])
+    communities = {str(x) for x in np.asarray(ctx.scenario.grids.community, dtype=object)[ctx.top_rows] if x}
+    norm = hh / g["target"] * per * c["worker_yuan_per_year"] + max(len(communities), 1) * c["station_yuan_per_year"]
     actual = _annual_cost(ctx)
-    return MetricValue(actual / norm, {"norm_yuan": norm, "actual_yuan": actual,
+    return MetricValue(actual / norm, {"norm_yuan": norm, "actual_yuan": actual, "communities": len(communities),
                                        "yuan_per_household": actual / hh})
-
-

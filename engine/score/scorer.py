@@ -83,6 +83,30 @@ class Scores:
 
         return scores_to_dict(self)
 
+    def reweighted(self, weights: dict[str, float]) -> "Scores":
+        """The same scores under other weights (only the total changes; metrics are not recomputed)."""
+        from dataclasses import replace
+
+        w = normalised_weights({"score": {"weights": {**self.weights, **weights}}}, "--weight")
+        total, missing = weighted_total(self.groups, w)
+        return replace(self, weights=w, total=total, missing_groups=missing)
+
+    def format_table(self, lang: str = "en") -> str:
+        """Plain-text summary for the terminal: total, group points and every metric."""
+        from ..report.document import fmt
+        from ..report.i18n import t
+
+        missing = ", ".join(t("group_" + g, lang) for g in self.missing_groups)
+        lines = [f"{t('total', lang)}: {fmt(self.total, '', lang)}"
+                 + (f"  ({t('partial_total', lang, groups=missing)})" if missing else "")]
+        for g in GROUPS:
+            lines.append(f"  {t('group_' + g, lang):<28} {fmt(self.groups.get(g), '', lang):>8}"
+                         f"   {t('weight', lang)} {100 * self.weights.get(g, 0):.0f}%")
+        for m in self.metrics:
+            v = fmt(m.value, m.unit, lang) if m.computed else f"({t('not_computed', lang)}: {m.reason})"
+            lines.append(f"    {m.key:<26} {v}")
+        return "\n".join(lines)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Scores":
         from .serialize import scores_from_dict

@@ -1,0 +1,96 @@
+"""``gridgov score DIR --out OUT``: scores and report of a scenario or of a finished run folder."""
+from __future__ import annotations
+
+NAME = "score"
+HELP = "score a scenario (or re-score a finished run with other weights) and write the report"
+DESCRIPTION = ("DIR is a scenario folder (circles and simulation are computed; --no-sim skips the simulation) "
+               "or the OUT folder of 'gridgov run' (its scores.json is re-weighted and re-reported without "
+               "recomputing). Writes OUT/scores.json, OUT/report.html and OUT/report.pdf.")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("dir", help="scenario folder (scenario.toml) or a 'gridgov run' output folder (scores.json)")
+    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument("--weight", action="append", default=[], metavar="GROUP=W",
+                        help="override a score weight, e.g. --weight coverage=0.5 (repeatable)")
+    parser.add_argument("--no-sim", action="store_true",
+                        help="skip the incident simulation (fast): its metrics are reported as 'not computed'")
+    parser.add_argument("--days", type=int, help="simulated days (default: scenario [simulation] days)")
+    parser.add_argument("--seed", type=int, help="random seed (default: scenario [simulation] seed)")
+    parser.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="report language")
+    parser.add_argument("--no-pdf", action="store_true", help="write only the HTML report")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, no score table")
+
+
+def parse_weights(items: list[str]) -> dict[str, float]:
+    from ..errors import GridGovError
+    from ..score.registry import GROUPS
+
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or key not in GROUPS:
+            raise GridGovError(f"--weight {item!r}: expected GROUP=NUMBER with GROUP one of {', '.join(GROUPS)}")
+        try:
+            out[key] = float(value)
+        except ValueError:
+            raise GridGovError(f"--weight {item!r}: '{value}' is not a number") from None
+    return out
+
+
+def run(args) -> int:
+    import json
+    from pathlib import Path
+
+    from ..atomic import write_text
+    from ..errors import GridGovError
+    from ..progress import NULL, TerminalProgress
+    from ..report import write_documents
+    from ..score.serialize import _plain
+
+    weights = parse_weights(args.weight)
+    src = Path(args.dir)
+    src = src.parent if src.name == "scenario.toml" else src
+    out = Path(args.out)
+    progress = NULL if args.quiet else TerminalProgress("gridgov score")
+    try:
+        if (src / "scores.json").is_file():
+            from ..score.compare import load_entry
+
+            name, scenario, scores = load_entry(src)
+            scenario_path = scenario.path
+        elif (src / "scenario.toml").is_file():
+            from ..scenario import load_scenario
+            from ..score import score_scenario
+
+            overrides = {"score": {"weights": weights}} if weights else None
+            scenario = load_scenario(src, overrides=overrides)
+            if args.no_sim:
+                from ..circles import compute_circles
+
+                scores = score_scenario(scenario, circles=compute_circles(scenario, progress=progress.sub(0, 0.9)))
+            else:
+                from ..pipeline import compute_stages
+
+                _, _, scores = compute_stages(scenario, days=args.days, seed=args.seed, progress=progress.sub(0, 0.9))
+            name, scenario_path = scenario.name, src.resolve()
+        else:
+            raise GridGovError(f"{src}: neither a scenario folder (scenario.toml) nor a 'gridgov run' output (scores.json)")
+        if weights:
+            scores = scores.reweighted(weights)
+        progress(0.9, "report")
+        paths = write_documents(out, [(name, scenario, scores)], lang=args.lang, stem="report", pdf=not args.no_pdf)
+        doc = scores.to_dict()
+        doc["scenario"] = {"name": name, "path": str(Path(scenario_path).resolve()),
+                           "synthetic": bool(scenario.meta.get("synthetic", False))}
+        paths["scores"] = write_text(out / "scores.json", json.dumps(_plain(doc), ensure_ascii=False, indent=2))
+        progress(1.0, "done")
+    finally:
+        if progress is not NULL:
+            progress.close()
+    if not args.quiet:
+        print(scores.format_table(lang="en"))
+    for key, path in paths.items():
+        print(f"{key:>8}: {path}")
+    return 0

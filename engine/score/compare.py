@@ -1,0 +1,150 @@
+"""``gridgov compare``: N scenarios side by side, deltas against the first, ranking sensitivity.
+
+Each input is a scenario folder (scenario.toml: circles, simulation and scores are computed with
+the same stage functions as ``gridgov run``, ``engine.pipeline.compute_stages``) or the OUT folder
+of an earlier ``gridgov run`` (its scores.json is reused; the scenario is re-read only for its
+geometry).  Outputs in OUT: compare.html, compare.pdf, compare.csv (metric table), compare.json.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import write_text
+from ..errors import GridGovError
+from ..progress import NULL, Progress
+from .registry import GROUPS, better
+from .scorer import Scores
+from .sensitivity import ranking_sensitivity
+from .serialize import _plain
+
+
+@dataclass
+class CompareResult:
+    names: list[str]
+    scores: list[Scores]
+    table: list[dict]
+    sensitivity: dict
+    paths: dict[str, Path] = field(default_factory=dict)
+
+
+def _scenario_dir(path: Path) -> Path:
+    return path.parent if path.name == "scenario.toml" else path
+
+
+def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = NULL):
+    """``(name, scenario, scores)`` for one input folder (scenario or run output)."""
+    from ..scenario import load_scenario
+
+    p = _scenario_dir(Path(path))
+    if (p / "scores.json").is_file():
+        try:
+            data = json.loads((p / "scores.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise GridGovError(f"{p / 'scores.json'}: cannot read ({exc})") from exc
+        src = (data.get("scenario") or {}).get("path")
+        if not src or not (Path(src) / "scenario.toml").is_file():
+            raise GridGovError(f"{p / 'scores.json'}: the scenario it was computed from ({src or 'not recorded'}) "
+                               "is not available; pass the scenario folder instead")
+        scores = Scores.from_dict(data)
+        scenario = load_scenario(src)
+        progress(1.0, scenario.name)
+        return scenario.name, scenario, scores
+    if (p / "scenario.toml").is_file():
+        from ..pipeline import compute_stages
+
+        scenario = load_scenario(p)
+        _, _, scores = compute_stages(scenario, days=days, seed=seed, engine=engine, progress=progress)
+        return scenario.name, scenario, scores
+    raise GridGovError(f"{p}: neither a scenario folder (scenario.toml) nor a 'gridgov run' output (scores.json)")
+
+
+def comparison_table(names: list[str], scores: list[Scores]) -> list[dict]:
+    """One row per metric (and the total): values, deltas against the first, the best scenario."""
+    rows = []
+    totals = [s.total for s in scores]
+    rows.append({"key": "total", "label_en": "Total score", "label_zh": "总分", "unit": "points",
+                 "direction": "higher", "values": totals, **_verdict(names, totals, "higher")})
+    for g in GROUPS:
+        vals = [s.groups.get(g) for s in scores]
+        rows.append({"key": f"group.{g}", "label_en": f"Points: {g}", "label_zh": f"得分：{g}", "unit": "points",
+                     "direction": "higher", "values": vals, **_verdict(names, vals, "higher")})
+    for m in scores[0].metrics:
+        vals = []
+        for s in scores:
+            try:
+                vals.append(s.metric(m.key).value)
+            except KeyError:
+                vals.append(None)
+        rows.append({"key": m.key, "label_en": m.label_en, "label_zh": m.label_zh, "unit": m.unit,
+                     "direction": m.direction, "values": vals, **_verdict(names, vals, m.direction)})
+    return rows
+
+
+def _verdict(names, vals, direction) -> dict:
+    base = vals[0]
+    deltas = [None if (v is None or base is None) else float(v) - float(base) for v in vals]
+    cmp = [better(direction, base, v) for v in vals]
+    finite = [(i, v) for i, v in enumerate(vals) if v is not None and np.isfinite(v)]
+    best = ""
+    if len(finite) >= 2:
+        pick = max if direction == "higher" else min
+        bv = pick(v for _, v in finite)
+        winners = [names[i] for i, v in finite if abs(v - bv) <= 1e-9 * max(1.0, abs(bv))]
+        best = winners[0] if len(winners) == 1 else "="
+    return {"delta": deltas, "vs_baseline": cmp, "best": best}
+
+
+def _csv(names: list[str], table: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["key", "label_en", "label_zh", "unit", "direction", *names,
+                *[f"delta_{n}" for n in names[1:]], "best"])
+    for r in table:
+        vals = ["" if v is None else f"{v:.6g}" for v in r["values"]]
+        ds = ["" if d is None else f"{d:+.6g}" for d in r["delta"][1:]]
+        w.writerow([r["key"], r["label_en"], r["label_zh"], r["unit"], r["direction"], *vals, *ds, r["best"]])
+    return buf.getvalue()
+
+
+def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf: bool = True,
+                      days=None, seed=None, engine=None, progress: Progress = NULL) -> CompareResult:
+    """Compare two or more scenarios; the first is the baseline.  Writes the report and tables."""
+    from ..report import check_lang, write_documents
+
+    check_lang(lang)
+    inputs = [Path(p) for p in dirs_or_run_outputs]
+    if len(inputs) < 2:
+        raise GridGovError("compare needs at least two scenarios (scenario folders or 'gridgov run' outputs)")
+    entries = []
+    share = 0.85 / len(inputs)
+    for i, p in enumerate(inputs):
+        progress(i * share, f"{p.name}")
+        entries.append(load_entry(p, days=days, seed=seed, engine=engine,
+                                  progress=progress.sub(i * share, (i + 1) * share)))
+    seen: dict[str, int] = {}
+    named = []
+    for name, sc, s in entries:   # two inputs with the same scenario name stay distinguishable
+        seen[name] = seen.get(name, 0) + 1
+        named.append((name if seen[name] == 1 else f"{name} ({seen[name]})", sc, s))
+    names = [n for n, _, _ in named]
+    scores = [s for _, _, s in named]
+    points = np.array([[np.nan if s.groups.get(g) is None else s.groups[g] for g in GROUPS] for s in scores])
+    sens = ranking_sensitivity(points, scores[0].weights)
+    table = comparison_table(names, scores)
+    out = Path(out_dir)
+    progress(0.87, "report")
+    paths = write_documents(out, named, lang=lang, stem="compare", sensitivity=sens, pdf=pdf)
+    paths["table"] = write_text(out / "compare.csv", _csv(names, table))
+    summary = {"format": "gridgov-compare/1", "baseline": names[0], "scenarios": names,
+               "inputs": [str(p.resolve()) for p in inputs], "totals": [s.total for s in scores],
+               "ranks": sens["base_ranks"], "table": table, "sensitivity": sens,
+               "by_street": {n: s.by_street for n, s in zip(names, scores)}}
+    paths["json"] = write_text(out / "compare.json", json.dumps(_plain(summary), ensure_ascii=False, indent=2))
+    progress(1.0, "done")
+    return CompareResult(names, scores, table, sens, paths)
