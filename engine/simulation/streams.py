@@ -24,3 +24,50 @@ def dispatch_streams(arrival_rates: np.ndarray, n_events: int, seed: int) -> dic
     atom = np.minimum(np.searchsorted(cum, rng.random(n_events), side="right"), lam.size - 1).astype(np.int64)
     work = rng.exponential(1.0, n_events)
     return {"gap": gap, "arrival": np.add.accumulate(gap), "atom": atom, "work": work}
+
+
+Z90 = 1.2815515655446004   # standard normal 90th percentile
+Z99 = 2.3263478740408408   # 99th: the dispatch cap is read as the 99th percentile before capping
+
+
+def lognormal_sigma(median: float, quantile: float, z: float) -> float:
+    """Sigma of a lognormal with the given median and z-quantile (0 when quantile ≤ median)."""
+    return float(np.log(quantile / median) / z) if quantile > median > 0 else 0.0
+
+
+def workflow_streams(model, params: dict, days: float, seed: int) -> dict[str, np.ndarray]:
+    """Incidents and every random duration of their life, drawn once for both engines.
+
+    One child generator per quantity (``SeedSequence.spawn``), so changing e.g. the handling
+    distribution leaves the incident times unchanged.  Durations in hours:
+    ``delay`` report → dispatch (lognormal, median by urgency, capped), ``handle`` on-site
+    work (lognormal median/p90), ``level`` (0 = handled by the grid worker, 1.. = the
+    escalation levels of ``workflow.escalation_share`` in order), ``escalated`` resolution
+    time after escalation (lognormal, median by level, the handling sigma), ``verify``
+    (uniform 0..verification_max_h).
+    """
+    from ..demand import generate_incidents
+
+    wf = params["workflow"]
+    rng = [np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(6)]
+    inc = generate_incidents(model, days, rng[0])
+    n = inc["time_h"].size
+    urg_keys = list(model.urgency_keys)
+    med = np.array([float(wf["dispatch_median_min"].get(k, 15.0)) for k in urg_keys]) / 60.0
+    cap = np.array([float(wf["dispatch_cap_min"].get(k, 30.0)) for k in urg_keys]) / 60.0
+    sig = np.array([lognormal_sigma(m, c, Z99) for m, c in zip(med, cap)])
+    u = inc["urgency"]
+    delay = np.minimum(med[u] * np.exp(sig[u] * rng[1].standard_normal(n)), cap[u])
+    h_med = float(wf["handle_median_min"]) / 60.0
+    h_sig = lognormal_sigma(h_med, float(wf["handle_p90_min"]) / 60.0, Z90)
+    handle = h_med * np.exp(h_sig * rng[2].standard_normal(n))
+    levels = ["grid", *wf["escalation_share"]]
+    share = np.array([float(wf["onspot_share"]), *[float(v) for v in wf["escalation_share"].values()]])
+    cum = np.cumsum(share / share.sum())
+    level = np.minimum(np.searchsorted(cum, rng[3].random(n), side="right"), len(levels) - 1).astype(np.int8)
+    e_med = np.array([0.0, *[float(wf["escalated_median_h"].get(k, 0.0)) for k in levels[1:]]])
+    escalated = np.where(level > 0, e_med[level] * np.exp(h_sig * rng[4].standard_normal(n)), 0.0)
+    verify = rng[5].random(n) * float(wf["verification_max_h"])
+    inc.update(delay=delay, handle=handle, level=level, escalated=escalated, verify=verify)
+    inc["level_keys"] = np.array(levels, dtype=object)
+    return inc

@@ -1,0 +1,217 @@
+"""``simulate_scenario``: demand → closed-loop workflow on either engine → metrics."""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import GridGovError, Problem, ValidationError
+from ..progress import NULL, Progress
+from . import metrics
+from .workflow import POLICIES, WorkflowInputs, patrol_finders, run_workflow, shift_starts
+
+ENGINES = ("numba", "simpy")
+
+
+@dataclass
+class SimulationResult:
+    """Per-incident table, summary, per-grid / per-worker / per-street aggregates, backlog."""
+
+    incidents: dict[str, np.ndarray]
+    summary: dict[str, Any]
+    per_grid: dict[str, np.ndarray]
+    per_worker: dict[str, np.ndarray]
+    backlog: tuple[np.ndarray, np.ndarray]
+    per_street: dict[str, dict[str, Any]] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_parquet(self, path: str | Path) -> Path:
+        """Write the per-incident event log as Parquet (atomically)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from ..atomic import atomic_path
+
+        cols = {}
+        for k, v in self.incidents.items():
+            arr = np.asarray(v)
+            cols[k] = pa.array(arr.astype(str)).dictionary_encode() if arr.dtype == object else pa.array(arr)
+        table = pa.table(cols)
+        with atomic_path(path) as tmp:
+            pq.write_table(table, tmp, compression="zstd")
+        return Path(path)
+
+
+def _options(scenario, days, seed, engine) -> tuple[float, int, str]:
+    sim = scenario.params["simulation"]
+    days = sim["days"] if days is None else days
+    seed = sim["seed"] if seed is None else seed
+    engine = sim["engine"] if engine is None else engine
+    problems = []
+    if isinstance(days, bool) or not isinstance(days, (int, float)) or not (0 < float(days) < 10_000):
+        problems.append(Problem(f"days must be a number in (0, 10000), got {days!r}", "scenario.toml", "simulation",
+                                field="days"))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
+        problems.append(Problem(f"seed must be a whole number ≥ 0, got {seed!r}", "scenario.toml", "simulation",
+                                field="seed"))
+    if engine not in ENGINES:
+        problems.append(Problem(f"engine must be one of {ENGINES}, got {engine!r}", "scenario.toml", "simulation",
+                                field="engine"))
+    if problems:
+        raise ValidationError(problems)
+    return float(days), int(seed), str(engine)
+
+
+def check_workflow_params(params: dict) -> None:
+    """Every workflow / staffing value the engines rely on, with the key that is wrong."""
+    wf, st, urg = params["workflow"], params["staffing"], params["demand"]["urgency_mix"]
+    problems = []
+
+    def bad(sec, key, msg):
+        problems.append(Problem(msg, "scenario.toml", sec, field=key))
+
+    if wf["dispatch_policy"] not in POLICIES:
+        bad("workflow", "dispatch_policy", f"must be one of {', '.join(POLICIES)}, got {wf['dispatch_policy']!r}")
+    cap = wf["max_concurrent_cases"]
+    if isinstance(cap, bool) or not float(cap).is_integer() or cap < 1:
+        bad("workflow", "max_concurrent_cases", f"must be a whole number ≥ 1, got {cap!r}")
+    for key in ("dispatch_median_min", "dispatch_cap_min", "deadline_h"):
+        for u in urg:
+            v = wf[key].get(u)
+            if v is None or not (float(v) > 0 and math.isfinite(v)):
+                bad("workflow", f"{key}.{u}", f"must be a positive number, got {v!r}")
+    for key in ("handle_median_min", "handle_p90_min"):
+        if not (float(wf[key]) > 0 and math.isfinite(wf[key])):
+            bad("workflow", key, f"must be positive, got {wf[key]!r}")
+    if not float(wf["verification_max_h"]) >= 0:
+        bad("workflow", "verification_max_h", "must be ≥ 0")
+    shares = [wf["onspot_share"], *wf["escalation_share"].values()]
+    if any(not (float(s) >= 0) for s in shares) or sum(shares) <= 0:
+        bad("workflow", "escalation_share", "on-the-spot and escalation shares must be ≥ 0 with a positive sum")
+    for k, v in wf["escalated_median_h"].items():
+        if not float(v) > 0:
+            bad("workflow", f"escalated_median_h.{k}", f"must be positive, got {v!r}")
+    if not 0 < float(st["shift_hours"]) <= 24:
+        bad("staffing", "shift_hours", f"must be in (0, 24], got {st['shift_hours']!r}")
+    if not 0 <= float(st["shift_start_hour"]) < 24:
+        bad("staffing", "shift_start_hour", f"must be in [0, 24), got {st['shift_start_hour']!r}")
+    if problems:
+        raise ValidationError(problems)
+
+
+def simulate_scenario(scenario, days: float | None = None, seed: int | None = None, engine: str | None = None,
+                      travel: Any = None, progress: Progress | None = None, hotspot: np.ndarray | None = None,
+                      layout=None) -> SimulationResult:
+    """Simulate ``days`` of incidents and their closed-loop handling on a loaded scenario.
+
+    Defaults for ``days`` / ``seed`` / ``engine`` come from ``[simulation]``.  ``travel`` is
+    passed to ``setup.worker_travel_h`` (None = road network when possible); ``hotspot``
+    multiplies the residents of each unit in the spatial intensity; ``layout`` reuses a
+    ``setup.build_layout`` result (e.g. across seeds).
+    """
+    from ..demand import build_demand
+    from .setup import build_layout
+    from .streams import workflow_streams
+
+    progress = progress or NULL
+    days, seed, engine = _options(scenario, days, seed, engine)
+    p = scenario.params
+    check_workflow_params(p)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    progress(0.0, "workers and travel times")
+    lay = layout if layout is not None else build_layout(scenario, travel)
+    timings["layout"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    progress(0.3, "drawing incidents")
+    history = scenario.incidents if p["demand"].get("fit_history", True) else None
+    model = build_demand(p, scenario.units.residents, hotspot=hotspot, history=history)
+    s = workflow_streams(model, p, days, seed)
+    st, wf = p["staffing"], p["workflow"]
+    shift_len = float(st["shift_hours"])
+    wpg = np.diff(lay.gw_start)
+    sstart = shift_starts(wpg, float(st["shift_start_hour"]), shift_len)
+    grid = lay.unit_grid[s["unit"]]
+    finder = patrol_finders(s["patrol"], s["time_h"], grid, lay.gw_start, sstart, shift_len)
+    dispatch = np.where(finder >= 0, s["time_h"], s["time_h"] + s["delay"])
+    inp = WorkflowInputs(s["time_h"], dispatch, s["unit"], grid, s["urgency"], finder, s["handle"],
+                         np.ascontiguousarray(lay.travel), lay.gw_start, lay.cand, sstart, shift_len,
+                         bool(st["on_call_urgent"]), int(wf["max_concurrent_cases"]), POLICIES[wf["dispatch_policy"]])
+    timings["streams"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    progress(0.4, f"simulating {s['time_h'].size:,} incidents ({engine})")
+    worker, start, arrival, end = run_workflow(inp, engine)
+    timings["engine"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    progress(0.9, "metrics")
+    result = assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days)
+    timings["metrics"] = time.perf_counter() - t0
+    result.meta.update(engine=engine, days=days, seed=seed, travel_source=lay.travel_source,
+                       n_workers=lay.n_workers, policy=wf["dispatch_policy"], fitted_from=model.fitted_from,
+                       timings_s=timings, **lay.info)
+    progress(1.0, "simulation done")
+    return result
+
+
+def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) -> SimulationResult:
+    """Per-incident table and aggregates from the engine's raw times."""
+    p = scenario.params
+    t = s["time_h"]
+    urg_keys = np.array(model.urgency_keys, dtype=object)
+    deadline = np.array([float(p["workflow"]["deadline_h"][k]) for k in model.urgency_keys])[s["urgency"]]
+    response = (arrival - t) * 60.0
+    closed_h = end - t + s["escalated"] + s["verify"]
+    grid_row = lay.grid_rows[inp.grid]
+    inc = {
+        "time_h": t, "type": np.array(model.type_keys, dtype=object)[s["type"]], "urgency": urg_keys[s["urgency"]],
+        "unit": s["unit"], "grid": grid_row, "worker": worker, "response_min": response, "closed_h": closed_h,
+        "deadline_h": deadline, "on_time": closed_h <= deadline, "level": s["level_keys"][s["level"]],
+        "found_on_patrol": inp.finder >= 0, "dispatch_h": inp.dispatch - t,
+    }
+    W = lay.n_workers
+    attended = worker >= 0
+    busy = np.bincount(worker[attended], weights=(end - start)[attended], minlength=W)
+    cases = np.bincount(worker[attended], minlength=W)
+    duty_h = days * inp.shift_len
+    worker_grid = np.repeat(np.arange(lay.grid_rows.size), np.diff(lay.gw_start))
+    per_worker = {"grid_row": lay.grid_rows[worker_grid], "cases": cases.astype(np.int64), "busy_h": busy,
+                  "utilisation": busy / duty_h}
+    times, open_cases = metrics.backlog(t, t + closed_h, days * 24.0)
+    summary = metrics.summarise(inc, per_worker, open_cases)
+
+    n_rows = len(scenario.grids)
+    g = metrics.group_stats(grid_row, n_rows, inc)
+    util = np.full(n_rows, np.nan)
+    work = np.zeros(n_rows)
+    np.add.at(work, per_worker["grid_row"], busy)
+    wcount = np.bincount(per_worker["grid_row"], minlength=n_rows)
+    util[wcount > 0] = work[wcount > 0] / (wcount[wcount > 0] * duty_h)
+    per_grid = {"incidents": g["incidents"], "response_p90_min": g["response_p90_min"], "utilisation": util,
+                "workload_h": work, "closed_24h_share": g["closed_24h_share"], "workers": wcount.astype(np.int64)}
+    per_street = street_aggregates(scenario, inc, per_worker)
+    return SimulationResult(inc, summary, per_grid, per_worker, (times, open_cases), per_street)
+
+
+def street_aggregates(scenario, inc: dict[str, np.ndarray], per_worker: dict[str, np.ndarray]) -> dict[str, dict]:
+    """Per street (街道): incidents, response p90, closure, workers, utilisation, workload Gini."""
+    streets = np.asarray(scenario.grids.street).astype(str)
+    keys, sidx = np.unique(streets, return_inverse=True)
+    g = metrics.group_stats(sidx[inc["grid"]], keys.size, inc)
+    ws = sidx[per_worker["grid_row"]]
+    out = {}
+    for i, name in enumerate(keys):
+        mine = ws == i
+        out[str(name) or "(no street)"] = {
+            "incidents": int(g["incidents"][i]), "response_p90_min": float(g["response_p90_min"][i]),
+            "closed_24h_share": float(g["closed_24h_share"][i]), "workers": int(mine.sum()),
+            "utilisation_mean": float(per_worker["utilisation"][mine].mean()) if mine.any() else float("nan"),
+            "workload_gini": metrics.gini(per_worker["busy_h"][mine]),
+        }
+    return out
