@@ -87,6 +87,14 @@ def transform_geometries(geoms: np.ndarray, src: str | osr.SpatialReference,
     return shapely.transform(np.asarray(geoms, dtype=object), _xy)
 
 
+def layer_srs(lyr) -> osr.SpatialReference | None:
+    """The layer's CRS, or None when it has none (GeoPackage srs_id 0 / -1 are "Undefined ... SRS")."""
+    srs = lyr.GetSpatialRef()
+    if srs is None or (srs.GetName() or "").startswith("Undefined"):
+        return None
+    return srs
+
+
 def _open(path: str | os.PathLike, update: bool = False):
     p = Path(path)
     if not p.exists():
@@ -116,7 +124,7 @@ def layer_info(path: str | os.PathLike, layer: str) -> dict[str, Any]:
     fields = {defn.GetFieldDefn(i).GetName(): defn.GetFieldDefn(i).GetTypeName()
               for i in range(defn.GetFieldCount())}
     return {"geometry_type": ogr.GeometryTypeToName(lyr.GetGeomType()), "fields": fields,
-            "crs": crs_id(lyr.GetSpatialRef()), "count": lyr.GetFeatureCount()}
+            "crs": crs_id(layer_srs(lyr)), "count": lyr.GetFeatureCount()}
 
 
 def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
@@ -133,7 +141,7 @@ def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
     lyr = ds.GetLayerByName(layer)
     if lyr is None:
         raise ValidationError([Problem("layer not found", file=str(path), layer=layer)])
-    src_srs = lyr.GetSpatialRef()
+    src_srs = layer_srs(lyr)
     src = crs_id(src_srs)
     defn = lyr.GetLayerDefn()
     names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
@@ -213,7 +221,7 @@ def _field_type(values: np.ndarray) -> tuple[int, int]:
     return ogr.OFTString, ogr.OFSTNone
 
 
-def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs: str,
+def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs: str | None,
                  source_crs: str | None = None) -> Path:
     """Write a whole GeoPackage atomically.
 
@@ -221,10 +229,11 @@ def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs
     "geometry_type": "Point" | "LineString" | "Polygon" | "MultiPolygon" | ..., "fid": optional
     int array}``.  Geometries are in ``source_crs`` (default: ``crs``) and stored in ``crs``.
     Columns map to Integer64 / Real / DateTime / String (UTF-8) / Boolean by dtype; None and
-    NaN / NaT are written as NULL.  Each layer gets an R-tree spatial index.
+    NaN / NaT are written as NULL.  Each layer gets an R-tree spatial index.  ``crs=None`` writes
+    layers without a CRS (only useful to test that the loader rejects them).
     """
     target = Path(path)
-    srs = srs_from(crs)
+    srs = srs_from(crs) if crs else None
     with atomic_path(target) as tmp:
         drv = ogr.GetDriverByName("GPKG")
         ds = drv.CreateDataSource(str(tmp))
@@ -241,7 +250,7 @@ def _write_layer(ds, name: str, spec: dict[str, Any], srs, source_crs: str | Non
     gtype = spec.get("geometry_type", "Geometry")
     if gtype not in _GEOM_TYPES:
         raise GridGovError(f"layer {name}: unknown geometry_type {gtype!r} (use {', '.join(_GEOM_TYPES)})")
-    if source_crs is not None and len(geoms):
+    if source_crs is not None and srs is not None and len(geoms):
         geoms = transform_geometries(geoms, source_crs, srs)
     columns = {k: np.asarray(v) for k, v in spec.get("columns", {}).items()}
     for k, v in columns.items():

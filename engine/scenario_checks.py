@@ -153,7 +153,12 @@ def _check_geometries(fids, geoms, spec, file, name, col) -> bool:
             col.error(f"wrong geometry type {t} (expected {' or '.join(sorted(spec.geometry))})",
                       file=file, layer=name, fid=int(fids[i]))
             bad = True
-    invalid = np.flatnonzero(present & ~shapely.is_valid(geoms))
+    zero = present & np.isin(types, (1, 5)) & (shapely.length(geoms) < 0.01)
+    for i in np.flatnonzero(zero):
+        col.error("road of zero length" if name == "roads" else "line of zero length",
+                  file=file, layer=name, fid=int(fids[i]))
+        bad = True
+    invalid = np.flatnonzero(present & ~zero & ~shapely.is_valid(geoms))
     for i, reason in zip(invalid, shapely.is_valid_reason(geoms[invalid])):
         col.error(f"invalid geometry: {reason}", file=file, layer=name, fid=int(fids[i]))
         bad = True
