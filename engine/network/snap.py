@@ -72,8 +72,10 @@ def edge_costs(net: Network, weight: str = "time") -> tuple[np.ndarray, np.ndarr
 def _fractions(net: Network, snap: Snap) -> tuple[np.ndarray, np.ndarray]:
     e = np.where(snap.ok, snap.edge, 0)
     L = net.edge_length[e]
-    t = np.where(L > 0, snap.offset / np.where(L > 0, L, 1.0), 0.0)
-    return t, 1.0 - t
+    Ls = np.where(L > 0, L, 1.0)
+    before = np.where(L > 0, snap.offset / Ls, 0.0)
+    after = np.where(L > 0, (L - snap.offset) / Ls, 1.0)    # not 1 - before: exact for round numbers
+    return before, after
 
 
 def out_seeds(net: Network, snap: Snap, weight: str = "time") -> tuple[np.ndarray, np.ndarray]:
