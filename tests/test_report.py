@@ -1,0 +1,84 @@
+"""Single-scenario report: every metric appears, both languages, self-contained HTML, Chinese PDF."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from gridgov.engine.errors import GridGovError
+from gridgov.engine.report import write_report
+from gridgov.engine.report.i18n import TEXT, t
+from gridgov.engine.score import REGISTRY, score_scenario
+import score_toy as toy
+
+
+@pytest.fixture(scope="module")
+def scored():
+    sc = toy.basic()
+    circ = toy.circles({"grid_station": [True, True, False, False, True], "clinic": [False, True, True, True, False]},
+                       {"grid_station": [0, 0, 1, 2, 0], "clinic": [1, 0, 0, 0, 3]})
+    sim = toy.sim()
+    return sc, circ, sim, score_scenario(sc, circ, sim)
+
+
+@pytest.fixture(scope="module")
+def zh_report(tmp_path_factory, scored):
+    out = tmp_path_factory.mktemp("zh")
+    sc, circ, sim, s = scored
+    return write_report(out, sc, circ, sim, s, lang="zh_CN")
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_every_metric_and_problem_in_html(tmp_path, scored, lang):
+    sc, circ, sim, s = scored
+    path = write_report(tmp_path, sc, circ, sim, s, lang=lang, pdf=False)
+    html = path.read_text(encoding="utf-8")
+    assert path.name == "report.html" and not (tmp_path / "report.pdf").exists()
+    for key, m in REGISTRY.items():
+        assert f'data-metric="{key}"' in html, key
+        assert m.label(lang).replace("&", "&amp;") in html, key
+    assert t("osm_credit", lang) in html
+    assert t("title_single", lang, name="toy") in html
+    assert "G2" in html and ("600" in html)                  # grid out of norm named with its households
+    assert t("problems", lang) in html
+    # self-contained: every image embedded, nothing fetched from the network
+    assert html.count('src="data:image/png;base64,') >= 5
+    assert not re.search(r'(src|href)="https?://', html)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]   # no temporaries left
+
+
+def test_language_switch_changes_text(tmp_path, scored):
+    sc, circ, sim, s = scored
+    zh = write_report(tmp_path / "zh", sc, circ, sim, s, lang="zh_CN", pdf=False).read_text(encoding="utf-8")
+    en = write_report(tmp_path / "en", sc, circ, sim, s, lang="en", pdf=False).read_text(encoding="utf-8")
+    assert "按期结案率" in zh and "On-time closure" in en
+    assert "按期结案率" not in en and 'lang="zh-CN"' in zh and 'lang="en"' in en
+
+
+def test_unknown_language_is_a_user_error(tmp_path, scored):
+    sc, circ, sim, s = scored
+    with pytest.raises(GridGovError, match="unknown report language"):
+        write_report(tmp_path, sc, circ, sim, s, lang="fr")
+
+
+def test_i18n_table_is_complete():
+    for key, (en, zh) in TEXT.items():
+        assert en and zh, key
+        assert set(re.findall(r"{(\w+)", en)) == set(re.findall(r"{(\w+)", zh)), key
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils not installed")
+def test_pdf_first_page_shows_chinese(zh_report):
+    pdf = zh_report.parent / "report.pdf"
+    assert pdf.stat().st_size > 10_000
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"WenQuanYi|Noto.*CJK", fonts), fonts        # a CJK font is embedded
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "网格化治理方案评估报告" in text and "总体结论" in text
+    png = zh_report.parent / "page1"
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png)],
+                   check=True)
+    assert (zh_report.parent / "page1.png").stat().st_size > 5_000
