@@ -1,0 +1,128 @@
+"""simulate_scenario on the sample and on tiny hand-made scenarios; the CLI."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+
+from gridgov.engine import params as P
+from gridgov.engine.errors import ValidationError
+from gridgov.engine.model import Facilities, Grids, Roads, Scenario, Units
+from gridgov.engine.simulation import simulate_scenario
+from gridgov.engine.simulation.metrics import SUMMARY_KEYS, gini
+
+
+def _tiny(n_grids=3, residents=5000, unit_grid=None, **overrides) -> Scenario:
+    """A row of square grids, one unit at each centre, no roads (straight-line trips)."""
+    s = lambda *a: np.array(a, dtype=object)  # noqa: E731
+    ids = [f"g{i}" for i in range(n_grids)]
+    geoms = np.array([shapely.box(i * 1000, 0, i * 1000 + 1000, 1000) for i in range(n_grids)], dtype=object)
+    grids = Grids(np.arange(n_grids), s(*ids), s(*ids), s(*["general"] * n_grids), s(*[""] * n_grids),
+                  s(*["c"] * n_grids), s(*(["east"] * (n_grids - 1) + ["west"])), s(*ids), geoms)
+    ug = ids if unit_grid is None else unit_grid
+    x = np.arange(n_grids) * 1000 + 500.0
+    units = Units(np.arange(n_grids), s(*[f"u{i}" for i in range(n_grids)]), np.full(n_grids, residents // 3),
+                  np.full(n_grids, residents), s(*ug), s(*[""] * n_grids), x, np.full(n_grids, 500.0),
+                  shapely.points(x, np.full(n_grids, 500.0)))
+    e = np.zeros(0)
+    fac = Facilities(np.zeros(0, np.int64), s(), s(), s(), e, np.zeros(0, np.int64), s(), e, e)
+    roads = Roads(np.zeros(0, np.int64), s(), s(), np.zeros(0, np.int8), e, s())
+    params, problems = P.merge(overrides)
+    assert not problems, problems
+    return Scenario(Path("/tmp/tiny"), "tiny", "", "EPSG:32648", params, {}, roads, grids, units, fac)
+
+
+def test_summary_and_aggregates_are_consistent():
+    sc = _tiny()
+    r = simulate_scenario(sc, days=14, seed=1)
+    inc = r.incidents
+    n = r.summary["n_incidents"]
+    assert set(SUMMARY_KEYS) <= set(r.summary)
+    assert all(len(v) == n for v in inc.values())
+    expected = 3 * 5000 * 8.0 / 1000 / (365.25 / 12) * 14
+    assert abs(n - expected) < 4 * np.sqrt(expected)
+    assert r.per_grid["incidents"].sum() == n
+    assert r.per_worker["cases"].sum() == n and np.all(inc["worker"] >= 0)
+    rep = ~inc["found_on_patrol"]
+    assert r.summary["response_p90_min"] == pytest.approx(np.percentile(inc["response_min"][rep], 90))
+    assert np.all(inc["response_min"][inc["found_on_patrol"]] == 0)
+    assert r.summary["closed_24h_share"] == pytest.approx(np.mean(inc["closed_h"] <= 24))
+    assert np.array_equal(inc["on_time"], inc["closed_h"] <= inc["deadline_h"])
+    assert set(np.unique(inc["level"])) <= {"grid", "community", "street", "district"}
+    assert r.summary["workload_gini"] == pytest.approx(gini(r.per_worker["busy_h"]))
+    times, open_cases = r.backlog
+    assert times[0] == 0 and open_cases.max() == r.summary["backlog_max"]
+    assert set(r.per_street) == {"east", "west"}
+    assert sum(v["incidents"] for v in r.per_street.values()) == n
+    assert r.meta["travel_source"] == "straight_line"
+    # same seed → same incidents; other seed → different
+    again = simulate_scenario(sc, days=14, seed=1)
+    np.testing.assert_array_equal(again.incidents["time_h"], inc["time_h"])
+    other = simulate_scenario(sc, days=14, seed=2).incidents["time_h"]
+    assert other.size != n or not np.array_equal(other, inc["time_h"])
+
+
+def test_engines_identical_on_scenario():
+    sc = _tiny(5, residents=40_000, workflow={"max_concurrent_cases": 2},
+               demand={"events_per_1000_residents_month": 40.0})
+    a = simulate_scenario(sc, days=7, seed=4, engine="numba")
+    b = simulate_scenario(sc, days=7, seed=4, engine="simpy")
+    np.testing.assert_array_equal(a.incidents["worker"], b.incidents["worker"])
+    np.testing.assert_allclose(a.incidents["closed_h"], b.incidents["closed_h"], atol=1e-9)
+    np.testing.assert_allclose(a.incidents["response_min"], b.incidents["response_min"], atol=1e-7)
+    assert a.summary["n_incidents"] > 1000
+
+
+def test_more_workers_respond_faster():
+    load = dict(demand={"events_per_1000_residents_month": 60.0})
+    one = simulate_scenario(_tiny(3, residents=30_000, **load), days=7, seed=3)
+    three = simulate_scenario(_tiny(3, residents=30_000, staffing={"workers_per_general_grid": 3}, **load),
+                              days=7, seed=3)
+    assert three.summary["response_p90_min"] < one.summary["response_p90_min"]
+    assert three.summary["closed_24h_share"] >= one.summary["closed_24h_share"]
+
+
+def test_bad_inputs_name_the_problem():
+    with pytest.raises(ValidationError, match="grid_id"):
+        simulate_scenario(_tiny(unit_grid=["g0", "nope", "g2"]), days=1)
+    with pytest.raises(ValidationError, match="dispatch_policy"):
+        simulate_scenario(_tiny(workflow={"dispatch_policy": "random"}), days=1)
+    with pytest.raises(ValidationError, match="days"):
+        simulate_scenario(_tiny(), days=0)
+    with pytest.raises(ValidationError, match="engine"):
+        simulate_scenario(_tiny(), days=1, engine="fortran")
+    with pytest.raises(ValidationError, match="workers_per_general_grid"):
+        simulate_scenario(_tiny(staffing={"workers_per_general_grid": 0}), days=1)
+
+
+def test_event_log_parquet(tmp_path):
+    import pyarrow.parquet as pq
+
+    r = simulate_scenario(_tiny(), days=3, seed=5)
+    path = r.to_parquet(tmp_path / "events.parquet")
+    t = pq.read_table(path).to_pandas()
+    assert len(t) == r.summary["n_incidents"]
+    np.testing.assert_allclose(t["closed_h"], r.incidents["closed_h"])
+    assert list(t["urgency"].astype(str)) == list(r.incidents["urgency"])
+
+
+def test_sample_scenario_and_cli(sample_dir, tmp_path):
+    from gridgov.engine.scenario import load_scenario
+
+    sc = load_scenario(sample_dir)
+    r = simulate_scenario(sc, days=7)
+    assert r.meta["travel_source"] == "network" and r.meta["n_workers"] > 50
+    assert len(r.per_grid["utilisation"]) == len(sc.grids)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "gridgov.engine.cli", "simulate", str(sample_dir), "--out", str(out), "--days", "3",
+           "--events", "--quiet"]
+    assert subprocess.run(cmd, capture_output=True, text=True, timeout=120).returncode == 0
+    doc = json.loads((out / "simulation.json").read_text())
+    assert doc["summary"]["n_incidents"] > 0 and doc["per_street"] and (out / "events.parquet").exists()
+    bad = subprocess.run(cmd[:-3] + ["--days", "-1"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "days" in bad.stderr and "Traceback" not in bad.stderr
