@@ -274,17 +274,21 @@ class LiveStats:
         for u, s in zip(idx, new):
             relocated[str(self.unit_ids[u])] = (name, self.slot_id[s] if s >= 0 else "")
 
-    def assign_units(self, mapping: dict[str, str]) -> LiveUpdate:
-        """Paint: put units into grids (``""`` unassigns); the grid's level picks the column."""
+    def assign_units(self, mapping: dict[str, str], field: str = "grid_id") -> LiveUpdate:
+        """Paint: put units into grids.  The target grid's level picks the column; ``""``
+        unassigns the ``field`` column (``grid_id`` or ``micro_id``)."""
+        if field not in ("grid_id", "micro_id"):
+            raise GridGovError(f"field must be grid_id or micro_id, not '{field}'")
         touched: set[int] = set()
         by_col: dict[int, tuple[list[int], list[int]]] = {0: ([], []), 1: ([], [])}
         for uid, gid in mapping.items():
             u = self.unit_index.get(str(uid))
             if u is None:
                 raise GridGovError(f"unit '{uid}' is not in the scenario")
-            if gid == "":
-                by_col[0][0].append(u)
-                by_col[0][1].append(-1)
+            if not gid:
+                col = 0 if field == "grid_id" else 1
+                by_col[col][0].append(u)
+                by_col[col][1].append(-1)
                 continue
             s = self.slot_of.get(str(gid))
             if s is None or not self.alive[s]:
