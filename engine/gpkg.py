@@ -207,6 +207,17 @@ def _column(vals: list[Any], kind: int) -> np.ndarray:
 
 # ----------------------------------------------------------------------------------- writing
 
+def promote_to_multi(geoms: np.ndarray) -> np.ndarray:
+    """Single points/lines/polygons as one-part multi-geometries (None stays None)."""
+    geoms = np.asarray(geoms, dtype=object).copy()
+    types = shapely.get_type_id(geoms)
+    for single, make in ((0, shapely.multipoints), (1, shapely.multilinestrings), (3, shapely.multipolygons)):
+        idx = np.flatnonzero(types == single)
+        if len(idx):
+            geoms[idx] = make(geoms[idx], indices=np.arange(len(idx)))
+    return geoms
+
+
 def _field_type(values: np.ndarray) -> tuple[int, int]:
     """(OGR type, subtype) for a NumPy column."""
     kind = values.dtype.kind
@@ -234,6 +245,14 @@ def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs
     """
     target = Path(path)
     srs = srs_from(crs) if crs else None
+    for name, spec in layers.items():  # check everything before touching the disk
+        n = len(spec["geometry"])
+        if spec.get("geometry_type", "Geometry") not in _GEOM_TYPES:
+            raise GridGovError(f"layer {name}: unknown geometry_type {spec.get('geometry_type')!r} "
+                               f"(use {', '.join(_GEOM_TYPES)})")
+        for k, v in spec.get("columns", {}).items():
+            if len(v) != n:
+                raise GridGovError(f"layer {name}: column {k} has {len(v)} values for {n} features")
     with atomic_path(target) as tmp:
         drv = ogr.GetDriverByName("GPKG")
         ds = drv.CreateDataSource(str(tmp))
@@ -248,14 +267,11 @@ def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs
 def _write_layer(ds, name: str, spec: dict[str, Any], srs, source_crs: str | None) -> None:
     geoms = np.asarray(spec["geometry"], dtype=object)
     gtype = spec.get("geometry_type", "Geometry")
-    if gtype not in _GEOM_TYPES:
-        raise GridGovError(f"layer {name}: unknown geometry_type {gtype!r} (use {', '.join(_GEOM_TYPES)})")
+    if gtype.startswith("Multi"):
+        geoms = promote_to_multi(geoms)
     if source_crs is not None and srs is not None and len(geoms):
         geoms = transform_geometries(geoms, source_crs, srs)
     columns = {k: np.asarray(v) for k, v in spec.get("columns", {}).items()}
-    for k, v in columns.items():
-        if len(v) != len(geoms):
-            raise GridGovError(f"layer {name}: column {k} has {len(v)} values for {len(geoms)} features")
     fid = spec.get("fid")
     lyr = ds.CreateLayer(name, srs, _GEOM_TYPES[gtype],
                          options=["GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=YES"])

@@ -235,8 +235,7 @@ def scenario_layers(scenario: Scenario) -> dict[str, dict[str, Any]]:
         "roads": {"geometry": r.geometry, "geometry_type": "LineString",
                   "columns": {"name": r.name, "class": r.road_class, "oneway": r.oneway.astype(np.int64),
                               "speed_kmh": r.speed_kmh}},
-        "grids": {"geometry": shapely.multipolygons(g.geometry) if (shapely.get_type_id(g.geometry) == 6).any()
-                  else g.geometry,
+        "grids": {"geometry": g.geometry,
                   "geometry_type": "MultiPolygon" if (shapely.get_type_id(g.geometry) == 6).any() else "Polygon",
                   "columns": {"id": g.id, "code": g.code, "level": g.level, "parent_id": g.parent_id,
                               "community": g.community, "street": g.street, "name": g.name}},

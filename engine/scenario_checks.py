@@ -68,7 +68,7 @@ LAYER_SPECS: dict[str, LayerSpec] = {
     }, doc="road centrelines (split at junctions)"),
     "grids": LayerSpec(frozenset(POLY), {
         "id": FieldSpec("str", True, "unique grid id", nullable=False),
-        "level": FieldSpec("str", True, "general | micro | dedicated", nullable=False),
+        "level": FieldSpec("str", True, "general, micro or dedicated", nullable=False),
         "parent_id": FieldSpec("str", False, "micro-grid: id of its general grid", ""),
         "code": FieldSpec("str", False, "CJ/T 349-style code (county+street+community+grid[+micro])", ""),
         "community": FieldSpec("str", False, "community (社区) name", ""),
