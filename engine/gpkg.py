@@ -229,6 +229,13 @@ def _field_type(values: np.ndarray) -> tuple[int, int]:
         return ogr.OFTReal, ogr.OFSTNone
     if kind == "M":
         return ogr.OFTDateTime, ogr.OFSTNone
+    if kind == "O":  # nullable columns as read_layer returns them: look at the values
+        present = [v for v in values if v is not None]
+        if present and all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in present):
+            return ogr.OFTInteger64, ogr.OFSTNone
+        if present and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                           for v in present):
+            return ogr.OFTReal, ogr.OFSTNone
     return ogr.OFTString, ogr.OFSTNone
 
 
