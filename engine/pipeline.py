@@ -1,12 +1,15 @@
 """The end-to-end run behind ``gridgov run``: scenario → circles → simulation → score → report.
 
 Every stage is a public function of its own module; this file only wires them and writes the
-outputs.  Each output file is written atomically, and the folder's files are only replaced
-once every stage has succeeded, so a failing run leaves the previous results intact.
+outputs.  The output folder's files are only replaced once every stage and every file has
+succeeded, so a failing run leaves the previous results intact.
 """
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,15 +73,28 @@ def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, la
                                           progress=progress.sub(0.02, 0.85), timings=timings)
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    progress(0.86, "writing results.gpkg")
-    paths = {"results": write_results_gpkg(out / "results.gpkg", scenario, circles, sim, scores)}
-    progress(0.92, "writing report")
-    paths["report"] = Path(write_report(out, scenario, circles, sim, scores, lang=lang, pdf=pdf))
-    summary = scores.to_dict()
-    summary["scenario"] = {"name": scenario.name, "path": str(Path(scenario_dir).resolve()),
-                           "synthetic": bool(scenario.meta.get("synthetic", False))}
-    summary["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
-    paths["scores"] = write_text(out / "scores.json", json.dumps(_jsonable(summary), ensure_ascii=False, indent=2))
+    # Everything is written into a hidden staging folder first and moved into OUT only when
+    # every file exists, so a failure leaves the previous run's files untouched and complete.
+    stage = Path(tempfile.mkdtemp(prefix=".gridgov-run-", dir=out))
+    try:
+        progress(0.86, "writing results.gpkg")
+        write_results_gpkg(stage / "results.gpkg", scenario, circles, sim, scores)
+        progress(0.92, "writing report")
+        write_report(stage, scenario, circles, sim, scores, lang=lang, pdf=pdf)
+        summary = scores.to_dict()
+        summary["scenario"] = {"name": scenario.name, "path": str(Path(scenario_dir).resolve()),
+                               "synthetic": bool(scenario.meta.get("synthetic", False))}
+        summary["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
+        write_text(stage / "scores.json", json.dumps(_jsonable(summary), ensure_ascii=False, indent=2))
+        paths = {}
+        for item in sorted(stage.iterdir()):
+            target = out / item.name
+            if item.is_dir() and target.is_dir():
+                shutil.rmtree(target)
+            os.replace(item, target)
+            paths[item.stem if item.suffix != ".pdf" else "report_pdf"] = target
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     timings["write"] = time.perf_counter() - t
     progress(1.0, "done")
     return RunResult(scenario, circles, sim, scores, paths, timings)
@@ -92,6 +108,9 @@ def write_results_gpkg(path: Path, scenario, circles, sim, scores) -> Path:
     unit_cols = {"unit_id": units.id, "households": units.households, "residents": units.residents,
                  "grid_id": units.grid_id, "micro_id": units.micro_id}
     unit_cols.update(circles.unit_columns())
+    for kind in circles.types:  # readable ids next to the kernel's row indices
+        rows = np.asarray(circles.unit_nearest[kind])
+        unit_cols[f"{kind}_nearest_id"] = np.where(rows >= 0, fac.id[np.maximum(rows, 0)], "")
     grid_cols = {"grid_id": grids.id, "code": grids.code, "level": grids.level, "parent_id": grids.parent_id,
                  "community": grids.community, "street": grids.street, "name": grids.name}
     grid_cols.update(circles.grid_columns())

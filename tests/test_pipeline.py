@@ -1,0 +1,75 @@
+"""The end-to-end run (`gridgov run`) on the bundled sample, and its all-or-nothing outputs."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from osgeo import ogr
+
+from gridgov.engine import pipeline
+from gridgov.engine.errors import GridGovError
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory, sample_dir):
+    out = tmp_path_factory.mktemp("run")
+    result = pipeline.run_scenario(sample_dir, out, days=3, pdf=False, lang="en")
+    return out, result
+
+
+def test_run_writes_scores_results_and_report(sample_run):
+    out, result = sample_run
+    assert {p.name for p in out.iterdir()} == {"scores.json", "results.gpkg", "report.html"}
+    scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
+    assert scores["scenario"]["synthetic"] is True
+    assert 0.0 <= scores["total"] <= 100.0
+    assert scores["metrics"]["response_p90_min"]["status"] == "ok"
+    ds = ogr.Open(str(out / "results.gpkg"))
+    layers = {ds.GetLayer(i).GetName(): ds.GetLayer(i).GetFeatureCount() for i in range(ds.GetLayerCount())}
+    assert layers["units"] == len(result.scenario.units)
+    assert layers["grids"] == len(result.scenario.grids)
+    assert layers["facilities"] == len(result.scenario.facilities)
+    assert layers["service_areas"] > 0 and layers["bands"] > 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "OpenStreetMap" in html
+
+
+def test_results_units_carry_bands_and_nearest_facility(sample_run):
+    out, result = sample_run
+    ds = ogr.Open(str(out / "results.gpkg"))
+    layer = ds.GetLayerByName("units")
+    names = [layer.GetLayerDefn().GetFieldDefn(i).GetName() for i in range(layer.GetLayerDefn().GetFieldCount())]
+    assert any("band" in n for n in names), names
+    assert any("nearest" in n for n in names), names
+    assert layer.GetSpatialRef() is not None
+
+
+def test_failed_run_leaves_previous_outputs_untouched(tmp_path, sample_dir, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "scores.json").write_text('{"old": true}')
+    (out / "results.gpkg").write_bytes(b"old results")
+
+    def broken_report(*args, **kwargs):
+        raise GridGovError("report writer failed on purpose")
+
+    import gridgov.engine.report as report
+
+    monkeypatch.setattr(report, "write_report", broken_report)
+    with pytest.raises(GridGovError):
+        pipeline.run_scenario(sample_dir, out, days=1, pdf=False)
+    assert (out / "scores.json").read_text() == '{"old": true}'
+    assert (out / "results.gpkg").read_bytes() == b"old results"
+    assert sorted(p.name for p in out.iterdir()) == ["results.gpkg", "scores.json"]  # no staging left
+
+
+def test_cli_run_reports_bad_scenario_without_traceback(tmp_path):
+    bad = tmp_path / "empty"
+    bad.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "gridgov", "run", str(bad), "--out", str(tmp_path / "o"), "--quiet"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert "scenario.toml" in proc.stderr
+    assert "Traceback" not in proc.stderr
