@@ -396,7 +396,7 @@ class EditPanel(QWidget):
             a = self.adapter.to_crs(bbox[0], bbox[1], crs)
             b = self.adapter.to_crs(bbox[2], bbox[3], crs)
             rect = QgsRectangle(a, b)
-            rect.scale(3.0)
+            rect.scale(1.5)
         else:
             c = self.adapter.to_crs(x, y, crs)
             half = 150.0 * canvas.mapUnitsPerPixel() if canvas.mapUnitsPerPixel() > 0 else 100.0

@@ -30,7 +30,11 @@ class FacilityTool(QgsMapTool):
         self.mode = mode
 
     def _pick(self, point: QgsPointXY) -> int | None:
-        return nearest_feature(self.layer, point, self.pick_px * self.canvas().mapUnitsPerPixel())
+        """Facility within ``pick_px`` pixels of ``point`` (canvas coordinates)."""
+        centre = self.toLayerCoordinates(self.layer, point)
+        edge = self.toLayerCoordinates(
+            self.layer, QgsPointXY(point.x() + self.pick_px * self.canvas().mapUnitsPerPixel(), point.y()))
+        return nearest_feature(self.layer, centre, centre.distance(edge))
 
     def canvasPressEvent(self, e: QgsMapMouseEvent) -> None:  # noqa: N802
         if e.button() != Qt.LeftButton:
@@ -38,7 +42,7 @@ class FacilityTool(QgsMapTool):
         point = QgsPointXY(e.snapPoint())
         try:
             if self.mode == "place":
-                place_facility(self.layer, point, self.kind)
+                place_facility(self.layer, self.toLayerCoordinates(self.layer, point), self.kind)
                 self.edited.emit(self.tr("Placed a facility"))
             elif self.mode == "delete":
                 fid = self._pick(point)
@@ -59,7 +63,7 @@ class FacilityTool(QgsMapTool):
             return
         fid, self._dragging = self._dragging, None
         try:
-            move_facility(self.layer, fid, QgsPointXY(e.snapPoint()))
+            move_facility(self.layer, fid, self.toLayerCoordinates(self.layer, QgsPointXY(e.snapPoint())))
             self.edited.emit(self.tr("Moved a facility"))
         except EditError as exc:
             self.failed.emit(str(exc))

@@ -40,14 +40,21 @@ class PaintTool(QgsMapTool):
         self.targetChanged.emit(grid_id)
 
     def radius(self) -> float:
+        """Brush radius in canvas map units."""
         return self.radius_px * self.canvas().mapUnitsPerPixel()
+
+    def _layer_point_radius(self, point: QgsPointXY) -> tuple[QgsPointXY, float]:
+        """The brush centre and radius in the units layer's CRS."""
+        centre = self.toLayerCoordinates(self.units, point)
+        edge = self.toLayerCoordinates(self.units, QgsPointXY(point.x() + self.radius(), point.y()))
+        return centre, centre.distance(edge)
 
     def canvasPressEvent(self, e: QgsMapMouseEvent) -> None:  # noqa: N802
         if e.button() != Qt.LeftButton:
             return
         point = QgsPointXY(e.mapPoint())
         if e.modifiers() & Qt.ShiftModifier:
-            f = feature_at(self.grids, point)
+            f = feature_at(self.grids, self.toLayerCoordinates(self.grids, point))
             if f is None:
                 self.failed.emit(self.tr("No grid under the cursor"))
             else:
@@ -83,8 +90,8 @@ class PaintTool(QgsMapTool):
 
     def _paint(self, point: QgsPointXY) -> None:
         try:
-            self._stroke += paint_units(self.units, units_near(self.units, point, self.radius()),
-                                        self.target, self.field)
+            centre, radius = self._layer_point_radius(point)
+            self._stroke += paint_units(self.units, units_near(self.units, centre, radius), self.target, self.field)
         except EditError as exc:
             self.failed.emit(str(exc))
 

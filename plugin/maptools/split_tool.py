@@ -27,7 +27,7 @@ class SplitTool(QgsMapTool):
     def canvasPressEvent(self, e: QgsMapMouseEvent) -> None:  # noqa: N802 - Qt API
         if e.button() == Qt.LeftButton:
             self.points.append(QgsPointXY(e.snapPoint()))
-            self.band.addPoint(self.points[-1])
+            self.band.addPoint(self.points[-1])  # the band draws in canvas coordinates
         elif e.button() == Qt.RightButton:
             self.finish()
 
@@ -45,7 +45,7 @@ class SplitTool(QgsMapTool):
         points, self.points = self.points, []
         self.band.reset(QgsWkbTypes.LineGeometry)
         try:
-            new = split_grids(self.layer, points, topological=True)
+            new = split_grids(self.layer, [self.toLayerCoordinates(self.layer, p) for p in points], topological=True)
         except EditError as exc:
             self.failed.emit(str(exc))
             return

@@ -1,0 +1,164 @@
+"""EditPanel: tools driven by canvas events update the live table; undo; validation; save."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
+from qgis.PyQt.QtCore import Qt
+
+from gridgov.engine.scenario import load_scenario
+from gridgov.plugin.gui.edit_panel import EditPanel, cell_text
+from test_live_stats import scenario_of, synth
+from test_maptools_common import (attr, facilities_layer, grids_layer, make_canvas, mouse, setup_canvas,
+                                  units_layer)
+
+
+class StubIface:
+    """The part of QgisInterface the panel uses."""
+
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self.active = None
+
+    def mapCanvas(self):  # noqa: N802
+        return self.canvas
+
+    def setActiveLayer(self, layer):  # noqa: N802
+        self.active = layer
+
+
+@pytest.fixture(scope="module")
+def canvas(qgis_app):
+    c = make_canvas()
+    yield c
+    c.close()
+    c.deleteLater()
+
+
+@pytest.fixture
+def panel(qgis_new_project, canvas):
+    g, u, f = grids_layer(), units_layer(), facilities_layer()
+    setup_canvas(canvas, [g, u, f])
+    p = EditPanel(StubIface(canvas))
+    p.attach(g, u, f, scenario=scenario_of(*synth()))
+    yield p, g, u, f
+    p.shutdown()
+    for lyr in (g, u, f):
+        if lyr.isEditable():
+            lyr.rollBack()
+    QgsProject.instance().removeAllMapLayers()
+
+
+def rows(p: EditPanel) -> dict[str, list[str]]:
+    return {p.cell(r, 0): [p.cell(r, c) for c in range(1, p.table.columnCount())] for r in range(p.table.rowCount())}
+
+
+def test_cell_text():
+    assert cell_text(313.0, -175.0, "{:.0f}") == "313 (−175)"
+    assert cell_text(0.5, 0.25, "{:.0%}") == "50% (+25%)"
+    assert cell_text(10.0, None, "{:.0f}").startswith("10 (")
+    assert cell_text(float("nan"), 0.0, "{:.0f}") == "–"
+
+
+def test_split_through_panel_updates_table_and_undo_restores(panel, canvas):
+    p, g, u, _ = panel
+    tool = p.use_split()
+    assert canvas.mapTool() is tool and g.isEditable()
+    tool.canvasPressEvent(mouse(canvas, "press", 100, -20))
+    tool.canvasPressEvent(mouse(canvas, "press", 100, 210))
+    tool.canvasPressEvent(mouse(canvas, "press", 100, 210, button=Qt.RightButton))
+    p.adapter.flush()
+    t = rows(p)
+    assert t["G1"][0] == "80 (−80)" and t["G1-2"][0].startswith("80 (")
+    assert t["G1"][-1].startswith("✗")               # 80 households: below the 160 minimum
+    assert t["G1"][5] != "–"                         # coverage is there (circles on the street lattice)
+    p.refresh_findings()
+    items = [p.findings_list.item(i).text() for i in range(p.findings_list.count())]
+    assert any("G1-2" in s and "norm" in s for s in items)
+    p.zoom_to_item(p.findings_list.item(0))
+    assert canvas.extent().width() < 500
+    p.undo()
+    p.adapter.flush()
+    assert rows(p)["G1"][0] == "160"
+    p.redo()
+    p.adapter.flush()
+    assert rows(p)["G1"][0] == "80 (−80)"
+
+
+def test_paint_and_selection_rows(panel, canvas):
+    p, g, u, _ = panel
+    tool = p.use_paint()
+    tool.canvasPressEvent(mouse(canvas, "press", 300, 100, modifiers=Qt.ShiftModifier))
+    assert "G2" in p.target_label.text()
+    tool.canvasPressEvent(mouse(canvas, "press", 25, 175))
+    tool.canvasMoveEvent(mouse(canvas, "move", 75, 175, buttons=Qt.LeftButton))
+    tool.canvasReleaseEvent(mouse(canvas, "release", 75, 175))
+    p.adapter.flush()
+    t = rows(p)
+    assert t["G2"][0] == "180 (+20)" and t["G1"][0] == "140 (−20)"
+    g.selectByIds([next(f.id() for f in g.getFeatures() if f["id"] == "G4")])
+    assert list(rows(p))[0] == "G4"
+    p.undo()
+    p.adapter.flush()
+    assert rows(p)["G2"][0] == "160"
+
+
+def test_merge_facility_and_save(panel, canvas, tmp_path):
+    p, g, u, f = panel
+    g.selectByIds([x.id() for x in g.getFeatures() if x["id"] in ("G1", "G2")])
+    p.merge_selected("G2")
+    p.adapter.flush()
+    assert rows(p)["G2"][0] == "320 (+160)"
+    tool = p.use_facility()
+    p.fac_type.setCurrentIndex(p.fac_type.findData("clinic"))
+    tool.canvasPressEvent(mouse(canvas, "press", 390, 390))
+    p.adapter.flush()
+    assert "clinic-2" in attr(f, "type")
+    out = p.save_as(tmp_path / "merged")
+    scn = load_scenario(out)
+    assert sorted(scn.grids.id) == ["G2", "G3", "G4"]
+    assert int(scn.units.households[scn.units.grid_id == "G2"].sum()) == 320
+    assert "clinic" in set(scn.facilities.type) and len(scn.facilities) == 3
+    assert rows(p)["G2"][0] == "320"                # saved layout is the new baseline
+    with pytest.raises(Exception, match="exists"):
+        p.save_as(tmp_path / "merged")
+
+
+def test_sample_split_and_save_leaves_original(qgis_new_project, canvas, sample_copy, tmp_path):
+    from gridgov.plugin.services.layers import load_scenario_layers
+
+    layers = {lyr.customProperty("gridgov/source").split(":", 1)[1]: lyr for lyr in load_scenario_layers(sample_copy)}
+    scn = load_scenario(sample_copy)
+    p = EditPanel(StubIface(canvas))
+    p.attach(layers["grids"], layers["units"], layers["facilities"], scenario=scn)
+    grids = layers["grids"]
+    k = int(np.flatnonzero(scn.grids.level == "general")[5])
+    gid = scn.grids.id[k]
+    feat = next(f for f in grids.getFeatures() if f["id"] == gid)
+    box = feat.geometry().boundingBox()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    canvas.setLayers(list(layers.values()))
+    pad = box.width() * 0.3
+    canvas.setExtent(QgsRectangle(box.xMinimum() - pad, box.yMinimum() - pad, box.xMaximum() + pad,
+                                  box.yMaximum() + pad))
+    grids.selectByIds([feat.id()])               # split only this grid (not its micro-grids)
+    tool = p.use_split()
+    xm = box.center().x()
+    tool.canvasPressEvent(mouse(canvas, "press", xm, box.yMinimum() - pad / 2))
+    tool.canvasPressEvent(mouse(canvas, "press", xm, box.yMaximum() + pad / 2))
+    tool.finish()
+    up = p.adapter.flush()
+    new = [g for g in up["touched"] if g.startswith(gid + "-")]
+    assert new and up["elapsed_ms"] < 200
+    a, b = up["stats"][gid]["households"], up["stats"][new[0]]["households"]
+    assert a + b == pytest.approx(p.adapter.live.baseline[gid]["households"])
+    out = p.save_as(tmp_path / "wuhou_split")
+    assert len(load_scenario(out).grids) == len(scn.grids) + 1
+    p.adapter.flush()
+    original = load_scenario(sample_copy)        # the edit buffer was never committed
+    assert len(original.grids) == len(scn.grids) and original.grids.geometry[k].equals(scn.grids.geometry[k])
+    p.shutdown()
+    for lyr in layers.values():
+        if lyr.isEditable():
+            lyr.rollBack()
+    QgsProject.instance().removeAllMapLayers()
