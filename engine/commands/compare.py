@@ -35,7 +35,7 @@ def run(args) -> int:
         width = max(len(n) for n in result.names)
         print(f"{'scenario':<{width}}  rank  total   win share (random weights)")
         for n, s, r, w in zip(result.names, result.scores, ranks, result.sensitivity["win_share"]):
-            print(f"{n:<{width}}  {r:>4}  {fmt(s.total, '', 'en'):>6}  {100 * w:5.1f}%")
+            print(f"{n:<{width}}  {r:>4}  {fmt(s.total, 'points', 'en'):>6}  {100 * w:5.1f}%")
     for key, path in result.paths.items():
         print(f"{key:>8}: {path}")
     return 0

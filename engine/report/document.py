@@ -27,7 +27,7 @@ def fmt(value, unit: str, lang: str) -> str:
         return f"¥{v:,.0f}" + ("/年" if lang.startswith("zh") else "/yr")
     if unit in ("households", "workers", "stations", "pairs", "gaps", "findings", "m²"):
         return f"{v:,.0f}"
-    if unit == "min":
+    if unit in ("min", "points"):
         return f"{v:.1f}"
     return f"{v:.3f}" if abs(v) < 10 else f"{v:,.1f}"
 
@@ -42,7 +42,7 @@ def fmt_delta(a, b, unit: str, lang: str) -> str:
         return f"{d:+,.0f}"
     if unit in ("households", "workers", "stations", "pairs", "gaps", "findings", "m²"):
         return f"{d:+,.0f}"
-    return f"{d:+.2f}"
+    return f"{d:+.1f}" if unit == "points" else f"{d:+.2f}"
 
 
 CLS = {1: "better", -1: "worse", 0: "same"}
@@ -63,9 +63,9 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
     headline = []
     for i, (name, _, s) in enumerate(entries):
         cls = CLS[better("higher", base.total, s.total)] if i else ""
-        headline.append({"name": name, "total": fmt(s.total, "", lang), "rank": rank[i],
-                         "delta": fmt_delta(base.total, s.total, "", lang) if i else "", "cls": cls,
-                         "groups": [fmt(s.groups.get(g), "", lang) for g in GROUPS],
+        headline.append({"name": name, "total": fmt(s.total, "points", lang), "rank": rank[i],
+                         "delta": fmt_delta(base.total, s.total, "points", lang) if i else "", "cls": cls,
+                         "groups": [fmt(s.groups.get(g), "points", lang) for g in GROUPS],
                          "group_cls": [CLS[better("higher", base.groups.get(g), s.groups.get(g))] if i else ""
                                        for g in GROUPS],
                          "partial": t("partial_total", lang, groups=", ".join(t(f"group_{g}", lang)
@@ -87,7 +87,7 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
                 text = fmt(mm.value, mm.unit, lang) if mm.computed else f"{t('not_computed', lang)} ({mm.reason})"
                 c = CLS[better(m.direction, m.value, mm.value)] if i else ""
                 cells.append({"text": text, "delta": fmt_delta(m.value, mm.value, m.unit, lang) if i else "",
-                              "cls": c, "points": fmt(mm.score, "", lang) if mm.score is not None else ""})
+                              "cls": c, "points": fmt(mm.score, "points", lang) if mm.score is not None else ""})
             rule = t("scoring_rule", lang, good=fmt(m.good, m.unit, lang), bad=fmt(m.bad, m.unit, lang)) \
                 if m.good is not None else ""
             rows.append({"key": m.key, "label": m.label(lang), "unit": unit_label(m.unit, lang),

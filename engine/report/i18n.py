@@ -115,6 +115,8 @@ TEXT: dict[str, tuple[str, str]] = {
                             "居住单元 {other}（{value:.0f}户）位于所属网格 {grid} 之外"),
     "p_size_out_of_norm": ("Grid {grid} has {value:.0f} households (norm {other})",
                            "网格 {grid} 有 {value:.0f} 户（标准 {other} 户）"),
+    "p_micro_size_out_of_norm": ("Micro-grid {grid} has {value:.0f} households (norm {other})",
+                                 "微网格 {grid} 有 {value:.0f} 户（标准 {other} 户）"),
     "p_uncovered": ("Grid {grid}: {value:.0f} households miss a life-circle facility",
                     "网格 {grid}：{value:.0f} 户缺少生活圈设施"),
     "p_overloaded": ("Worker of grid {grid} busy {value:.0%} of the shift (threshold {other})",

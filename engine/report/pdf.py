@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from ..atomic import atomic_path
 
 A4 = (8.27, 11.69)
-ROWS_PER_PAGE = 34
+MAX_PROBLEMS = 25
+LINE_H = 0.0115   # figure fraction per table text line (6.5 pt on A4)
 COLOURS = {"better": "#dff3df", "worse": "#fbe0e0", "same": "white", "": "white"}
 
 
@@ -57,31 +58,45 @@ class _Pages:
 
     def table(self, header: list[str], rows: list[list[str]], colours: list[list[str]] | None = None,
               widths: list[float] | None = None, wrap: int = 28):
-        for start in range(0, max(len(rows), 1), ROWS_PER_PAGE):
-            chunk = rows[start:start + ROWS_PER_PAGE]
-            cols = colours[start:start + ROWS_PER_PAGE] if colours else None
-            cells = [[_wrap(c, wrap) for c in r] for r in chunk]
-            head = [_wrap(c, wrap) for c in header]
-            row_lines = [max(c.count("\n") + 1 for c in r) for r in [head] + cells]
-            n_lines = sum(row_lines)
-            h = min(0.0115 * n_lines, 0.9)
-            if self.fig is None or self.y - h < 0.04:
+        """A table that continues on the next page (header repeated) when it does not fit."""
+        head = [_wrap(c, wrap) for c in header]
+        cells = [[_wrap(c, wrap) for c in r] for r in rows]
+        cols = colours or [[""] * len(r) for r in rows]
+        lines = [max(c.count("\n") + 1 for c in r) for r in cells]
+        head_lines = max(c.count("\n") + 1 for c in head)
+        i = 0
+        while i < len(cells) or (i == 0 and not cells):
+            if self.fig is None or self.y - LINE_H * (head_lines + min(lines[i:i + 1] or [1])) < 0.05:
                 self._new()
-            ax = self.fig.add_axes([0.05, self.y - h, 0.9, h])
-            ax.axis("off")
+            room = int((self.y - 0.04) / LINE_H) - head_lines
+            j, used = i, 0
+            while j < len(cells) and used + lines[j] <= room:
+                used += lines[j]
+                j += 1
+            if j == i and cells:          # one row taller than a page: give it the page anyway
+                j, used = i + 1, lines[i]
+            self._draw(head, cells[i:j], cols[i:j], [head_lines] + lines[i:j], widths)
+            i = j
             if not cells:
-                self.y -= 0.02
-                continue
-            tab = ax.table(cellText=cells, colLabels=head, loc="upper center",
-                           cellLoc="left", colWidths=widths,
-                           cellColours=[[COLOURS.get(c, "white") for c in r] for r in cols] if cols else None)
-            tab.auto_set_font_size(False)
-            tab.set_fontsize(6.5)
-            for (r, _), cell in tab.get_celld().items():
-                cell.set_height(row_lines[r] / n_lines)
-                if r == 0:
-                    cell.set_facecolor("#eef3fa")
-            self.y -= h + 0.015
+                break
+
+    def _draw(self, head, cells, cols, row_lines, widths):
+        n_lines = sum(row_lines)
+        h = LINE_H * n_lines
+        ax = self.fig.add_axes([0.05, self.y - h, 0.9, h])
+        ax.axis("off")
+        if not cells:
+            self.y -= 0.02
+            return
+        tab = ax.table(cellText=cells, colLabels=head, loc="upper center", cellLoc="left", colWidths=widths,
+                       cellColours=[[COLOURS.get(c, "white") for c in r] for r in cols])
+        tab.auto_set_font_size(False)
+        tab.set_fontsize(6.5)
+        for (r, _), cell in tab.get_celld().items():
+            cell.set_height(row_lines[r] / n_lines)
+            if r == 0:
+                cell.set_facecolor("#eef3fa")
+        self.y -= h + 0.015
 
     def figure(self, title: str, fig: Figure):
         self.flush()
@@ -110,7 +125,7 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
             pages.text(t("problems"), 12, bold=True)
             for p in doc["problems"]:
                 pages.text(p["scenario"], 10, bold=True)
-                items = p["items"][:40]
+                items = p["items"][:MAX_PROBLEMS]
                 if items:
                     pages.table([t("issue"), t("grid"), t("street"), t("location")],
                                 [[i["text"], i["grid"], i["street"], i["loc"]] for i in items],

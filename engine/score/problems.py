@@ -12,7 +12,8 @@ import shapely
 #: order of kinds in the report (most actionable first)
 KINDS = ("overlap", "gap", "micro_outside_parent", "micro_no_parent", "micro_parent_not_general",
          "micro_other_community", "micro_other_street", "community_in_several_streets", "missing_hierarchy",
-         "unit_unknown_grid", "unit_outside_grid", "size_out_of_norm", "uncovered", "overloaded", "multipart")
+         "unit_unknown_grid", "unit_outside_grid", "size_out_of_norm", "uncovered", "overloaded", "multipart",
+         "micro_size_out_of_norm")
 
 
 def collect_problems(scenario, scores, per_kind: int = 50) -> list[dict]:
@@ -42,10 +43,10 @@ def collect_problems(scenario, scores, per_kind: int = 50) -> list[dict]:
     for key in ("overlap_count", "gap_count", "nesting_violations", "units_outside_grid"):
         for f in details(key).get("findings", []):
             add(f["kind"], f["grid_id"], f["value"], f["other_id"], f["x"], f["y"])
-    for key in ("general_size_share", "micro_size_share"):
+    for key, kind in (("general_size_share", "size_out_of_norm"), ("micro_size_share", "micro_size_out_of_norm")):
         d = details(key)
         for gid, hh in d.get("out_of_norm", []):
-            add("size_out_of_norm", gid, hh, f"{d['min']}–{d['max']}")
+            add(kind, gid, hh, f"{d['min']}–{d['max']}")
     for gid, hh in details("uncovered_households").get("worst_grids", []):
         add("uncovered", gid, hh)
     d = details("utilisation_max")

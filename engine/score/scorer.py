@@ -97,10 +97,10 @@ class Scores:
         from ..report.i18n import t
 
         missing = ", ".join(t("group_" + g, lang) for g in self.missing_groups)
-        lines = [f"{t('total', lang)}: {fmt(self.total, '', lang)}"
+        lines = [f"{t('total', lang)}: {fmt(self.total, 'points', lang)}"
                  + (f"  ({t('partial_total', lang, groups=missing)})" if missing else "")]
         for g in GROUPS:
-            lines.append(f"  {t('group_' + g, lang):<28} {fmt(self.groups.get(g), '', lang):>8}"
+            lines.append(f"  {t('group_' + g, lang):<28} {fmt(self.groups.get(g), 'points', lang):>8}"
                          f"   {t('weight', lang)} {100 * self.weights.get(g, 0):.0f}%")
         for m in self.metrics:
             v = fmt(m.value, m.unit, lang) if m.computed else f"({t('not_computed', lang)}: {m.reason})"
