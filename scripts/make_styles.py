@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "resources" / "styles"
 
-from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsFillSymbol, QgsGraduatedSymbolRenderer,  # noqa: E402
+from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsFeatureRequest, QgsFillSymbol, QgsGraduatedSymbolRenderer,  # noqa: E402
                        QgsLineSymbol, QgsMarkerSymbol, QgsPalLayerSettings, QgsRendererCategory,
                        QgsRendererRange, QgsRuleBasedRenderer, QgsTextBufferSettings, QgsTextFormat,
                        QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling)
@@ -38,16 +38,25 @@ FACILITY_LOOK = {
 }
 
 
+_KEEP: list = []   # layers stay alive until exit: deleting them mid-run crashed QGIS 3.22
+
+
 def layer(geom: str, fields: str) -> QgsVectorLayer:
     lyr = QgsVectorLayer(f"{geom}?crs=EPSG:32648&{fields}", "tmp", "memory")
     assert lyr.isValid(), (geom, fields)
+    _KEEP.append(lyr)
     return lyr
 
 
 def save(lyr: QgsVectorLayer, name: str) -> None:
-    msg, ok = lyr.saveNamedStyle(str(OUT / f"{name}.qml"))
-    if not ok:
-        raise SystemExit(f"{name}: {msg}")
+    """Write the layer's style as QML (UTF-8, written by us so the file is always complete)."""
+    from qgis.PyQt.QtXml import QDomDocument
+
+    doc = QDomDocument("qgis")
+    error = lyr.exportNamedStyle(doc)
+    if error:
+        raise SystemExit(f"{name}: {error}")
+    (OUT / f"{name}.qml").write_text(doc.toString(2), encoding="utf-8")
     print(f"wrote resources/styles/{name}.qml")
 
 
@@ -154,13 +163,75 @@ def scenario_styles() -> None:
     save(lyr, "scenario_incidents")
 
 
+def band_categories(kind: str) -> list[QgsRendererCategory]:
+    """Band 0/1/2 (≤5, 5–10, 10–15 min) and, for units, 3 (> 15 min or unreachable)."""
+    cats = []
+    for b, (key, term) in enumerate(vocab.BANDS.items()):
+        if kind == "polygon" and b == 3:
+            break
+        colour = QColor(BAND_COLOURS[key])
+        if kind == "polygon":
+            colour.setAlpha(70)
+            sym = QgsFillSymbol.createSimple({"color": colour.name(QColor.HexArgb), "outline_style": "no"})
+        else:
+            sym = fill(colour.name(), "#5d5d5d", 0.1)
+        cats.append(QgsRendererCategory(b, sym, f"{term.en} {term.zh}"))
+    return cats
+
+
+def results_styles() -> None:
+    # units: coloured by the band of the facility type picked in the dock (the plugin swaps the
+    # attribute <type>_band; grid workstations by default)
+    lyr = layer("Polygon", "field=unit_id:string&field=grid_station_band:integer")
+    lyr.setRenderer(QgsCategorizedSymbolRenderer("grid_station_band", band_categories("unit")))
+    save(lyr, "results_units_polygon")
+    lyr = layer("Point", "field=unit_id:string&field=grid_station_band:integer")
+    cats = [QgsRendererCategory(c.value(), QgsMarkerSymbol.createSimple(
+        {"name": "circle", "color": c.symbol().color().name(), "size": "1.8", "outline_color": "#5d5d5d",
+         "outline_width": "0.1"}), c.label()) for c in band_categories("unit")]
+    lyr.setRenderer(QgsCategorizedSymbolRenderer("grid_station_band", cats))
+    save(lyr, "results_units_point")
+
+    # bands: cumulative polygons, drawn 15 → 10 → 5 so the inner band stays visible
+    lyr = layer("MultiPolygon", "field=type:string&field=facility_id:string&field=band:integer&field=minutes:double")
+    renderer = QgsCategorizedSymbolRenderer("band", band_categories("polygon"))
+    renderer.setOrderBy(QgsFeatureRequest.OrderBy([QgsFeatureRequest.OrderByClause("band", False)]))
+    renderer.setOrderByEnabled(True)
+    lyr.setRenderer(renderer)
+    lyr.setOpacity(0.85)
+    save(lyr, "results_bands")
+
+    # grids: general grid outlines labelled with their life-circle coverage (share of the
+    # households' life-circle facility types within the GB 50180 tier distance); no fill, so
+    # the units' band colours underneath stay readable
+    lyr = layer("MultiPolygon", "field=grid_id:string&field=level:string&field=name:string&field=coverage_share:double")
+    root = QgsRuleBasedRenderer.Rule(None)
+    root.appendChild(QgsRuleBasedRenderer.Rule(fill("0,0,0,0", "#1f3a5f", 0.55, "no"), 0, 0,
+                                               "\"level\" = 'general'", "General grid 一般网格"))
+    root.appendChild(QgsRuleBasedRenderer.Rule(fill("0,0,0,0", "#d35400", 0.55, "no", "dash"), 0, 0,
+                                               "\"level\" = 'dedicated'", "Dedicated grid 专属网格"))
+    lyr.setRenderer(QgsRuleBasedRenderer(root))
+    labels(lyr, "if(\"level\" = 'general', \"name\" || '\\n' || "
+                "coalesce('生活圈覆盖 ' || format_number(100 * \"coverage_share\", 0) || ' %', ''), NULL)", 7, 15000)
+    save(lyr, "results_grids")
+
+    lyr = layer("MultiLineString", "field=facility_id:string&field=type:string")
+    lyr.setRenderer(QgsCategorizedSymbolRenderer("type", [QgsRendererCategory(
+        k, QgsLineSymbol.createSimple({"line_color": FACILITY_LOOK.get(k, ("#555555",))[0], "line_width": "0.7"}),
+        f"{t.en} {t.zh}") for k, t in vocab.FACILITY_TYPES.items()]))
+    save(lyr, "results_service_areas")
+
+
 def main() -> int:
-    app = QgsApplication([], False)
+    app = QgsApplication([], True)   # GUI app: fonts and symbols need QGuiApplication
     app.initQgis()
     OUT.mkdir(parents=True, exist_ok=True)
     scenario_styles()
-    app.exitQgis()
-    return 0
+    results_styles()
+    # no app.exitQgis(): tearing QGIS down with style objects still referenced by Python
+    # crashes at exit; the files are written and closed by now
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from qgis.core import (Qgis, QgsApplication, QgsCoordinateTransform, QgsProject,
 from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
-from qgis.PyQt.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
+from qgis.PyQt.QtWidgets import (QFormLayout, QHBoxLayout, QComboBox, QLabel, QProgressBar, QPushButton, QSizePolicy,
                                  QVBoxLayout, QWidget)
 
 from ..services import layers as layer_service
@@ -88,6 +88,14 @@ class ScenarioPanel(QWidget):
         self.status.setWordWrap(True)
         self.status.setObjectName("gridgovRunStatus")
 
+        self.circle_type = QComboBox()
+        self.circle_type.setObjectName("gridgovCircleType")
+        self.circle_type.setToolTip("Facility type whose 5/10/15-minute bands the map shows")
+        self.circle_type.setEnabled(False)
+        self.circle_type.currentIndexChanged.connect(self._circle_type_changed)
+        circle_form = QFormLayout()
+        circle_form.addRow("Life circle of 生活圈设施", self.circle_type)
+
         self.scores = ScoresTable()
         self.report_button = QPushButton("Open report 打开报告")
         self.report_button.setEnabled(False)
@@ -100,6 +108,7 @@ class ScenarioPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addLayout(circle_form)
         layout.addWidget(self.scores, 1)
         layout.addWidget(self.report_button)
 
@@ -138,6 +147,9 @@ class ScenarioPanel(QWidget):
         self.info.setText(text)
         self.run_button.setEnabled(not errors)
         self.scores.set_rows([])
+        self.circle_type.clear()
+        self.circle_type.setEnabled(False)
+        self._result_layers = []
         self.report_button.setEnabled(False)
         self.status.setText("")
         self.progress.setValue(0)
@@ -210,11 +222,34 @@ class ScenarioPanel(QWidget):
             self.runDone.emit(False, str(exc))
             return
         self.state.set_results(out, loaded)
+        self._fill_circle_types(loaded)
         self.report_button.setEnabled((out / "report.html").exists())
         self.status.setText(f"Done 完成 — results in {out}")
         self.iface.messageBar().pushMessage("GridGov", f"{self.state.name}: run finished, results in {out}",
                                             Qgis.Success, 5)
         self.runDone.emit(True, str(out))
+
+    def _fill_circle_types(self, loaded) -> None:
+        from ...engine.vocab import FACILITY_TYPES
+
+        self._result_layers = loaded
+        self.circle_type.blockSignals(True)
+        self.circle_type.clear()
+        for key in layer_service.circle_types(loaded):
+            self.circle_type.addItem(FACILITY_TYPES[key].label(self.lang) + ("" if self.lang.startswith("zh")
+                                     else f" {FACILITY_TYPES[key].zh}"), key)
+        self.circle_type.setCurrentIndex(max(0, self.circle_type.findData("grid_station")))
+        self.circle_type.blockSignals(False)
+        self.circle_type.setEnabled(self.circle_type.count() > 0)
+
+    def _circle_type_changed(self, index: int) -> None:
+        key = self.circle_type.itemData(index)
+        if key and getattr(self, "_result_layers", None):
+            layer_service.set_circle_type(self._result_layers, key)
+            view = getattr(self.iface, "layerTreeView", None)
+            if callable(view) and view() is not None:
+                for layer in self._result_layers:
+                    view().refreshLayerSymbology(layer.id())
 
     def open_report(self) -> None:
         if self.state.out_dir is not None:

@@ -117,10 +117,51 @@ def load_scenario_layers(scenario_dir: str | Path, project: QgsProject | None = 
                           SCENARIO_ORDER, project)
 
 
-def load_result_layers(out_dir: str | Path, scenario_name: str, project: QgsProject | None = None) -> list[QgsVectorLayer]:
-    """A run's results.gpkg above the scenario group; bands and units shown, the rest off."""
-    return add_gpkg_group(Path(out_dir) / "results.gpkg", f"GridGov results: {scenario_name}", "results",
-                          RESULTS_ORDER, project, visible={"units", "bands", "grids"})
+def load_result_layers(out_dir: str | Path, scenario_name: str, project: QgsProject | None = None,
+                       facility_type: str = "grid_station") -> list[QgsVectorLayer]:
+    """A run's results.gpkg above the scenario group; units, grids and bands shown, the rest
+    off; units and bands show the life circle of ``facility_type``."""
+    loaded = add_gpkg_group(Path(out_dir) / "results.gpkg", f"GridGov results: {scenario_name}", "results",
+                            RESULTS_ORDER, project, visible={"units", "bands", "grids"})
+    set_circle_type(loaded, facility_type)
+    return loaded
+
+
+def circle_types(loaded: list[QgsVectorLayer]) -> list[str]:
+    """Facility types that have a band column in the results' units layer (vocabulary order)."""
+    from ...engine.vocab import FACILITY_TYPES
+
+    units = _by_name(loaded).get("units")
+    names = set(units.fields().names()) if units is not None else set()
+    return [t for t in FACILITY_TYPES if f"{t}_band" in names]
+
+
+def set_circle_type(loaded: list[QgsVectorLayer], facility_type: str) -> None:
+    """Show the bands of one facility type: units coloured by ``<type>_band``, band polygons
+    filtered to that type (all types at once would be an unreadable pile of polygons)."""
+    by = _by_name(loaded)
+    units, bands = by.get("units"), by.get("bands")
+    if units is not None and f"{facility_type}_band" in units.fields().names():
+        renderer = units.renderer()
+        if hasattr(renderer, "setClassAttribute"):
+            renderer.setClassAttribute(f"{facility_type}_band")
+            units.triggerRepaint()
+            units.emitStyleChanged()
+    if bands is not None:
+        safe = facility_type.replace("'", "''")
+        bands.setSubsetString(f"\"type\" = '{safe}'")
+        bands.triggerRepaint()
+
+
+def _by_name(loaded: list[QgsVectorLayer]) -> dict[str, QgsVectorLayer]:
+    out = {}
+    for layer in loaded:
+        try:
+            source = layer.customProperty("gridgov/source") or ""
+        except RuntimeError:   # deleted C++ object (the user removed the layer)
+            continue
+        out[source.split(":", 1)[-1]] = layer
+    return out
 
 
 def load_circle_layers(gpkg: str | Path, name: str, project: QgsProject | None = None) -> list[QgsVectorLayer]:

@@ -1,0 +1,133 @@
+"""The dock end to end on the sample: open, run as a QgsTask, scores, results layers; cancel;
+compare the edited layout with its saved version."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsApplication, QgsLayerTreeGroup, QgsProject
+from qgis.PyQt.QtCore import QCoreApplication
+
+from gridgov.plugin.gui.dock import GridGovDock
+
+
+def wait_until(predicate, timeout: float = 240.0) -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise AssertionError("timed out waiting for the task")
+        QCoreApplication.processEvents()
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_new_project):
+    d = GridGovDock(qgis_iface, lang="en")
+    yield d
+    d.shutdown()
+    wait_until(lambda: d.scenario_panel.task is None and d.compare_panel.task is None, 60)
+    QgsApplication.taskManager().cancelAll()
+    QgsProject.instance().clear()
+
+
+def _run(panel):
+    events = []
+    panel.runDone.connect(lambda ok, text: events.append((ok, text)))
+    assert panel.start_run()
+    wait_until(lambda: events)
+    return events[0]
+
+
+@pytest.mark.slow
+def test_dock_runs_the_sample(dock, sample_dir, tmp_path, qgis_iface):
+    panel = dock.scenario_panel
+    assert not panel.run_button.isEnabled()
+    assert panel.open_sample()
+    assert panel.run_button.isEnabled()
+    panel.out.setFilePath(str(tmp_path / "run"))
+    ok, text = _run(panel)
+    assert ok, text
+    assert panel.progress.value() == 100
+    rows = panel.scores.row_texts()
+    assert rows[0][0].startswith("Total score") and 0 <= float(rows[0][2]) <= 100
+    assert len(rows) > 10
+    assert (tmp_path / "run" / "scores.json").exists() and panel.report_button.isEnabled()
+    groups = [g.name() for g in QgsProject.instance().layerTreeRoot().children() if isinstance(g, QgsLayerTreeGroup)]
+    assert groups == ["GridGov results: chengdu_wuhou", "GridGov: chengdu_wuhou"]
+    units = QgsProject.instance().mapLayer(dock.state.result_layer_ids["units"])
+    bands = QgsProject.instance().mapLayer(dock.state.result_layer_ids["bands"])
+    assert units.renderer().classAttribute() == "grid_station_band"
+    assert bands.subsetString() == "\"type\" = 'grid_station'"
+    # the life-circle picker switches units and bands to another facility type
+    panel.circle_type.setCurrentIndex(panel.circle_type.findData("clinic"))
+    assert units.renderer().classAttribute() == "clinic_band"
+    assert bands.subsetString() == "\"type\" = 'clinic'"
+    assert sorted(f["band"] for f in bands.getFeatures()) == [0, 1, 2]
+
+
+def test_cancel_stops_the_run(dock, sample_dir, tmp_path):
+    panel = dock.scenario_panel
+    assert panel.open_sample()
+    panel.out.setFilePath(str(tmp_path / "run"))
+    events = []
+    panel.runDone.connect(lambda ok, text: events.append((ok, text)))
+    assert panel.start_run()
+    panel.cancel_run()
+    wait_until(lambda: events)
+    assert events[0] == (False, "Cancelled.")
+    assert not (tmp_path / "run" / "scores.json").exists()
+    assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
+
+
+def test_bad_folder_is_a_message_not_a_traceback(dock, tmp_path, qgis_iface):
+    from qgis.core import Qgis
+
+    qgis_iface.messageBar().clear_messages()
+    assert not dock.scenario_panel.open_scenario(str(tmp_path))
+    msgs = qgis_iface.messageBar().get_messages(Qgis.Critical)
+    assert msgs and "not a scenario folder" in msgs[-1]
+
+
+def test_invalid_scenario_cannot_run(dock, sample_copy):
+    from osgeo import ogr
+
+    ds = ogr.Open(str(sample_copy / "layers.gpkg"), 1)
+    ds.ExecuteSQL("UPDATE units SET households = -1 WHERE fid = 2")
+    ds = None
+    assert not dock.scenario_panel.open_scenario(str(sample_copy))
+    assert "error" in dock.scenario_panel.info.text() and not dock.scenario_panel.run_button.isEnabled()
+
+
+@pytest.mark.slow
+def test_compare_edited_layout_with_saved(dock, sample_copy, tmp_path):
+    assert dock.scenario_panel.open_scenario(str(sample_copy))
+    facilities = dock.state.layer("facilities")
+    stations = [f.id() for f in facilities.getFeatures() if f["type"] == "grid_station"]
+    facilities.startEditing()
+    assert facilities.deleteFeatures(stations[:3])
+    panel = dock.compare_panel
+    panel.open_report_when_done = False
+    panel.out.setFilePath(str(tmp_path / "cmp"))
+    panel.edited.setChecked(True)
+    events = []
+    panel.compareDone.connect(lambda ok, text: events.append((ok, text)))
+    assert panel.start_compare()
+    wait_until(lambda: events)
+    assert events[0][0], events[0][1]
+    report = Path(events[0][1])
+    assert report.exists() and report.suffix == ".html"
+    table = (tmp_path / "cmp" / "compare.csv").read_text(encoding="utf-8")
+    assert "chengdu_wuhou (edited)" in table
+    # the user's files are untouched: the saved scenario still has all its stations
+    facilities.rollBack()
+    assert sum(f["type"] == "grid_station" for f in facilities.getFeatures()) == len(stations)
+
+
+def test_compare_needs_two(dock, sample_dir):
+    panel = dock.compare_panel
+    panel.list.clear()
+    assert panel.add_scenario(sample_dir)
+    assert not panel.add_scenario(sample_dir)   # no duplicates
+    assert not panel.compare_button.isEnabled()
+    assert not panel.start_compare() and "at least two" in panel.status.text()
