@@ -29,8 +29,11 @@ from shapely.geometry import LineString, Point, shape
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gridgov.engine import gpkg  # noqa: E402
 from gridgov.engine.atomic import write_text  # noqa: E402
+from wuhou_partition import (_largest, absorb_islands, adjacency, bisect, build_cells, code_order,  # noqa: E402
+                             fill_and_repair, grid_count, merge_small)
 
 WORK_CRS = "EPSG:32648"
 STORE_CRS = "EPSG:4326"
@@ -110,9 +113,20 @@ def build_blocks(roads: dict) -> tuple[np.ndarray, np.ndarray]:
     half = np.array([ROAD_HALF_WIDTH.get(c, 6.0) for c in roads["class"]])
     carriageway = shapely.union_all(shapely.buffer(roads["geometry"], half, cap_style="flat"))
     buildable = shapely.buffer(shapely.difference(blocks, carriageway), -4.0)
+    tree = shapely.STRtree(blocks)
+    isolated = np.array([not _touching(blocks, tree, i) for i in range(len(blocks))])
+    keep = ~(isolated & (shapely.area(blocks) < 5000.0))  # small loops (ramps) outside the fabric
+    blocks, buildable = blocks[keep], buildable[keep]
     order = np.lexsort((shapely.get_coordinates(shapely.centroid(blocks))[:, 0],
                         -shapely.get_coordinates(shapely.centroid(blocks))[:, 1]))
     return blocks[order], buildable[order]
+
+
+def _touching(blocks: np.ndarray, tree, i: int) -> bool:
+    """Whether block ``i`` shares a border (not just a point) with another block."""
+    near = tree.query(blocks[i], predicate="intersects")
+    border = shapely.length(shapely.intersection(blocks[i].boundary, shapely.boundary(blocks[near[near != i]])))
+    return bool((border > 0.5).any())
 
 
 # -------------------------------------------------------------------------------------- units
@@ -160,167 +174,6 @@ def assign_households(units: dict, total_area_km2: float, rng) -> None:
     units["households"] = hh
     units["residents"] = np.round(hh * pph).astype(np.int64)
     units["floors"] = np.clip(np.round(hh / 4 + rng.uniform(-1, 1, units["n"])), 2, 33).astype(np.int64)
-
-
-# -------------------------------------------------------------------------------------- cells
-
-def build_cells(blocks: np.ndarray, units: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Tessellate every block: Voronoi cells of its units' buildings, or the block when empty.
-
-    Returns (cell geometries, block of cell, unit of cell or -1)."""
-    cells, cblock, cunit = [], [], []
-    by_block = defaultdict(list)
-    for i, b in enumerate(units["block"]):
-        by_block[int(b)].append(i)
-    cent = shapely.centroid(units["geometry"])
-    for b, blk in enumerate(blocks):
-        members = by_block.get(b, [])
-        if len(members) <= 1:
-            cells.append(blk)
-            cblock.append(b)
-            cunit.append(members[0] if members else -1)
-            continue
-        vor = shapely.get_parts(shapely.voronoi_polygons(shapely.MultiPoint(list(cent[members])), extend_to=blk))
-        tree = shapely.STRtree(vor)
-        owner = tree.query(cent[members], predicate="within")
-        cell_of = {int(v): members[int(p)] for p, v in zip(*owner)}
-        for v, poly in enumerate(vor):
-            piece = shapely.intersection(poly, blk)
-            if piece.is_empty:
-                continue
-            piece = _largest(piece)
-            cells.append(piece)
-            cblock.append(b)
-            cunit.append(cell_of.get(v, -1))
-    cells = shapely.make_valid(shapely.set_precision(np.array(cells, dtype=object), 0.01))
-    return cells, np.array(cblock, dtype=np.int64), np.array(cunit, dtype=np.int64)
-
-
-def _largest(g):
-    parts = shapely.get_parts(g)
-    parts = parts[shapely.get_type_id(parts) == 3]
-    return parts[np.argmax(shapely.area(parts))] if len(parts) else g
-
-
-def adjacency(cells: np.ndarray) -> dict[int, dict[int, float]]:
-    """Shared boundary length between touching cells."""
-    tree = shapely.STRtree(cells)
-    a, b = tree.query(cells, predicate="intersects")
-    keep = a < b
-    a, b = a[keep], b[keep]
-    bounds = shapely.boundary(cells)
-    shared = shapely.length(shapely.intersection(bounds[a], bounds[b]))
-    adj: dict[int, dict[int, float]] = defaultdict(dict)
-    for i, j, s in zip(a, b, shared):
-        if s > 0.5:
-            adj[int(i)][int(j)] = float(s)
-            adj[int(j)][int(i)] = float(s)
-    return adj
-
-
-# ------------------------------------------------------------------------------ partitioning
-
-def bisect(xy: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
-    """Recursive coordinate bisection into ``k`` compact parts of near-equal weight."""
-    labels = np.zeros(len(xy), dtype=np.int64)
-    stack = [(np.arange(len(xy)), k, 0)]
-    while stack:
-        idx, kk, base = stack.pop()
-        if kk <= 1 or len(idx) <= 1:
-            labels[idx] = base
-            continue
-        k1 = kk // 2
-        ext = xy[idx].max(axis=0) - xy[idx].min(axis=0)
-        order = idx[np.argsort(xy[idx, int(ext[1] > ext[0])], kind="stable")]
-        cw = np.cumsum(w[order])
-        cut = int(np.argmin(np.abs(cw - cw[-1] * k1 / kk))) + 1
-        cut = min(max(cut, k1), len(order) - (kk - k1))
-        cut = min(max(cut, 1), len(order) - 1)
-        stack.append((order[:cut], k1, base))
-        stack.append((order[cut:], kk - k1, base + k1))
-    return labels
-
-
-def fill_and_repair(labels: np.ndarray, group: np.ndarray, adj: dict, weight: np.ndarray,
-                    locked: np.ndarray, xy: np.ndarray, closed: frozenset = frozenset()) -> np.ndarray:
-    """Give unlabelled cells (-1) to the neighbour label of the same group sharing the longest
-    border, then make every label contiguous by moving its minor components to a neighbour.
-    Labels in ``closed`` (dedicated grids) never receive cells."""
-    labels = labels.copy()
-    for _ in range(200):  # flood fill of unlabelled cells
-        todo = np.flatnonzero(labels < 0)
-        if not len(todo):
-            break
-        changed = False
-        for c in todo:
-            best = _best_neighbour_label(c, [c], labels, group, adj, -1, closed)
-            if best is not None:
-                labels[c] = best
-                changed = True
-        if not changed:
-            for c in todo:  # isolated: nearest labelled cell of the group
-                same = np.flatnonzero((group == group[c]) & (labels >= 0) & ~np.isin(labels, list(closed)))
-                if len(same):
-                    labels[c] = labels[same[np.argmin(np.hypot(*(xy[same] - xy[c]).T))]]
-            break
-    for _ in range(10):
-        moved = False
-        for lab in np.unique(labels[labels >= 0]):
-            comps = _components(np.flatnonzero(labels == lab), adj)
-            if len(comps) < 2:
-                continue
-            comps.sort(key=lambda cs: -(weight[cs].sum() + 1e-6 * len(cs)))
-            for comp in comps[1:]:
-                if locked[comp].any():
-                    continue
-                best = _best_neighbour_label(comp[0], comp, labels, group, adj, lab, closed)
-                if best is not None:
-                    labels[comp] = best
-                    moved = True
-        if not moved:
-            break
-    return labels
-
-
-def _best_neighbour_label(c, comp, labels, group, adj, exclude, closed):
-    score: dict[int, float] = defaultdict(float)
-    members = set(int(x) for x in comp)
-    for m in members:
-        for n, s in adj.get(m, {}).items():
-            if n not in members and labels[n] >= 0 and labels[n] != exclude and group[n] == group[c] \
-                    and labels[n] not in closed:
-                score[int(labels[n])] += s
-    return max(score, key=score.get) if score else None
-
-
-def _components(cells: np.ndarray, adj: dict) -> list[np.ndarray]:
-    todo, comps = set(int(c) for c in cells), []
-    while todo:
-        seed = todo.pop()
-        comp, stack = [seed], [seed]
-        while stack:
-            for n in adj.get(stack.pop(), {}):
-                if n in todo:
-                    todo.remove(n)
-                    comp.append(n)
-                    stack.append(n)
-        comps.append(np.array(sorted(comp), dtype=np.int64))
-    return comps
-
-
-def grid_count(hh: float, target: float, lo: float, hi: float, n_max: int) -> int:
-    """Number of parts of ``hh`` households closest to ``target`` while keeping sizes in [lo, hi]."""
-    k = max(1, round(hh / target))
-    k = max(k, math.ceil(hh / (hi * 0.96)))
-    if hh / k < lo:
-        k = max(1, math.floor(hh / lo))
-    return int(min(k, max(n_max, 1)))
-
-
-def code_order(geoms: np.ndarray) -> np.ndarray:
-    """Numbering order of CJ/T 349 / DB11: north → south in 250 m rows, west → east in a row."""
-    c = shapely.get_coordinates(shapely.point_on_surface(geoms))
-    return np.lexsort((c[:, 0], -np.floor(c[:, 1] / 250.0)))
 
 
 # ------------------------------------------------------------------------------ admin units
@@ -477,6 +330,11 @@ def generate(src: Path, out: Path, seed: int) -> dict:
         n_general = n_grid - len(ded_of_grid)
         ded_of_grid = ded
         cell_grid = fill_and_repair(cell_grid, cell_comm, cadj, cell_hh, locked, cxy, frozenset(ded_of_grid))
+    cell_grid = absorb_islands(cell_grid, cadj, cell_unit, frozenset(ded_of_grid))
+    # A community is the union of its grids (empty cells may have changed hands).
+    grid_comm = np.array([np.bincount(cell_comm[(cell_grid == g) & (cell_unit >= 0)] if g < n_general
+                                      else cell_comm[cell_grid == g]).argmax() for g in range(n_grid)])
+    cell_comm = grid_comm[cell_grid]
     after = np.bincount(cell_grid, weights=cell_hh, minlength=n_grid)
     log(f"grid hh before repair {before.min()}..{before[:n_general].max()}, after {after[:n_general].min()}..{after[:n_general].max()}")
 
@@ -492,6 +350,9 @@ def generate(src: Path, out: Path, seed: int) -> dict:
         n_micro += k
     micro_group = np.where(cell_grid < n_general, cell_grid, -1 - np.arange(len(cells)))
     cell_micro = fill_and_repair(cell_micro, micro_group, cadj, cell_hh, locked, cxy)
+    cell_micro = merge_small(cell_micro, micro_group, cell_hh, cadj, 20, 100)
+    used = np.unique(cell_micro[cell_micro >= 0])
+    cell_micro = np.where(cell_micro >= 0, np.searchsorted(used, cell_micro), -1)
 
     layers, stats = assemble(roads, blocks, buildable, units, cells, cell_comm, cell_grid, cell_micro,
                              unit_cell, n_general, ded_of_grid, comms, street_names, rng, block_comm, anchors)
