@@ -15,7 +15,8 @@ import time
 from typing import Any
 
 import numpy as np
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsPointXY,
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry,
+                       QgsPointXY,
                        QgsProject, QgsVectorLayer)
 from qgis.PyQt.QtCore import QObject, QTimer, QVariant, pyqtSignal
 
@@ -160,21 +161,24 @@ class LiveAdapter(QObject):
 
     def _flush_units(self) -> set[str]:
         pend, _gone = self._take("units")
+        if not pend:
+            return set()
         touched: set[str] = set()
-        fields = self.units.fields()
-        for name in ("grid_id", "micro_id"):
-            if fields.indexOf(name) < 0:
+        names = [n for n in ("grid_id", "micro_id") if self.units.fields().indexOf(n) >= 0]
+        feats = list(self.units.getFeatures(QgsFeatureRequest().setFilterFids(sorted(pend))))
+        live = self.live
+        for col, name in ((0, "grid_id"), (1, "micro_id")):
+            if name not in names:
                 continue
             mapping = {}
-            for fid in pend:
-                f = self.units.getFeature(fid)
-                if f.isValid():
-                    mapping[str(f["id"])] = "" if _null(f[name]) else str(f[name])
-            current = self.live.membership()
-            col = 0 if name == "grid_id" else 1
-            mapping = {u: g for u, g in mapping.items() if current.get(u, ("", ""))[col] != g}
+            for f in feats:
+                uid, gid = str(f["id"]), "" if _null(f[name]) else str(f[name])
+                u = live.unit_index.get(uid)
+                slot = live.member[u, col] if u is not None else -2
+                if slot == -2 or (live.slot_id[slot] if slot >= 0 else "") != gid:
+                    mapping[uid] = gid
             if mapping:
-                touched |= self.live.assign_units(mapping, field=name).touched
+                touched |= live.assign_units(mapping, field=name).touched
         return touched
 
     def _flush_facilities(self) -> set[str]:
