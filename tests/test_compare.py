@@ -1,0 +1,138 @@
+"""Scenario comparison: deltas and verdicts, report contents, run-folder reuse, CLI errors."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gridgov.engine.cli import main
+from gridgov.engine.report import write_documents
+from gridgov.engine.score import REGISTRY, score_scenario
+from gridgov.engine.score.compare import compare_scenarios, comparison_table
+from gridgov.engine.score.sensitivity import ranking_sensitivity
+from gridgov.engine.score.registry import GROUPS
+import score_toy as toy
+
+ROOT = Path(__file__).resolve().parents[1]
+RESTRUCTURED = ROOT / "scenarios" / "chengdu_wuhou_restructured"
+
+
+def _pair():
+    a = toy.basic()
+    circ_a = toy.circles({"grid_station": [True, True, False, False, True], "clinic": [False, True, True, True, False]},
+                         {"grid_station": [0, 0, 1, 2, 0], "clinic": [1, 0, 0, 0, 3]})
+    # B: a third station covers U3/U4 and the busiest worker gets help
+    fac = toy.facilities([("F1", "grid_station", 2, 50, 50), ("F2", "grid_station", 1, 350, 50),
+                          ("F3", "clinic", 0, 150, 50), ("F4", "grid_station", 1, 150, 60)])
+    b = dataclasses.replace(toy.basic(), name="toy_b", facilities=fac)
+    circ_b = toy.circles({"grid_station": [True, True, True, True, True], "clinic": [False, True, True, True, False]},
+                         {"grid_station": [0, 0, 0, 0, 0], "clinic": [1, 0, 0, 0, 3]})
+    sim_b = toy.sim(summary={"response_p90_min": 15.0}, busy_h=(10.0, 10.0, 20.0, 20.0), util=(0.2, 0.2, 0.45, 0.45),
+                    rows=(0, 1, 2, 2))
+    return [("toy", a, score_scenario(a, circ_a, toy.sim())), ("toy_b", b, score_scenario(b, circ_b, sim_b))]
+
+
+def test_comparison_table_deltas_and_verdicts():
+    entries = _pair()
+    names = [n for n, _, _ in entries]
+    rows = {r["key"]: r for r in comparison_table(names, [s for _, _, s in entries])}
+    assert set(REGISTRY) | {"total"} | {f"group.{g}" for g in GROUPS} == set(rows)
+    r = rows["response_p90_min"]
+    assert r["values"] == [24.0, 15.0] and r["delta"] == [0.0, -9.0]
+    assert r["vs_baseline"] == [0, 1] and r["best"] == "toy_b"             # lower is better
+    r = rows["stations"]
+    assert r["delta"][1] == 1 and r["vs_baseline"][1] == -1 and r["best"] == "toy"
+    assert rows["coverage_5min_tier"]["best"] == "toy_b"
+    assert rows["general_size_share"]["best"] == "="                      # same layout
+    assert rows["total"]["values"][1] > rows["total"]["values"][0]
+
+
+def test_compare_report_has_everything(tmp_path):
+    entries = _pair()
+    pts = np.array([[s.groups[g] for g in GROUPS] for _, _, s in entries])
+    sens = ranking_sensitivity(pts, entries[0][2].weights)
+    paths = write_documents(tmp_path, entries, lang="en", stem="compare", sensitivity=sens, pdf=False)
+    html = paths["report"].read_text(encoding="utf-8")
+    for key in REGISTRY:
+        assert f'data-metric="{key}"' in html
+    assert 'class="better"' in html and 'class="worse"' in html
+    assert "How the ranking moves with the weights" in html and "Win share" in html
+    assert "toy_b minus toy: coverage at each residential unit" in html          # difference maps
+    assert "toy_b minus toy: utilisation at each residential unit" in html
+    assert html.count('src="data:image/png;base64,') >= 10
+    assert "Per street" in html and "S1" in html
+
+
+def _run_folder(tmp_path: Path, scenario_dir: Path) -> Path:
+    """A 'gridgov run'-like output folder (scores.json with the scenario path), circles only."""
+    from gridgov.engine.circles import compute_circles
+    from gridgov.engine.scenario import load_scenario
+    from gridgov.engine.score.serialize import _plain
+
+    sc = load_scenario(scenario_dir)
+    doc = score_scenario(sc, compute_circles(sc)).to_dict()
+    doc["scenario"] = {"name": sc.name, "path": str(scenario_dir.resolve())}
+    out = tmp_path / sc.name
+    out.mkdir()
+    (out / "scores.json").write_text(json.dumps(_plain(doc), ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def test_compare_reuses_run_folders(tmp_path, sample_dir):
+    runs = [_run_folder(tmp_path, sample_dir), _run_folder(tmp_path, RESTRUCTURED)]
+    res = compare_scenarios(runs, tmp_path / "cmp", lang="zh_CN", pdf=False)
+    assert res.names == ["chengdu_wuhou", "chengdu_wuhou_restructured"]
+    assert set(res.paths) == {"report", "table", "json"}
+    with open(res.paths["table"], encoding="utf-8") as fh:
+        table = {r["key"]: r for r in csv.DictReader(fh)}
+    assert set(REGISTRY) <= set(table)
+    assert float(table["workers"]["delta_chengdu_wuhou_restructured"]) == -1      # 3 merges, 2 splits
+    assert table["workers"]["best"] == "chengdu_wuhou_restructured"
+    summary = json.loads(res.paths["json"].read_text(encoding="utf-8"))
+    assert summary["ranks"] in ([1, 2], [2, 1]) and summary["baseline"] == "chengdu_wuhou"
+    html = res.paths["report"].read_text(encoding="utf-8")
+    assert "网格化治理方案对比报告" in html and "权重变化对排名的影响" in html
+
+
+def test_restructured_scenario_is_valid_and_nested(sample_dir):
+    from gridgov.engine.scenario import load_scenario
+
+    sc = load_scenario(RESTRUCTURED)
+    base = load_scenario(sample_dir)
+    s = score_scenario(sc)
+    assert s.metric("nesting_violations").value == 0 and s.metric("units_outside_grid").value == 0
+    assert s.metric("overlap_count").value == 0
+    assert int(np.sum(sc.grids.level == "general")) == int(np.sum(base.grids.level == "general")) - 1
+    moved = np.hypot(sc.facilities.x - base.facilities.x, sc.facilities.y - base.facilities.y)
+    assert (moved[sc.facilities.of_type("grid_station")] > 1).all()
+    assert sc.units.households.sum() == base.units.households.sum(), \
+        "sample changed: regenerate with scripts/make_restructured_scenario.py"
+
+
+def test_cli_errors_are_messages_not_tracebacks(tmp_path, capsys, sample_dir):
+    assert main(["compare", str(sample_dir), "--out", str(tmp_path / "o")]) == 1
+    assert "at least two" in capsys.readouterr().err
+    assert main(["compare", str(sample_dir), str(tmp_path / "nope"), "--out", str(tmp_path / "o"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "neither a scenario folder" in err and "Traceback" not in err
+    assert main(["score", str(sample_dir), "--out", str(tmp_path / "s"), "--weight", "speed=2"]) == 1
+    assert "GROUP=NUMBER" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:                    # argparse rejects the language
+        main(["compare", str(sample_dir), str(sample_dir), "--out", str(tmp_path / "o"), "--lang", "fr"])
+    assert exc.value.code == 2
+
+
+def test_cli_score_no_sim_and_reweight(tmp_path, sample_dir, capsys):
+    out1, out2 = tmp_path / "s1", tmp_path / "s2"
+    assert main(["score", str(sample_dir), "--out", str(out1), "--no-sim", "--no-pdf", "--quiet", "--lang", "en"]) == 0
+    first = json.loads((out1 / "scores.json").read_text(encoding="utf-8"))
+    assert first["metrics"]["response_p90_min"]["status"] == "not_computed"
+    assert main(["score", str(out1), "--out", str(out2), "--no-pdf", "--quiet",
+                 *[f"--weight={g}={1.0 if g == 'size' else 0.0}" for g in GROUPS]]) == 0
+    second = json.loads((out2 / "scores.json").read_text(encoding="utf-8"))
+    assert second["total"] == pytest.approx(first["groups"]["size"])
+    assert (out2 / "report.html").exists()
