@@ -95,12 +95,11 @@ def check_toml(doc: dict[str, Any], overrides: dict[str, Any] | None, file: str,
         for sec in overrides:
             if sec not in DEFAULTS:
                 col.error(f"unknown parameter section '{sec}'", file="overrides", field=sec)
-        user = merge_overrides({k: v for k, v in doc.items() if k in DEFAULTS},
-                               {k: v for k, v in overrides.items() if k in DEFAULTS})
+        # Over the (already checked) file values, so that only the overrides' own problems show.
+        user = merge_overrides(params, {k: v for k, v in overrides.items() if k in DEFAULTS})
         params, problems = merge(user, where="overrides")
         for msg in problems:
-            if msg.startswith("overrides"):
-                col.error(msg.split(": ", 1)[-1], file="overrides")
+            col.error(msg.split(": ", 1)[-1], file="overrides")
     return meta, params
 
 
@@ -144,6 +143,8 @@ class _Loaded:
 
 def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
     folder = Path(path)
+    if folder.name == TOML_NAME and folder.is_file():
+        folder = folder.parent  # accept the path of scenario.toml too
     col = Collector()
     if not folder.is_dir():
         col.error("scenario folder not found (expected a folder with scenario.toml and layers.gpkg)", file=str(folder))

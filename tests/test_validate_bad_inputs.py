@@ -218,3 +218,24 @@ def test_cli_ok_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith("ok: 2 roads, 6 grids (2 general, 3 micro, 1 dedicated), 4 units "
                           "(460 households, 1220 residents), 3 facilities (1 clinic, 1 grid_station, 1 school)")
+
+
+def test_unknown_grid_references(tmp_path):
+    layers = toy_layers()
+    layers["units"]["columns"]["grid_id"][1] = "G7"
+    layers["units"]["columns"]["micro_id"][2] = "G2"
+    layers["facilities"]["columns"]["grid_id"][0] = "nowhere"
+    problems = errors_of(make_toy(tmp_path / "toy", layers))
+    assert "grid_id 'G7' is not a grid id" in only(problems, layer="units", fid=2, field="grid_id").message
+    assert "not a micro-grid" in only(problems, layer="units", fid=3, field="micro_id").message
+    assert "is not a grid id" in only(problems, layer="facilities", fid=1, field="grid_id").message
+
+
+def test_bad_override_reported_once(tmp_path):
+    folder = make_toy(tmp_path / "toy", toml=TOML + "[travel]\nwalk_speed_mps = \"fast\"\n")
+    with pytest.raises(ValidationError) as exc:
+        load_scenario(folder, overrides={"demand": {"events_per_1000_residents_month": "lots"}, "nope": {}})
+    msgs = [(p.file, p.message) for p in exc.value.problems]
+    assert sum("walk_speed_mps" in m for _, m in msgs) == 1
+    assert any(f == "overrides" and "events_per_1000_residents_month" in m for f, m in msgs)
+    assert any(f == "overrides" and "nope" in m for f, m in msgs)
