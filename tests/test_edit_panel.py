@@ -1,6 +1,8 @@
 """EditPanel: tools driven by canvas events update the live table; undo; validation; save."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
@@ -9,6 +11,8 @@ from qgis.PyQt.QtCore import Qt
 from gridgov.engine.scenario import load_scenario
 from gridgov.plugin.gui.edit_panel import EditPanel, cell_text
 from test_live_stats import scenario_of, synth
+
+ROOT = Path(__file__).resolve().parents[1]
 from test_maptools_common import (attr, facilities_layer, grids_layer, make_canvas, mouse, setup_canvas,
                                   units_layer)
 
@@ -162,3 +166,35 @@ def test_sample_split_and_save_leaves_original(qgis_new_project, canvas, sample_
         if lyr.isEditable():
             lyr.rollBack()
     QgsProject.instance().removeAllMapLayers()
+
+
+def test_zh_translation_is_complete_and_loads(qgis_app, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    from gridgov.plugin.gui.edit_panel import _tr
+
+    sys.path.insert(0, str(ROOT / "resources" / "i18n"))
+    import update_ts
+
+    found = update_ts.extract()
+    known = update_ts.read_ts(update_ts.TS)
+    missing = [(c, t) for c, v in found.items() for t in v if (c, t) not in known]
+    assert not missing, f"untranslated strings (run resources/i18n/update_ts.py): {missing[:5]}"
+    lrelease = shutil.which("lrelease") or "/usr/lib/qt5/bin/lrelease"
+    if not Path(lrelease).exists():
+        pytest.skip("lrelease not installed")
+    qm = tmp_path / "gridgov_zh_CN.qm"
+    subprocess.run([lrelease, "-silent", str(update_ts.TS), "-qm", str(qm)], check=True)
+    tr = QTranslator()
+    assert tr.load(str(qm))
+    QCoreApplication.installTranslator(tr)
+    try:
+        assert _tr("Split") == "拆分"
+        assert QCoreApplication.translate("GridGovEdits", "Split grid") == "拆分网格"
+    finally:
+        QCoreApplication.removeTranslator(tr)
+    assert _tr("Split") == "Split"
