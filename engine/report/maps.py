@@ -56,16 +56,18 @@ def draw_grids(ax, scenario, values, *, cmap="viridis", vmin=None, vmax=None, la
         if p is not None:
             patches.append(p)
             vals.append(values[i])
-    coll = PatchCollection(patches, cmap=cmap, edgecolor="#333", linewidth=0.5)
     vals = np.asarray(vals, float)
-    coll.set_array(np.ma.masked_invalid(vals))
-    if vmin is not None or vmax is not None:
-        coll.set_clim(vmin, vmax)
-    coll.cmap.set_bad("#dddddd")
+    if np.isfinite(vals).any():
+        coll = PatchCollection(patches, cmap=cmap, edgecolor="#333", linewidth=0.5)
+        coll.set_array(np.ma.masked_invalid(vals))
+        if vmin is not None or vmax is not None:
+            coll.set_clim(vmin, vmax)
+    else:   # outline only (background of the difference maps)
+        coll = PatchCollection(patches, facecolor="#f4f4f4", edgecolor="#999", linewidth=0.4)
     ax.add_collection(coll)
     micro = [p for p in (_patch(g.geometry[i]) for i in np.flatnonzero(level == "micro")) if p is not None]
     if micro:
-        ax.add_collection(PatchCollection(micro, facecolor="none", edgecolor="#ffffff", linewidth=0.3, alpha=0.7))
+        ax.add_collection(PatchCollection(micro, facecolor="none", edgecolor="#ffffff", linewidth=0.2, alpha=0.5))
     fac = scenario.facilities
     st = fac.of_type("grid_station")
     if st.size:
@@ -87,7 +89,7 @@ def grid_maps(entries, key: str, title: str, lang: str, *, cmap="viridis", sourc
     if vmax <= vmin:
         vmax = vmin + 1e-9
     n = len(have)
-    fig = Figure(figsize=(min(3.6 * n, 11), 3.8))
+    fig = Figure(figsize=(min(5.0 * n, 12), 5.0))
     axes = fig.subplots(1, n, squeeze=False)[0]
     coll = None
     for ax, (name, sc, sco) in zip(axes, have):
@@ -123,7 +125,7 @@ def unit_difference_map(base, other, key: str, source: str, what: str, lang: str
         return None
     ia, ib = np.array(pairs).T
     d = vb[ib] - va[ia]
-    fig = Figure(figsize=(6.5, 4.6))
+    fig = Figure(figsize=(7.5, 6.0))
     ax = fig.subplots()
     draw_grids(ax, sb, np.full(len(sb.grids.id), np.nan), lang=lang)
     lim = float(np.nanmax(np.abs(d))) if np.any(np.isfinite(d)) else 1.0

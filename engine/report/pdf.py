@@ -99,8 +99,7 @@ class _Pages:
         self.y -= h + 0.015
 
     def figure(self, title: str, fig: Figure):
-        self.flush()
-        fig.suptitle(title, fontsize=10) if not fig._suptitle else None
+        self.flush()        # every figure carries its own title (axes title or suptitle)
         self.pdf.savefig(fig)
 
 
