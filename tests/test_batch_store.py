@@ -143,3 +143,14 @@ def test_second_client_on_same_folder_is_refused(tmp_path, experiment):
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(GridGovError, match="another gridgov batch"):
             run_batch(experiment, out, workers=0, func=null_run, progress=False)
+
+
+def test_runs_are_chunked_per_design_point(experiment):
+    from gridgov.engine.batch.runner import auto_runs_per_task, chunk_runs
+
+    chunks = chunk_runs(experiment.runs, 3)
+    assert [len(c) for c in chunks] == [3, 1] * 4  # 4 replications per point, never mixed
+    assert all(len({r.point for r in c}) == 1 for c in chunks)
+    assert [r for c in chunks for r in c] == experiment.runs
+    assert auto_runs_per_task(1000, 2) == 32 and auto_runs_per_task(12, 2) == 1
+    assert auto_runs_per_task(100, 2) == 7

@@ -53,74 +53,83 @@ def execute(func: RunFunction, spec: RunSpec) -> dict[str, Any]:
                 "traceback": traceback.format_exc()}
 
 
-_SCENARIOS: OrderedDict[tuple[str, str], Any] = OrderedDict()
+class Prepared:
+    """A loaded scenario and what every replication of it reuses (worker-side cache entry)."""
+
+    def __init__(self, scenario, layout):
+        self.scenario = scenario
+        self.layout = layout
+        self.circles: dict[str, float] | None = None
+
+
+def execute_many(func: RunFunction, specs: list[RunSpec]) -> list[dict[str, Any]]:
+    """Several runs in one Dask task: amortises the per-task overhead over cheap runs."""
+    return [execute(func, spec) for spec in specs]
+
+
+_PREPARED: OrderedDict[tuple[str, str], Prepared] = OrderedDict()
 _CACHE_SIZE = 4
 
 
-def prepared_scenario(path: str, overrides: dict[str, dict[str, Any]]):
-    """The loaded scenario for (path, overrides), cached per worker process.
+def prepared_scenario(path: str, overrides: dict[str, dict[str, Any]]) -> Prepared:
+    """The loaded scenario and its simulation layout for (path, overrides), cached per process.
 
-    Loading and validating a scenario costs far more than one simulation, and replications
-    of a design point arrive back to back, so a small LRU cache makes that cost once per
-    design point per worker.
+    Loading a scenario and building its layout (workers, road-network trip times) costs ~100×
+    one simulation of the Wuhou sample, and depends only on the parameters, not on the seed:
+    it is done once per design point per worker.
     """
     key = (path, json.dumps(overrides, sort_keys=True))
-    if key in _SCENARIOS:
-        _SCENARIOS.move_to_end(key)
-        return _SCENARIOS[key]
+    if key in _PREPARED:
+        _PREPARED.move_to_end(key)
+        return _PREPARED[key]
     from ..scenario import load_scenario
+    from ..simulation.setup import build_layout
 
     scenario = load_scenario(path, overrides=overrides or None)
-    _SCENARIOS[key] = scenario
-    while len(_SCENARIOS) > _CACHE_SIZE:
-        _SCENARIOS.popitem(last=False)
-    return scenario
+    _PREPARED[key] = entry = Prepared(scenario, build_layout(scenario))
+    while len(_PREPARED) > _CACHE_SIZE:
+        _PREPARED.popitem(last=False)
+    return entry
 
 
 def simulate_run(spec: RunSpec) -> dict[str, float]:
-    """The default run: simulate the scenario and return ``SimulationResult.summary``."""
+    """The default run: simulate the scenario; every numeric entry of ``result.summary``."""
     from ..simulation import simulate_scenario
 
-    scenario = prepared_scenario(spec.scenario_path, spec.overrides)
-    result = simulate_scenario(scenario, days=spec.days, seed=spec.seed)
+    prep = prepared_scenario(spec.scenario_path, spec.overrides)
+    result = simulate_scenario(prep.scenario, days=spec.days, seed=spec.seed, layout=prep.layout)
     summary = result.summary
-    metrics = {k: summary[k] for k in SUMMARY_METRICS if k in summary}
     missing = [k for k in SUMMARY_METRICS if k not in summary]
     if missing:
         raise GridGovError(f"simulation summary lacks {', '.join(missing)}")
+    metrics = {k: float(v) for k, v in summary.items() if _is_number(v)}
     if spec.circles:
-        metrics.update(circles_metrics(scenario))
+        if prep.circles is None:
+            prep.circles = circles_metrics(prep.scenario)
+        metrics.update(prep.circles)
     return metrics
 
 
 def circles_metrics(scenario) -> dict[str, float]:
-    """Household shares within each life-circle band of the grid workstations (cached)."""
+    """Per facility type: household shares within the life-circle tier and within 15 minutes."""
     import numpy as np
 
-    cached = getattr(scenario, "_batch_circles", None)
-    if cached is not None:
-        return cached
     from ..circles import compute_circles
 
-    circles = compute_circles(scenario)
-    out = {f"circles_{k}": float(v) for k, v in _band_shares(circles, np.asarray(scenario.units.households)).items()}
-    object.__setattr__(scenario, "_batch_circles", out)
+    c = compute_circles(scenario)
+    hh = np.asarray(scenario.units.households, dtype=float)
+    total = hh.sum()
+    out: dict[str, float] = {}
+    for t in c.types:
+        out[f"circles_{t}_within_tier"] = float(hh[c.unit_within_tier[t]].sum() / total) if total else float("nan")
+        out[f"circles_{t}_within_15min"] = float(hh[c.unit_band[t] <= 2].sum() / total) if total else float("nan")
     return out
 
 
-def _band_shares(circles, households) -> dict[str, float]:
-    from .. import vocab
+def _is_number(v) -> bool:
+    import numbers
 
-    bands = circles.unit_band  # per unit × facility type: band index 0..3
-    shares = {}
-    types = list(circles.types)
-    total = float(households.sum()) or 1.0
-    for t in ("grid_station", "community_service", "clinic"):
-        if t in types:
-            b = bands[:, types.index(t)]
-            for i, m in enumerate(vocab.BAND_MINUTES):
-                shares[f"{t}_within_{m}min"] = float(households[b <= i].sum()) / total
-    return shares
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
 def null_run(spec: RunSpec) -> dict[str, float]:
@@ -136,21 +145,27 @@ def null_run(spec: RunSpec) -> dict[str, float]:
 
 def run_batch(experiment: Experiment, out: str | os.PathLike, *, scheduler: str | None = None,
               workers: int | None = None, func: RunFunction = simulate_run, progress: bool = True,
-              limit: int | None = None) -> dict[str, Any]:
+              limit: int | None = None, runs_per_task: int | None = None,
+              connect_timeout_s: float = 15.0) -> dict[str, Any]:
     """Run every unfinished run of ``experiment`` and write it under ``out``.
 
-    Returns ``{"total", "skipped", "done", "elapsed_s", "startup_s", "workers", "out"}``
-    (``startup_s``: starting/connecting to the cluster until a worker is ready); ``limit`` stops
-    after that many new runs (tests, smoke runs).  Raises ``BatchRunError`` on the first
-    failed run (finished runs stay on disk, so fixing the cause and rerunning resumes).
+    Returns ``{"total", "skipped", "done", "elapsed_s", "startup_s", "workers", "tasks", "out"}``
+    (``startup_s``: starting/connecting to the cluster until a worker is ready; ``tasks``:
+    Dask tasks, each of ``runs_per_task`` runs of one design point, default automatic).
+    ``limit`` stops after that many new runs (tests, smoke runs).  Raises ``BatchRunError``
+    on the first failed run (finished runs stay on disk: fix the cause, rerun, it resumes).
     """
+    if runs_per_task is not None and runs_per_task < 1:
+        raise GridGovError(f"runs per task must be ≥ 1 (got {runs_per_task})")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with _exclusive(out):
-        return _run_locked(experiment, out, scheduler, workers, func, progress, limit)
+        return _run_locked(experiment, out, scheduler, workers, func, progress, limit,
+                           {"runs_per_task": runs_per_task, "connect_timeout_s": connect_timeout_s})
 
 
-def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, progress, limit) -> dict[str, Any]:
+def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, progress, limit,
+                opts: dict[str, Any]) -> dict[str, Any]:
     write_manifest(experiment, out)
     remove_stale_temporaries(out)  # one client per OUT folder: leftovers are from a killed run
     done = finished_run_ids(out)
@@ -160,7 +175,7 @@ def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, pro
         todo = todo[:limit]
     t0 = time.perf_counter()
     bar = _bar(len(experiment.runs), skipped, progress, experiment.name)
-    info = {"workers": 0, "startup_s": 0.0}
+    info = {"workers": 0, "startup_s": 0.0, "tasks": len(todo)}
     try:
         if not todo:
             pass
@@ -169,7 +184,7 @@ def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, pro
                 _store(out, spec, execute(func, spec))
                 bar.update(1)
         else:
-            _run_dask(todo, out, func, bar, scheduler, workers, info)
+            _run_dask(todo, out, func, bar, scheduler, workers, opts, info)
     finally:
         bar.close()
     return {"total": len(experiment.runs), "skipped": skipped, "done": len(todo),
@@ -177,7 +192,7 @@ def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, pro
 
 
 def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler: str | None,
-              workers: int | None, info: dict[str, Any]) -> None:
+              workers: int | None, opts: dict[str, Any], info: dict[str, Any]) -> None:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -188,7 +203,7 @@ def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler:
     try:
         if scheduler:
             try:
-                client = Client(scheduler, timeout="15s")
+                client = Client(scheduler, timeout=f"{opts['connect_timeout_s']}s")
             except (OSError, TimeoutError) as exc:
                 raise GridGovError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
         else:
@@ -208,26 +223,51 @@ def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler:
                 raise GridGovError(f"no Dask worker joined the scheduler {scheduler or ''} within 60 s") from None
             info["workers"] = len(client.scheduler_info()["workers"])
             info["startup_s"] = time.perf_counter() - t0
-            keys = [f"gridgov-run-{s.run_id}" for s in todo]
-            by_key = dict(zip(keys, todo))
-            futures = client.map(execute, [func] * len(todo), todo, key=keys, pure=False)
+            size = opts["runs_per_task"] or auto_runs_per_task(len(todo), info["workers"])
+            chunks = chunk_runs(todo, size)
+            keys = [f"gridgov-runs-{c[0].run_id}-{len(c)}" for c in chunks]
+            by_key = dict(zip(keys, chunks))
+            futures = client.map(execute_many, [func] * len(chunks), chunks, key=keys, pure=False)
+            info["tasks"] = len(chunks)
             try:
                 for fut in as_completed(futures):
-                    spec = by_key[fut.key]
+                    chunk = by_key[fut.key]
                     if fut.status != "finished":
                         exc = fut.exception()
+                        spec = chunk[0]
                         raise BatchRunError(
-                            f"run {spec.run_id} (scenario '{spec.scenario}', point {spec.point}, "
-                            f"replication {spec.replication}) failed on the cluster: {type(exc).__name__}: "
-                            f"{exc} — is GridGov installed on every worker?")
-                    _store(out, spec, fut.result())
+                            f"runs {spec.run_id}… (scenario '{spec.scenario}', point {spec.point}) failed on "
+                            f"the cluster: {type(exc).__name__}: {exc} — is GridGov installed on every worker?")
+                    for spec, result in zip(chunk, fut.result()):
+                        _store(out, spec, result)
+                        bar.update(1)
                     fut.release()
-                    bar.update(1)
             finally:
                 client.cancel([f for f in futures if not f.done()])
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def auto_runs_per_task(n_runs: int, n_workers: int) -> int:
+    """Runs per Dask task: ~8 tasks per worker for load balance, at most 32 runs each.
+
+    A Wuhou replication takes a few milliseconds once its scenario is prepared, about the
+    cost of scheduling one task, so single-run tasks would spend half the time in Dask.
+    """
+    return max(1, min(32, -(-n_runs // (8 * max(1, n_workers)))))
+
+
+def chunk_runs(runs: list[RunSpec], size: int) -> list[list[RunSpec]]:
+    """Consecutive runs of the same scenario and design point, ``size`` at a time."""
+    chunks: list[list[RunSpec]] = []
+    for spec in runs:
+        last = chunks[-1] if chunks else None
+        if last and len(last) < size and (last[0].scenario, last[0].point) == (spec.scenario, spec.point):
+            last.append(spec)
+        else:
+            chunks.append([spec])
+    return chunks
 
 
 @contextlib.contextmanager

@@ -19,6 +19,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, metavar="N",
                         help="worker processes of the embedded cluster (default: CPU count; 0 = no Dask, "
                              "run in this process)")
+    parser.add_argument("--runs-per-task", type=int, metavar="K",
+                        help="runs of one design point per Dask task (default: automatic, ≤ 32)")
+    parser.add_argument("--connect-timeout", type=float, default=15.0, metavar="S",
+                        help="seconds to wait for --scheduler to answer (default 15)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-summary", action="store_true", help="skip summary tables and plots")
     parser.add_argument("--dry-run", action="store_true", help="validate the file, print the plan and stop")
@@ -40,7 +44,8 @@ def run(args) -> int:
     from ..batch.runner import run_batch
 
     res = run_batch(exp, args.out, scheduler=args.scheduler, workers=args.workers,
-                    progress=not args.no_progress)
+                    progress=not args.no_progress, runs_per_task=args.runs_per_task,
+                    connect_timeout_s=args.connect_timeout)
     rate = res["done"] / res["elapsed_s"] if res["elapsed_s"] > 0 and res["done"] else 0.0
     print(f"{res['done']} run(s) done, {res['skipped']} already finished (resumed), "
           f"{res['elapsed_s']:.1f} s ({rate:.2f} runs/s) → {res['out']}")
