@@ -113,6 +113,7 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         "group_labels": [t(f"group_{g}", lang) for g in GROUPS],
         "weights": [f"{100 * base.weights.get(g, 0):.0f}%" for g in GROUPS],
         "sections": sections, "problems": problems, "streets": streets_table(entries, lang),
+        "types": types_table(entries, lang),
         "sensitivity": sensitivity_table(sensitivity, names, lang) if sensitivity else None,
         "figures": list(figures), "t": lambda key, **kw: t(key, lang, **kw),
     }
@@ -120,7 +121,7 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
 
 STREET_COLS = (("general_grids", "households"), ("households", "households"), ("general_size_share", "share"),
                ("uncovered_share", "share"), ("incidents", "households"), ("workload_h", ""),
-               ("utilisation_max", "share"))
+               ("utilisation_max", "share"), ("response_p90_min", "min"), ("closed_24h_share", "share"))
 
 
 def streets_table(entries, lang: str) -> dict:
@@ -135,6 +136,35 @@ def streets_table(entries, lang: str) -> dict:
             cells.append(" / ".join(fmt(s.by_street.get(st, {}).get(k), u, lang) for _, _, s in entries))
         rows.append({"street": st, "cells": cells})
     return {"columns": [c[2] for c in cols], "rows": rows}
+
+
+def types_table(entries, lang: str) -> dict:
+    """Coverage per facility type: within the tier distance and by band, scenario values joined by ' / '."""
+    from ..vocab import BAND_MINUTES, FACILITY_TYPES
+
+    def per_type(scores, key):
+        try:
+            m = scores.metric(key)
+        except KeyError:
+            return {}
+        return m.details.get("per_type", {}) if m.computed else {}
+
+    within = [{} for _ in entries]
+    for i, (_, _, s) in enumerate(entries):
+        for tier in ("5min", "10min", "15min"):
+            within[i].update(per_type(s, f"coverage_{tier}_tier"))
+    bands = [[per_type(s, f"coverage_le{m}min") for m in BAND_MINUTES] for _, _, s in entries]
+    kinds = sorted({k for b in bands for d in b for k in d}, key=lambda k: list(FACILITY_TYPES).index(k)
+                   if k in FACILITY_TYPES else 99)
+    rows = []
+    for k in kinds:
+        ft = FACILITY_TYPES.get(k)
+        tier = t("not_computed", lang) if not ft or not ft.tier else ft.tier
+        cells = [" / ".join(fmt(w.get(k), "share", lang) for w in within)]
+        cells += [" / ".join(fmt(b[j].get(k), "share", lang) for b in bands) for j in range(len(BAND_MINUTES))]
+        rows.append({"type": ft.label(lang) if ft else k, "tier": tier if ft and ft.tier else "—", "cells": cells})
+    cols = [t("within_tier", lang)] + [t("within_min", lang, m=m) for m in BAND_MINUTES]
+    return {"columns": cols, "rows": rows}
 
 
 def sensitivity_table(sens: dict, names: list[str], lang: str) -> dict:

@@ -57,6 +57,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "incidents": ("Incidents", "事件数"),
     "workload_h": ("Workload (h)", "工作量（小时）"),
     "utilisation_max": ("Highest utilisation", "最高利用率"),
+    "response_p90_min": ("Response p90 (min)", "响应时间P90（分钟）"),
+    "closed_24h_share": ("Closed within 24 h", "24小时结案率"),
+    "coverage_types": ("Coverage per facility type", "各类设施覆盖情况"),
+    "facility_type": ("Facility type", "设施类型"),
+    "tier": ("Tier", "层级"),
+    "within_tier": ("Within tier distance", "层级距离内"),
+    "within_min": ("≤ {m} min", "≤{m}分钟"),
     "sensitivity": ("How the ranking moves with the weights", "权重变化对排名的影响"),
     "sensitivity_intro": ("Each weight is multiplied by the factor (the others are kept, then all are normalised); "
                           "the cell names the scenario ranked first. Win share: share of 5,000 random weight "

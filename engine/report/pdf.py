@@ -152,6 +152,12 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
                     rows.append(row)
                     colours.append(col)
                 pages.table(header, rows, colours, wrap=26)
+            if doc["types"]["rows"]:
+                pages.text(t("coverage_types"), 12, bold=True)
+                if doc["compare"]:
+                    pages.text(" / ".join(doc["names"]), 7)
+                pages.table([t("facility_type"), t("tier")] + doc["types"]["columns"],
+                            [[r["type"], r["tier"]] + r["cells"] for r in doc["types"]["rows"]], wrap=22)
             if doc["sensitivity"]:
                 s = doc["sensitivity"]
                 pages.text(t("sensitivity"), 12, bold=True)

@@ -267,5 +267,9 @@ def street_breakdown(ctx: Context, scores: Scores) -> dict[str, dict[str, float]
                 rec[key] = float(np.nansum(np.asarray(sim[key], float)[top]))
         if "utilisation" in sim and top.size:
             rec["utilisation_max"] = float(np.nanmax(np.asarray(sim["utilisation"], float)[top]))
+        sim_street = (getattr(ctx.sim, "per_street", None) or {}).get(s or "(no street)", {})
+        for key in ("response_p90_min", "closed_24h_share"):
+            if key in sim_street:
+                rec[key] = sim_street[key]
         out[s or "—"] = rec
     return out
