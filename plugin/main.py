@@ -41,6 +41,7 @@ class GridGovPlugin:
         self.actions: list[QAction] = []
         self.dependency_report: deps.DependencyReport | None = None
         self.translator: QTranslator | None = None
+        self.native_problem = deps.isolate_native_libraries()   # before anything imports shapely
         self._install_translator()
 
     # ---- set-up --------------------------------------------------------------------------
@@ -70,6 +71,8 @@ class GridGovPlugin:
         self.dependency_report = deps.check()
         if not self.dependency_report.ok:
             self.iface.messageBar().pushMessage("GridGov", self.dependency_report.message(), Qgis.Warning, 0)
+        if self.native_problem:
+            self.iface.messageBar().pushMessage("GridGov", self.native_problem, Qgis.Critical, 0)
 
         from .gui.dock import GridGovDock
 

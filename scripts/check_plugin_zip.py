@@ -113,6 +113,8 @@ def check_structure(zip_path: str) -> list[str]:
             for key in REQUIRED_KEYS:
                 if not general.get(key):
                     problems.append(f"metadata.txt: missing {key}")
+            if "plugin_dependencies" in general and not general["plugin_dependencies"].strip():
+                problems.append("metadata.txt: empty plugin_dependencies= breaks QGIS 3.22's Install from ZIP")
             icon = general.get("icon", "")
             if icon and f"gridgov/{icon}" not in names:
                 problems.append(f"metadata.txt: icon {icon} is not in the ZIP")

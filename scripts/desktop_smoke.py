@@ -16,6 +16,7 @@ import time
 import traceback
 from pathlib import Path
 
+from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication
 from qgis.utils import iface
@@ -83,7 +84,9 @@ def step_install() -> None:
         return fail(f"ZIP not extracted into {where}")
     log(f"plugin started from {where}")
     STATE["plugin_dir"] = str(where)
-    iface.mainWindow().showMaximized()
+    # no window manager under Xvfb: size the window to the screen instead of maximising
+    screen = QApplication.primaryScreen().geometry()
+    iface.mainWindow().setGeometry(screen)
     QTimer.singleShot(1500, lambda: step_open(plugin))
 
 
@@ -144,6 +147,13 @@ def watchdog() -> None:
         screenshot("desktop_smoke_timeout")
 
 
+def _log_message(message: str, tag: str, level) -> None:
+    if tag == "GridGov":
+        STATE.setdefault("gridgov_log", []).append(message)
+        print(f"[desktop-smoke] GridGov log: {message}", flush=True)
+
+
 OUT.mkdir(parents=True, exist_ok=True)
+QgsApplication.messageLog().messageReceived.connect(_log_message)
 QTimer.singleShot(int(TIMEOUT_S * 1000), watchdog)
 QTimer.singleShot(2000, step_install)

@@ -149,8 +149,10 @@ def scenario_styles() -> None:
         cats = []
         for key, term in vocab.FACILITY_TYPES.items():
             colour, shape = FACILITY_LOOK.get(key, ("#555555", "circle"))
+            line_only = shape in ("cross2", "cross", "line")   # drawn by the outline only
             sym = QgsMarkerSymbol.createSimple({"name": shape, "color": colour, "size": "3.2" if term.responder else "2.6",
-                                                "outline_color": "#ffffff", "outline_width": "0.3"})
+                                                "outline_color": colour if line_only else "#ffffff",
+                                                "outline_width": "0.6" if line_only else "0.3"})
             cats.append(QgsRendererCategory(key, sym, f"{term.en} {term.zh}"))
         lyr.setRenderer(QgsCategorizedSymbolRenderer("type", cats))
         labels(lyr, "\"name\"", 6.5, 8000)

@@ -107,3 +107,29 @@ def test_metadata_is_valid_for_plugin_manager():
     for key in ("about", "description"):   # both in English and Chinese
         assert re.search(r"[\u4e00-\u9fff]", g[key]) and len(re.findall(r"[A-Za-z]{3,}", g[key])) >= 8, key
     assert g["hasProcessingProvider"] == "yes"
+    # an empty plugin_dependencies= makes QGIS 3.22's Install-from-ZIP look for a plugin named ""
+    # and crash in its dependency dialog (found by the desktop smoke test)
+    assert g.get("plugin_dependencies", "x").strip() != ""
+
+
+GEOS_SYSTEM = Path("/usr/lib/x86_64-linux-gnu/libgeos_c.so.1")
+
+
+@pytest.mark.skipif(not GEOS_SYSTEM.exists(), reason="no system GEOS to clash with")
+@pytest.mark.parametrize("preimport, expect_ok", [(False, True), (True, False)])
+def test_shapely_isolated_from_qgis_geos(preimport, expect_ok):
+    """In the QGIS executable the system GEOS is global (LD_PRELOAD reproduces that): the
+    plugin's deep-bound import must make shapely work; a shapely imported before it is reported."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import shapely\n" if preimport else "") + (
+        "from gridgov.plugin.services import deps\nprint(repr(deps.isolate_native_libraries()))")
+    env = dict(os.environ, LD_PRELOAD=str(GEOS_SYSTEM))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    message = eval(out.stdout.strip().splitlines()[-1])
+    assert (message == "") is expect_ok, message
+    if not expect_ok:
+        assert "Restart QGIS" in message

@@ -26,6 +26,21 @@ SAMPLE_DIR = PLUGIN_DIR / "scenarios" / "chengdu_wuhou"
 RUNS_KEY = "gridgov/runs_dir"
 
 
+def _scenario_crs(folder: Path | None):
+    """The scenario's metric working CRS ([scenario] crs), so the map is not drawn in degrees."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    try:
+        import tomllib
+
+        with open(Path(folder) / "scenario.toml", "rb") as fh:
+            code = str(tomllib.load(fh).get("scenario", {}).get("crs", ""))
+    except (OSError, ValueError, TypeError, ImportError):
+        return None
+    crs = QgsCoordinateReferenceSystem(code) if code else None
+    return crs if crs is not None and crs.isValid() else None
+
+
 def default_runs_dir() -> Path:
     return Path(str(QgsSettings().value(RUNS_KEY, str(Path.home() / "GridGov" / "runs"))))
 
@@ -162,7 +177,7 @@ class ScenarioPanel(QWidget):
         if target is None:
             return
         if len(project.mapLayers()) == len(loaded) or not project.crs().isValid():
-            project.setCrs(target.crs())
+            project.setCrs(_scenario_crs(self.state.scenario_dir) or target.crs())
         canvas = self.iface.mapCanvas()
         extent = QgsCoordinateTransform(target.crs(), canvas.mapSettings().destinationCrs(),
                                         project).transformBoundingBox(target.extent())

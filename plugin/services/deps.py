@@ -6,7 +6,9 @@ show a traceback.  The pins mirror ``scripts/requirements.txt`` (a test keeps th
 """
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import os
 import sys
 from dataclasses import dataclass
 
@@ -86,3 +88,46 @@ def install_command(requirements: tuple[str, ...] | list[str]) -> str:
     if sys.platform.startswith("win"):
         return f"python -m pip install --user {quoted}   (in the OSGeo4W Shell)"
     return f"python3 -m pip install --user {quoted}"
+
+
+def isolate_native_libraries() -> str:
+    """Import shapely so that it uses its own GEOS, not the one QGIS has loaded; "" if fine.
+
+    The QGIS executable links the system GEOS into the global symbol scope, so a pip
+    shapely's extension would resolve GEOS symbols there: GEOS 3.11 functions called with
+    shapely 2.1's (GEOS 3.13) expectations give wrong geometries and errors such as
+    "WKT output dimension must be 2 or 3" (found by the desktop smoke test; headless pytest
+    does not show it because Python loads qgis._core with local symbols).  RTLD_DEEPBIND
+    makes the extension prefer its bundled GEOS.  Returns a message when the check fails.
+    """
+    if importlib.util.find_spec("shapely") is None:
+        return ""   # reported by check()
+    flags = getattr(os, "RTLD_DEEPBIND", None)
+    if flags is not None and "shapely" not in sys.modules:
+        old = sys.getdlopenflags()
+        sys.setdlopenflags(old | flags)
+        try:
+            importlib.import_module("shapely")
+        finally:
+            sys.setdlopenflags(old)
+    return geos_self_test()
+
+
+def geos_self_test() -> str:
+    """"" when shapely computes correctly in this process, else the explanation."""
+    try:
+        import shapely
+        import shapely.ops
+
+        line = shapely.LineString([(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)])
+        ok = (shapely.to_wkt(line.interpolate(5.0), rounding_precision=3) == "POINT (5 0)"
+              and shapely.get_num_coordinates(shapely.ops.substring(line, 2.0, 15.0)) == 3)
+    except Exception as exc:  # noqa: BLE001 - any failure is the answer
+        ok, detail = False, f"{type(exc).__name__}: {exc}"
+    else:
+        detail = "wrong results"
+    if ok:
+        return ""
+    return ("shapely does not work inside this QGIS (it was loaded against QGIS's own GEOS library, "
+            f"{detail}). Restart QGIS; if another plugin imports shapely first, disable it or install "
+            "a shapely built for your system GEOS (pip install --no-binary shapely shapely).")
