@@ -82,3 +82,26 @@ def test_pdf_first_page_shows_chinese(zh_report):
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png)],
                    check=True)
     assert (zh_report.parent / "page1.png").stat().st_size > 5_000
+
+
+def test_writing_a_report_pulls_in_no_gui_toolkit(tmp_path):
+    import json
+    import os
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import sys, json\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "import score_toy as toy\n"
+        "from gridgov.engine.score import score_scenario\n"
+        "from gridgov.engine.report import write_report\n"
+        "sc = toy.basic()\n"
+        f"write_report({str(tmp_path)!r}, sc, None, None, score_scenario(sc), lang='en')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'PyQt5', 'PyQt6', 'PySide2', 'PySide6', 'qgis', 'tkinter'})))\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"MPLBACKEND", "QT_QPA_PLATFORM"}}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert (tmp_path / "report.pdf").stat().st_size > 0

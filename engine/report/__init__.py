@@ -11,9 +11,8 @@ __all__ = ["LANGS", "check_lang", "write_report", "write_documents"]
 def write_documents(out_dir: str | Path, entries, lang: str = "zh_CN", stem: str = "report",
                     sensitivity: dict | None = None, pdf: bool = True) -> dict[str, Path]:
     """Write ``<stem>.html`` (+ ``<stem>.pdf``) for ``entries = [(name, scenario, scores), ...]``."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
+    # Figures are plain matplotlib.figure.Figure objects (no pyplot, no GUI backend), so writing a
+    # report inside QGIS neither needs nor changes the application's matplotlib backend.
     from matplotlib import rc_context
 
     from . import fonts
