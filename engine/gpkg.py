@@ -226,22 +226,23 @@ def _read_features(lyr, names: list[str], kinds: list[int]) -> tuple[np.ndarray,
     fids_l: list[int] = []
     wkbs: list[bytes | None] = []
     raw: list[list[Any]] = [[] for _ in names]
+    index = [lyr.GetLayerDefn().GetFieldIndex(name) for name in names]
     lyr.ResetReading()
     for feat in lyr:
         fids_l.append(feat.GetFID())
         g = feat.GetGeometryRef()
         wkbs.append(bytes(g.ExportToIsoWkb()) if g is not None else None)
-        for j, kind in enumerate(kinds):
+        for col, (j, kind) in enumerate(zip(index, kinds)):
             if not feat.IsFieldSetAndNotNull(j):
-                raw[j].append(None)
+                raw[col].append(None)
             elif kind in (ogr.OFTInteger, ogr.OFTInteger64):
-                raw[j].append(feat.GetFieldAsInteger64(j))
+                raw[col].append(feat.GetFieldAsInteger64(j))
             elif kind == ogr.OFTReal:
-                raw[j].append(feat.GetFieldAsDouble(j))
+                raw[col].append(feat.GetFieldAsDouble(j))
             elif kind in (ogr.OFTDate, ogr.OFTDateTime):
-                raw[j].append(_iso(feat.GetFieldAsDateTime(j), kind))
+                raw[col].append(_iso(feat.GetFieldAsDateTime(j), kind))
             else:
-                raw[j].append(feat.GetFieldAsString(j))
+                raw[col].append(feat.GetFieldAsString(j))
     wkb_arr = np.empty(len(wkbs), dtype=object)
     wkb_arr[:] = wkbs
     return (np.array(fids_l, dtype=np.int64), wkb_arr,
