@@ -165,3 +165,32 @@ def test_sparse_matrix_equals_scipy_limit():
     dense[coo.row, coo.col] = coo.data
     assert np.array_equal(dense, ref)
     assert mat.shape == (len(src), 400)
+
+
+def test_bucket_queue_takes_whole_numbers_and_heap_the_rest(monkeypatch):
+    from gridgov.engine.network import _kernels, paths
+
+    indptr, indices, w = random_csr(300, 1500, 11, integer=True)
+    calls = []
+    real_heap, real_bucket = _kernels.dijkstra_heap, _kernels.dijkstra_bucket
+    monkeypatch.setattr(paths._kernels, "dijkstra_heap", lambda *a: calls.append("heap") or real_heap(*a))
+    monkeypatch.setattr(paths._kernels, "dijkstra_bucket", lambda *a: calls.append("bucket") or real_bucket(*a))
+    multi_source(indptr, indices, w * 1000, [1, 2])          # large whole numbers: still buckets
+    multi_source(indptr, indices, w + 0.25, [1, 2])
+    multi_source(indptr, indices, w * 1e9, [1, 2])           # too wide for buckets
+    assert calls == ["bucket", "heap", "heap"]
+
+
+@pytest.mark.parametrize("integer", [True, False])
+def test_sparse_matrix_both_queues_equal_scipy(integer):
+    indptr, indices, w = random_csr(500, 2500, 12, integer=integer)
+    g = sp.csr_matrix((w, indices, indptr), shape=(500, 500))
+    src = np.array([3, 3, 77, 499, 0])
+    for cutoff in (25.0, 25.5, np.inf):
+        mat = sparse_matrix(indptr, indices, w, src, cutoff=cutoff, threads=1)
+        ref = dijkstra(g, indices=src, limit=cutoff)
+        dense = np.full(ref.shape, np.inf)
+        coo = mat.tocoo()
+        dense[coo.row, coo.col] = coo.data
+        assert np.array_equal(dense, ref)
+        assert mat.nnz == np.isfinite(ref).sum()

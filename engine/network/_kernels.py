@@ -146,42 +146,40 @@ def dijkstra_heap(indptr, indices, weights, src_nodes, src_cost, src_label, cuto
 
 
 @njit(cache=True, nogil=True)
-def dijkstra_bucket(indptr, indices, weights, src_nodes, src_cost, src_label, cutoff, cost, label):
-    """Multi-source Dijkstra with Dial's circular bucket queue on integer costs.
+def dijkstra_bucket(indptr, indices, weights, maxw, src_nodes, src_cost, src_label, cutoff, cost, label):
+    """Multi-source Dijkstra with Dial's circular bucket queue on whole-number costs.
 
-    ``weights`` and ``src_cost`` are int64 (whole cost units), ``cutoff`` an int64.  Each
-    node sits in at most one bucket (doubly linked lists), so memory is O(n) and a decrease
-    is O(1).  ``cost`` (float64, +inf) and ``label`` (-1) are filled in place.
+    ``weights`` and ``src_cost`` are float64 holding whole numbers (checked by the caller),
+    ``maxw`` their maximum, ``cutoff`` an int64.  Each node sits in at most one bucket
+    (doubly linked lists), so memory is O(n) and a decrease is O(1); only the nodes reached
+    are touched, so a small search on a big graph stays cheap.  ``cost`` (+inf) and
+    ``label`` (-1) are filled in place.
     """
     n = indptr.shape[0] - 1
-    maxw = 0
-    for e in range(weights.shape[0]):
-        if weights[e] > maxw:
-            maxw = weights[e]
-    nb = maxw + 1
+    nb = np.int64(maxw) + 1
     head = np.full(nb, -1, np.int64)
-    nxt = np.full(n, -1, np.int64)
-    prv = np.full(n, -1, np.int64)
-    where = np.full(n, -1, np.int64)   # bucket of a queued node, -1 when not queued
-    icost = np.full(n, np.iinfo(np.int64).max, np.int64)
+    nxt = np.empty(n, np.int64)
+    prv = np.empty(n, np.int64)
+    state = np.zeros(n, np.uint8)       # 0 not queued, 1 queued
     queued = 0
     start = np.iinfo(np.int64).max
     for i in range(src_nodes.shape[0]):
         v = src_nodes[i]
-        c = src_cost[i]
+        c = np.int64(src_cost[i])
         s = src_label[i]
         if c > cutoff:
             continue
-        if c < icost[v] or (c == icost[v] and s < label[v]):
-            if where[v] >= 0:  # unlink
+        fc = float(c)
+        if fc < cost[v] or (fc == cost[v] and s < label[v]):
+            if state[v] == 1:  # unlink from its bucket
                 if prv[v] >= 0:
                     nxt[prv[v]] = nxt[v]
                 else:
-                    head[where[v]] = nxt[v]
+                    head[np.int64(cost[v]) % nb] = nxt[v]
                 if nxt[v] >= 0:
                     prv[nxt[v]] = prv[v]
                 queued -= 1
-            icost[v] = c
+            cost[v] = fc
             label[v] = s
             b = c % nb
             prv[v] = -1
@@ -189,52 +187,93 @@ def dijkstra_bucket(indptr, indices, weights, src_nodes, src_cost, src_label, cu
             if head[b] >= 0:
                 prv[head[b]] = v
             head[b] = v
-            where[v] = b
+            state[v] = 1
             queued += 1
             if c < start:
                 start = c
     settled = 0
     d = start
+    b = d % nb if queued > 0 else 0
     while queued > 0 and d <= cutoff:
-        b = d % nb
         while head[b] >= 0:
             v = head[b]
             head[b] = nxt[v]
             if nxt[v] >= 0:
                 prv[nxt[v]] = -1
-            where[v] = -1
+            state[v] = 0
             queued -= 1
             settled += 1
             s = label[v]
             for e in range(indptr[v], indptr[v + 1]):
-                nd = d + weights[e]
+                nd = d + np.int64(weights[e])
                 if nd > cutoff:
                     continue
                 u = indices[e]
-                if nd < icost[u] or (nd == icost[u] and s < label[u]):
-                    if where[u] >= 0:
+                fd = float(nd)
+                if fd < cost[u] or (fd == cost[u] and s < label[u]):
+                    if state[u] == 1:
                         if prv[u] >= 0:
                             nxt[prv[u]] = nxt[u]
                         else:
-                            head[where[u]] = nxt[u]
+                            bo = b + (np.int64(cost[u]) - d)
+                            if bo >= nb:
+                                bo -= nb
+                            head[bo] = nxt[u]
                         if nxt[u] >= 0:
                             prv[nxt[u]] = prv[u]
                         queued -= 1
-                    icost[u] = nd
+                    cost[u] = fd
                     label[u] = s
-                    bu = nd % nb
+                    bu = b + (nd - d)              # nd - d <= maxw < nb: no division
+                    if bu >= nb:
+                        bu -= nb
                     prv[u] = -1
                     nxt[u] = head[bu]
                     if head[bu] >= 0:
                         prv[head[bu]] = u
                     head[bu] = u
-                    where[u] = bu
+                    state[u] = 1
                     queued += 1
         d += 1
-    for v in range(n):
-        if label[v] >= 0:
-            cost[v] = icost[v]
+        b += 1
+        if b == nb:
+            b = 0
     return settled
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+@njit(cache=True, nogil=True)
+def csr_scan(indptr, indices, weights):
+    """One pass over a CSR: ``(code, bad_position, min_w, max_w, integral)``.
+
+    code 0 = fine, 1 = indptr decreasing, 2 = index out of range, 3 = NaN weight,
+    4 = negative weight.
+    """
+    n = indptr.shape[0] - 1
+    for i in range(n):
+        if indptr[i + 1] < indptr[i]:
+            return 1, i, 0.0, 0.0, False
+    mn = np.inf
+    mx = -np.inf
+    integral = True
+    for e in range(indices.shape[0]):
+        j = indices[e]
+        if j < 0 or j >= n:
+            return 2, e, 0.0, 0.0, False
+        w = weights[e]
+        if w != w:
+            return 3, e, 0.0, 0.0, False
+        if w < 0:
+            return 4, e, 0.0, 0.0, False
+        if w < mn:
+            mn = w
+        if w > mx:
+            mx = w
+        if integral and w != np.floor(w):
+            integral = False
+    return 0, -1, mn, mx, integral
 
 
 # ----------------------------------------------------------------------------- K nearest
@@ -314,6 +353,46 @@ def k_nearest_heap(indptr, indices, weights, src_nodes, src_cost, src_label, cut
 
 
 # ----------------------------------------------------------------------------- sparse matrix
+# Single-source searches need no labels: a lighter (key, node) heap.
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _push2(hk, hv, size, k, v):
+    """Insert into a heap with room for one more entry (the caller grows it)."""
+    i = size
+    while i > 0:
+        p = (i - 1) >> 1
+        if k < hk[p]:
+            hk[i] = hk[p]
+            hv[i] = hv[p]
+            i = p
+        else:
+            break
+    hk[i] = k
+    hv[i] = v
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _pop2(hk, hv, size):
+    """Remove the root of a heap of ``size`` entries (the caller read it first)."""
+    size -= 1
+    k = hk[size]
+    v = hv[size]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and hk[c + 1] < hk[c]:
+            c += 1
+        if hk[c] < k:
+            hk[i] = hk[c]
+            hv[i] = hv[c]
+            i = c
+        else:
+            break
+    hk[i] = k
+    hv[i] = v
 
 
 @njit(cache=True, nogil=True)
@@ -321,22 +400,20 @@ def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff):
     """Cutoff single-source searches for a chunk of sources, as CSR rows.
 
     Work arrays are allocated once per chunk and reset through the list of touched nodes, so
-    a search costs only what it reaches (not O(n) as a dense row would).  Returns
-    ``(row_ptr, cols, vals)`` with columns sorted by node id within each row.  ``src_cost``
-    holds a list of (node, initial cost) seeds per row: ``src_nodes``/``src_cost`` are 2-D
-    (rows, seeds) with node -1 for unused seed slots.
+    a search costs only what it reaches (not O(n) as a dense row would).  ``src_nodes`` /
+    ``src_cost`` are 2-D (rows, seeds): each row starts from its seeds (node, initial cost),
+    node -1 marking an unused slot.  Returns ``(row_ptr, cols, vals)``; columns within a row
+    are in settling order (by cost).
     """
     n = indptr.shape[0] - 1
     rows = src_nodes.shape[0]
     dist = np.full(n, np.inf)
-    done = np.zeros(n, np.bool_)
     touched = np.empty(1024, np.int64)
     row_ptr = np.zeros(rows + 1, np.int64)
     cols = np.empty(4096, np.int64)
     vals = np.empty(4096, np.float64)
     out = 0
     hk = np.empty(1024, np.float64)
-    hl = np.zeros(1024, np.int64)
     hv = np.empty(1024, np.int64)
     for r in range(rows):
         nt = 0
@@ -356,31 +433,37 @@ def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff):
                     nt += 1
                 dist[v] = c
                 if size == hk.shape[0]:
-                    hk, hl, hv = _grow(hk, hl, hv)
-                hk[size] = c
-                hl[size] = 0
-                hv[size] = v
-                _sift_up(hk, hl, hv, size)
+                    hk, _, hv = _grow(hk, hv, hv)
+                _push2(hk, hv, size, c, v)
                 size += 1
         while size > 0:
             d = hk[0]
             v = hv[0]
+            _pop2(hk, hv, size)
             size -= 1
-            if size > 0:
-                hk[0] = hk[size]
-                hl[0] = hl[size]
-                hv[0] = hv[size]
-                _sift_down(hk, hl, hv, size)
-            if done[v] or d != dist[v]:
-                continue
-            done[v] = True
+            if d > dist[v]:
+                continue  # stale
+            if out == cols.shape[0]:
+                c2 = np.empty(out * 2, np.int64)
+                v2 = np.empty(out * 2, np.float64)
+                c2[:out] = cols
+                v2[:out] = vals
+                cols = c2
+                vals = v2
+            cols[out] = v
+            vals[out] = d
+            out += 1
+            dist[v] = -1.0 - d  # settled marker (negative), restored below
             for e in range(indptr[v], indptr[v + 1]):
                 nd = d + weights[e]
                 if nd > cutoff:
                     continue
                 u = indices[e]
-                if nd < dist[u]:
-                    if dist[u] == np.inf:
+                du = dist[u]
+                if du < 0:
+                    continue  # settled
+                if nd < du:
+                    if du == np.inf:
                         if nt == touched.shape[0]:
                             t2 = np.empty(nt * 2, np.int64)
                             t2[:nt] = touched
@@ -389,28 +472,138 @@ def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff):
                         nt += 1
                     dist[u] = nd
                     if size == hk.shape[0]:
-                        hk, hl, hv = _grow(hk, hl, hv)
-                    hk[size] = nd
-                    hl[size] = 0
-                    hv[size] = u
-                    _sift_up(hk, hl, hv, size)
+                        hk, _, hv = _grow(hk, hv, hv)
+                    _push2(hk, hv, size, nd, u)
                     size += 1
-        # emit the row sorted by node id, then reset the touched nodes
-        tsorted = np.sort(touched[:nt])
-        if out + nt > cols.shape[0]:
-            cap = max(cols.shape[0] * 2, out + nt)
-            c2 = np.empty(cap, np.int64)
-            v2 = np.empty(cap, np.float64)
-            c2[:out] = cols[:out]
-            v2[:out] = vals[:out]
-            cols = c2
-            vals = v2
         for i in range(nt):
-            u = tsorted[i]
-            cols[out] = u
-            vals[out] = dist[u]
-            out += 1
+            dist[touched[i]] = np.inf
+        row_ptr[r + 1] = out
+    return row_ptr, cols[:out], vals[:out]
+
+
+@njit(cache=True, nogil=True)
+def matrix_rows_bucket(indptr, indices, weights, maxw, src_nodes, src_cost, cutoff):
+    """``matrix_rows`` for whole-number weights and seed costs, on Dial's bucket queue.
+
+    Same inputs and outputs as ``matrix_rows`` plus ``maxw`` (largest weight) and an int64
+    ``cutoff``.  Push and pop are O(1); one row scans at most ``cutoff`` buckets.
+    """
+    n = indptr.shape[0] - 1
+    rows = src_nodes.shape[0]
+    nb = np.int64(maxw) + 1
+    head = np.full(nb, -1, np.int64)
+    nxt = np.empty(n, np.int64)
+    prv = np.empty(n, np.int64)
+    dist = np.full(n, np.inf)
+    state = np.zeros(n, np.uint8)  # 0 free, 1 queued, 2 settled
+    touched = np.empty(1024, np.int64)
+    row_ptr = np.zeros(rows + 1, np.int64)
+    cols = np.empty(4096, np.int64)
+    vals = np.empty(4096, np.float64)
+    out = 0
+    for r in range(rows):
+        nt = 0
+        queued = 0
+        start = np.iinfo(np.int64).max
+        for j in range(src_nodes.shape[1]):
+            v = src_nodes[r, j]
+            if v < 0:
+                continue
+            c = np.int64(src_cost[r, j])
+            fc = float(c)
+            if c <= cutoff and fc < dist[v]:
+                if state[v] == 1:
+                    if prv[v] >= 0:
+                        nxt[prv[v]] = nxt[v]
+                    else:
+                        head[np.int64(dist[v]) % nb] = nxt[v]   # seeds only: rare
+                    if nxt[v] >= 0:
+                        prv[nxt[v]] = prv[v]
+                    queued -= 1
+                else:
+                    if nt == touched.shape[0]:
+                        t2 = np.empty(nt * 2, np.int64)
+                        t2[:nt] = touched
+                        touched = t2
+                    touched[nt] = v
+                    nt += 1
+                dist[v] = fc
+                b = c % nb
+                prv[v] = -1
+                nxt[v] = head[b]
+                if head[b] >= 0:
+                    prv[head[b]] = v
+                head[b] = v
+                state[v] = 1
+                queued += 1
+                if c < start:
+                    start = c
+        d = start
+        b = d % nb if queued > 0 else 0
+        while queued > 0 and d <= cutoff:
+            while head[b] >= 0:
+                v = head[b]
+                head[b] = nxt[v]
+                if nxt[v] >= 0:
+                    prv[nxt[v]] = -1
+                state[v] = 2
+                queued -= 1
+                if out == cols.shape[0]:
+                    c2 = np.empty(out * 2, np.int64)
+                    v2 = np.empty(out * 2, np.float64)
+                    c2[:out] = cols
+                    v2[:out] = vals
+                    cols = c2
+                    vals = v2
+                cols[out] = v
+                vals[out] = float(d)
+                out += 1
+                for e in range(indptr[v], indptr[v + 1]):
+                    nd = d + np.int64(weights[e])
+                    if nd > cutoff:
+                        continue
+                    u = indices[e]
+                    su = state[u]
+                    if su == 2:
+                        continue
+                    fd = float(nd)
+                    if fd < dist[u]:
+                        if su == 1:
+                            if prv[u] >= 0:
+                                nxt[prv[u]] = nxt[u]
+                            else:
+                                bo = b + (np.int64(dist[u]) - d)
+                                if bo >= nb:
+                                    bo -= nb
+                                head[bo] = nxt[u]
+                            if nxt[u] >= 0:
+                                prv[nxt[u]] = prv[u]
+                            queued -= 1
+                        else:
+                            if nt == touched.shape[0]:
+                                t2 = np.empty(nt * 2, np.int64)
+                                t2[:nt] = touched
+                                touched = t2
+                            touched[nt] = u
+                            nt += 1
+                        dist[u] = fd
+                        bu = b + (nd - d)          # nd - d <= maxw < nb: no division
+                        if bu >= nb:
+                            bu -= nb
+                        prv[u] = -1
+                        nxt[u] = head[bu]
+                        if head[bu] >= 0:
+                            prv[head[bu]] = u
+                        head[bu] = u
+                        state[u] = 1
+                        queued += 1
+            d += 1
+            b += 1
+            if b == nb:
+                b = 0
+        for i in range(nt):
+            u = touched[i]
             dist[u] = np.inf
-            done[u] = False
+            state[u] = 0
         row_ptr[r + 1] = out
     return row_ptr, cols[:out], vals[:out]

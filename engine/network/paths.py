@@ -16,8 +16,8 @@ from . import _kernels
 BUCKET_MAX_WEIGHT = 1 << 20
 
 
-def check_csr(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validate a CSR graph; return arrays the kernels accept (no copy when already fine)."""
+def _prepare(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, bool]:
+    """Validate a CSR in one compiled pass: ``(indptr, indices, weights, max_w, integral)``."""
     indptr = np.asarray(indptr)
     indices = np.asarray(indices)
     weights = np.asarray(weights)
@@ -30,6 +30,8 @@ def check_csr(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndar
         indices = indices.astype(np.int64)
     if weights.ndim != 1 or weights.dtype.kind not in "fiub":
         raise ValueError(f"weights must be a 1-D numeric array (got {weights.dtype})")
+    indptr = np.ascontiguousarray(indptr)
+    indices = np.ascontiguousarray(indices)
     weights = np.ascontiguousarray(weights, dtype=np.float64)
     if indptr.shape[0] < 1:
         raise ValueError("indptr must have n + 1 >= 1 entries")
@@ -39,16 +41,21 @@ def check_csr(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndar
         raise ValueError(f"weights has {weights.shape[0]} entries but indices has {m}")
     if indptr[0] != 0 or indptr[-1] != m:
         raise ValueError(f"indptr must start at 0 and end at len(indices) = {m}")
-    if n and np.any(indptr[1:] < indptr[:-1]):
-        raise ValueError("indptr must be non-decreasing")
-    if m:
-        if indices.min() < 0 or indices.max() >= n:
-            raise ValueError(f"indices must lie in [0, {n})")
-        if np.isnan(weights).any():
-            raise ValueError("weights contain NaN")
-        if weights.min() < 0:
-            raise ValueError("weights must be non-negative (Dijkstra)")
-    return np.ascontiguousarray(indptr), np.ascontiguousarray(indices), weights
+    code, pos, _, maxw, integral = _kernels.csr_scan(indptr, indices, weights)
+    if code == 1:
+        raise ValueError(f"indptr must be non-decreasing (indptr[{pos + 1}] < indptr[{pos}])")
+    if code == 2:
+        raise ValueError(f"indices must lie in [0, {n}) (indices[{pos}] = {indices[pos]})")
+    if code == 3:
+        raise ValueError(f"weights contain NaN (weights[{pos}])")
+    if code == 4:
+        raise ValueError(f"weights must be non-negative for Dijkstra (weights[{pos}] = {weights[pos]})")
+    return indptr, indices, weights, float(maxw), bool(integral)
+
+
+def check_csr(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a CSR graph; return arrays the kernels accept (no copy when already fine)."""
+    return _prepare(indptr, indices, weights)[:3]
 
 
 def check_sources(sources, n: int) -> np.ndarray:
@@ -82,11 +89,13 @@ def _integral(a: np.ndarray) -> bool:
 
 
 def seeded(indptr, indices, weights, nodes, init, labels, cutoff: float = np.inf,
-           n_labels: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+           n_labels: int | None = None, *, stats: tuple[float, bool] | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
     """Multi-source Dijkstra from seeds ``(node, initial cost, label)`` on a checked CSR.
 
     Several seeds may share a label (a facility on an edge seeds both end nodes with its
-    partial offsets).  Returns ``(cost, label)``; ties go to the lowest label.
+    partial offsets).  Returns ``(cost, label)``; ties go to the lowest label.  ``stats`` =
+    ``(max_weight, all_whole_numbers)`` when the caller already knows them.
     """
     n = indptr.shape[0] - 1
     nodes = np.ascontiguousarray(nodes, dtype=np.int64)
@@ -96,11 +105,13 @@ def seeded(indptr, indices, weights, nodes, init, labels, cutoff: float = np.inf
     label = np.full(n, -1, np.int64)
     if nodes.size == 0 or n == 0:
         return cost, label
-    if weights.size and _integral(weights) and _integral(init) and weights.max() <= BUCKET_MAX_WEIGHT \
-            and (weights.max() + 1) * float(n) + init.max() < 2.0 ** 52:
+    if stats is None:
+        stats = (float(weights.max()) if weights.size else 0.0, _integral(weights))
+    maxw, integral = stats
+    if integral and maxw <= BUCKET_MAX_WEIGHT and _integral(init) and init.min() >= 0 \
+            and (maxw + 1.0) * n + init.max() < 2.0 ** 52:
         icut = np.int64(min(np.floor(cutoff), 2.0 ** 62))
-        _kernels.dijkstra_bucket(indptr, indices, weights.astype(np.int64), nodes, init.astype(np.int64),
-                                 labels, icut, cost, label)
+        _kernels.dijkstra_bucket(indptr, indices, weights, max(int(maxw), 0), nodes, init, labels, icut, cost, label)
     else:
         _kernels.dijkstra_heap(indptr, indices, weights, nodes, init, labels, float(cutoff), cost, label)
     return cost, label
@@ -127,11 +138,11 @@ def multi_source(indptr, indices, weights, sources, cutoff=np.inf) -> tuple[np.n
         ValueError: malformed CSR, negative or NaN weights, out-of-range or non-integer
         sources, negative or NaN cutoff.
     """
-    indptr, indices, weights = check_csr(indptr, indices, weights)
+    indptr, indices, weights, maxw, integral = _prepare(indptr, indices, weights)
     n = indptr.shape[0] - 1
     src = check_sources(sources, n)
     c = check_cutoff(cutoff)
-    return seeded(indptr, indices, weights, src, np.zeros(src.size), np.arange(src.size), c)
+    return seeded(indptr, indices, weights, src, np.zeros(src.size), np.arange(src.size), c, stats=(maxw, integral))
 
 
 def k_nearest(indptr, indices, weights, sources, k: int, cutoff=np.inf) -> tuple[np.ndarray, np.ndarray]:
