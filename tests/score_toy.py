@@ -22,7 +22,8 @@ def grids(rows: list[tuple]) -> Grids:
     col = lambda k: np.array([r[k] for r in rows], dtype=object)  # noqa: E731
     geoms = np.empty(n, dtype=object)
     geoms[:] = [r[5] for r in rows]
-    return Grids(fid=np.arange(1, n + 1), id=col(0), code=col(0), level=col(1), parent_id=col(2),
+    code = np.array([r[2] + r[0] if r[1] == "micro" else r[0] for r in rows], dtype=object)  # codes nest
+    return Grids(fid=np.arange(1, n + 1), id=col(0), code=code, level=col(1), parent_id=col(2),
                  community=col(3), street=col(4), name=np.array([f"网格{r[0]}" for r in rows], dtype=object),
                  geometry=geoms)
 

@@ -78,9 +78,12 @@ def test_nesting_micro_outside_parent_and_hierarchy():
         ("M3", "micro", "GX", "C1", "S1", box(0, 50, 50, 100)),       # unknown parent
         ("M4", "micro", "M1", "C9", "S1", box(0, 0, 10, 10)),         # parent is a micro, other community
     ])
+    g.code[2] = "G1001"        # nested under G1's code "G1"
+    g.code[3] = "X9001"        # not nested
     kinds = {(f["kind"], f["grid_id"]) for f in check_nesting(g)}
     assert kinds == {("micro_outside_parent", "M2"), ("micro_no_parent", "M3"), ("micro_parent_not_general", "M4"),
-                     ("micro_other_community", "M4"), ("community_in_several_streets", "C1")}
+                     ("micro_other_community", "M4"), ("community_in_several_streets", "C1"),
+                     ("micro_code_not_nested", "M2"), ("micro_code_not_nested", "M4")}   # M1 was re-coded
     out = [f for f in check_nesting(g) if f["kind"] == "micro_outside_parent"][0]
     assert out["value"] == pytest.approx(20 * 50)
     assert 100 <= out["x"] <= 120

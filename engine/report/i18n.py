@@ -109,6 +109,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "p_micro_no_parent": ("Micro-grid {grid}: parent '{other}' does not exist", "微网格 {grid} 的上级网格“{other}”不存在"),
     "p_micro_parent_not_general": ("Micro-grid {grid}: parent {other} is not a general grid",
                                    "微网格 {grid} 的上级 {other} 不是一般网格"),
+    "p_micro_code_not_nested": ("Micro-grid {grid}: code does not begin with its parent's code ({other})",
+                                "微网格 {grid} 的编码未以上级网格 {other} 的编码开头"),
     "p_micro_other_community": ("Micro-grid {grid} names another community than its parent {other}",
                                 "微网格 {grid} 所属社区与上级网格 {other} 不一致"),
     "p_micro_other_street": ("Micro-grid {grid} names another street than its parent {other}",

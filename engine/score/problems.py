@@ -11,7 +11,7 @@ import shapely
 
 #: order of kinds in the report (most actionable first)
 KINDS = ("overlap", "gap", "micro_outside_parent", "micro_no_parent", "micro_parent_not_general",
-         "micro_other_community", "micro_other_street", "community_in_several_streets", "missing_hierarchy",
+         "micro_code_not_nested", "micro_other_community", "micro_other_street", "community_in_several_streets", "missing_hierarchy",
          "unit_unknown_grid", "unit_outside_grid", "size_out_of_norm", "uncovered", "overloaded", "multipart",
          "micro_size_out_of_norm")
 

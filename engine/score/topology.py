@@ -66,7 +66,10 @@ def find_gaps(geoms, min_area: float = MIN_AREA_M2) -> list[dict]:
 
 
 def check_nesting(grids, outside_share: float = OUTSIDE_SHARE) -> list[dict]:
-    """Micro-grids outside or not under a general grid; hierarchy attributes that disagree."""
+    """Micro-grids outside or not under a general grid; codes or hierarchy attributes that disagree.
+
+    CJ/T 349 codes nest, so a micro-grid's code must begin with its parent's code.
+    """
     level = np.asarray(grids.level, dtype=object)
     ids = np.asarray(grids.id, dtype=object)
     row = {str(g): i for i, g in enumerate(ids)}
@@ -85,6 +88,9 @@ def check_nesting(grids, outside_share: float = OUTSIDE_SHARE) -> list[dict]:
         out_area = shapely.area(outside)
         if area > 0 and out_area > max(MIN_AREA_M2, outside_share * area):
             out.append(_finding("micro_outside_parent", gid, parent, out_area, outside))
+        code, pcode = str(grids.code[i]), str(grids.code[p])
+        if code and pcode and not code.startswith(pcode):
+            out.append(_finding("micro_code_not_nested", gid, parent, geom=geom))
         if grids.community[i] and grids.community[i] != grids.community[p]:
             out.append(_finding("micro_other_community", gid, parent, geom=geom))
         if grids.street[i] and grids.street[i] != grids.street[p]:
