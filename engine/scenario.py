@@ -23,7 +23,7 @@ import shapely
 
 from . import gpkg
 from .errors import GridGovError, Problem, ValidationError
-from .model import Facilities, Grids, Incidents, Roads, Scenario, Units
+from .model import Scenario
 from .params import DEFAULTS, merge
 from .scenario_checks import LAYER_SPECS, Collector, check_layer, link_units
 
