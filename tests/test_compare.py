@@ -136,3 +136,20 @@ def test_cli_score_no_sim_and_reweight(tmp_path, sample_dir, capsys):
     second = json.loads((out2 / "scores.json").read_text(encoding="utf-8"))
     assert second["total"] == pytest.approx(first["groups"]["size"])
     assert (out2 / "report.html").exists()
+
+
+def test_damaged_run_folder_and_unwritable_out(tmp_path, capsys, sample_dir):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "scores.json").write_text('{"format": "gridgov-scores/1", "scenario": {"path": "%s"}}' % sample_dir,
+                                     encoding="utf-8")
+    assert main(["compare", str(bad), str(sample_dir), "--out", str(tmp_path / "o"), "--quiet"]) == 1
+    assert "damaged" in capsys.readouterr().err
+    (bad / "scores.json").write_text("{not json", encoding="utf-8")
+    assert main(["score", str(bad), "--out", str(tmp_path / "o"), "--quiet"]) == 1
+    assert "cannot read" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["score", str(sample_dir), "--no-sim", "--quiet", "--no-pdf", "--out", str(blocker / "sub")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Traceback" not in err

@@ -19,6 +19,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from ..errors import GridGovError
     from ..progress import NULL, TerminalProgress
     from ..report.document import fmt
     from ..score.compare import compare_scenarios
@@ -27,6 +28,8 @@ def run(args) -> int:
     try:
         result = compare_scenarios(args.dirs, args.out, lang=args.lang, pdf=not args.no_pdf, days=args.days,
                                    seed=args.seed, progress=progress)
+    except OSError as exc:          # e.g. OUT not writable: a message, not a traceback
+        raise GridGovError(f"cannot write the comparison to {args.out}: {exc}") from exc
     finally:
         if progress is not NULL:
             progress.close()

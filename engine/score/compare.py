@@ -51,7 +51,11 @@ def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = 
         if not src or not (Path(src) / "scenario.toml").is_file():
             raise GridGovError(f"{p / 'scores.json'}: the scenario it was computed from ({src or 'not recorded'}) "
                                "is not available; pass the scenario folder instead")
-        scores = Scores.from_dict(data)
+        try:
+            scores = Scores.from_dict(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise GridGovError(f"{p / 'scores.json'}: incomplete or damaged scores file ({exc!r}); "
+                               "re-run 'gridgov run'") from exc
         scenario = load_scenario(src)
         progress(1.0, scenario.name)
         return scenario.name, scenario, scores
@@ -138,6 +142,8 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
     sens = ranking_sensitivity(points, scores[0].weights)
     table = comparison_table(names, scores)
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise GridGovError(f"--out {out}: exists and is not a folder")
     progress(0.87, "report")
     paths = write_documents(out, named, lang=lang, stem="compare", sensitivity=sens, pdf=pdf)
     paths["table"] = write_text(out / "compare.csv", _csv(names, table))
