@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import QUrl, pyqtSignal
+from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                  QListWidget, QProgressBar, QPushButton, QVBoxLayout, QWidget)
@@ -39,6 +39,10 @@ class ComparePanel(QWidget):
         self.list.setObjectName("gridgovCompareList")
         self.list.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.list.setToolTip("Scenario folders or run outputs to compare (the first is the baseline)")
+        # long paths: keep the end (the scenario's folder name) visible instead of a scroll bar
+        self.list.setTextElideMode(Qt.ElideLeft)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.list.setMaximumHeight(140)
         add = QPushButton("Add… 添加")
         add.clicked.connect(self._browse)
         add_open = QPushButton("Add open 添加当前")
@@ -79,7 +83,7 @@ class ComparePanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Scenarios 方案 (first = baseline 基准)"))
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(self.edited)
         layout.addLayout(form)
@@ -87,7 +91,7 @@ class ComparePanel(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.report_button)
-        layout.addStretch(0)
+        layout.addStretch(1)
         self._update_enabled()
 
     # ---- list ----------------------------------------------------------------------------
@@ -103,6 +107,7 @@ class ComparePanel(QWidget):
         if folder.resolve() in [p.resolve() for p in self.scenario_dirs()]:
             return False
         self.list.addItem(str(folder))
+        self.list.item(self.list.count() - 1).setToolTip(str(folder))
         self._update_enabled()
         return True
 

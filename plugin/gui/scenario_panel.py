@@ -176,8 +176,10 @@ class ScenarioPanel(QWidget):
         target = grids or (loaded[0] if loaded else None)
         if target is None:
             return
-        if len(project.mapLayers()) == len(loaded) or not project.crs().isValid():
+        only_ours = all(lyr.customProperty("gridgov/source") for lyr in project.mapLayers().values())
+        if only_ours or not project.crs().isValid():
             project.setCrs(_scenario_crs(self.state.scenario_dir) or target.crs())
+            self.iface.mapCanvas().setDestinationCrs(project.crs())
         canvas = self.iface.mapCanvas()
         extent = QgsCoordinateTransform(target.crs(), canvas.mapSettings().destinationCrs(),
                                         project).transformBoundingBox(target.extent())

@@ -94,6 +94,7 @@ def add_gpkg_group(gpkg: str | Path, group_name: str, prefix: str, order: tuple[
     for layer in layers:
         project.addMapLayer(layer, False)
         node = group.addLayer(layer)
+        node.setExpanded(False)   # legends stay one click away; the layer list stays short
         name = layer.customProperty("gridgov/source").split(":", 1)[1]
         if visible is not None:
             node.setItemVisibilityChecked(name in visible)
@@ -113,6 +114,9 @@ def remove_group(group_name: str, project: QgsProject | None = None) -> None:
 def load_scenario_layers(scenario_dir: str | Path, project: QgsProject | None = None) -> list[QgsVectorLayer]:
     """The scenario's input layers (layers.gpkg) in a group named after the folder."""
     scenario_dir = Path(scenario_dir)
+    results = (project or QgsProject.instance()).layerTreeRoot().findGroup(f"GridGov results: {scenario_dir.name}")
+    if results is not None:   # results of an earlier run of this scenario no longer match
+        remove_group(results.name(), project)
     return add_gpkg_group(scenario_dir / "layers.gpkg", f"GridGov: {scenario_dir.name}", "scenario",
                           SCENARIO_ORDER, project)
 
@@ -123,6 +127,9 @@ def load_result_layers(out_dir: str | Path, scenario_name: str, project: QgsProj
     off; units and bands show the life circle of ``facility_type``."""
     loaded = add_gpkg_group(Path(out_dir) / "results.gpkg", f"GridGov results: {scenario_name}", "results",
                             RESULTS_ORDER, project, visible={"units", "bands", "grids"})
+    scenario_group = (project or QgsProject.instance()).layerTreeRoot().findGroup(f"GridGov: {scenario_name}")
+    if scenario_group is not None:
+        scenario_group.setExpanded(False)
     set_circle_type(loaded, facility_type)
     return loaded
 
