@@ -97,6 +97,14 @@ LAYER_SPECS: dict[str, LayerSpec] = {
 }
 
 
+# Other names accepted for a field when it is absent: OSM / Geofabrik exports call the class
+# "highway" / "fclass".  Field names also match case-insensitively.
+ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("roads", "class"): ("highway", "fclass"),
+    ("roads", "speed_kmh"): ("speed", "maxspeed"),
+}
+
+
 def check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collector):
     """Read and check one layer; the model dataclass, or None when it cannot be used."""
     file = str(gpath)
@@ -116,10 +124,13 @@ def check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collecto
         col.problems.extend(exc.problems)
         return None
     n_before = len(col.problems)
+    lower = {k.lower(): k for k in cols}
     for fname, fs in spec.fields.items():
-        alias = "speed" if fname == "speed_kmh" and "speed" in cols else None
-        if fname not in cols and alias:
-            cols[fname] = cols[alias]
+        if fname not in cols:  # same name in another case, or a common alias (OSM exports)
+            for cand in (fname, *ALIASES.get((name, fname), ())):
+                if cand.lower() in lower:
+                    cols[fname] = cols[lower[cand.lower()]]
+                    break
         if fname not in cols and fs.required:
             col.error(f"missing required field '{fname}' ({fs.doc}); fields present: {', '.join(cols) or 'none'}",
                       file=file, layer=name, field=fname)

@@ -239,3 +239,13 @@ def test_bad_override_reported_once(tmp_path):
     assert sum("walk_speed_mps" in m for _, m in msgs) == 1
     assert any(f == "overrides" and "events_per_1000_residents_month" in m for f, m in msgs)
     assert any(f == "overrides" and "nope" in m for f, m in msgs)
+
+
+def test_field_aliases_and_case(tmp_path):
+    layers = toy_layers()
+    cols = layers["roads"]["columns"]
+    cols["highway"] = cols.pop("class")
+    layers["units"]["columns"]["Households"] = layers["units"]["columns"].pop("households")
+    s = load_scenario(make_toy(tmp_path / "toy", layers))
+    assert list(s.roads.road_class) == ["primary", "residential"]
+    assert s.units.households.tolist() == [120, 80, 200, 60]
