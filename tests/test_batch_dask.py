@@ -30,14 +30,14 @@ ENV = {**os.environ, "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(RO
 os.environ.setdefault("NUMBA_CACHE_DIR", ENV["NUMBA_CACHE_DIR"])  # LocalCluster workers inherit it
 
 
-def _experiment(tmp_path: Path, sample_dir: Path, name: str, reps: int, factors: str) -> Path:
+def _experiment(tmp_path: Path, sample_dir: Path, name: str, reps: int, factors: str, days: int = 2) -> Path:
     path = tmp_path / f"{name}.toml"
     path.write_text(f"""
 [experiment]
 name = "{name}"
 seed = 11
 replications = {reps}
-days = 2
+days = {days}
 [[scenario]]
 name = "wuhou"
 path = "{sample_dir.as_posix()}"
@@ -128,13 +128,13 @@ def test_unreachable_scheduler_is_a_clear_cli_error(tmp_path, sample_dir):
 
 
 def test_killed_batch_resumes_without_losing_or_duplicating_runs(tmp_path, sample_dir):
-    reps = 24
-    path = _experiment(tmp_path, sample_dir, "kill", reps, 'incident_rate_multiplier = [1.0]')
+    reps = 120  # 28-day runs, one per task: the batch lasts long enough to be killed mid-run
+    path = _experiment(tmp_path, sample_dir, "kill", reps, 'incident_rate_multiplier = [1.0]', days=28)
     exp = load_experiment(path)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "gridgov", "batch", str(path), "--out", str(out), "--no-progress"]
-    proc = subprocess.Popen([*cmd, "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=ENV, start_new_session=True)
+    proc = subprocess.Popen([*cmd, "--workers", "1", "--runs-per-task", "1"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=ENV, start_new_session=True)
     try:
         deadline = time.monotonic() + 180
         while len(store.finished_run_ids(out)) < 3 and proc.poll() is None and time.monotonic() < deadline:
@@ -151,9 +151,8 @@ def test_killed_batch_resumes_without_losing_or_duplicating_runs(tmp_path, sampl
     done = subprocess.run([*cmd, "--workers", "2"], capture_output=True, text=True, env=ENV, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"{len(before)} already finished" in done.stdout
-    files = [p for p in (out / "runs").rglob("*.parquet")]
-    assert sorted(p.stem for p in files) == sorted(r.run_id for r in exp.runs)  # none lost, none twice
     resumed = store.read_runs(out)
+    assert sorted(resumed["run_id"]) == sorted(r.run_id for r in exp.runs)  # none lost, none twice
     run_batch(exp, tmp_path / "ref", workers=0, progress=False)
     pd.testing.assert_frame_equal(_metrics(resumed), _metrics(store.read_runs(tmp_path / "ref")))
     summary = pd.read_csv(out / "summary.csv")

@@ -44,16 +44,17 @@ def fake_run(spec):
     return {"response_p90_min": float(20 * rate + rng.normal()), "n_incidents": float(rng.poisson(50))}
 
 
-def test_in_process_batch_writes_one_file_per_run_and_resumes(tmp_path, experiment):
+def test_in_process_batch_writes_every_run_once_and_resumes(tmp_path, experiment):
     out = tmp_path / "out"
     res = run_batch(experiment, out, workers=0, func=fake_run, progress=False, limit=5)
     assert res["done"] == 5 and res["skipped"] == 0 and res["total"] == 16
-    assert len(store.finished_run_ids(out)) == 5
-    res = run_batch(experiment, out, workers=0, func=fake_run, progress=False)
-    assert res["done"] == 11 and res["skipped"] == 5
+    assert store.finished_run_ids(out) == {r.run_id for r in experiment.runs[:5]}
+    res = run_batch(experiment, out, workers=0, func=fake_run, progress=False, runs_per_task=3)
+    assert res["done"] == 11 and res["skipped"] == 5 and res["tasks"] == 5  # 3+3+1+... per point
     files = list((out / "runs").glob("point=*/*.parquet"))
-    assert len(files) == 16 and {p.stem for p in files} == {r.run_id for r in experiment.runs}
+    assert len(files) == 5 + 5 and all(p.parent.name.startswith("point=") for p in files)
     df = store.read_runs(out)
+    assert df["run_id"].is_unique and len(df) == 16
     assert list(df["run_id"]) == [r.run_id for r in experiment.runs]  # sorted: point, replication
     assert df["f:workflow.dispatch_policy"].tolist()[:4] == ["own_grid_first"] * 4
     again = run_batch(experiment, out, workers=0, func=fake_run, progress=False)
@@ -154,3 +155,12 @@ def test_runs_are_chunked_per_design_point(experiment):
     assert [r for c in chunks for r in c] == experiment.runs
     assert auto_runs_per_task(1000, 2) == 32 and auto_runs_per_task(12, 2) == 1
     assert auto_runs_per_task(100, 2) == 7
+
+
+def test_runs_of_several_points_never_share_a_file(tmp_path, experiment):
+    a, b = experiment.runs[0], experiment.runs[4]
+    with pytest.raises(ValueError, match="several design points"):
+        store.write_runs(tmp_path, [(a, {"m": 1.0}, 0.0), (b, {"m": 1.0}, 0.0)])
+    path = store.write_runs(tmp_path, [(a, {"m": 1.0}, 0.0), (experiment.runs[1], {"m": 2.0}, 0.0)])
+    assert path.parent.name == f"point={a.point_id}"
+    assert store.read_runs(tmp_path)["m"].tolist() == [1.0, 2.0]

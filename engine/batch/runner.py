@@ -24,7 +24,7 @@ from typing import Any, Callable
 from ..atomic import write_text
 from ..errors import GridGovError
 from .experiment import SUMMARY_METRICS, Experiment, RunSpec
-from .store import finished_run_ids, remove_stale_temporaries, write_run
+from .store import finished_run_ids, remove_stale_temporaries, write_runs
 
 RunFunction = Callable[[RunSpec], dict[str, float]]
 
@@ -180,9 +180,10 @@ def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, pro
         if not todo:
             pass
         elif workers == 0 and scheduler is None:
-            for spec in todo:
-                _store(out, spec, execute(func, spec))
-                bar.update(1)
+            chunks = chunk_runs(todo, opts["runs_per_task"] or auto_runs_per_task(len(todo), 1))
+            info["tasks"] = len(chunks)
+            for chunk in chunks:
+                bar.update(_store(out, chunk, execute_many(func, chunk)))
         else:
             _run_dask(todo, out, func, bar, scheduler, workers, opts, info)
     finally:
@@ -238,9 +239,7 @@ def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler:
                         raise BatchRunError(
                             f"runs {spec.run_id}… (scenario '{spec.scenario}', point {spec.point}) failed on "
                             f"the cluster: {type(exc).__name__}: {exc} — is GridGov installed on every worker?")
-                    for spec, result in zip(chunk, fut.result()):
-                        _store(out, spec, result)
-                        bar.update(1)
+                    bar.update(_store(out, chunk, fut.result()))
                     fut.release()
             finally:
                 client.cancel([f for f in futures if not f.done()])
@@ -286,15 +285,26 @@ def _exclusive(out: Path):
         yield
 
 
-def _store(out: Path, spec: RunSpec, result: dict[str, Any]) -> None:
-    if "error" in result:
+def _store(out: Path, chunk: list[RunSpec], results: list[dict[str, Any]]) -> int:
+    """Write a task's finished runs (one file); raise for its first failed run, if any."""
+    good = []
+    failed = None
+    for spec, result in zip(chunk, results):
+        if "error" in result:
+            failed = (spec, result)
+            break
+        good.append((spec, result["metrics"], result["elapsed_s"]))
+    if good:
+        write_runs(out, good)
+    if failed:
+        spec, result = failed
         if result.get("traceback"):
             _append_log(out / "errors.log", f"run {spec.run_id}\n{result['traceback']}\n")
         raise BatchRunError(
             f"run {spec.run_id} failed (scenario '{spec.scenario}', point {spec.point} "
             f"{spec.factors}, replication {spec.replication}, seed {spec.seed}): {result['error']}"
             + (f" (traceback in {out / 'errors.log'})" if result.get("traceback") else ""))
-    write_run(out, spec, result["metrics"], result["elapsed_s"])
+    return len(good)
 
 
 def _append_log(path: Path, text: str) -> None:

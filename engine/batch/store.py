@@ -1,13 +1,17 @@
-"""Run results as a Hive-partitioned Parquet dataset: one small file per finished run.
+"""Run results as a Hive-partitioned Parquet dataset, written atomically as runs finish.
 
-Layout: ``OUT/runs/point=<point_id>/<run_id>.parquet``.  Each file is written to a hidden
-temporary (``.<run_id>.*.parquet``, ignored by Parquet readers) and renamed into place, so a
-run is either completely present or absent: resuming a killed batch is "list the run ids
-that exist and skip them", with no run lost or written twice.  Only the client writes
-files, so there is exactly one writer per run.
+Layout: ``OUT/runs/point=<point_id>/part-<hash>.parquet``; each file holds the rows of the
+runs of one finished Dask task (one or more replications of one design point), with a
+``run_id`` column.  A file is written to a hidden temporary (``.part-*.parquet``, ignored
+by Parquet readers) and renamed into place, so every run is either completely present or
+absent: resuming a killed batch is "read the run ids present and skip them", with no run
+lost or written twice.  Only the client writes, so each run has exactly one writer.
+One file per task rather than per run: writing a Parquet file costs about as much as a
+Wuhou replication, so per-run files would make the client the bottleneck.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any, Iterable
@@ -30,8 +34,11 @@ def runs_dir(out: str | os.PathLike) -> Path:
 
 
 def finished_run_ids(out: str | os.PathLike) -> set[str]:
-    """Run ids whose result file exists (complete by construction)."""
-    return {p.stem for p in _result_files(out)}
+    """Run ids present in finished result files (complete by construction)."""
+    ids: set[str] = set()
+    for p in _result_files(out):
+        ids.update(_read(p, columns=["run_id"]).column("run_id").to_pylist())
+    return ids
 
 
 def _result_files(out: str | os.PathLike) -> list[Path]:
@@ -40,6 +47,14 @@ def _result_files(out: str | os.PathLike) -> list[Path]:
     if not root.is_dir():
         return []
     return sorted(p for p in root.glob("point=*/*.parquet") if not p.name.startswith((".", "_")))
+
+
+def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
+    try:
+        return pq.read_table(path, columns=columns, partitioning=None)
+    except (pa.ArrowInvalid, OSError, KeyError) as exc:
+        raise GridGovError(f"cannot read run results {path}: {exc} (move the file away and rerun "
+                           f"to recompute its runs)") from None
 
 
 def remove_stale_temporaries(out: str | os.PathLike) -> int:
@@ -67,36 +82,45 @@ def run_row(spec: RunSpec, metrics: dict[str, Any], elapsed_s: float) -> dict[st
     return row
 
 
-def write_run(out: str | os.PathLike, spec: RunSpec, metrics: dict[str, Any], elapsed_s: float) -> Path:
-    """Write one run's row atomically; return the final path."""
-    row = run_row(spec, metrics, elapsed_s)
-    table = pa.Table.from_pylist([row], schema=_schema(row))
-    target = runs_dir(out) / f"point={spec.point_id}" / f"{spec.run_id}.parquet"
+def write_runs(out: str | os.PathLike, results: list[tuple[RunSpec, dict[str, Any], float]]) -> Path:
+    """Write the rows of finished runs of one design point as one file, atomically.
+
+    ``results`` holds ``(spec, metrics, elapsed_s)``; returns the final path.
+    """
+    if not results:
+        raise ValueError("no runs to write")
+    points = {spec.point_id for spec, _, _ in results}
+    if len(points) != 1:
+        raise ValueError(f"runs of several design points in one file: {sorted(points)}")
+    rows = [run_row(spec, metrics, elapsed) for spec, metrics, elapsed in results]
+    table = pa.Table.from_pylist(rows, schema=_schema(rows[0]))
+    ids = ",".join(spec.run_id for spec, _, _ in results)
+    name = f"part-{hashlib.sha256(ids.encode()).hexdigest()[:16]}.parquet"
+    target = runs_dir(out) / f"point={points.pop()}" / name
     with atomic_path(target) as tmp:
         pq.write_table(table, tmp, compression="zstd")
     return target
+
+
+def write_run(out: str | os.PathLike, spec: RunSpec, metrics: dict[str, Any], elapsed_s: float) -> Path:
+    """Write one run's row atomically; return the final path."""
+    return write_runs(out, [(spec, metrics, elapsed_s)])
 
 
 def read_runs(out: str | os.PathLike, run_ids: Iterable[str] | None = None):
     """All run rows under ``OUT/runs`` (optionally only ``run_ids``) as a pandas DataFrame.
 
     Sorted by (scenario, point, replication) so the table is the same whatever order the
-    runs finished in.
+    runs finished in and however they were grouped into files.
     """
     import pandas as pd
 
-    root = runs_dir(out)
     files = _result_files(out)
-    if run_ids is not None:
-        wanted = set(run_ids)
-        files = [p for p in files if p.stem in wanted]
     if not files:
         return pd.DataFrame(columns=list(ID_COLUMNS))
-    try:
-        tables = [pq.read_table(p, partitioning=None) for p in files]
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise GridGovError(f"cannot read run results under {root}: {exc}") from None
-    df = pa.concat_tables(tables, promote_options="permissive").to_pandas()
+    df = pa.concat_tables([_read(p) for p in files], promote_options="permissive").to_pandas()
+    if run_ids is not None:
+        df = df[df["run_id"].isin(set(run_ids))]
     return df.sort_values(["scenario", "point", "replication"], kind="stable").reset_index(drop=True)
 
 
