@@ -153,3 +153,15 @@ def test_damaged_run_folder_and_unwritable_out(tmp_path, capsys, sample_dir):
     assert main(["score", str(sample_dir), "--no-sim", "--quiet", "--no-pdf", "--out", str(blocker / "sub")]) == 1
     err = capsys.readouterr().err
     assert "cannot write" in err and "Traceback" not in err
+
+
+def test_problems_new_and_resolved_against_the_baseline(tmp_path):
+    entries = _pair()
+    paths = write_documents(tmp_path, entries, lang="en", stem="compare", pdf=False)
+    html = paths["report"].read_text(encoding="utf-8")
+    # B's extra station covers G2's households and gives G3's worker help: two baseline problems resolved
+    assert "Resolved compared with the baseline (2):" in html
+    resolved = html.split("Resolved compared with the baseline")[1].split("</p>")[0]
+    assert "Worker of grid G3 (网格G3) busy 90% of the shift" in resolved
+    assert "Grid G2 (网格G2): 600 households miss a life-circle facility" in resolved
+    assert "[new]" not in html

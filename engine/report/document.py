@@ -48,6 +48,13 @@ def fmt_delta(a, b, unit: str, lang: str) -> str:
 CLS = {1: "better", -1: "worse", 0: "same"}
 
 
+def _problem_key(p: dict) -> tuple:
+    """Identity of a problem across scenarios: kind + grid ids, or kind + place for gaps."""
+    if p["kind"] == "gap":
+        return ("gap", round(p.get("x") or 0, -1), round(p.get("y") or 0, -1))
+    return (p["kind"], p.get("grid_id", ""), p.get("other_id", ""))
+
+
 def unit_label(unit: str, lang: str) -> str:
     zh = {"share": "比例", "min": "分钟", "households": "户", "workers": "人", "stations": "个", "pairs": "对",
           "gaps": "处", "findings": "项", "m²": "平方米", "CNY/year": "元/年", "ratio": "比值", "": ""}
@@ -97,13 +104,18 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         weight = f"{100 * base.weights.get(sec, 0):.0f}%" if sec in GROUPS else "—"
         sections.append({"key": sec, "title": t(f"group_{sec}", lang), "weight": weight, "rows": rows})
     problems = []
-    for name, _, s in entries:
+    base_keys = {_problem_key(p) for p in base.problems}
+    for i, (name, _, s) in enumerate(entries):
         items = []
         for p in s.problems:
             loc = f"{p['x']:.0f}, {p['y']:.0f}" if p.get("x") is not None and np.isfinite(p["x"]) else ""
+            new = bool(i) and _problem_key(p) not in base_keys
             items.append({"text": problem_text(p, lang), "kind": p["kind"], "grid": p.get("grid_id", ""),
-                          "street": p.get("street", ""), "community": p.get("community", ""), "loc": loc})
-        problems.append({"scenario": name, "items": items})
+                          "street": p.get("street", ""), "community": p.get("community", ""), "loc": loc,
+                          "cls": "worse" if new else "", "tag": t("new_problem", lang) if new else ""})
+        keys = {_problem_key(p) for p in s.problems}
+        resolved = [problem_text(p, lang) for p in base.problems if i and _problem_key(p) not in keys]
+        problems.append({"scenario": name, "items": items, "resolved": resolved})
     return {
         "lang": lang, "html_lang": "zh-CN" if lang.startswith("zh") else "en",
         "title": t("title_single", lang, name=names[0]) if len(entries) == 1 else t("title_compare", lang),

@@ -44,6 +44,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "scoring_rule": ("Points: {bad} → 0, {good} → 100, linear in between", "得分：{bad} 记0分，{good} 记100分，其间线性"),
     "metrics_all": ("All metrics", "全部指标"),
     "problems": ("Top problems to act on", "需要处理的主要问题"),
+    "new_problem": ("new", "新增"),
+    "resolved": ("Resolved compared with the baseline", "相比基准已解决的问题"),
     "no_problems": ("No problems found.", "未发现问题。"),
     "location": ("Location (x, y)", "位置（x, y）"),
     "grid": ("Grid", "网格"),

@@ -127,10 +127,14 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
                 items = p["items"][:MAX_PROBLEMS]
                 if items:
                     pages.table([t("issue"), t("grid"), t("street"), t("location")],
-                                [[i["text"], i["grid"], i["street"], i["loc"]] for i in items],
+                                [[(f"[{i['tag']}] " if i["tag"] else "") + i["text"], i["grid"], i["street"], i["loc"]]
+                                 for i in items], [[i["cls"]] * 4 for i in items],
                                 widths=[0.55, 0.15, 0.15, 0.15], wrap=60)
                 else:
                     pages.text(t("no_problems"), 9)
+                if p["resolved"]:
+                    pages.text(f"{t('resolved')} ({len(p['resolved'])}): " + "; ".join(p["resolved"][:12])
+                               + ("; …" if len(p["resolved"]) > 12 else ""), 7)
             pages.text(t("metrics_all"), 12, bold=True)
             for sec in doc["sections"]:
                 pages.text(f"{sec['title']} ({t('weight')} {sec['weight']})", 10, bold=True)

@@ -16,7 +16,7 @@ KINDS = ("overlap", "gap", "micro_outside_parent", "micro_no_parent", "micro_par
          "micro_size_out_of_norm")
 
 
-def collect_problems(scenario, scores, per_kind: int = 50) -> list[dict]:
+def collect_problems(scenario, scores, per_kind: int = 100) -> list[dict]:
     grids = scenario.grids
     row = {str(g): i for i, g in enumerate(grids.id)}
     found: list[dict] = []
