@@ -22,6 +22,7 @@ class Roads:
     oneway: np.ndarray         # int8: 0 both ways, 1 along the digitised direction, -1 against it
     speed_kmh: np.ndarray      # float64, NaN = default speed of the class
     name: np.ndarray           # str
+    attrs: dict = field(default_factory=dict)  # other columns of the layer {name: array}, kept when saving
 
     def __len__(self) -> int:
         return len(self.fid)
@@ -38,6 +39,7 @@ class Grids:
     street: np.ndarray         # str, street name (街道)
     name: np.ndarray           # str
     geometry: np.ndarray       # shapely Polygon / MultiPolygon
+    attrs: dict = field(default_factory=dict)  # other columns of the layer {name: array}, kept when saving
 
     def __len__(self) -> int:
         return len(self.fid)
@@ -56,6 +58,7 @@ class Units:
     x: np.ndarray              # float64, representative point (metric CRS)
     y: np.ndarray
     geometry: np.ndarray       # shapely Point or Polygon
+    attrs: dict = field(default_factory=dict)  # other columns of the layer {name: array}, kept when saving
 
     def __len__(self) -> int:
         return len(self.fid)
@@ -72,6 +75,7 @@ class Facilities:
     grid_id: np.ndarray        # str, grid the facility serves ("" = by location)
     x: np.ndarray              # float64
     y: np.ndarray
+    attrs: dict = field(default_factory=dict)  # other columns of the layer {name: array}, kept when saving
 
     def __len__(self) -> int:
         return len(self.fid)
@@ -90,6 +94,7 @@ class Incidents:
     type: np.ndarray           # str
     x: np.ndarray
     y: np.ndarray
+    attrs: dict = field(default_factory=dict)  # other columns of the layer {name: array}, kept when saving
 
     def __len__(self) -> int:
         return len(self.fid)

@@ -251,6 +251,12 @@ def scenario_layers(scenario: Scenario) -> dict[str, dict[str, Any]]:
         i = scenario.incidents
         layers["incidents"] = {"geometry": shapely.points(i.x, i.y), "geometry_type": "Point",
                                "columns": {"time": i.time, "type": i.type}}
+    sources = {"roads": r, "grids": g, "units": u, "facilities": f, "incidents": scenario.incidents}
+    for name, spec in layers.items():  # the user's other columns, when still row-aligned
+        n = len(spec["geometry"])
+        for k, v in getattr(sources[name], "attrs", {}).items():
+            if k not in spec["columns"] and len(v) == n:
+                spec["columns"][k] = v
     return layers
 
 

@@ -125,11 +125,13 @@ def check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collecto
         return None
     n_before = len(col.problems)
     lower = {k.lower(): k for k in cols}
+    used: set[str] = set()
     for fname, fs in spec.fields.items():
         if fname not in cols:  # same name in another case, or a common alias (OSM exports)
             for cand in (fname, *ALIASES.get((name, fname), ())):
                 if cand.lower() in lower:
                     cols[fname] = cols[lower[cand.lower()]]
+                    used.add(lower[cand.lower()])
                     break
         if fname not in cols and fs.required:
             col.error(f"missing required field '{fname}' ({fs.doc}); fields present: {', '.join(cols) or 'none'}",
@@ -140,7 +142,21 @@ def check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collecto
     values = {f: _convert(cols.get(f), fids, f, fs, file, name, col) for f, fs in spec.fields.items()}
     if not ok or any(v is None for v in values.values()):
         return None
-    return BUILDERS[name](fids, geoms, values, file, col)
+    layer = BUILDERS[name](fids, geoms, values, file, col)
+    if layer is not None:  # keep the user's other columns (saved back by save_scenario)
+        extra = {k: v for k, v in cols.items() if k not in spec.fields and k not in used}
+        if name == "roads":
+            rows = _rows_of(fids, layer.fid)  # multi-lines were split: one row per part
+            layer.attrs = {k: v[rows] for k, v in extra.items()}
+        else:
+            layer.attrs = extra
+    return layer
+
+
+def _rows_of(fids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Row in ``fids`` of each of ``wanted``."""
+    order = np.argsort(fids, kind="stable")
+    return order[np.searchsorted(fids[order], wanted)]
 
 
 def _geometry_name(ogr_name: str) -> str:

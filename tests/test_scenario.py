@@ -160,6 +160,10 @@ def test_save_scenario_roundtrip(tmp_path, sample):
     assert all(n.endswith("*") for n in again.grids.name)
     assert np.allclose(again.units.x, sample.units.x, atol=0.02)
     assert (again.facilities.type == sample.facilities.type).all()
+    # The sample's extra columns (kept in attrs) survive the round trip.
+    assert (again.units.attrs["floors"] == sample.units.attrs["floors"]).all()
+    assert list(again.facilities.attrs["community"]) == list(sample.facilities.attrs["community"])
+    assert "source_edge" in again.roads.attrs
     assert (out / "ATTRIBUTION.md").exists()
     with pytest.raises(GridGovError, match="already exists"):
         save_scenario(sample, out)
