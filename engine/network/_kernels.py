@@ -353,15 +353,16 @@ def k_nearest_heap(indptr, indices, weights, src_nodes, src_cost, src_label, cut
 
 
 # ----------------------------------------------------------------------------- sparse matrix
-# Single-source searches need no labels: a lighter (key, node) heap.
+# Single-source searches need no labels: a 4-ary (key, node) heap with fixed-size buffers.
+# A row that overflows a buffer is undone and rerun with doubled buffers, so the hot loop
+# never reallocates (reassigned arrays cost Numba real speed).
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _push2(hk, hv, size, k, v):
-    """Insert into a heap with room for one more entry (the caller grows it)."""
+def _push4(hk, hv, size, k, v):
     i = size
     while i > 0:
-        p = (i - 1) >> 1
+        p = (i - 1) >> 2
         if k < hk[p]:
             hk[i] = hk[p]
             hv[i] = hv[p]
@@ -373,22 +374,27 @@ def _push2(hk, hv, size, k, v):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _pop2(hk, hv, size):
-    """Remove the root of a heap of ``size`` entries (the caller read it first)."""
+def _pop4(hk, hv, size):
+    """Drop the root of a 4-ary heap of ``size`` entries (read it first)."""
     size -= 1
     k = hk[size]
     v = hv[size]
     i = 0
     while True:
-        c = 2 * i + 1
+        c = 4 * i + 1
         if c >= size:
             break
-        if c + 1 < size and hk[c + 1] < hk[c]:
-            c += 1
-        if hk[c] < k:
-            hk[i] = hk[c]
-            hv[i] = hv[c]
-            i = c
+        m = c
+        mk = hk[c]
+        e = min(c + 4, size)
+        for j in range(c + 1, e):
+            if hk[j] < mk:
+                mk = hk[j]
+                m = j
+        if mk < k:
+            hk[i] = mk
+            hv[i] = hv[m]
+            i = m
         else:
             break
     hk[i] = k
@@ -396,214 +402,107 @@ def _pop2(hk, hv, size):
 
 
 @njit(cache=True, nogil=True)
-def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff):
-    """Cutoff single-source searches for a chunk of sources, as CSR rows.
+def _row(indptr, indices, weights, seeds, seed_cost, cutoff, dist, touched, hk, hv, cols, vals, out):
+    """One cutoff search; appends (node, cost) in settling order from ``out``.
 
-    Work arrays are allocated once per chunk and reset through the list of touched nodes, so
-    a search costs only what it reaches (not O(n) as a dense row would).  ``src_nodes`` /
-    ``src_cost`` are 2-D (rows, seeds): each row starts from its seeds (node, initial cost),
-    node -1 marking an unused slot.  Returns ``(row_ptr, cols, vals)``; columns within a row
-    are in settling order (by cost).
+    Returns ``(new_out, n_touched)``, or ``(-1, n_touched)`` when a buffer is too small
+    (``dist`` is then still dirty at ``touched[:n_touched]``; the caller cleans it up).
+    Settled nodes are marked by a negative ``dist`` (-1 - cost) until the row ends.
     """
-    n = indptr.shape[0] - 1
-    rows = src_nodes.shape[0]
-    dist = np.full(n, np.inf)
-    touched = np.empty(1024, np.int64)
-    row_ptr = np.zeros(rows + 1, np.int64)
-    cols = np.empty(4096, np.int64)
-    vals = np.empty(4096, np.float64)
-    out = 0
-    hk = np.empty(1024, np.float64)
-    hv = np.empty(1024, np.int64)
-    for r in range(rows):
-        nt = 0
-        size = 0
-        for j in range(src_nodes.shape[1]):
-            v = src_nodes[r, j]
-            if v < 0:
+    nt = 0
+    size = 0
+    cap_t = touched.shape[0]
+    cap_h = hk.shape[0]
+    cap_o = cols.shape[0]
+    for j in range(seeds.shape[0]):
+        v = seeds[j]
+        if v < 0:
+            continue
+        c = seed_cost[j]
+        if c <= cutoff and c < dist[v]:
+            if dist[v] == np.inf:
+                if nt == cap_t:
+                    return -1, nt
+                touched[nt] = v
+                nt += 1
+            if size == cap_h:
+                return -1, nt
+            dist[v] = c
+            _push4(hk, hv, size, c, v)
+            size += 1
+    while size > 0:
+        d = hk[0]
+        v = hv[0]
+        _pop4(hk, hv, size)
+        size -= 1
+        if d > dist[v]:
+            continue  # stale (or settled: negative)
+        if out == cap_o:
+            return -1, nt
+        cols[out] = v
+        vals[out] = d
+        out += 1
+        dist[v] = -1.0 - d
+        for e in range(indptr[v], indptr[v + 1]):
+            nd = d + weights[e]
+            if nd > cutoff:
                 continue
-            c = src_cost[r, j]
-            if c <= cutoff and c < dist[v]:
-                if dist[v] == np.inf:
-                    if nt == touched.shape[0]:
-                        t2 = np.empty(nt * 2, np.int64)
-                        t2[:nt] = touched
-                        touched = t2
-                    touched[nt] = v
-                    nt += 1
-                dist[v] = c
-                if size == hk.shape[0]:
-                    hk, _, hv = _grow(hk, hv, hv)
-                _push2(hk, hv, size, c, v)
-                size += 1
-        while size > 0:
-            d = hk[0]
-            v = hv[0]
-            _pop2(hk, hv, size)
-            size -= 1
-            if d > dist[v]:
-                continue  # stale
-            if out == cols.shape[0]:
-                c2 = np.empty(out * 2, np.int64)
-                v2 = np.empty(out * 2, np.float64)
-                c2[:out] = cols
-                v2[:out] = vals
-                cols = c2
-                vals = v2
-            cols[out] = v
-            vals[out] = d
-            out += 1
-            dist[v] = -1.0 - d  # settled marker (negative), restored below
-            for e in range(indptr[v], indptr[v + 1]):
-                nd = d + weights[e]
-                if nd > cutoff:
-                    continue
-                u = indices[e]
-                du = dist[u]
-                if du < 0:
-                    continue  # settled
-                if nd < du:
-                    if du == np.inf:
-                        if nt == touched.shape[0]:
-                            t2 = np.empty(nt * 2, np.int64)
-                            t2[:nt] = touched
-                            touched = t2
-                        touched[nt] = u
-                        nt += 1
-                    dist[u] = nd
-                    if size == hk.shape[0]:
-                        hk, _, hv = _grow(hk, hv, hv)
-                    _push2(hk, hv, size, nd, u)
-                    size += 1
-        for i in range(nt):
-            dist[touched[i]] = np.inf
-        row_ptr[r + 1] = out
-    return row_ptr, cols[:out], vals[:out]
+            u = indices[e]
+            du = dist[u]
+            if du < 0 or nd >= du:
+                continue
+            if du == np.inf:
+                if nt == cap_t:
+                    return -1, nt
+                touched[nt] = u
+                nt += 1
+            if size == cap_h:
+                return -1, nt
+            dist[u] = nd
+            _push4(hk, hv, size, nd, u)
+            size += 1
+    return out, nt
 
 
 @njit(cache=True, nogil=True)
-def matrix_rows_bucket(indptr, indices, weights, maxw, src_nodes, src_cost, cutoff):
-    """``matrix_rows`` for whole-number weights and seed costs, on Dial's bucket queue.
+def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff):
+    """Cutoff single-source searches for a chunk of sources, as CSR rows.
 
-    Same inputs and outputs as ``matrix_rows`` plus ``maxw`` (largest weight) and an int64
-    ``cutoff``.  Push and pop are O(1); one row scans at most ``cutoff`` buckets.
+    ``src_nodes`` / ``src_cost`` are 2-D (rows, seeds): each row starts from its seeds (node,
+    initial cost), node -1 marking an unused slot.  Work arrays are allocated once per chunk
+    and reset through the touched nodes, so a search costs only what it reaches (not O(n)
+    as a dense row would).  Returns ``(row_ptr, cols, vals)``; columns within a row are in
+    settling order (by cost).
     """
     n = indptr.shape[0] - 1
     rows = src_nodes.shape[0]
-    nb = np.int64(maxw) + 1
-    head = np.full(nb, -1, np.int64)
-    nxt = np.empty(n, np.int64)
-    prv = np.empty(n, np.int64)
     dist = np.full(n, np.inf)
-    state = np.zeros(n, np.uint8)  # 0 free, 1 queued, 2 settled
-    touched = np.empty(1024, np.int64)
+    touched = np.empty(4096, np.int64)
+    hk = np.empty(4096, np.float64)
+    hv = np.empty(4096, np.int64)
+    cols = np.empty(max(4096, 64 * rows), np.int64)
+    vals = np.empty(cols.shape[0], np.float64)
     row_ptr = np.zeros(rows + 1, np.int64)
-    cols = np.empty(4096, np.int64)
-    vals = np.empty(4096, np.float64)
     out = 0
-    for r in range(rows):
-        nt = 0
-        queued = 0
-        start = np.iinfo(np.int64).max
-        for j in range(src_nodes.shape[1]):
-            v = src_nodes[r, j]
-            if v < 0:
-                continue
-            c = np.int64(src_cost[r, j])
-            fc = float(c)
-            if c <= cutoff and fc < dist[v]:
-                if state[v] == 1:
-                    if prv[v] >= 0:
-                        nxt[prv[v]] = nxt[v]
-                    else:
-                        head[np.int64(dist[v]) % nb] = nxt[v]   # seeds only: rare
-                    if nxt[v] >= 0:
-                        prv[nxt[v]] = prv[v]
-                    queued -= 1
-                else:
-                    if nt == touched.shape[0]:
-                        t2 = np.empty(nt * 2, np.int64)
-                        t2[:nt] = touched
-                        touched = t2
-                    touched[nt] = v
-                    nt += 1
-                dist[v] = fc
-                b = c % nb
-                prv[v] = -1
-                nxt[v] = head[b]
-                if head[b] >= 0:
-                    prv[head[b]] = v
-                head[b] = v
-                state[v] = 1
-                queued += 1
-                if c < start:
-                    start = c
-        d = start
-        b = d % nb if queued > 0 else 0
-        while queued > 0 and d <= cutoff:
-            while head[b] >= 0:
-                v = head[b]
-                head[b] = nxt[v]
-                if nxt[v] >= 0:
-                    prv[nxt[v]] = -1
-                state[v] = 2
-                queued -= 1
-                if out == cols.shape[0]:
-                    c2 = np.empty(out * 2, np.int64)
-                    v2 = np.empty(out * 2, np.float64)
-                    c2[:out] = cols
-                    v2[:out] = vals
-                    cols = c2
-                    vals = v2
-                cols[out] = v
-                vals[out] = float(d)
-                out += 1
-                for e in range(indptr[v], indptr[v + 1]):
-                    nd = d + np.int64(weights[e])
-                    if nd > cutoff:
-                        continue
-                    u = indices[e]
-                    su = state[u]
-                    if su == 2:
-                        continue
-                    fd = float(nd)
-                    if fd < dist[u]:
-                        if su == 1:
-                            if prv[u] >= 0:
-                                nxt[prv[u]] = nxt[u]
-                            else:
-                                bo = b + (np.int64(dist[u]) - d)
-                                if bo >= nb:
-                                    bo -= nb
-                                head[bo] = nxt[u]
-                            if nxt[u] >= 0:
-                                prv[nxt[u]] = prv[u]
-                            queued -= 1
-                        else:
-                            if nt == touched.shape[0]:
-                                t2 = np.empty(nt * 2, np.int64)
-                                t2[:nt] = touched
-                                touched = t2
-                            touched[nt] = u
-                            nt += 1
-                        dist[u] = fd
-                        bu = b + (nd - d)          # nd - d <= maxw < nb: no division
-                        if bu >= nb:
-                            bu -= nb
-                        prv[u] = -1
-                        nxt[u] = head[bu]
-                        if head[bu] >= 0:
-                            prv[head[bu]] = u
-                        head[bu] = u
-                        state[u] = 1
-                        queued += 1
-            d += 1
-            b += 1
-            if b == nb:
-                b = 0
+    r = 0
+    while r < rows:
+        new, nt = _row(indptr, indices, weights, src_nodes[r], src_cost[r], cutoff, dist, touched, hk, hv,
+                       cols, vals, out)
         for i in range(nt):
-            u = touched[i]
-            dist[u] = np.inf
-            state[u] = 0
+            dist[touched[i]] = np.inf
+        if new < 0:  # grow every buffer and redo the row
+            t2 = np.empty(touched.shape[0] * 2, np.int64)
+            touched = t2
+            hk = np.empty(hk.shape[0] * 2, np.float64)
+            hv = np.empty(hv.shape[0] * 2, np.int64)
+            c2 = np.empty(cols.shape[0] * 2, np.int64)
+            v2 = np.empty(cols.shape[0] * 2, np.float64)
+            c2[:out] = cols[:out]
+            v2[:out] = vals[:out]
+            cols = c2
+            vals = v2
+            continue
+        out = new
         row_ptr[r + 1] = out
+        r += 1
     return row_ptr, cols[:out], vals[:out]

@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _kernels
-from .paths import BUCKET_MAX_WEIGHT, _integral, _prepare, check_cutoff, check_sources
+from .paths import check_csr, check_cutoff, check_sources
 
 
 def default_threads() -> int:
@@ -21,7 +21,7 @@ def default_threads() -> int:
 
 
 def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float,
-                threads: int | None = None, stats: tuple[float, bool] | None = None) -> sp.csr_matrix:
+                threads: int | None = None) -> sp.csr_matrix:
     """One cutoff search per row of seeds (``seed_nodes``/``seed_cost`` shaped (rows, k),
     node -1 = unused slot) on a checked CSR.  Returns a (rows, n) CSR matrix of costs; absent
     entries mean beyond the cutoff (a stored 0.0 is a real zero cost); column order within a
@@ -36,19 +36,10 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     nchunks = min(rows, max(1, threads))        # one chunk per thread: work arrays are O(n)
     bounds = np.linspace(0, rows, nchunks + 1).astype(np.int64)
 
-    if stats is None:
-        stats = (float(weights.max()) if weights.size else 0.0, _integral(weights))
-    maxw, integral = stats
-    finite = seed_cost[seed_nodes >= 0]
-    bucket = integral and maxw <= BUCKET_MAX_WEIGHT and np.isfinite(cutoff) and cutoff < 2.0 ** 52 \
-        and _integral(finite) and (finite.size == 0 or finite.min() >= 0)
 
     def work(i: int):
         a, b = bounds[i], bounds[i + 1]
-        if bucket:
-            return _kernels.matrix_rows_bucket(indptr, indices, weights, max(int(maxw), 0), seed_nodes[a:b],
-                                               seed_cost[a:b], np.int64(np.floor(cutoff)))
-        return _kernels.matrix_rows(indptr, indices, weights, seed_nodes[a:b], seed_cost[a:b], cutoff)
+        return _kernels.matrix_rows(indptr, indices, weights, seed_nodes[a:b], seed_cost[a:b], float(cutoff))
 
     if threads > 1 and nchunks > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
@@ -73,7 +64,7 @@ def sparse_matrix(indptr, indices, weights, sources, cutoff=np.inf, threads: int
     finite entries, but each row costs only what it reaches.  Rows run in ``threads`` threads
     (default: numba's thread count).
     """
-    indptr, indices, weights, maxw, integral = _prepare(indptr, indices, weights)
+    indptr, indices, weights = check_csr(indptr, indices, weights)
     src = check_sources(sources, indptr.shape[0] - 1)
     c = check_cutoff(cutoff)
-    return seeded_rows(indptr, indices, weights, src[:, None], np.zeros((src.size, 1)), c, threads, (maxw, integral))
+    return seeded_rows(indptr, indices, weights, src[:, None], np.zeros((src.size, 1)), c, threads)
