@@ -219,3 +219,18 @@ def test_regenerate_is_deterministic(tmp_path, shared_data):
     a, b = load_scenario(tmp_path / "a"), load_scenario(ROOT / "scenarios" / "chengdu_wuhou")
     assert (a.units.households == b.units.households).all() and (a.grids.id == b.grids.id).all()
     assert gpkg.list_layers(tmp_path / "a" / "layers.gpkg") == gpkg.list_layers(ROOT / "scenarios/chengdu_wuhou/layers.gpkg")
+
+
+def test_sample_placement(sample):
+    """Buildings stand off the carriageways; facilities sit next to a road; dedicated grids hold theirs."""
+    tree = shapely.STRtree(sample.roads.geometry)
+    _, d_units = tree.query_nearest(sample.units.geometry, return_distance=True)
+    assert d_units.min() >= 9.0
+    fac = shapely.points(sample.facilities.x, sample.facilities.y)
+    _, d_fac = tree.query_nearest(fac, return_distance=True)
+    assert np.median(d_fac) < 30 and d_fac.max() < 150
+    g = sample.grids
+    for gid, geom in zip(g.id[g.level == "dedicated"], g.geometry[g.level == "dedicated"]):
+        inside = fac[sample.facilities.grid_id == gid]
+        assert len(inside) == 1 and geom.contains(inside[0])
+        assert not shapely.contains(geom, shapely.points(sample.units.x, sample.units.y)).any()
