@@ -179,3 +179,13 @@ def test_ranking_sensitivity_flip_point():
     # cost ×f: A = 56.5 + 2.5f, B = 51 + 3f (same denominator) → they cross only at f = 11
     assert r["flip"]["cost"] == {"down": None, "up": None}
     assert sum(r["win_share"]) == pytest.approx(1.0)
+
+
+def test_docs_metric_reference_is_current():
+    from pathlib import Path
+
+    from gridgov.engine.score.reference import INTRO, markdown_table
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "scores.md"
+    assert doc.read_text(encoding="utf-8") == INTRO + "\n" + markdown_table() + "\n", \
+        "regenerate: python -m gridgov.engine.score.reference > docs/scores.md"

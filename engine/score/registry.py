@@ -98,3 +98,4 @@ def better(direction: str, a: float | None, b: float | None, rel_tol: float = 1e
         return 0
     up = b > a
     return 1 if up == (direction == "higher") else -1
+
