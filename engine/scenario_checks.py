@@ -123,7 +123,8 @@ def check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collecto
     except ValidationError as exc:
         col.problems.extend(exc.problems)
         return None
-    n_before = len(col.problems)
+    present = ", ".join(cols) or "none"
+    missing = False
     lower = {k.lower(): k for k in cols}
     used: set[str] = set()
     for fname, fs in spec.fields.items():
@@ -134,13 +135,12 @@ def check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collecto
                     used.add(lower[cand.lower()])
                     break
         if fname not in cols and fs.required:
-            col.error(f"missing required field '{fname}' ({fs.doc}); fields present: {', '.join(cols) or 'none'}",
+            col.error(f"missing required field '{fname}' ({fs.doc}); fields present: {present}",
                       file=file, layer=name, field=fname)
-    if len(col.problems) > n_before:
-        return None
-    ok = _check_geometries(fids, geoms, spec, file, name, col)
+            missing = True
+    ok = _check_geometries(fids, geoms, spec, file, name, col)  # still report everything else
     values = {f: _convert(cols.get(f), fids, f, fs, file, name, col) for f, fs in spec.fields.items()}
-    if not ok or any(v is None for v in values.values()):
+    if missing or not ok or any(v is None for v in values.values()):
         return None
     layer = BUILDERS[name](fids, geoms, values, file, col)
     if layer is not None:  # keep the user's other columns (saved back by save_scenario)

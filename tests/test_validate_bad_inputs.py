@@ -249,3 +249,12 @@ def test_field_aliases_and_case(tmp_path):
     s = load_scenario(make_toy(tmp_path / "toy", layers))
     assert list(s.roads.road_class) == ["primary", "residential"]
     assert s.units.households.tolist() == [120, 80, 200, 60]
+
+
+def test_missing_field_does_not_hide_other_problems(tmp_path):
+    layers = toy_layers()
+    del layers["units"]["columns"]["residents"]
+    layers["units"]["columns"]["households"][0] = -3
+    problems = errors_of(make_toy(tmp_path / "toy", layers))
+    assert "missing required field" in only(problems, layer="units", field="residents").message
+    assert "negative" in only(problems, layer="units", fid=1, field="households").message
