@@ -167,3 +167,20 @@ def test_bad_parameter_value_fails_with_the_run_named(tmp_path, sample_dir):
     msg = str(err.value)
     assert exp.runs[1].run_id in msg and "closest_friend" in msg and "point 1" in msg
     assert store.finished_run_ids(tmp_path / "out") == {exp.runs[0].run_id}
+
+
+def test_circles_metrics_follow_walking_speed(tmp_path, sample_dir):
+    path = _experiment(tmp_path, sample_dir, "walk", 2, '"travel.walk_speed_mps" = [0.8, 1.2]', days=1)
+    path.write_text(path.read_text(encoding="utf-8").replace("days = 1", "days = 1\ncircles = true"),
+                    encoding="utf-8")
+    exp = load_experiment(path)
+    run_batch(exp, tmp_path / "out", workers=0, progress=False)
+    runs = store.read_runs(tmp_path / "out")
+    slow, fast = (runs[runs["f:travel.walk_speed_mps"] == v] for v in (0.8, 1.2))
+    col = "circles_school_within_15min"
+    assert 0 < slow[col].iloc[0] < fast[col].iloc[0] <= 1  # faster walkers reach more schools in 15 min
+    assert slow[col].nunique() == 1  # coverage does not depend on the replication's seed
+    from gridgov.engine.batch.summary import write_summary
+
+    summary = pd.read_csv(write_summary(exp, tmp_path / "out")["csv"])
+    assert col in set(summary["metric"]) and "response_p90_min" in set(summary["metric"])
