@@ -160,7 +160,10 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
     except ValidationError as exc:
         col.problems.extend(exc.problems)
         return _Loaded(None, col.problems)
-    crs = working_crs(meta, gpath, layer_names, str(tpath), col)
+    try:
+        crs = working_crs(meta, gpath, layer_names, str(tpath), col)
+    except (RuntimeError, ValidationError):  # unreadable layer: reported by its own check below
+        crs = None
     data: dict[str, Any] = {}
     for name, spec in LAYER_SPECS.items():
         if name not in layer_names:

@@ -108,6 +108,15 @@ ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
 def check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collector):
     """Read and check one layer; the model dataclass, or None when it cannot be used."""
     file = str(gpath)
+    try:
+        return _check_layer(gpath, name, spec, crs, col)
+    except RuntimeError as exc:  # GDAL could not read the table (corrupt file, unsupported content)
+        col.error(f"cannot read layer: {exc}", file=file, layer=name)
+        return None
+
+
+def _check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collector):
+    file = str(gpath)
     info = gpkg.layer_info(gpath, name)
     declared = _geometry_name(info["geometry_type"])
     if declared and declared not in spec.geometry:
