@@ -165,3 +165,17 @@ def test_problems_new_and_resolved_against_the_baseline(tmp_path):
     assert "Worker of grid G3 (网格G3) busy 90% of the shift" in resolved
     assert "Grid G2 (网格G2): 600 households miss a life-circle facility" in resolved
     assert "[new]" not in html
+
+
+def test_scenarios_are_totalled_with_the_baseline_weights(tmp_path, sample_dir):
+    runs = [_run_folder(tmp_path, sample_dir), _run_folder(tmp_path, RESTRUCTURED)]
+    doc = json.loads((runs[1] / "scores.json").read_text(encoding="utf-8"))
+    doc["weights"] = {g: (1.0 if g == "cost" else 0.0) for g in GROUPS}    # the other scenario's own weights
+    doc["total"] = doc["groups"]["cost"]
+    (runs[1] / "scores.json").write_text(json.dumps(doc), encoding="utf-8")
+    res = compare_scenarios(runs, tmp_path / "cmp", lang="en", pdf=False)
+    w = res.scores[0].weights
+    assert res.scores[1].weights == w
+    expect = sum(w[g] * res.scores[1].groups[g] for g in GROUPS if res.scores[1].groups[g] is not None) / \
+        sum(w[g] for g in GROUPS if res.scores[1].groups[g] is not None)
+    assert res.scores[1].total == pytest.approx(expect)

@@ -99,6 +99,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "grids_count": ("grids", "网格数"),
     "not_simulated": ("not simulated", "未模拟"),
     "osm_credit": ("Roads © OpenStreetMap contributors (ODbL)", "道路数据 © OpenStreetMap contributors（ODbL）"),
+    "weights_note": ("All scenarios are totalled with the baseline's weights ([score] weights of its scenario.toml).",
+                     "所有方案均按基准方案的权重（其 scenario.toml 中的 [score] weights）计算总分。"),
     "how_to_read": ("How to read: green = better than the baseline, red = worse. Every number traces to a metric "
                     "below (definition, norm and scoring rule) and to the per-grid columns in results.gpkg.",
                     "阅读说明：绿色表示优于基准，红色表示差于基准。每个数字都可追溯到下方指标（定义、标准和计分规则）"

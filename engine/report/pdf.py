@@ -113,6 +113,8 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
             if doc["synthetic"]:
                 pages.text(t("synthetic_note"), 8)
             pages.text(t("headline"), 12, bold=True)
+            if doc["compare"]:
+                pages.text(t("how_to_read") + " " + t("weights_note"), 7)
             header = [t("scenario"), t("rank"), t("total")] + [f"{g} ({w})" for g, w in zip(doc["group_labels"], doc["weights"])]
             rows = [[h["name"], str(h["rank"]), h["total"] + (f" ({h['delta']})" if h["delta"] else "")] + h["groups"]
                     for h in doc["headline"]]

@@ -136,6 +136,9 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
     for name, sc, s in entries:   # two inputs with the same scenario name stay distinguishable
         seen[name] = seen.get(name, 0) + 1
         named.append((name if seen[name] == 1 else f"{name} ({seen[name]})", sc, s))
+    # one yardstick: every scenario is totalled with the baseline's weights (its scenario.toml)
+    base_w = named[0][2].weights
+    named = [(n, sc, s if s.weights == base_w else s.reweighted(base_w)) for n, sc, s in named]
     names = [n for n, _, _ in named]
     scores = [s for _, _, s in named]
     points = np.array([[np.nan if s.groups.get(g) is None else s.groups[g] for g in GROUPS] for s in scores])
@@ -147,7 +150,7 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
     progress(0.87, "report")
     paths = write_documents(out, named, lang=lang, stem="compare", sensitivity=sens, pdf=pdf)
     paths["table"] = write_text(out / "compare.csv", _csv(names, table))
-    summary = {"format": "gridgov-compare/1", "baseline": names[0], "scenarios": names,
+    summary = {"format": "gridgov-compare/1", "baseline": names[0], "scenarios": names, "weights": base_w,
                "inputs": [str(p.resolve()) for p in inputs], "totals": [s.total for s in scores],
                "ranks": sens["base_ranks"], "table": table, "sensitivity": sens,
                "by_street": {n: s.by_street for n, s in zip(names, scores)}}
