@@ -258,3 +258,27 @@ def test_missing_field_does_not_hide_other_problems(tmp_path):
     problems = errors_of(make_toy(tmp_path / "toy", layers))
     assert "missing required field" in only(problems, layer="units", field="residents").message
     assert "negative" in only(problems, layer="units", fid=1, field="households").message
+
+
+def _with_incidents(times, types):
+    layers = toy_layers()
+    n = len(times)
+    layers["incidents"] = {"geometry": shapely.points(np.full(n, 104.051), np.full(n, 30.631)),
+                           "geometry_type": "Point",
+                           "columns": {"time": np.array(times, dtype=object), "type": np.array(types, dtype=object)}}
+    return layers
+
+
+def test_incidents_loaded_from_text_times(tmp_path):
+    layers = _with_incidents(["2024-05-01T08:30:00", "2024-05-02 17:05:10"], ["dispute", "burglary"])
+    s = load_scenario(make_toy(tmp_path / "toy", layers))
+    assert s.incidents.time.tolist()[1] == np.datetime64("2024-05-02T17:05:10").astype(object)
+    assert 400_000 < s.incidents.x[0] < 420_000
+    w = only(s.warnings, layer="incidents", field="type")
+    assert "'burglary'" in w.message and w.severity == "warning"
+
+
+def test_incidents_bad_time(tmp_path):
+    layers = _with_incidents(["2024-05-01T08:30:00", "yesterday"], ["dispute", "other"])
+    p = only(errors_of(make_toy(tmp_path / "toy", layers)), layer="incidents", fid=2, field="time")
+    assert "not a date-time: 'yesterday'" in p.message
