@@ -18,7 +18,7 @@ from .errors import GridGovError, Problem
 from .model import Scenario
 from .network.graph import Network, build_network
 from .network.paths import seeded
-from .network.polygons import (band_polygon, dissolve_lines, edge_segments, segment_geometries)
+from .network.polygons import band_polygons, dissolve_lines, edge_segments, segment_geometries
 from .network.snap import Snap, along, arrival, out_seeds, same_edge_pairs, snap_points
 from .progress import NULL, Progress
 from .vocab import FACILITY_TYPES
@@ -156,8 +156,9 @@ class Circles:
             for fid, segs in groups:
                 band = np.array([s[4] for s in segs], dtype=np.int64)
                 lines = segment_geometries(net, segs)
+                polys = band_polygons(lines, band, len(self.band_minutes), self.band_buffer_m)
                 for b, minutes in enumerate(self.band_minutes):
-                    out_g.append(band_polygon(lines[band <= b], self.band_buffer_m))
+                    out_g.append(polys[b])
                     c_type.append(t)
                     c_fac.append(fid)
                     c_band.append(b)

@@ -49,6 +49,7 @@ class Network:
     speed_mps: float | None     # uniform speed of the mode (None for drive)
     problems: list = field(default_factory=list)
     _tree: object = None
+    _vertices: object = None
 
     @property
     def n_nodes(self) -> int:
@@ -64,6 +65,22 @@ class Network:
         if self._tree is None:
             self._tree = shapely.STRtree(self.edge_geometry)
         return self._tree
+
+    @property
+    def vertices(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(xy, offset, key)`` of all edge vertices: ``xy[offset[e]:offset[e+1]]`` are edge
+        ``e``'s vertices and ``key = e * K + distance along the edge`` is sorted (for
+        vectorised cuts of many sub-segments at once)."""
+        if self._vertices is None:
+            xy, owner = shapely.get_coordinates(self.edge_geometry, return_index=True)
+            offset = np.searchsorted(owner, np.arange(self.n_edges + 1))
+            step = np.r_[0.0, np.hypot(*np.diff(xy, axis=0).T)]
+            step[offset[:-1]] = 0.0
+            cum = np.cumsum(step)
+            cum -= np.repeat(cum[offset[:-1]], np.diff(offset))
+            big = float(self.edge_length.max() if self.n_edges else 0.0) * 2.0 + 1.0
+            self._vertices = (xy, offset, owner * big + cum, cum, big)
+        return self._vertices[:3]
 
     def csr(self, weight: str = "time") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(indptr, indices, weights)`` with time (s) or length (m) weights."""

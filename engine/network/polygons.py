@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from shapely import ops
 
 from .graph import Network
 
@@ -124,17 +123,38 @@ def edge_segments(net: Network, cost: np.ndarray, label: np.ndarray, on_edge: di
 
 
 def segment_geometries(net: Network, segs) -> np.ndarray:
-    """LineStrings of ``(edge, x0, x1, ...)`` segments (whole edges reuse their geometry)."""
-    geoms = np.empty(len(segs), dtype=object)
-    for i, s in enumerate(segs):
-        e, a, b = s[0], s[1], s[2]
-        g = net.edge_geometry[e]
-        L = net.edge_length[e]
-        if a <= _EPS and b >= L - _EPS:
-            geoms[i] = g
-        else:
-            geoms[i] = ops.substring(g, a, b)
-    return geoms
+    """LineStrings of ``(edge, x0, x1, ...)`` segments, cut from the edge geometries in one
+    vectorised pass (interpolated end points, original vertices in between)."""
+    if len(segs) == 0:
+        return np.empty(0, dtype=object)
+    arr = np.asarray([s[:3] for s in segs], dtype=np.float64)
+    e = arr[:, 0].astype(np.int64)
+    a = np.minimum(arr[:, 1], arr[:, 2])
+    b = np.maximum(arr[:, 1], arr[:, 2])
+    xy, offset, key = net.vertices
+    cum, big = net._vertices[3], net._vertices[4]
+    first, last = offset[e], offset[e + 1] - 1
+    i0 = np.clip(np.searchsorted(key, e * big + a, "right"), first + 1, last)
+    i1 = np.clip(np.searchsorted(key, e * big + b, "left"), first + 1, last)
+    i1 = np.maximum(i1, i0)
+
+    def point_at(i, x):
+        c0, c1 = cum[i - 1], cum[i]
+        t = np.where(c1 > c0, (x - c0) / np.where(c1 > c0, c1 - c0, 1.0), 0.0)
+        t = np.clip(t, 0.0, 1.0)[:, None]
+        return xy[i - 1] * (1.0 - t) + xy[i] * t
+
+    start, end = point_at(i0, a), point_at(i1, b)
+    inner = i1 - i0
+    npts = inner + 2
+    pos = np.r_[0, np.cumsum(npts)]
+    out = np.empty((pos[-1], 2))
+    out[pos[:-1]] = start
+    out[pos[1:] - 1] = end
+    seg = np.repeat(np.arange(len(e)), inner)
+    k = np.arange(seg.size) - np.repeat(np.cumsum(inner) - inner, inner)
+    out[pos[seg] + 1 + k] = xy[i0[seg] + k]
+    return shapely.linestrings(out, indices=np.repeat(np.arange(len(e)), npts))
 
 
 def dissolve_lines(geoms: np.ndarray, groups: np.ndarray, keys) -> np.ndarray:
@@ -158,8 +178,16 @@ def as_multipolygon(g):
     return shapely.multipolygons(polys) if polys else shapely.from_wkt("MULTIPOLYGON EMPTY")
 
 
-def band_polygon(lines: np.ndarray, width_m: float):
-    """Reachable segments buffered by ``width_m`` and dissolved into one MultiPolygon."""
-    if len(lines) == 0:
-        return as_multipolygon(None)
-    return as_multipolygon(shapely.union_all(shapely.buffer(lines, width_m, quad_segs=4)))
+def band_polygons(lines: np.ndarray, band: np.ndarray, n_bands: int, width_m: float,
+                  quad_segs: int = 3) -> list:
+    """Cumulative band polygons: polygon ``b`` = segments with ``band <= b`` buffered by
+    ``width_m`` and dissolved.  Each segment is buffered and merged once (band ``b`` is band
+    ``b - 1`` plus the union of its own new segments)."""
+    out, acc = [], None
+    for b in range(n_bands):
+        new = lines[band == b]
+        if len(new):
+            part = shapely.union_all(shapely.buffer(new, width_m, quad_segs=quad_segs))
+            acc = part if acc is None else shapely.union(acc, part)
+        out.append(as_multipolygon(acc))
+    return out
