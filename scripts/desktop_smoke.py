@@ -97,7 +97,11 @@ def step_open(plugin) -> None:
     panel.out.setFilePath(str(OUT / "run"))
     if not panel.open_sample():
         return fail(f"sample did not open: {panel.status.text() or panel.info.text()}")
-    log(f"sample opened: {len(panel.state.layer_ids)} layers")
+    from qgis.core import QgsProject
+
+    crs = QgsProject.instance().crs().authid()
+    log(f"sample opened: {len(panel.state.layer_ids)} layers, project CRS {crs}")
+    STATE["project_crs"] = crs
     QTimer.singleShot(3000, lambda: step_run(plugin))
 
 
@@ -128,6 +132,10 @@ def step_done(plugin, ok: bool, text: str) -> None:
 
 @guarded
 def step_shoot(plugin) -> None:
+    from qgis.core import QgsProject
+
+    STATE["project_crs_after_run"] = QgsProject.instance().crs().authid()
+    log(f"project CRS after the run: {STATE['project_crs_after_run']}")
     screenshot("desktop_smoke")
     plugin.dock.tabs.setCurrentWidget(plugin.dock.compare_panel)
     QTimer.singleShot(800, lambda: step_compare_tab(plugin))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qgis.core import (Qgis, QgsApplication, QgsCoordinateTransform, QgsProject, QgsSettings)
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import QUrl, pyqtSignal
+from qgis.PyQt.QtCore import QTimer, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (QFormLayout, QHBoxLayout, QComboBox, QLabel, QProgressBar, QPushButton, QSizePolicy,
                                  QVBoxLayout, QWidget)
@@ -178,8 +178,21 @@ class ScenarioPanel(QWidget):
             return
         only_ours = all(lyr.customProperty("gridgov/source") for lyr in project.mapLayers().values())
         if only_ours or not project.crs().isValid():
-            project.setCrs(_scenario_crs(self.state.scenario_dir) or target.crs())
-            self.iface.mapCanvas().setDestinationCrs(project.crs())
+            crs = _scenario_crs(self.state.scenario_dir) or target.crs()
+            project.setCrs(crs)
+            # QGIS desktop applies "CRS of the first layer added" after the event loop runs
+            # again; set ours once more after it so the map is drawn in metres, not degrees
+            QTimer.singleShot(0, lambda: self._set_crs_and_zoom(crs, target))
+        self._set_crs_and_zoom(None, target)
+
+    def _set_crs_and_zoom(self, crs, target) -> None:
+        project = QgsProject.instance()
+        try:
+            target.id()
+        except RuntimeError:   # layer deleted meanwhile
+            return
+        if crs is not None and project.crs() != crs:
+            project.setCrs(crs)
         canvas = self.iface.mapCanvas()
         extent = QgsCoordinateTransform(target.crs(), canvas.mapSettings().destinationCrs(),
                                         project).transformBoundingBox(target.extent())

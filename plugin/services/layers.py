@@ -130,8 +130,22 @@ def load_result_layers(out_dir: str | Path, scenario_name: str, project: QgsProj
     scenario_group = (project or QgsProject.instance()).layerTreeRoot().findGroup(f"GridGov: {scenario_name}")
     if scenario_group is not None:
         scenario_group.setExpanded(False)
+    results_group = (project or QgsProject.instance()).layerTreeRoot().findGroup(f"GridGov results: {scenario_name}")
+    if results_group is not None:
+        results_group.setExpanded(True)
+        # the desktop's layer tree view re-reads expansion when it inserts the nodes later
+        from qgis.PyQt.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: _expand(scenario_name, project))
     set_circle_type(loaded, facility_type)
     return loaded
+
+
+def _expand(scenario_name: str, project: QgsProject | None) -> None:
+    root = (project or QgsProject.instance()).layerTreeRoot()
+    group = root.findGroup(f"GridGov results: {scenario_name}")
+    if group is not None:
+        group.setExpanded(True)
 
 
 def circle_types(loaded: list[QgsVectorLayer]) -> list[str]:
