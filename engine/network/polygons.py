@@ -37,7 +37,8 @@ def _candidates(L, fwd, bwd, cu, lu, cv, lv, points):
 def edge_envelope(L: float, fwd: float, bwd: float, cu: float, lu: int, cv: float, lv: int,
                   points=()) -> list[tuple[float, float, int, float, float]]:
     """Owner pieces of one edge: ``[(x0, x1, label, cost_x0, cost_x1)]`` covering the
-    reachable part of ``[0, L]`` (ties go to the lower label)."""
+    reachable part of ``[0, L]`` (ties go to the lower label).  Each piece is linear in cost,
+    so a source standing on the edge yields two pieces (its two sides)."""
     if L <= 0:
         return []
     cands = _candidates(L, fwd, bwd, cu, lu, cv, lv, points)
