@@ -109,8 +109,10 @@ def test_restructured_scenario_is_valid_and_nested(sample_dir):
     assert int(np.sum(sc.grids.level == "general")) == int(np.sum(base.grids.level == "general")) - 1
     moved = np.hypot(sc.facilities.x - base.facilities.x, sc.facilities.y - base.facilities.y)
     assert (moved[sc.facilities.of_type("grid_station")] > 1).all()
-    assert sc.units.households.sum() == base.units.households.sum(), \
-        "sample changed: regenerate with scripts/make_restructured_scenario.py"
+    stale = "the sample changed: regenerate with scripts/make_restructured_scenario.py"
+    assert sc.units.households.sum() == base.units.households.sum(), stale
+    assert np.sum(sc.grids.level == "micro") == np.sum(base.grids.level == "micro"), stale
+    assert sc.units.id.tolist() == base.units.id.tolist(), stale
 
 
 def test_cli_errors_are_messages_not_tracebacks(tmp_path, capsys, sample_dir):
