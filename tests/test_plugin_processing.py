@@ -84,3 +84,40 @@ def test_service_circles_outputs_layers(provider, sample_dir, tmp_path):
     assert units.featureCount() == QgsVectorLayer(f"{sample_dir}/layers.gpkg|layername=units", "u", "ogr").featureCount()
     assert "grid_station_band" in units.fields().names()
     assert QgsVectorLayer(res["SERVICE_AREAS"], "sa", "ogr").isValid()
+
+
+def test_simulate_writes_grids_and_summary(provider, sample_dir, tmp_path):
+    import processing
+
+    res = processing.run("gridgov:simulate", {"SCENARIO": str(sample_dir), "DAYS": 3, "SEED": 7, "ENGINE": 1,
+                                              "OUTPUT": str(tmp_path / "sim.gpkg"),
+                                              "SUMMARY": str(tmp_path / "sim.json"),
+                                              "INCIDENTS": str(tmp_path / "incidents.parquet")})
+    grids = QgsVectorLayer(res["GRIDS"], "g", "ogr")
+    assert grids.isValid() and any(n.startswith("sim_") for n in grids.fields().names())
+    doc = json.loads((tmp_path / "sim.json").read_text(encoding="utf-8"))
+    assert doc["scenario"] == "chengdu_wuhou" and doc["summary"]
+    assert (tmp_path / "incidents.parquet").stat().st_size > 0
+    # the same seed gives the same summary (the algorithm passes DAYS/SEED through)
+    res2 = processing.run("gridgov:simulate", {"SCENARIO": str(sample_dir), "DAYS": 3, "SEED": 7, "ENGINE": 1,
+                                               "OUTPUT": str(tmp_path / "sim2.gpkg"),
+                                               "SUMMARY": str(tmp_path / "sim2.json")})
+    assert json.loads((tmp_path / "sim2.json").read_text(encoding="utf-8"))["summary"] == doc["summary"]
+    assert res2["INCIDENTS"] is None
+
+
+@pytest.mark.slow
+def test_score_then_compare_run_outputs(provider, sample_dir, tmp_path):
+    import processing
+
+    res = processing.run("gridgov:score", {"SCENARIO": str(sample_dir), "DAYS": 3, "LANG": 1,
+                                           "OUTPUT_FOLDER": str(tmp_path / "a")})
+    scores = json.loads(open(res["SCORES"], encoding="utf-8").read())
+    assert res["TOTAL"] == scores["total"] and 0 <= res["TOTAL"] <= 100
+    assert QgsVectorLayer(res["GRIDS"], "g", "ogr").featureCount() > 0
+    assert res["REPORT"].endswith("report.html")
+    # compare reuses run outputs (scores.json) instead of recomputing them
+    cmp = processing.run("gridgov:compare", {"SCENARIOS": [res["SCORES"], str(tmp_path / "a")], "LANG": 1,
+                                             "OUTPUT_FOLDER": str(tmp_path / "cmp")})
+    assert cmp["REPORT"].endswith(".html") and cmp["TABLE"].endswith("compare.csv")
+    assert "chengdu_wuhou" in open(cmp["TABLE"], encoding="utf-8").read()

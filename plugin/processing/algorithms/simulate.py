@@ -18,7 +18,8 @@ class SimulateAlgorithm(GridGovAlgorithm):
     DISPLAY = "Simulate incidents 事件模拟"
     HELP = ("Simulates incident arrivals and the closed-loop response (report → dispatch → travel → handle → "
             "escalate → verify → close) of a scenario's grid workers. Writes per-grid statistics as a "
-            "GeoPackage layer 'grids' and the run summary as JSON. Empty days/seed use the scenario's values.")
+            "GeoPackage layer 'grids', the run summary as JSON and, optionally, every incident's timeline as "
+            "Parquet. Empty days/seed use the scenario's values.")
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())
@@ -30,6 +31,9 @@ class SimulateAlgorithm(GridGovAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Per-grid statistics 网格统计",
                                                                 "GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterFileDestination("SUMMARY", "Summary 摘要", "JSON (*.json)"))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            "INCIDENTS", "Incident log (Parquet, optional) 事件明细", "Parquet (*.parquet)", optional=True,
+            createByDefault=False))
         self.addOutput(QgsProcessingOutputVectorLayer("GRIDS", "Grids with simulated load 网格负荷"))
         self.addOutput(QgsProcessingOutputFile("SUMMARY_FILE", "Summary file"))
 
@@ -57,7 +61,11 @@ class SimulateAlgorithm(GridGovAlgorithm):
             cols[f"sim_{key}"] = np.asarray(values)
         write_layers(out, {"grids": {"geometry": grids.geometry, "columns": cols, "geometry_type": "MultiPolygon"}},
                      scenario.crs)
-        write_text(summary_path, json.dumps(_jsonable(sim.summary()), ensure_ascii=False, indent=2))
+        doc = {"scenario": scenario.name, "summary": sim.summary, "per_street": sim.per_street, "meta": sim.meta}
+        write_text(summary_path, json.dumps(_jsonable(doc), ensure_ascii=False, indent=2))
+        incidents = self.parameterAsFileOutput(parameters, "INCIDENTS", context)
+        if incidents:
+            sim.to_parquet(incidents)
         progress(1.0, "done")
         return {"OUTPUT": out, "SUMMARY": summary_path, "SUMMARY_FILE": summary_path,
-                "GRIDS": f"{out}|layername=grids"}
+                "GRIDS": f"{out}|layername=grids", "INCIDENTS": incidents or None}
