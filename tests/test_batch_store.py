@@ -164,3 +164,9 @@ def test_runs_of_several_points_never_share_a_file(tmp_path, experiment):
     path = store.write_runs(tmp_path, [(a, {"m": 1.0}, 0.0), (experiment.runs[1], {"m": 2.0}, 0.0)])
     assert path.parent.name == f"point={a.point_id}"
     assert store.read_runs(tmp_path)["m"].tolist() == [1.0, 2.0]
+
+
+def test_output_path_that_is_a_file_is_a_clear_error(tmp_path, experiment):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(GridGovError, match="cannot create the output folder"):
+        run_batch(experiment, tmp_path / "file" / "out", workers=0, func=fake_run, progress=False)

@@ -158,7 +158,10 @@ def run_batch(experiment: Experiment, out: str | os.PathLike, *, scheduler: str 
     if runs_per_task is not None and runs_per_task < 1:
         raise GridGovError(f"runs per task must be ≥ 1 (got {runs_per_task})")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GridGovError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
     with _exclusive(out):
         return _run_locked(experiment, out, scheduler, workers, func, progress, limit,
                            {"runs_per_task": runs_per_task, "connect_timeout_s": connect_timeout_s})
@@ -295,7 +298,10 @@ def _store(out: Path, chunk: list[RunSpec], results: list[dict[str, Any]]) -> in
             break
         good.append((spec, result["metrics"], result["elapsed_s"]))
     if good:
-        write_runs(out, good)
+        try:
+            write_runs(out, good)
+        except OSError as exc:
+            raise GridGovError(f"cannot write results under {out}: {exc.strerror or exc}") from None
     if failed:
         spec, result = failed
         if result.get("traceback"):

@@ -95,9 +95,10 @@ def plot_metric(sub, metric: str, factors: list[str], path: Path) -> Path:
             x = g[x_col].to_numpy(dtype=float)
             ax.errorbar(x, g["mean"], yerr=g["ci95_half"].fillna(0), marker="o", capsize=3,
                         label=_label(others, label) if others else None)
-        else:  # sampled designs: scatter against the point number
-            ax.errorbar(g["point"], g["mean"], yerr=g["ci95_half"].fillna(0), fmt="o", capsize=2)
-    ax.set_xlabel(x_col[2:] if x_col and n_groups <= 12 else "design point")
+        else:  # sampled designs: every point against the first numeric factor
+            x = g[x_col].to_numpy(dtype=float) if x_col else g["point"].to_numpy()
+            ax.errorbar(x, g["mean"], yerr=g["ci95_half"].fillna(0), fmt="o", capsize=2, color="C0")
+    ax.set_xlabel(x_col[2:] if x_col else "design point")
     ax.set_ylabel(metric)
     ax.set_title(f"{metric}: mean and 95% CI")
     ax.grid(alpha=0.3)
