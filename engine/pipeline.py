@@ -6,7 +6,6 @@ succeeded, so a failing run leaves the previous results intact.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -17,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .atomic import write_text
+from .jsonio import write_json
 from .progress import NULL, Progress
 
 
@@ -85,7 +84,7 @@ def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, la
         summary["scenario"] = {"name": scenario.name, "path": str(Path(scenario_dir).resolve()),
                                "synthetic": bool(scenario.meta.get("synthetic", False))}
         summary["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
-        write_text(stage / "scores.json", json.dumps(_jsonable(summary), ensure_ascii=False, indent=2))
+        write_json(stage / "scores.json", summary)
         paths = {}
         for item in sorted(stage.iterdir()):
             target = out / item.name
@@ -134,23 +133,3 @@ def _points(x, y):
     import shapely
 
     return shapely.points(np.asarray(x, float), np.asarray(y, float))
-
-
-def _jsonable(obj):
-    """JSON-safe copy: NumPy scalars/arrays to Python, NaN/inf to None."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        return f if np.isfinite(f) else None
-    if isinstance(obj, (np.bool_,)):
-        return bool(obj)
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj
