@@ -5,8 +5,9 @@ The restructuring an official might propose, so that ``make demo`` ends with a c
 * **merge** — in the three communities with the most grids, the adjacent pair of general grids with the
   fewest households together is merged (one worker less each; the merged grid may exceed the
   500-household norm, which the comparison then shows);
-* **split** — the two (not merged) general grids with the most households are cut in two across their longer
-  side at the household median (two workers where there was one);
+* **split** — the two (not merged) general grids with the most households that can be cut at the
+  household median (across the longer side, else the shorter) into two single-polygon halves within
+  the 160–500 household norm are split (two workers where there was one);
 * **move stations** — every grid workstation moves to the residential unit nearest to the
   household-weighted centre of its community (so it stays on a snapped, reachable spot).
 
@@ -111,31 +112,56 @@ def merge_pairs(lay: Layout) -> None:
         lay.log.append(f"merged {gone} into {keep} ({community}): {hh:.0f} households")
 
 
+def _cut(lay: Layout, gid: str, along_x: bool):
+    """Halves of grid ``gid`` cut at the household median across x or y; None unless both halves
+    are single polygons within the general-grid norm (a split must not create a worse grid)."""
+    a = lay.row_of(gid)
+    geom = lay.grids["geometry"][a]
+    minx, miny, maxx, maxy = geom.bounds
+    mine = lay.unit_grid == gid
+    coord = lay.ux if along_x else lay.uy
+    order = np.argsort(coord[mine])
+    cum = np.cumsum(lay.hh[mine][order])
+    cut = float(coord[mine][order][np.searchsorted(cum, cum[-1] / 2)])
+    half = box(minx - 1, miny - 1, cut, maxy + 1) if along_x else box(minx - 1, miny - 1, maxx + 1, cut)
+    micro = lay.micro_of(gid)
+    to_b = [i for i in micro if not half.covers(shapely.point_on_surface(lay.grids["geometry"][i]))]
+    part_a = shapely.intersection(geom, half)
+    for i in micro:   # micro-grids stay whole: their half takes all of them
+        part_a = (shapely.difference(part_a, lay.grids["geometry"][i]) if i in to_b
+                  else shapely.union(part_a, lay.grids["geometry"][i]))
+    part_a = shapely.make_valid(shapely.intersection(part_a, geom))
+    part_b = shapely.make_valid(shapely.difference(geom, part_a))
+    parts = [[p for p in shapely.get_parts(x) if p.geom_type == "Polygon" and p.area > 1.0] for x in (part_a, part_b)]
+    if any(len(p) != 1 for p in parts):
+        return None
+    part_a, part_b = parts[0][0], parts[1][0]
+    pts = shapely.points(lay.ux, lay.uy)
+    in_b = np.zeros(len(lay.hh), dtype=bool)
+    micro_b = {lay.grids["id"][i] for i in to_b}
+    for k in np.flatnonzero(mine):
+        in_b[k] = lay.unit_micro[k] in micro_b if lay.unit_micro[k] else not shapely.covers(part_a, pts[k])
+    hh_a, hh_b = lay.hh[mine & ~in_b].sum(), lay.hh[in_b].sum()
+    if not (160 <= hh_a <= 500 and 160 <= hh_b <= 500):
+        return None
+    return part_a, part_b, to_b, in_b
+
+
 def split_largest(lay: Layout) -> None:
     general = sorted((i for i in lay.rows("general") if lay.grids["id"][i] not in lay.merged),
                      key=lambda i: -lay.households(lay.grids["id"][i]))
-    targets = [lay.grids["id"][i] for i in general[:N_SPLIT]]
-    for gid in targets:
+    done = 0
+    for gid in [lay.grids["id"][i] for i in general]:
+        if done == N_SPLIT:
+            break
+        minx, miny, maxx, maxy = lay.grids["geometry"][lay.row_of(gid)].bounds
+        wide = (maxx - minx) >= (maxy - miny)
+        found = _cut(lay, gid, wide) or _cut(lay, gid, not wide)
+        if found is None:
+            continue
+        part_a, part_b, to_b, in_b = found
         a = lay.row_of(gid)
-        geom = lay.grids["geometry"][a]
-        minx, miny, maxx, maxy = geom.bounds
-        mine = lay.unit_grid == gid
-        along_x = (maxx - minx) >= (maxy - miny)
-        coord = lay.ux if along_x else lay.uy
-        order = np.argsort(coord[mine])
-        cum = np.cumsum(lay.hh[mine][order])
-        cut = float(coord[mine][order][np.searchsorted(cum, cum[-1] / 2)])
-        half = box(minx - 1, miny - 1, cut, maxy + 1) if along_x else box(minx - 1, miny - 1, maxx + 1, cut)
-        micro = lay.micro_of(gid)
-        to_b = [i for i in micro if not half.covers(shapely.point_on_surface(lay.grids["geometry"][i]))]
-        part_a = shapely.intersection(geom, half)
-        for i in micro:   # micro-grids stay whole: their half takes all of them
-            part_a = (shapely.difference(part_a, lay.grids["geometry"][i]) if i in to_b
-                      else shapely.union(part_a, lay.grids["geometry"][i]))
-        part_a = shapely.make_valid(shapely.intersection(part_a, geom))
-        part_b = shapely.make_valid(shapely.difference(geom, part_a))
-        community_code = lay.grids["code"][a][:-3]
-        new = lay.next_grid_code(community_code)
+        new = lay.next_grid_code(lay.grids["code"][a][:-3])
         lay.grids["geometry"][a] = part_a
         for col in lay.grids:
             lay.grids[col].append(lay.grids[col][a])
@@ -143,15 +169,13 @@ def split_largest(lay: Layout) -> None:
         lay.grids["fid"][b] = max(lay.grids["fid"]) + 1
         lay.grids["id"][b] = lay.grids["code"][b] = new
         lay.grids["geometry"][b] = part_b
-        lay.grids["name"][b] = f"{lay.grids['community'][a]}第{int(new[-3:])}网格（由{lay.grids['name'][a].replace(lay.grids['community'][a], '')}拆分）"
-        # units: those of a moved micro-grid follow it; the others go by where they stand
-        pts = shapely.points(lay.ux, lay.uy)
-        for k in np.flatnonzero(mine):
-            if not lay.unit_micro[k] and not shapely.covers(part_a, pts[k]):
-                lay.unit_grid[k] = new
+        community = lay.grids["community"][a]
+        lay.grids["name"][b] = f"{community}第{int(new[-3:])}网格（由{lay.grids['name'][a].replace(community, '')}拆分）"
+        lay.unit_grid[in_b] = new
         lay.adopt_micro(to_b, new)
         lay.log.append(f"split {gid} → {gid} ({lay.households(gid):.0f} households) + {new} "
                        f"({lay.households(new):.0f})")
+        done += 1
 
 
 def move_stations(sc, lay: Layout):

@@ -106,6 +106,7 @@ def test_restructured_scenario_is_valid_and_nested(sample_dir):
     s = score_scenario(sc)
     assert s.metric("nesting_violations").value == 0 and s.metric("units_outside_grid").value == 0
     assert s.metric("overlap_count").value == 0
+    assert s.metric("contiguous_share").value == score_scenario(base).metric("contiguous_share").value
     assert int(np.sum(sc.grids.level == "general")) == int(np.sum(base.grids.level == "general")) - 1
     moved = np.hypot(sc.facilities.x - base.facilities.x, sc.facilities.y - base.facilities.y)
     assert (moved[sc.facilities.of_type("grid_station")] > 1).all()
