@@ -465,18 +465,16 @@ def _row(indptr, indices, weights, seeds, seed_cost, cutoff, dist, touched, hk, 
 
 
 @njit(cache=True, nogil=True)
-def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff):
+def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff, dist):
     """Cutoff single-source searches for a chunk of sources, as CSR rows.
 
     ``src_nodes`` / ``src_cost`` are 2-D (rows, seeds): each row starts from its seeds (node,
-    initial cost), node -1 marking an unused slot.  Work arrays are allocated once per chunk
-    and reset through the touched nodes, so a search costs only what it reaches (not O(n)
-    as a dense row would).  Returns ``(row_ptr, cols, vals)``; columns within a row are in
-    settling order (by cost).
+    initial cost), node -1 marking an unused slot.  ``dist`` (float64[n], all +inf) is the
+    caller's work array, reset through the touched nodes after each row (so it is all +inf
+    again on return and a search costs only what it reaches, not O(n) as a dense row would).
+    Returns ``(row_ptr, cols, vals)``; columns within a row are in settling order (by cost).
     """
-    n = indptr.shape[0] - 1
     rows = src_nodes.shape[0]
-    dist = np.full(n, np.inf)
     touched = np.empty(4096, np.int64)
     hk = np.empty(4096, np.float64)
     hv = np.empty(4096, np.int64)

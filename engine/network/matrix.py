@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -33,13 +34,19 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     seed_cost = np.ascontiguousarray(seed_cost, dtype=np.float64)
     if rows == 0:
         return sp.csr_matrix((0, n))
-    nchunks = min(rows, max(1, threads))        # one chunk per thread: work arrays are O(n)
+    # rows run in node order (neighbouring searches share cache lines), in chunks pulled by
+    # the threads; each thread keeps one O(n) work array for all its chunks
+    order = np.argsort(np.where(seed_nodes[:, 0] >= 0, seed_nodes[:, 0], n), kind="stable")
+    nchunks = min(rows, max(1, threads) * 8)
     bounds = np.linspace(0, rows, nchunks + 1).astype(np.int64)
-
+    local = threading.local()
 
     def work(i: int):
-        a, b = bounds[i], bounds[i + 1]
-        return _kernels.matrix_rows(indptr, indices, weights, seed_nodes[a:b], seed_cost[a:b], float(cutoff))
+        dist = getattr(local, "dist", None)
+        if dist is None:
+            dist = local.dist = np.full(n, np.inf)
+        take = order[bounds[i]:bounds[i + 1]]
+        return _kernels.matrix_rows(indptr, indices, weights, seed_nodes[take], seed_cost[take], float(cutoff), dist)
 
     if threads > 1 and nchunks > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
@@ -54,7 +61,9 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
         vals.append(v)
     indptr_out = np.concatenate(ptrs)
     mat = sp.csr_matrix((np.concatenate(vals), np.concatenate(cols), indptr_out), shape=(rows, n))
-    return mat
+    inverse = np.empty(rows, np.int64)
+    inverse[order] = np.arange(rows)
+    return mat[inverse]
 
 
 def sparse_matrix(indptr, indices, weights, sources, cutoff=np.inf, threads: int | None = None) -> sp.csr_matrix:
