@@ -84,3 +84,24 @@ if not state["ok"]:
     sys.exit(1)
 print(f"desktop-smoke: ok in {state['elapsed_s']} s ({len(state.get('scores', []))} score rows in the dock)")
 PY
+
+# 5. the Edit panel's map tools (engineer E2): a split and a paint stroke on the sample,
+#    screenshots OUT/desktop_split.png and OUT/desktop_paint.png, verdict OUT/desktop_edit_smoke.json
+rm -f "$OUT/desktop_edit_smoke.json" "$OUT/desktop_split.png" "$OUT/desktop_paint.png"
+DISPLAY=$DISPLAY_NUM QT_QPA_PLATFORM=xcb PYTHONPATH="$SITE" GRIDGOV_ROOT="$ROOT" GRIDGOV_SMOKE_OUT="$OUT" \
+  NUMBA_CACHE_DIR="${NUMBA_CACHE_DIR:-$ROOT/.numba_cache}" \
+  timeout 600 qgis --profiles-path "$PROFILES" --noversioncheck --nologo \
+  --code "$ROOT/scripts/desktop_edit_smoke.py" >"$OUT/desktop_edit_smoke.log" 2>&1 || true
+"$VENV/bin/python" - "$OUT/desktop_edit_smoke.json" <<'PY'
+import json, sys
+from pathlib import Path
+f = Path(sys.argv[1])
+if not f.exists():
+    sys.exit(f"desktop-smoke (editing): no result; see {f.with_suffix('.log')}")
+state = json.loads(f.read_text(encoding="utf-8"))
+for line in state["steps"]:
+    print("  " + line)
+if not state["ok"]:
+    sys.exit("desktop-smoke (editing): FAILED\n" + "\n".join(state["errors"]))
+print("desktop-smoke (editing): ok; screenshots " + ", ".join(state["screenshots"]))
+PY

@@ -37,8 +37,8 @@ def cell_text(value: Any, delta: Any, fmt: str) -> str:
         return f"{text} ({_tr('new')})"
     if isinstance(delta, float) and math.isnan(delta):
         return text
-    if abs(delta) > 1e-9:
-        d = fmt.format(abs(delta))
+    d = fmt.format(abs(delta))
+    if d != fmt.format(0):          # no "(+0.00)" for float noise
         text += f" ({'+' if delta > 0 else '−'}{d})"
     return text
 

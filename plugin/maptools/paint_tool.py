@@ -37,7 +37,14 @@ class PaintTool(QgsMapTool):
         """Grid to paint into; a micro-grid target writes ``micro_id`` instead of ``grid_id``."""
         self.target = grid_id
         self.field = "micro_id" if level == "micro" else "grid_id"
+        self.show_target()
         self.targetChanged.emit(grid_id)
+
+    def show_target(self) -> None:
+        """Select the target grid's units, so the planner sees what the grid holds."""
+        if self.units.fields().indexOf(self.field) >= 0 and self.target:
+            quoted = self.target.replace("'", "''")
+            self.units.selectByExpression(f"\"{self.field}\" = '{quoted}'")
 
     def radius(self) -> float:
         """Brush radius in canvas map units."""
@@ -83,6 +90,7 @@ class PaintTool(QgsMapTool):
         stroke, self._stroke = self._stroke, None
         if stroke:
             self.units.endEditCommand()
+            self.show_target()
             self.edited.emit(self.tr("Painted {0} unit(s) into {1}").format(len(stroke), self.target))
         else:
             self.units.destroyEditCommand()
