@@ -1,5 +1,6 @@
 """Drive a real QGIS desktop (run by ``qgis --code``): install the plugin ZIP the way "Install
-from ZIP" does, open the dock, open the sample, run it as a task, take screenshots.
+from ZIP" does, open the dock, open the sample, run it as a task, compare the run with the
+restructured sample from the Compare tab, take screenshots.
 
 Environment (set by scripts/desktop_smoke.sh): GRIDGOV_SMOKE_ZIP (plugin ZIP),
 GRIDGOV_SMOKE_OUT (folder for screenshots, run outputs and smoke.json), GRIDGOV_SMOKE_TIMEOUT.
@@ -143,7 +144,27 @@ def step_shoot(plugin) -> None:
 
 @guarded
 def step_compare_tab(plugin) -> None:
-    screenshot("desktop_smoke_compare_tab")
+    """Compare the run just made with the restructured sample from the Compare tab."""
+    panel = plugin.dock.compare_panel
+    panel.open_report_when_done = False   # no web browser under Xvfb
+    panel.list.clear()
+    restructured = Path(STATE["plugin_dir"]) / "scenarios" / "chengdu_wuhou_restructured"
+    if not (panel.add_scenario(OUT / "run") and panel.add_scenario(restructured)):
+        return fail(f"compare list refused the inputs: {panel.status.text()}")
+    panel.out.setFilePath(str(OUT / "compare"))
+    panel.compareDone.connect(lambda ok, text: QTimer.singleShot(1500, lambda: step_compared(plugin, ok, text)))
+    if not panel.start_compare():
+        return fail(f"compare did not start: {panel.status.text()}")
+    log("compare started as a QgsTask")
+
+
+@guarded
+def step_compared(plugin, ok: bool, text: str) -> None:
+    screenshot("desktop_smoke_compare")
+    if not ok:
+        return fail(f"compare failed: {text}")
+    STATE["compare_report"] = text
+    log(f"compare report {text}")
     plugin.dock.tabs.setCurrentIndex(0)
     STATE["ok"] = not STATE["errors"]
     finish()

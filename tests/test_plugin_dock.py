@@ -119,6 +119,9 @@ def test_compare_edited_layout_with_saved(dock, sample_copy, tmp_path):
     assert report.exists() and report.suffix == ".html"
     table = (tmp_path / "cmp" / "compare.csv").read_text(encoding="utf-8")
     assert "chengdu_wuhou (edited)" in table
+    shown = [[panel.results.item(r, c).text() for c in range(4)] for r in range(panel.results.rowCount())]
+    assert shown[0][0].startswith("chengdu_wuhou (baseline") and shown[1][0] == "chengdu_wuhou (edited)"
+    assert shown[1][2].startswith(("+", "-")) and shown[0][2] == ""
     # the user's files are untouched: the saved scenario still has all its stations
     facilities.rollBack()
     assert sum(f["type"] == "grid_station" for f in facilities.getFeatures()) == len(stations)

@@ -88,3 +88,14 @@ def test_score_rows_from_engine_format():
     assert rows_from_scores(doc, "zh")[1].label == "5分钟覆盖率"
     with pytest.raises(ValueError):
         rows_from_scores({"total": 1})
+
+
+def test_compare_summary_rows():
+    from gridgov.plugin.services.scores import compare_summary
+
+    header, rows = compare_summary({"format": "gridgov-compare/1", "scenarios": ["a", "b", "c"],
+                                    "totals": [50.0, 61.26, None], "ranks": [2, 1, None]})
+    assert len(header) == 4
+    assert rows == [["a (baseline 基准)", "50.0", "", "2"], ["b", "61.3", "+11.3", "1"], ["c", "—", "", ""]]
+    with pytest.raises(ValueError):
+        compare_summary({"format": "something else"})

@@ -3,6 +3,7 @@ version, compared in a background task; the comparison report opens when it is r
 """
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -10,10 +11,12 @@ from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
-from qgis.PyQt.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                                 QListWidget, QProgressBar, QPushButton, QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+                                 QLabel, QListWidget, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
+                                 QVBoxLayout, QWidget)
 
 from ..services import snapshot
+from ..services.scores import compare_summary
 from ..services.state import ScenarioState
 from ..tasks.compare_task import compare_task
 from ..tasks.engine_task import EngineTask
@@ -77,6 +80,13 @@ class ComparePanel(QWidget):
         self.progress.setRange(0, 100)
         self.status = QLabel("Add two or more scenarios. 请添加两个或以上方案。")
         self.status.setWordWrap(True)
+        self.results = QTableWidget(0, 4)
+        self.results.setObjectName("gridgovCompareResults")
+        self.results.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.results.verticalHeader().setVisible(False)
+        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.results.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.results.setVisible(False)
         self.report_button = QPushButton("Open comparison report 打开对比报告")
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self.open_report)
@@ -90,6 +100,7 @@ class ComparePanel(QWidget):
         layout.addLayout(run_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.results)
         layout.addWidget(self.report_button)
         layout.addStretch(1)
         self._update_enabled()
@@ -154,6 +165,7 @@ class ComparePanel(QWidget):
         self.task.done.connect(self._finish)
         self.cancel_button.setEnabled(True)
         self.report_button.setEnabled(False)
+        self.results.setVisible(False)
         self._update_enabled()
         self.status.setText(f"Comparing {len(dirs)} scenarios… 正在对比")
         QgsApplication.taskManager().addTask(self.task)
@@ -172,11 +184,32 @@ class ComparePanel(QWidget):
             return
         self.progress.setValue(100)
         self.report_path = Path(result["report"])
+        self._show_results(result.get("json"))
         self.report_button.setEnabled(True)
         self.status.setText(f"Done 完成 — {self.report_path}")
         if self.open_report_when_done:
             self.open_report()
         self.compareDone.emit(True, str(self.report_path))
+
+    def _show_results(self, json_path) -> None:
+        """Totals and differences at a glance; the report has the rest."""
+        try:
+            header, rows = compare_summary(json.loads(Path(json_path).read_text(encoding="utf-8")), self.lang)
+        except (TypeError, OSError, ValueError) as exc:
+            self.results.setVisible(False)
+            self.status.setText(f"{self.status.text()} (no summary table: {exc})")
+            return
+        self.results.setHorizontalHeaderLabels(header)
+        self.results.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.results.setItem(r, c, item)
+        self.results.setVisible(True)
+        self.results.setMaximumHeight(self.results.horizontalHeader().height()
+                                      + sum(self.results.rowHeight(r) for r in range(len(rows))) + 6)
 
     def open_report(self) -> None:
         if self.report_path is not None:

@@ -75,3 +75,23 @@ def read_scores(path: str | Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: cannot read scores ({exc})") from exc
+
+
+def compare_summary(doc: dict[str, Any], lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    """Header and rows (scenario, total, Δ vs baseline, rank) of a ``compare.json``
+    (format gridgov-compare/1), for the compare panel's small table."""
+    if not isinstance(doc, dict) or doc.get("format") != "gridgov-compare/1":
+        raise ValueError("not a GridGov comparison (format gridgov-compare/1 expected)")
+    names = list(doc.get("scenarios") or [])
+    totals = list(doc.get("totals") or [])
+    ranks = list(doc.get("ranks") or [None] * len(names))
+    if len(totals) != len(names):
+        raise ValueError("compare.json: scenarios and totals differ in length")
+    base = _num(totals[0]) if totals else None
+    rows = []
+    for i, name in enumerate(names):
+        t = _num(totals[i])
+        delta = "" if i == 0 or t is None or base is None else f"{t - base:+.1f}"
+        rows.append([name + (" (baseline 基准)" if i == 0 else ""), "—" if t is None else f"{t:.1f}", delta,
+                     "" if ranks[i] is None else str(ranks[i])])
+    return ["Scenario 方案", "Total 总分", "Δ vs baseline 差值", "Rank 排名"], rows
