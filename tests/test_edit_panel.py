@@ -11,10 +11,10 @@ from qgis.PyQt.QtCore import Qt
 from gridgov.engine.scenario import load_scenario
 from gridgov.plugin.gui.edit_panel import EditPanel, cell_text
 from test_live_stats import scenario_of, synth
-
-ROOT = Path(__file__).resolve().parents[1]
 from test_maptools_common import (attr, facilities_layer, grids_layer, make_canvas, mouse, setup_canvas,
                                   units_layer)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class StubIface:
@@ -131,10 +131,15 @@ def test_merge_facility_and_save(panel, canvas, tmp_path):
 def test_sample_split_and_save_leaves_original(qgis_new_project, canvas, sample_copy, tmp_path):
     from gridgov.plugin.services.layers import load_scenario_layers
 
-    layers = {lyr.customProperty("gridgov/source").split(":", 1)[1]: lyr for lyr in load_scenario_layers(sample_copy)}
+    from gridgov.plugin.services.state import ScenarioState
+
+    loaded = load_scenario_layers(sample_copy)
+    layers = {lyr.customProperty("gridgov/source").split(":", 1)[1]: lyr for lyr in loaded}
     scn = load_scenario(sample_copy)
-    p = EditPanel(StubIface(canvas))
-    p.attach(layers["grids"], layers["units"], layers["facilities"], scenario=scn)
+    state = ScenarioState()
+    p = EditPanel(StubIface(canvas), state)
+    state.set_scenario(sample_copy, loaded, [])     # the dock opens a scenario → the panel binds
+    assert p.adapter is not None and p.adapter.grids is layers["grids"]
     grids = layers["grids"]
     k = int(np.flatnonzero(scn.grids.level == "general")[5])
     gid = scn.grids.id[k]
@@ -198,3 +203,27 @@ def test_zh_translation_is_complete_and_loads(qgis_app, tmp_path):
     finally:
         QCoreApplication.removeTranslator(tr)
     assert _tr("Split") == "Split"
+
+
+def test_shortcuts_live_on_the_main_window(qgis_new_project, canvas):
+    from qgis.PyQt.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+
+    class WindowIface(StubIface):
+        def mainWindow(self):  # noqa: N802
+            return window
+
+    g, u, f = grids_layer(), units_layer(), facilities_layer()
+    setup_canvas(canvas, [g, u, f])
+    p = EditPanel(WindowIface(canvas))
+    keys = {a.objectName(): a.shortcut().toString() for a in window.actions()}
+    assert keys["gridgovEdit_split"] == "Ctrl+Alt+S" and keys["gridgovEdit_paint"] == "Ctrl+Alt+P"
+    p.attach(g, u, f)
+    next(a for a in window.actions() if a.objectName() == "gridgovEdit_split").trigger()
+    assert canvas.mapTool() is p.tools["split"]
+    p.shutdown()
+    assert not window.actions()
+    for lyr in (g, u, f):
+        lyr.rollBack()
+    QgsProject.instance().removeAllMapLayers()

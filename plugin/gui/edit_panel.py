@@ -73,18 +73,47 @@ class EditPanel(QWidget):
         act.setObjectName(f"gridgovEdit_{key}")
         act.setCheckable(checkable)
         act.setShortcut(QKeySequence(shortcut))
-        act.setShortcutContext(Qt.WidgetWithChildrenShortcut)
         act.setToolTip(f"{tip} ({shortcut})")
         act.triggered.connect(slot)
-        self.addAction(act)
+        self._register_shortcut(act, shortcut)
         btn = QToolButton()
         btn.setDefaultAction(act)
         btn.setToolButtonStyle(Qt.ToolButtonTextUnderIcon)
         self.actions[key] = act
         return btn
 
+    def _register_shortcut(self, act: QAction, shortcut: str) -> None:
+        """Shortcuts work while the planner is on the map: the actions live on the main window
+        and are listed (and re-bindable) in Settings → Keyboard Shortcuts."""
+        window = self.iface.mainWindow() if callable(getattr(self.iface, "mainWindow", None)) else None
+        if window is None:
+            act.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            self.addAction(act)
+            return
+        act.setShortcutContext(Qt.WindowShortcut)
+        window.addAction(act)
+        self._window_actions.append((window, act))
+        try:
+            from qgis.gui import QgsGui
+
+            QgsGui.shortcutsManager().registerAction(act, shortcut)
+        except Exception:  # noqa: BLE001 - no shortcuts manager outside the desktop app
+            pass
+
+    def _unregister_shortcuts(self) -> None:
+        for window, act in self._window_actions:
+            try:
+                from qgis.gui import QgsGui
+
+                QgsGui.shortcutsManager().unregisterAction(act)
+            except Exception:  # noqa: BLE001
+                pass
+            window.removeAction(act)
+        self._window_actions = []
+
     def _build(self) -> None:
         self.actions: dict[str, QAction] = {}
+        self._window_actions: list = []
         lay = QVBoxLayout(self)
         self.status = QLabel(_tr("Open a scenario to edit its grids."))
         self.status.setWordWrap(True)
@@ -214,7 +243,9 @@ class EditPanel(QWidget):
         self._set_enabled(False)
 
     def shutdown(self) -> None:
+        """Plugin unload: release the map tools, the layers and the main-window shortcuts."""
         self.detach()
+        self._unregister_shortcuts()
 
     # ------------------------------------------------------------------ tools
     def _tool(self, key: str, factory) -> Any:
