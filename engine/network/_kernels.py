@@ -82,19 +82,75 @@ def _sift_down(hk, hl, hv, size):
 
 
 # ----------------------------------------------------------------------------- heap Dijkstra
+# An indexed 4-ary heap keyed by (cost, label): each node is in the heap at most once
+# (``pos[v]`` its slot, -1 when out), so the heap never exceeds n entries and a decrease is
+# a sift-up in place, with no stale entries to pop.
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _iup(hk, hl, hv, pos, i, k, lab, v):
+    while i > 0:
+        p = (i - 1) >> 2
+        if _less(k, lab, hk[p], hl[p]):
+            hk[i] = hk[p]
+            hl[i] = hl[p]
+            hv[i] = hv[p]
+            pos[hv[i]] = i
+            i = p
+        else:
+            break
+    hk[i] = k
+    hl[i] = lab
+    hv[i] = v
+    pos[v] = i
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _ipop(hk, hl, hv, pos, size):
+    """Remove the root (read it first) from a heap of ``size`` entries."""
+    pos[hv[0]] = -1
+    size -= 1
+    if size == 0:
+        return
+    k = hk[size]
+    lab = hl[size]
+    v = hv[size]
+    i = 0
+    while True:
+        c = 4 * i + 1
+        if c >= size:
+            break
+        m = c
+        e = min(c + 4, size)
+        for j in range(c + 1, e):
+            if _less(hk[j], hl[j], hk[m], hl[m]):
+                m = j
+        if _less(hk[m], hl[m], k, lab):
+            hk[i] = hk[m]
+            hl[i] = hl[m]
+            hv[i] = hv[m]
+            pos[hv[i]] = i
+            i = m
+        else:
+            break
+    hk[i] = k
+    hl[i] = lab
+    hv[i] = v
+    pos[v] = i
 
 
 @njit(cache=True, nogil=True)
 def dijkstra_heap(indptr, indices, weights, src_nodes, src_cost, src_label, cutoff, cost, label):
-    """Multi-source Dijkstra with a binary heap; fills ``cost``/``label`` in place.
+    """Multi-source Dijkstra on an indexed 4-ary heap; fills ``cost``/``label`` in place.
 
     ``cost`` must be all +inf and ``label`` all -1 on entry.  Nodes beyond ``cutoff`` stay
     inf/-1.  Returns the number of settled nodes.
     """
-    cap = max(16, src_nodes.shape[0] * 2)
-    hk = np.empty(cap, np.float64)
-    hl = np.empty(cap, np.int64)
-    hv = np.empty(cap, np.int64)
+    n = indptr.shape[0] - 1
+    hk = np.empty(n, np.float64)
+    hl = np.empty(n, np.int64)
+    hv = np.empty(n, np.int64)
+    pos = np.full(n, -1, np.int64)
     size = 0
     for i in range(src_nodes.shape[0]):
         v = src_nodes[i]
@@ -103,26 +159,18 @@ def dijkstra_heap(indptr, indices, weights, src_nodes, src_cost, src_label, cuto
         if c <= cutoff and _less(c, s, cost[v], label[v]):
             cost[v] = c
             label[v] = s
-            if size == hk.shape[0]:
-                hk, hl, hv = _grow(hk, hl, hv)
-            hk[size] = c
-            hl[size] = s
-            hv[size] = v
-            _sift_up(hk, hl, hv, size)
-            size += 1
+            if pos[v] >= 0:
+                _iup(hk, hl, hv, pos, pos[v], c, s, v)
+            else:
+                _iup(hk, hl, hv, pos, size, c, s, v)
+                size += 1
     settled = 0
     while size > 0:
         d = hk[0]
         s = hl[0]
         v = hv[0]
+        _ipop(hk, hl, hv, pos, size)
         size -= 1
-        if size > 0:
-            hk[0] = hk[size]
-            hl[0] = hl[size]
-            hv[0] = hv[size]
-            _sift_down(hk, hl, hv, size)
-        if d != cost[v] or s != label[v]:
-            continue  # stale entry
         settled += 1
         for e in range(indptr[v], indptr[v + 1]):
             nd = d + weights[e]
@@ -132,13 +180,11 @@ def dijkstra_heap(indptr, indices, weights, src_nodes, src_cost, src_label, cuto
             if nd < cost[u] or (nd == cost[u] and s < label[u]):
                 cost[u] = nd
                 label[u] = s
-                if size == hk.shape[0]:
-                    hk, hl, hv = _grow(hk, hl, hv)
-                hk[size] = nd
-                hl[size] = s
-                hv[size] = u
-                _sift_up(hk, hl, hv, size)
-                size += 1
+                if pos[u] >= 0:
+                    _iup(hk, hl, hv, pos, pos[u], nd, s, u)
+                else:
+                    _iup(hk, hl, hv, pos, size, nd, s, u)
+                    size += 1
     return settled
 
 
