@@ -182,3 +182,24 @@ def test_scenarios_are_totalled_with_the_baseline_weights(tmp_path, sample_dir):
     expect = sum(w[g] * res.scores[1].groups[g] for g in GROUPS if res.scores[1].groups[g] is not None) / \
         sum(w[g] for g in GROUPS if res.scores[1].groups[g] is not None)
     assert res.scores[1].total == pytest.approx(expect)
+
+
+def test_compare_computes_scenario_folders_and_in_memory_layouts(tmp_path, sample_dir):
+    """The plugin compares the layout being edited (a Scenario object) with its saved folder."""
+    import dataclasses as dc
+
+    from gridgov.engine.scenario import load_scenario
+
+    edited = load_scenario(sample_dir)
+    fac = edited.facilities
+    x = fac.x.copy()
+    x[fac.of_type("grid_station")[0]] += 150.0              # move one station 150 m east
+    edited = dc.replace(edited, name="edited", facilities=dc.replace(fac, x=x))
+    res = compare_scenarios([sample_dir, edited], tmp_path / "cmp", lang="en", pdf=False, days=1)
+    assert res.names == ["chengdu_wuhou", "edited"]
+    base, moved = res.scores
+    assert base.metric("response_p90_min").computed and moved.metric("on_time_share").computed
+    assert base.metric("coverage_5min_tier").value != moved.metric("coverage_5min_tier").value
+    assert base.metric("general_size_share").value == moved.metric("general_size_share").value
+    summary = json.loads(res.paths["json"].read_text(encoding="utf-8"))
+    assert summary["inputs"][1] == "(in memory) edited"

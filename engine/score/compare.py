@@ -38,9 +38,16 @@ def _scenario_dir(path: Path) -> Path:
 
 
 def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = NULL):
-    """``(name, scenario, scores)`` for one input folder (scenario or run output)."""
+    """``(name, scenario, scores)`` for one input: a scenario folder, a run output folder, or a
+    loaded ``Scenario`` (e.g. the layout being edited in the plugin, not yet saved)."""
+    from ..model import Scenario
     from ..scenario import load_scenario
 
+    if isinstance(path, Scenario):
+        from ..pipeline import compute_stages
+
+        _, _, scores = compute_stages(path, days=days, seed=seed, engine=engine, progress=progress)
+        return path.name, path, scores
     p = _scenario_dir(Path(path))
     if (p / "scores.json").is_file():
         try:
@@ -118,17 +125,24 @@ def _csv(names: list[str], table: list[dict]) -> str:
 
 def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf: bool = True,
                       days=None, seed=None, engine=None, progress: Progress = NULL) -> CompareResult:
-    """Compare two or more scenarios; the first is the baseline.  Writes the report and tables."""
+    """Compare two or more scenarios; the first is the baseline.  Writes the report and tables.
+
+    Inputs are scenario folders, 'gridgov run' output folders or loaded ``Scenario`` objects.
+    Returns a ``CompareResult``; ``.paths`` has ``report`` (compare.html), ``pdf``, ``table``
+    (compare.csv) and ``json``.
+    """
     from ..report import check_lang, write_documents
 
     check_lang(lang)
-    inputs = [Path(p) for p in dirs_or_run_outputs]
+    from ..model import Scenario
+
+    inputs = [p if isinstance(p, Scenario) else Path(p) for p in dirs_or_run_outputs]
     if len(inputs) < 2:
         raise GridGovError("compare needs at least two scenarios (scenario folders or 'gridgov run' outputs)")
     entries = []
     share = 0.85 / len(inputs)
     for i, p in enumerate(inputs):
-        progress(i * share, f"{p.name}")
+        progress(i * share, str(p.name))
         entries.append(load_entry(p, days=days, seed=seed, engine=engine,
                                   progress=progress.sub(i * share, (i + 1) * share)))
     seen: dict[str, int] = {}
@@ -151,7 +165,8 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
     paths = write_documents(out, named, lang=lang, stem="compare", sensitivity=sens, pdf=pdf)
     paths["table"] = write_text(out / "compare.csv", _csv(names, table))
     summary = {"format": "gridgov-compare/1", "baseline": names[0], "scenarios": names, "weights": base_w,
-               "inputs": [str(p.resolve()) for p in inputs], "totals": [s.total for s in scores],
+               "inputs": [str(p.resolve()) if isinstance(p, Path) else f"(in memory) {p.name}" for p in inputs],
+               "totals": [s.total for s in scores],
                "ranks": sens["base_ranks"], "table": table, "sensitivity": sens,
                "by_street": {n: s.by_street for n, s in zip(names, scores)}}
     paths["json"] = write_text(out / "compare.json", json.dumps(_plain(summary), ensure_ascii=False, indent=2))
