@@ -17,7 +17,8 @@ echo "== 2/3 run: network circles → incident simulation → scores → report"
 if [[ -d scenarios/chengdu_wuhou_restructured ]]; then
   echo "== 3/3 compare with the restructured layout"
   "$PY" -m gridgov run scenarios/chengdu_wuhou_restructured --out "$OUT/chengdu_wuhou_restructured" --quiet
-  "$PY" -m gridgov compare scenarios/chengdu_wuhou scenarios/chengdu_wuhou_restructured --out "$OUT/compare"
+  # the run folders carry scores.json, so the comparison reuses them instead of recomputing
+  "$PY" -m gridgov compare "$OUT/chengdu_wuhou" "$OUT/chengdu_wuhou_restructured" --out "$OUT/compare"
 fi
 
 echo
