@@ -199,11 +199,12 @@ class LiveStats:
         self.workers = np.where([lv != "micro" for lv in self.slot_level], per, 0.0) * self.alive
 
     def _slot_at(self, x: float, y: float, col: int) -> int:
-        p = shapely.Point(x, y)
-        for s, g in enumerate(self.geom):
-            if self.alive[s] and LEVEL_COLUMN[self.slot_level[s]] == col and g.covers(p):
-                return s
-        return -1
+        """First live grid of the level column covering the point (-1: in no grid)."""
+        slots = np.flatnonzero(self.alive & (np.array([LEVEL_COLUMN[lv] for lv in self.slot_level]) == col))
+        if not len(slots):
+            return -1
+        hit = shapely.covers(np.array([self.geom[s] for s in slots], dtype=object), shapely.Point(x, y))
+        return int(slots[np.argmax(hit)]) if hit.any() else -1
 
     def _move_units(self, idx: np.ndarray, col: int, new_slots: np.ndarray, touched: set[int]) -> None:
         old = self.member[idx, col]
@@ -440,15 +441,14 @@ class LiveStats:
         for u in unassigned:
             out.append(Finding("unassigned", (), self.ux[u], self.uy[u],
                                f"unit {self.unit_ids[u]} ({self.hh[u]:.0f} households) is in no grid"))
-        for s in range(len(self.slot_id)):
-            if not self.alive[s]:
-                continue
-            idx = np.flatnonzero(self.member[:, LEVEL_COLUMN[self.slot_level[s]]] == s)
-            if len(idx):
-                inside = shapely.covers(self.geom[s], self.upoints[idx])
-                for u in idx[~inside]:
-                    out.append(Finding("outside", (self.slot_id[s],), self.ux[u], self.uy[u],
-                                       f"unit {self.unit_ids[u]} lies outside its grid {self.slot_id[s]}"))
+        geoms = np.array(self.geom + [None], dtype=object)
+        for col in (0, 1):
+            idx = np.flatnonzero(self.member[:, col] >= 0)
+            slots = self.member[idx, col]
+            inside = shapely.covers(geoms[slots], self.upoints[idx])
+            for u, s in zip(idx[~inside], slots[~inside]):
+                out.append(Finding("outside", (self.slot_id[s],), self.ux[u], self.uy[u],
+                                   f"unit {self.unit_ids[u]} lies outside its grid {self.slot_id[s]}"))
         return out
 
 
