@@ -2,8 +2,6 @@
 response statistics (GeoPackage of grids) and the run summary (JSON)."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 from qgis.core import (QgsProcessingOutputFile, QgsProcessingOutputVectorLayer, QgsProcessingParameterEnum,
                        QgsProcessingParameterFileDestination, QgsProcessingParameterNumber)
@@ -38,9 +36,8 @@ class SimulateAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputFile("SUMMARY_FILE", "Summary file"))
 
     def execute(self, parameters, context, feedback, progress):
-        from ....engine.atomic import write_text
         from ....engine.gpkg import write_layers
-        from ....engine.pipeline import _jsonable
+        from ....engine.jsonio import write_json
         from ....engine.scenario import load_scenario
         from ....engine.simulation import simulate_scenario
 
@@ -62,7 +59,7 @@ class SimulateAlgorithm(GridGovAlgorithm):
         write_layers(out, {"grids": {"geometry": grids.geometry, "columns": cols, "geometry_type": "MultiPolygon"}},
                      scenario.crs)
         doc = {"scenario": scenario.name, "summary": sim.summary, "per_street": sim.per_street, "meta": sim.meta}
-        write_text(summary_path, json.dumps(_jsonable(doc), ensure_ascii=False, indent=2))
+        write_json(summary_path, doc)
         incidents = self.parameterAsFileOutput(parameters, "INCIDENTS", context)
         if incidents:
             sim.to_parquet(incidents)
