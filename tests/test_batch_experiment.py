@@ -178,3 +178,16 @@ def test_cli_dry_run_and_errors(tmp_path, capsys):
     assert main(["batch", str(bad), "--out", str(tmp_path / "o"), "--workers", "2",
                  "--scheduler", "tcp://127.0.0.1:1"]) == 1
     assert "cannot be combined" in capsys.readouterr().err
+
+
+def test_days_default_to_the_scenario_and_a_factor_overrides_them(tmp_path):
+    exp = load_experiment(_write(tmp_path, BASE.replace("days = 2\n", "")
+                                 + "[design.factors]\n\"simulation.days\" = [7, 14]\n\"staffing.shift_hours\" = [8]\n",
+                                 "[scenario]\nname='x'\n[simulation]\ndays = 21\n"))
+    assert sorted({r.days for r in exp.runs}) == [7, 14]
+    plain = load_experiment(_write(tmp_path, BASE.replace("days = 2\n", ""),
+                                   "[scenario]\nname='x'\n[simulation]\ndays = 21\n"))
+    assert {r.days for r in plain.runs} == {21}
+    other = load_experiment(_write(tmp_path, BASE.replace("days = 2\n", ""),
+                                   "[scenario]\nname='x'\n[simulation]\ndays = 10\n"))
+    assert {r.run_id for r in other.runs}.isdisjoint({r.run_id for r in plain.runs})

@@ -53,7 +53,7 @@ class RunSpec:
     point_id: str               # hash of (scenario, overrides, days): stable under edits
     replication: int
     seed: int                   # simulation seed derived from the SeedSequence
-    days: int | None
+    days: int                   # simulated days (experiment, factor or the scenario's own)
     overrides: dict[str, dict[str, Any]]
     factors: dict[str, Any]     # factor name → value as written in the experiment file
     circles: bool = False
@@ -146,14 +146,16 @@ def build_experiment(data: dict[str, Any], path: Path) -> Experiment:
             problems.extend(p2)
             if p2:
                 continue
-            pid = _digest({"scenario": sc_name, "overrides": overrides, "days": days})[:12]
+            run_days = overrides.get("simulation", {}).get("days", days if days is not None
+                                                             else sc_base["simulation"]["days"])
+            pid = _digest({"scenario": sc_name, "overrides": overrides, "days": run_days})[:12]
             for rep in range(reps):
                 key = (rep,) if crn else (int(pid[:8], 16), rep)
                 ss = np.random.SeedSequence(entropy=seed, spawn_key=key)
                 run_seed = int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
-                rid = _digest({"scenario": sc_name, "overrides": overrides, "days": days,
+                rid = _digest({"scenario": sc_name, "overrides": overrides, "days": run_days,
                                "seed": run_seed, "replication": rep, "circles": circles})[:16]
-                runs.append(RunSpec(rid, name, sc_name, str(sc_path), point, pid, rep, run_seed, days,
+                runs.append(RunSpec(rid, name, sc_name, str(sc_path), point, pid, rep, run_seed, run_days,
                                     overrides, dict(zip(factors, values)), circles))
             point += 1
     if problems:

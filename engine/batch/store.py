@@ -72,7 +72,7 @@ def run_row(spec: RunSpec, metrics: dict[str, Any], elapsed_s: float) -> dict[st
     row: dict[str, Any] = {
         "run_id": spec.run_id, "experiment": spec.experiment, "scenario": spec.scenario,
         "point": spec.point, "point_id": spec.point_id, "replication": spec.replication,
-        "seed": spec.seed, "days": -1 if spec.days is None else spec.days,
+        "seed": spec.seed, "days": float(spec.days),
     }
     for k, v in spec.factors.items():
         row[f"f:{k}"] = v
@@ -127,7 +127,7 @@ def read_runs(out: str | os.PathLike, run_ids: Iterable[str] | None = None):
 def _schema(row: dict[str, Any]) -> pa.Schema:
     fields = []
     for k, v in row.items():
-        if k in ("point", "replication", "days", "seed"):
+        if k in ("point", "replication", "seed"):
             t = pa.int64()
         elif isinstance(v, bool):
             t = pa.bool_()

@@ -8,7 +8,7 @@ DESCRIPTION = (
     "an existing cluster with --scheduler.  Each finished run is written atomically to "
     "OUT/runs/ (Parquet, partitioned by design point); rerunning the same command resumes a "
     "killed batch, skipping finished runs.  Finally OUT/summary.csv, summary.parquet, PNG plots "
-    "and summary.html give mean and 95%% confidence interval per design point and metric.")
+    "and summary.html give mean and 95% confidence interval per design point and metric.")
 
 
 def add_arguments(parser) -> None:
