@@ -75,7 +75,7 @@ def test_service_circles_outputs_layers(provider, sample_dir, tmp_path):
     import processing
 
     out = tmp_path / "circles.gpkg"
-    res = processing.run("gridgov:servicecircles", {"SCENARIO": str(sample_dir / "scenario.toml"), "MODE": 0,
+    res = processing.run("gridgov:servicecircles", {"SCENARIO": str(sample_dir / "scenario.toml"), "MODE": 3,
                                                     "OUTPUT": str(out)})
     bands = QgsVectorLayer(res["BANDS"], "bands", "ogr")
     assert bands.isValid() and bands.featureCount() > 0
