@@ -75,9 +75,10 @@ def importable() -> None:
     sys.path.insert(0, str(link_dir))
 
 
-def settle(ms: int = 600) -> None:
+def settle(ms: int = 1200) -> None:
     canvas = iface.mapCanvas()
     canvas.refreshAllLayers()
+    canvas.refresh()
     end = time.monotonic() + ms / 1000
     while time.monotonic() < end:
         QApplication.processEvents()
@@ -94,6 +95,25 @@ def event(kind: str, x: float, y: float, button=Qt.LeftButton, buttons=None, mod
     if buttons is None:
         buttons = Qt.NoButton if kind == "release" else button
     return QgsMapMouseEvent(canvas, qtype, QPoint(round(p.x()), round(p.y())), btn, buttons, modifiers)
+
+
+def highlight(layer, field: str, colours: dict[str, str]) -> None:
+    """Colour the features whose ``field`` is one of ``colours`` (the rest keep a plain style),
+    so the screenshot shows what the edit did."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory, QgsSymbol
+    from qgis.PyQt.QtGui import QColor
+
+    cats = []
+    for value, colour in colours.items():
+        sym = QgsSymbol.defaultSymbol(layer.geometryType())
+        sym.setColor(QColor(colour))
+        sym.setOpacity(0.75)
+        cats.append(QgsRendererCategory(value, sym, value))
+    rest = QgsSymbol.defaultSymbol(layer.geometryType())
+    rest.setColor(QColor(235, 235, 235, 90))
+    cats.append(QgsRendererCategory(None, rest, "other"))
+    layer.setRenderer(QgsCategorizedSymbolRenderer(field, cats))
+    layer.triggerRepaint()
 
 
 def shot(name: str) -> None:
@@ -166,6 +186,7 @@ def step_split() -> None:
     CTX["pieces"] = (gid, new[0])
     grids.selectByIds([f.id() for f in grids.getFeatures() if f["id"] in (gid, new[0])])
     iface.setActiveLayer(grids)
+    highlight(grids, "id", {gid: "#4e79a7", new[0]: "#f28e2b"})
     log(f"{grids.selectedFeatureCount()} grid(s) selected")
     panel.show_stats()
     panel.refresh_findings()
@@ -209,7 +230,10 @@ def step_paint() -> None:
     STATE["stats"]["paint_ms"] = up["elapsed_ms"]
     log(f"painted {after - before} unit(s) from {gid} into {new} (engine {up['elapsed_ms']:.1f} ms)")
     panel.show_stats()
-    log(f"{units.selectedFeatureCount()} unit(s) of {new} selected")
+    iface.setActiveLayer(units)
+    highlight(units, "grid_id", {gid: "#4e79a7", new: "#f28e2b"})
+    log(f"{units.selectedFeatureCount()} unit(s) of {new} selected; active layer selection "
+        f"{iface.activeLayer().selectedFeatureCount()}, same layer: {iface.activeLayer() is units}")
     shot("desktop_paint")
     STATE["ok"] = True
     QTimer.singleShot(200, finish)

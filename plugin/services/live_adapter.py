@@ -121,7 +121,7 @@ class LiveAdapter(QObject):
             self.failed.emit(str(exc))
         if relocated:
             self._write_back(relocated)
-        self.edited |= touched
+        self.edited |= {g for g in touched if _changed(self.live, g)}
         self.last_elapsed_ms = (time.perf_counter() - t0) * 1000.0
         out = {"touched": touched, "stats": self.live.stats(sorted(touched)), "relocated": relocated,
                "elapsed_ms": self.last_elapsed_ms}
@@ -244,6 +244,14 @@ class LiveAdapter(QObject):
         self.flush()
         self.live.rebase()
         self.edited = set()
+
+
+def _changed(live, grid_id: str) -> bool:
+    """Does the grid differ from the saved layout (new, removed or any statistic moved)?"""
+    row = live.stats([grid_id]).get(grid_id)
+    if row is None or row.get("removed"):
+        return True
+    return any(d is None or abs(d) > 1e-9 for d in row["delta"].values())
 
 
 def _column(layer: QgsVectorLayer | None, feats: list, name: str, default: Any = "") -> list:
