@@ -128,14 +128,19 @@ def _html(experiment: Experiment, runs, table, pngs: list[Path]) -> str:
             f"<p>{len(runs)} of {len(experiment.runs)} runs finished; {experiment.replications} "
             f"replications per design point; 95% confidence intervals (Student t).</p>")
     imgs = "".join(f'<figure><img src="{e(p.name)}" alt="{e(p.stem)}"></figure>' for p in pngs)
+    factor_cols = [c for c in table.columns if c.startswith("f:")]
+    metrics = list(dict.fromkeys(table["metric"]))
+    header = "".join(f"<th>{e(c)}</th>" for c in ["scenario", "point", *(c[2:] for c in factor_cols), "n"])
+    header += "".join(f"<th>{e(m)}<br><small>mean ± 95% CI</small></th>" for m in metrics)
     rows = []
-    for _, r in table.iterrows():
-        factors = ", ".join(f"{c[2:]}={r[c]}" for c in table.columns if c.startswith("f:"))
-        rows.append(f"<tr><td>{e(str(r['scenario']))}</td><td>{r['point']}</td><td>{e(factors)}</td>"
-                    f"<td>{e(r['metric'])}</td><td>{r['n']}</td><td>{_fmt(r['mean'])}</td>"
-                    f"<td>[{_fmt(r['ci95_low'])}, {_fmt(r['ci95_high'])}]</td></tr>")
-    tbl = ("<table><tr><th>scenario</th><th>point</th><th>factors</th><th>metric</th><th>n</th>"
-           "<th>mean</th><th>95% CI</th></tr>" + "".join(rows) + "</table>")
+    for (sc, point), g in table.groupby(["scenario", "point"], sort=True):
+        first = g.iloc[0]
+        by_metric = {r["metric"]: r for _, r in g.iterrows()}
+        cells = [e(str(sc)), str(point), *(e(str(first[c])) for c in factor_cols), str(int(g["n"].max()))]
+        cells += [(f"{_fmt(by_metric[m]['mean'])} ± {_fmt(by_metric[m]['ci95_half'])}" if m in by_metric else "")
+                  for m in metrics]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    tbl = f"<div style='overflow-x:auto'><table><tr>{header}</tr>{''.join(rows)}</table></div>"
     style = ("<style>body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}table{border-collapse:"
              "collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px}img{max-width:700px}</style>")
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(experiment.name)}</title>"
