@@ -101,6 +101,20 @@ def test_paint_stroke_is_one_undo_step(layers, canvas):
     assert list(g.values()).count("G2") == 20
     units.undoStack().undo()
     assert list(attr(units, "grid_id").values()).count("G2") == 16
+    # a micro-grid inside G1: Ctrl+Shift+click targets it and painting writes micro_id
+    from qgis.core import QgsFeature, QgsGeometry, QgsRectangle
+
+    m = QgsFeature(grids.fields())
+    m.setAttributes(["M1", "micro", "M1"])
+    m.setGeometry(QgsGeometry.fromRect(QgsRectangle(0, 0, 100, 100)))
+    grids.addFeature(m)
+    tool.canvasPressEvent(mouse(canvas, "press", 50, 50, modifiers=Qt.ShiftModifier | Qt.ControlModifier))
+    assert (tool.target, tool.field) == ("M1", "micro_id")
+    tool.canvasPressEvent(mouse(canvas, "press", 25, 25))
+    tool.canvasReleaseEvent(mouse(canvas, "release", 25, 25))
+    assert attr(units, "micro_id")["U0"] == "M1" and attr(units, "grid_id")["U0"] == "G1"
+    tool.canvasPressEvent(mouse(canvas, "press", 50, 50, modifiers=Qt.ShiftModifier))
+    assert (tool.target, tool.field) == ("G1", "grid_id")
     canvas.unsetMapTool(tool)
 
 

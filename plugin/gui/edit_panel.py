@@ -122,7 +122,7 @@ class EditPanel(QWidget):
         for key, text, tip, sc, slot, chk in (
                 ("split", _tr("Split"), _tr("Split a grid by a line drawn across it"), "Ctrl+Alt+S", self.use_split, True),
                 ("merge", _tr("Merge"), _tr("Merge the selected grids"), "Ctrl+Alt+M", self.merge_selected, False),
-                ("paint", _tr("Paint"), _tr("Paint residential units into a grid (Shift+click picks the grid)"),
+                ("paint", _tr("Paint"), _tr("Paint residential units into a grid (Shift+click picks the grid, Ctrl+Shift+click a micro-grid)"),
                  "Ctrl+Alt+P", self.use_paint, True),
                 ("vertex", _tr("Boundary"), _tr("Move shared boundary vertices (topological editing, snapping on)"),
                  "Ctrl+Alt+V", self.use_vertex, True),

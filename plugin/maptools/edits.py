@@ -185,11 +185,15 @@ def nearest_feature(layer: QgsVectorLayer, point: QgsPointXY, radius: float) -> 
     return best
 
 
-def feature_at(layer: QgsVectorLayer, point: QgsPointXY) -> QgsFeature | None:
-    """The (first) polygon feature containing ``point`` (to pick a paint target grid)."""
+def feature_at(layer: QgsVectorLayer, point: QgsPointXY, micro: bool = False) -> QgsFeature | None:
+    """The grid containing ``point`` (to pick a paint target): a general/dedicated grid, or
+    with ``micro`` a micro-grid; layers without a ``level`` field return the first hit."""
     geom = QgsGeometry.fromPointXY(point)
     req = QgsFeatureRequest().setFilterRect(geom.boundingBox().buffered(1e-9))
+    has_level = layer.fields().indexOf("level") >= 0
     for f in layer.getFeatures(req):
-        if f.geometry().contains(geom):
+        if not f.geometry().contains(geom):
+            continue
+        if not has_level or (str(f["level"]) == "micro") == micro:
             return f
     return None

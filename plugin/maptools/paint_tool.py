@@ -1,6 +1,7 @@
 """Paint tool: drag over residential units to put them into the target grid.
 
-Shift+click picks the target grid under the cursor.  One stroke (press → drag → release) is
+Shift+click picks the target grid under the cursor (Ctrl+Shift+click: the micro-grid, whose
+units then get their ``micro_id`` painted).  One stroke (press → drag → release) is
 one edit command, so one Ctrl+Z undoes the whole stroke.  Grid polygons do not follow the
 painted units: the validation list reports units lying outside their grid, and the planner
 moves the shared boundary with the vertex tool (documented choice, see docs).
@@ -61,7 +62,8 @@ class PaintTool(QgsMapTool):
             return
         point = QgsPointXY(e.mapPoint())
         if e.modifiers() & Qt.ShiftModifier:
-            f = feature_at(self.grids, self.toLayerCoordinates(self.grids, point))
+            micro = bool(e.modifiers() & Qt.ControlModifier)
+            f = feature_at(self.grids, self.toLayerCoordinates(self.grids, point), micro=micro)
             if f is None:
                 self.failed.emit(self.tr("No grid under the cursor"))
             else:

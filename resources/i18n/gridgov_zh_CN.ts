@@ -84,8 +84,8 @@
       <translation>涂刷</translation>
     </message>
     <message>
-      <source>Paint residential units into a grid (Shift+click picks the grid)</source>
-      <translation>将居民单元涂刷到网格中（Shift+单击选择目标网格）</translation>
+      <source>Paint residential units into a grid (Shift+click picks the grid, Ctrl+Shift+click a micro-grid)</source>
+      <translation>将居民单元涂刷到网格中（Shift+单击选择目标网格，Ctrl+Shift+单击选择微网格）</translation>
     </message>
     <message>
       <source>Boundary</source>
