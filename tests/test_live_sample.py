@@ -51,3 +51,24 @@ def test_split_then_undo_restores_the_baseline(sample):
     back = live.set_grids({gid: geom, gid + "-2": None})
     assert back.stats[gid]["households"] == before["households"]
     assert list(back.stats[gid]["delta"].values()) == pytest.approx([0] * 8, abs=1e-9)
+
+
+def test_facility_move_equals_full_circles(sample):
+    import dataclasses
+
+    scn, _, _ = sample
+    live = LiveStats.from_scenario(scn)
+    fac = scn.facilities
+    kind = next(t for t in live.cov_types if len(fac.of_type(t)) >= 2)
+    j = int(fac.of_type(kind)[0])
+    x, y = float(fac.x[j]) + 180.0, float(fac.y[j]) - 120.0
+    live.set_facility(str(fac.id[j]), x=x, y=y)
+    moved = dataclasses.replace(fac, x=fac.x.copy(), y=fac.y.copy())
+    moved.x[j], moved.y[j] = x, y
+    full = compute_circles(dataclasses.replace(scn, facilities=moved))
+    np.testing.assert_array_equal(live.times[kind], full.unit_time_min[kind])
+    again = LiveStats.from_scenario(dataclasses.replace(scn, facilities=moved), full)
+    got, want = live.stats(), again.stats()
+    for g in want:
+        assert [got[g][b] for b in ("cov_5", "cov_10", "cov_15")] == \
+            pytest.approx([want[g][b] for b in ("cov_5", "cov_10", "cov_15")], nan_ok=True), g
