@@ -184,3 +184,23 @@ def test_circles_metrics_follow_walking_speed(tmp_path, sample_dir):
 
     summary = pd.read_csv(write_summary(exp, tmp_path / "out")["csv"])
     assert col in set(summary["metric"]) and "response_p90_min" in set(summary["metric"])
+
+
+def test_replications_are_independent_and_common_random_numbers_pair_them(tmp_path, sample_dir):
+    factors = '"staffing.workers_per_general_grid" = [1, 2]'
+    path = _experiment(tmp_path, sample_dir, "crn", 4, factors, days=3)
+    indep = load_experiment(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("days = 3", "days = 3\ncommon_random_numbers = true"),
+                    encoding="utf-8")
+    crn = load_experiment(path)
+    for exp, out in ((indep, tmp_path / "indep"), (crn, tmp_path / "crn")):
+        run_batch(exp, out, workers=0, progress=False)
+    a, b = store.read_runs(tmp_path / "indep"), store.read_runs(tmp_path / "crn")
+    one, two = (b[b["f:staffing.workers_per_general_grid"] == k] for k in (1, 2))
+    # same streams at both staffing levels: the same incidents, handled differently
+    assert one["n_incidents"].tolist() == two["n_incidents"].tolist()
+    assert one["utilisation_mean"].tolist() != two["utilisation_mean"].tolist()
+    # independent streams: replications differ, and the two points do not share them
+    assert a.groupby("point")["n_incidents"].nunique().min() > 1
+    one, two = (a[a["f:staffing.workers_per_general_grid"] == k] for k in (1, 2))
+    assert one["n_incidents"].tolist() != two["n_incidents"].tolist()
