@@ -58,6 +58,10 @@ class Circles:
     unit_snap: Snap | None = None
     facility_snap: Snap | None = None
     band_buffer_m: float = BAND_BUFFER_M
+    # GB 50180 tier completeness: a unit has a complete tier when every facility type of that
+    # tier present in the scenario lies within the tier's distance
+    unit_tier_complete: dict[str, np.ndarray] = field(default_factory=dict)      # tier → bool[n_units]
+    grid_tier_complete_share: dict[str, np.ndarray] = field(default_factory=dict)  # tier → [n_grids]
 
     # ------------------------------------------------------------ incremental statistics
     def shares_for(self, unit_rows) -> dict[str, np.ndarray]:
@@ -93,6 +97,8 @@ class Circles:
             for b, name in enumerate(names):
                 cols[f"{t}_{name}"] = self.grid_band_share[t][:, b]
             cols[f"{t}_tier"] = self.grid_within_tier_share[t]
+        for tier, share in self.grid_tier_complete_share.items():
+            cols[f"tier{tier}_all"] = share
         return cols
 
     def facility_columns(self) -> dict[str, np.ndarray]:
@@ -184,6 +190,11 @@ class Circles:
                 "communities": {c: {n: _num(v) for n, v in zip(names, s)}
                                 for c, s in self.community_band_share[t].items()},
             }
+        out["tiers"] = {tier: {"types": [t for t in self.types if _tier_of(t) == tier],
+                               "distance_m": float(next(self.tier_distance_m[t] for t in self.types
+                                                        if _tier_of(t) == tier)),
+                               "complete_share": (float(hh[ok].sum() / hh.sum()) if hh.sum() > 0 else None)}
+                        for tier, ok in self.unit_tier_complete.items()}
         out["problems"] = [str(p) for p in self.problems]
         return out
 
@@ -199,6 +210,20 @@ class Circles:
             if e >= 0:
                 on.setdefault(e, []).append((float(self.facility_snap.offset[f]), int(f)))
         return on
+
+
+def _tier_of(t: str) -> str | None:
+    return FACILITY_TYPES[t].tier if t in FACILITY_TYPES else None
+
+
+def tier_completeness(types: list[str], within: dict[str, np.ndarray], n_units: int) -> dict[str, np.ndarray]:
+    """Per GB 50180 tier present: units having every type of that tier within its distance."""
+    out: dict[str, np.ndarray] = {}
+    for t in types:
+        tier = _tier_of(t)
+        if tier is not None:
+            out[tier] = out.get(tier, np.ones(n_units, bool)) & within[t]
+    return out
 
 
 def _band_names(minutes) -> list[str]:
@@ -320,6 +345,9 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
         fac_units += np.bincount(tlab[served], minlength=len(fac))
     progress(0.9, "shares per grid and community")
     g_share, g_tier, c_share, c_tier = _grid_shares(scenario, types, res["band"], res["ok"], hh)
+    complete = tier_completeness(types, res["ok"], len(units))
+    g_complete = {tier: _grid_shares(scenario, ["_"], {"_": np.zeros(len(units), np.int8)}, {"_": ok}, hh)[1]["_"]
+                  for tier, ok in complete.items()}
     progress(1.0, "service circles done")
     return Circles(types=types, band_minutes=limits, tier_distance_m=tier_m, unit_time_min=res["time"],
                    unit_distance_m=res["dist"], unit_band=res["band"], unit_nearest=res["near"],
@@ -329,7 +357,7 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
                    facility_component=fcomp.astype(np.int64), unit_snap_m=usnap.distance,
                    facility_snap_m=fsnap.distance, problems=net.problems + problems, scenario=scenario,
                    network=net, node_time=res["ntime"], node_label=res["nlabel"], unit_snap=usnap,
-                   facility_snap=fsnap)
+                   facility_snap=fsnap, unit_tier_complete=complete, grid_tier_complete_share=g_complete)
 
 
 def _snap_problems(net, usnap, fsnap, units, fac, snap_max, src) -> list[Problem]:

@@ -224,3 +224,18 @@ def test_cli_errors_exit_non_zero(tmp_path, capsys):
     assert main(["circles", str(tmp_path / "missing"), "--out", str(tmp_path / "o"), "--quiet"]) != 0
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.strip()
+
+
+def test_tier_completeness(circ):
+    # clinic is a 5-minute type, school a 10-minute type: each tier has one type here
+    assert set(circ.unit_tier_complete) == {"5min", "10min"}
+    assert np.array_equal(circ.unit_tier_complete["5min"], circ.unit_within_tier["clinic"])
+    s = street_grid(facilities=FACS + (("kindergarten", 480.0, 10.0),))
+    c = compute_circles(s)
+    both = c.unit_within_tier["clinic"] & c.unit_within_tier["kindergarten"]
+    assert np.array_equal(c.unit_tier_complete["5min"], both)
+    hh = s.units.households.astype(float)
+    g1 = s.units.grid_id == "G1"
+    assert c.grid_tier_complete_share["5min"][0] == pytest.approx(hh[g1 & both].sum() / hh[g1].sum())
+    assert c.summary()["tiers"]["5min"]["types"] == ["clinic", "kindergarten"]
+    assert "tier5min_all" in c.grid_columns()

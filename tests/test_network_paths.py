@@ -194,3 +194,40 @@ def test_sparse_matrix_both_queues_equal_scipy(integer):
         dense[coo.row, coo.col] = coo.data
         assert np.array_equal(dense, ref)
         assert mat.nnz == np.isfinite(ref).sum()
+
+
+def test_sparse_matrix_dinitz_and_heap_paths(monkeypatch):
+    from gridgov.engine.network import _kernels, matrix
+
+    calls = []
+    real_d, real_h = _kernels.matrix_rows_dinitz, _kernels.matrix_rows
+    monkeypatch.setattr(matrix._kernels, "matrix_rows_dinitz", lambda *a: calls.append("dinitz") or real_d(*a))
+    monkeypatch.setattr(matrix._kernels, "matrix_rows", lambda *a: calls.append("heap") or real_h(*a))
+    indptr, indices, w = random_csr(300, 1500, 21, integer=False)
+    src = np.array([0, 5, 5, 299])
+    for weights, kind in ((w, "dinitz"), (np.where(np.arange(w.size) % 7 == 0, 1e-4, w), "heap")):
+        calls.clear()
+        g = sp.csr_matrix((weights, indices, indptr), shape=(300, 300))
+        for cutoff in (20.0, np.inf):
+            mat = sparse_matrix(indptr, indices, weights, src, cutoff=cutoff, threads=2)
+            ref = dijkstra(g, indices=src, limit=cutoff)
+            dense = np.full(ref.shape, np.inf)
+            coo = mat.tocoo()
+            dense[coo.row, coo.col] = coo.data
+            assert np.array_equal(dense, ref)
+        assert set(calls) == {kind}
+
+
+def test_sparse_matrix_zero_weights_against_networkx():
+    indptr, indices, w = random_csr(200, 900, 8, integer=False, zero_share=0.3)
+    src = np.array([1, 50, 50, 199])
+    mat = sparse_matrix(indptr, indices, w, src, cutoff=15.0).tocsr()
+    G = nx.DiGraph()
+    G.add_nodes_from(range(200))
+    for v in range(200):
+        for e in range(indptr[v], indptr[v + 1]):
+            G.add_edge(v, int(indices[e]), weight=float(w[e]))
+    for r, s in enumerate(src):
+        ref = nx.single_source_dijkstra_path_length(G, int(s), cutoff=15.0)
+        row = mat.getrow(r)
+        assert dict(zip(row.indices.tolist(), row.data.tolist())) == ref

@@ -521,10 +521,10 @@ def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff, dist):
     Returns ``(row_ptr, cols, vals)``; columns within a row are in settling order (by cost).
     """
     rows = src_nodes.shape[0]
-    touched = np.empty(4096, np.int64)
+    touched = np.empty(4096, indices.dtype)       # node ids in the graph's own index type
     hk = np.empty(4096, np.float64)
-    hv = np.empty(4096, np.int64)
-    cols = np.empty(max(4096, 64 * rows), np.int64)
+    hv = np.empty(4096, indices.dtype)
+    cols = np.empty(max(4096, 64 * rows), indices.dtype)
     vals = np.empty(cols.shape[0], np.float64)
     row_ptr = np.zeros(rows + 1, np.int64)
     out = 0
@@ -535,11 +535,10 @@ def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff, dist):
         for i in range(nt):
             dist[touched[i]] = np.inf
         if new < 0:  # grow every buffer and redo the row
-            t2 = np.empty(touched.shape[0] * 2, np.int64)
-            touched = t2
+            touched = np.empty(touched.shape[0] * 2, indices.dtype)
             hk = np.empty(hk.shape[0] * 2, np.float64)
-            hv = np.empty(hv.shape[0] * 2, np.int64)
-            c2 = np.empty(cols.shape[0] * 2, np.int64)
+            hv = np.empty(hv.shape[0] * 2, indices.dtype)
+            c2 = np.empty(cols.shape[0] * 2, indices.dtype)
             v2 = np.empty(cols.shape[0] * 2, np.float64)
             c2[:out] = cols[:out]
             v2[:out] = vals[:out]
@@ -547,6 +546,145 @@ def matrix_rows(indptr, indices, weights, src_nodes, src_cost, cutoff, dist):
             vals = v2
             continue
         out = new
+        row_ptr[r + 1] = out
+        r += 1
+    return row_ptr, cols[:out], vals[:out]
+
+
+# ----------------------------------------------------------------------------- Dinitz rows
+# Buckets of width delta <= the smallest edge weight: a relaxation always lands in a later
+# bucket, so nodes of the current bucket are final and need no ordering among themselves.
+# The kernel is written label-correcting (a node improved again is simply queued again),
+# so exactness never depends on that property, only speed does: the fixpoint of
+# ``dist[u] = min(dist[x] + w)`` is the same float64 value Dijkstra computes.
+
+
+@njit(cache=True, nogil=True)
+def _row_dinitz(indptr, indices, weights, seeds, seed_cost, cutoff, inv_delta, dist, done, touched, bnode, bcnt):
+    """One cutoff search with Dinitz buckets; returns n_touched, or -1 - n_touched when a
+    buffer is full (``dist``/``done`` stay dirty at ``touched``; the caller cleans up)."""
+    nbk = bnode.shape[0]
+    cap = bnode.shape[1]
+    cap_t = touched.shape[0]
+    nt = 0
+    pending = 0
+    cur = np.iinfo(np.int64).max
+    for j in range(seeds.shape[0]):
+        v = seeds[j]
+        if v < 0:
+            continue
+        c = seed_cost[j]
+        if c <= cutoff and c < dist[v]:
+            if dist[v] == np.inf:
+                if nt == cap_t:
+                    return -1 - nt
+                touched[nt] = v
+                nt += 1
+            dist[v] = c
+            k = np.int64(c * inv_delta)
+            if k < cur:
+                cur = k
+    # seeds may spread over more buckets than the ring holds: queue them relative to cur
+    for i in range(nt):
+        v = touched[i]
+        k = np.int64(dist[v] * inv_delta)
+        if k - cur >= nbk:
+            return -1 - nt
+        b = k % nbk
+        if bcnt[b] == cap:
+            return -1 - nt
+        bnode[b, bcnt[b]] = v
+        bcnt[b] += 1
+        pending += 1
+    b = cur % nbk if pending else 0
+    while pending > 0:
+        while bcnt[b] > 0:
+            bcnt[b] -= 1
+            v = bnode[b, bcnt[b]]
+            pending -= 1
+            d = dist[v]
+            if done[v] == d:
+                continue  # already processed at this value
+            done[v] = d
+            for e in range(indptr[v], indptr[v + 1]):
+                nd = d + weights[e]
+                if nd > cutoff:
+                    continue
+                u = indices[e]
+                du = dist[u]
+                if nd >= du:
+                    continue
+                if du == np.inf:
+                    if nt == cap_t:
+                        return -1 - nt
+                    touched[nt] = u
+                    nt += 1
+                dist[u] = nd
+                k = np.int64(nd * inv_delta) - cur
+                if k < 0:
+                    k = 0
+                if k >= nbk:
+                    return -1 - nt
+                bu = b + k
+                if bu >= nbk:
+                    bu -= nbk
+                if bcnt[bu] == cap:
+                    return -1 - nt
+                bnode[bu, bcnt[bu]] = u
+                bcnt[bu] += 1
+                pending += 1
+        cur += 1
+        b += 1
+        if b == nbk:
+            b = 0
+    return nt
+
+
+@njit(cache=True, nogil=True)
+def matrix_rows_dinitz(indptr, indices, weights, src_nodes, src_cost, cutoff, delta, nbk, dist):
+    """``matrix_rows`` on Dinitz buckets of width ``delta`` (> 0, <= smallest weight) in a
+    ring of ``nbk`` (>= largest weight / delta + 2) buckets.  Same contract as
+    ``matrix_rows``, except that columns within a row are in discovery order."""
+    n = indptr.shape[0] - 1
+    rows = src_nodes.shape[0]
+    inv_delta = 1.0 / delta
+    done = np.full(n, np.nan)
+    touched = np.empty(4096, indices.dtype)
+    cap = 256
+    bnode = np.empty((nbk, cap), indices.dtype)
+    bcnt = np.zeros(nbk, np.int64)
+    cols = np.empty(max(4096, 64 * rows), indices.dtype)
+    vals = np.empty(cols.shape[0], np.float64)
+    row_ptr = np.zeros(rows + 1, np.int64)
+    out = 0
+    r = 0
+    while r < rows:
+        res = _row_dinitz(indptr, indices, weights, src_nodes[r], src_cost[r], cutoff, inv_delta, dist, done,
+                          touched, bnode, bcnt)
+        nt = res if res >= 0 else -1 - res
+        bcnt[:] = 0
+        if res >= 0 and out + nt > cols.shape[0]:
+            c2 = np.empty(max(cols.shape[0] * 2, out + nt), indices.dtype)
+            v2 = np.empty(c2.shape[0], np.float64)
+            c2[:out] = cols[:out]
+            v2[:out] = vals[:out]
+            cols = c2
+            vals = v2
+        if res >= 0:
+            for i in range(nt):
+                u = touched[i]
+                cols[out] = u
+                vals[out] = dist[u]
+                out += 1
+        for i in range(nt):
+            u = touched[i]
+            dist[u] = np.inf
+            done[u] = np.nan
+        if res < 0:  # a buffer was full: grow and redo the row
+            touched = np.empty(touched.shape[0] * 2, indices.dtype)
+            cap *= 2
+            bnode = np.empty((nbk, cap), indices.dtype)
+            continue
         row_ptr[r + 1] = out
         r += 1
     return row_ptr, cols[:out], vals[:out]

@@ -21,12 +21,20 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+MAX_DINITZ_BUCKETS = 4096
+
+
 def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float,
-                threads: int | None = None) -> sp.csr_matrix:
+                threads: int | None = None, weight_range: tuple[float, float] | None = None) -> sp.csr_matrix:
     """One cutoff search per row of seeds (``seed_nodes``/``seed_cost`` shaped (rows, k),
     node -1 = unused slot) on a checked CSR.  Returns a (rows, n) CSR matrix of costs; absent
     entries mean beyond the cutoff (a stored 0.0 is a real zero cost); column order within a
-    row is settling order, so call ``sort_indices()`` if sorted columns are needed."""
+    row is not sorted, so call ``sort_indices()`` if sorted columns are needed.
+
+    Rows use Dinitz buckets (width = smallest edge weight, O(1) queue operations) when all
+    weights are positive and the largest is at most ``MAX_DINITZ_BUCKETS`` times the
+    smallest, else a 4-ary heap; both are exact.  ``weight_range`` = (min, max) weight when
+    the caller already knows it."""
     n = indptr.shape[0] - 1
     rows = seed_nodes.shape[0]
     threads = threads or default_threads()
@@ -40,12 +48,27 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     nchunks = min(rows, max(1, threads) * 8)
     bounds = np.linspace(0, rows, nchunks + 1).astype(np.int64)
     local = threading.local()
+    if weight_range is None:
+        weight_range = (float(weights.min()), float(weights.max())) if weights.size else (0.0, 0.0)
+    lo, hi = weight_range
+    valid = seed_nodes >= 0
+    spread = 0.0
+    if valid.any():
+        smax = np.where(valid, seed_cost, -np.inf).max(axis=1)
+        smin = np.where(valid, seed_cost, np.inf).min(axis=1)
+        ok = np.isfinite(smax) & np.isfinite(smin)
+        spread = float((smax - smin)[ok].max()) if ok.any() else 0.0
+    dinitz = lo > 0 and np.isfinite(hi) and (hi + spread) / lo <= MAX_DINITZ_BUCKETS
+    nbk = int((hi + spread) / lo) + 4 if dinitz else 0
 
     def work(i: int):
         dist = getattr(local, "dist", None)
         if dist is None:
             dist = local.dist = np.full(n, np.inf)
         take = order[bounds[i]:bounds[i + 1]]
+        if dinitz:
+            return _kernels.matrix_rows_dinitz(indptr, indices, weights, seed_nodes[take], seed_cost[take],
+                                               float(cutoff), lo, nbk, dist)
         return _kernels.matrix_rows(indptr, indices, weights, seed_nodes[take], seed_cost[take], float(cutoff), dist)
 
     if threads > 1 and nchunks > 1:
