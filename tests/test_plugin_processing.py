@@ -71,11 +71,12 @@ def test_not_a_scenario_is_a_clear_error(provider, tmp_path, sample_dir):
                                            "OUTPUT_FOLDER": str(tmp_path / "c")})
 
 
-def test_service_circles_outputs_layers(provider, sample_dir, tmp_path):
+def test_service_circles_outputs_layers(provider, sample_dir, tmp_path, qgis_new_project):
     import processing
+    from qgis.core import QgsProject
 
     out = tmp_path / "circles.gpkg"
-    res = processing.run("gridgov:servicecircles", {"SCENARIO": str(sample_dir / "scenario.toml"), "MODE": 3,
+    res = processing.runAndLoadResults("gridgov:servicecircles", {"SCENARIO": str(sample_dir / "scenario.toml"), "MODE": 3,
                                                     "OUTPUT": str(out)})
     bands = QgsVectorLayer(res["BANDS"], "bands", "ogr")
     assert bands.isValid() and bands.featureCount() > 0
@@ -84,6 +85,12 @@ def test_service_circles_outputs_layers(provider, sample_dir, tmp_path):
     assert units.featureCount() == QgsVectorLayer(f"{sample_dir}/layers.gpkg|layername=units", "u", "ogr").featureCount()
     assert "grid_station_band" in units.fields().names()
     assert QgsVectorLayer(res["SERVICE_AREAS"], "sa", "ogr").isValid()
+    # bands and units were added to the project, styled like the dock's results
+    loaded = {lyr.name(): lyr for lyr in QgsProject.instance().mapLayers().values()}
+    bands_layer = next(lyr for name, lyr in loaded.items() if name.endswith(": bands"))
+    assert bands_layer.renderer().type() == "categorizedSymbol" and bands_layer.renderer().classAttribute() == "band"
+    units_layer = next(lyr for name, lyr in loaded.items() if name.endswith(": units"))
+    assert units_layer.renderer().classAttribute() == "grid_station_band"
 
 
 def test_simulate_writes_grids_and_summary(provider, sample_dir, tmp_path):

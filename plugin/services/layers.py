@@ -183,8 +183,3 @@ def _by_name(loaded: list[QgsVectorLayer]) -> dict[str, QgsVectorLayer]:
             continue
         out[source.split(":", 1)[-1]] = layer
     return out
-
-
-def load_circle_layers(gpkg: str | Path, name: str, project: QgsProject | None = None) -> list[QgsVectorLayer]:
-    """Output of the service-circles step (band polygons, service areas)."""
-    return add_gpkg_group(gpkg, f"GridGov circles: {name}", "circles", RESULTS_ORDER, project)

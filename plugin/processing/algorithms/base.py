@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterFile)
+from qgis.core import (QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
+                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterFile)
 
 from ...tasks.engine_task import describe_error
 
@@ -85,3 +86,34 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         raise NotImplementedError
+
+    @staticmethod
+    def load_styled(context, gpkg: str, layer_names: tuple[str, ...], label: str) -> None:
+        """Add GeoPackage layers to the project when the algorithm finishes, styled with the
+        plugin's result QML (the same look as after a run from the dock)."""
+        if context.project() is None:
+            return
+        for name in layer_names:
+            details = QgsProcessingContext.LayerDetails(f"{label}: {name}", context.project(), name)
+            post = _StylePostProcessor(name)
+            _KEEP_ALIVE.append(post)      # QGIS does not take ownership of post-processors
+            del _KEEP_ALIVE[:-64]
+            details.setPostProcessor(post)
+            context.addLayerToLoadOnCompletion(f"{gpkg}|layername={name}", details)
+
+
+_KEEP_ALIVE: list = []
+
+
+class _StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
+    def __init__(self, layer_name: str):
+        super().__init__()
+        self.layer_name = layer_name
+
+    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802 - QGIS API
+        from ...services.layers import style_path
+
+        qml = style_path("results", self.layer_name, layer.geometryType())
+        if qml is not None:
+            layer.loadNamedStyle(str(qml))
+            layer.triggerRepaint()

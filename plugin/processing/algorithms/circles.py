@@ -46,6 +46,7 @@ class ServiceCirclesAlgorithm(GridGovAlgorithm):
             feedback.pushWarning(str(problem))
         progress(0.9, "writing GeoPackage")
         write_circles_gpkg(out, circles, facility_bands=self.parameterAsBool(parameters, "FACILITY_BANDS", context))
+        self.load_styled(context, out, ("bands", "units"), f"Life circles {folder.name}")
         progress(1.0, "done")
         return {"OUTPUT": out, "BANDS": f"{out}|layername=bands", "SERVICE_AREAS": f"{out}|layername=service_areas",
                 "UNITS": f"{out}|layername=units", "FACILITIES": f"{out}|layername=facilities"}

@@ -50,6 +50,7 @@ class ScoreAlgorithm(GridGovAlgorithm):
         paths = {k: str(v) for k, v in result.paths.items()}
         total = json.loads(open(paths["scores"], encoding="utf-8").read()).get("total")
         feedback.pushInfo(f"total score: {total}")
+        self.load_styled(context, paths["results"], ("grids", "units"), f"GridGov {folder.name}")
         return {"OUTPUT_FOLDER": out, "TOTAL": total, "SCORES": paths["scores"], "RESULTS": paths["results"],
                 "REPORT": paths.get("report"), "GRIDS": f"{paths['results']}|layername=grids",
                 "UNITS": f"{paths['results']}|layername=units"}
