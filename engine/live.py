@@ -83,6 +83,7 @@ class LiveStats:
         self.geom: list[Any] = []
         self.metrics = np.zeros((0, 4))   # area, perimeter, compactness, parts
         self.alive = np.zeros(0, dtype=bool)
+        self._layout_cache: dict[tuple[int, float], list] = {}
         for gid, level, geom in zip(grids.id, grids.level, grids.geometry):
             self._new_slot(str(gid), str(level) or "general", geom)
         # --- units ---
@@ -237,6 +238,10 @@ class LiveStats:
                 self.metrics[slot] = _shape_metrics(geom)
             changed.append(slot)
             touched.add(slot)
+        for slot in changed:
+            col = LEVEL_COLUMN[self.slot_level[slot]]
+            for key in [k for k in self._layout_cache if k[0] == col]:
+                del self._layout_cache[key]
         relocated: dict[str, tuple[str, str]] = {}
         if relocate and changed:
             for col in (0, 1):
@@ -423,12 +428,15 @@ class LiveStats:
     def findings(self, area_tol_m2: float = 1.0) -> list[Finding]:
         """Gaps, overlaps, multipart grids, grids outside the norms, unassigned and misplaced units."""
         out: list[Finding] = []
-        for col in (0, 1):
-            slots = [s for s in range(len(self.slot_id))
-                     if self.alive[s] and LEVEL_COLUMN[self.slot_level[s]] == col]
-            ids = [self.slot_id[s] for s in slots]
-            geoms = np.array([self.geom[s] for s in slots], dtype=object)
-            out += layout_findings(ids, geoms, area_tol_m2)
+        for col in (0, 1):      # polygon checks are cached per level until a polygon of it changes
+            key = (col, area_tol_m2)
+            if key not in self._layout_cache:
+                slots = [s for s in range(len(self.slot_id))
+                         if self.alive[s] and LEVEL_COLUMN[self.slot_level[s]] == col]
+                ids = [self.slot_id[s] for s in slots]
+                geoms = np.array([self.geom[s] for s in slots], dtype=object)
+                self._layout_cache[key] = layout_findings(ids, geoms, area_tol_m2)
+            out += self._layout_cache[key]
         rows = self.stats()
         for gid, r in rows.items():
             if not r["norm_ok"]:

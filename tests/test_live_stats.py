@@ -183,6 +183,7 @@ def test_findings_gap_overlap_multipart():
     assert not [f for f in found if f.kind == "multipart"]
     grids, units, facs = synth()
     live = LiveStats(grids, units, facs)
+    assert not [f for f in live.findings() if f.kind == "multipart"]   # fills the polygon-check cache
     live.set_grids({"G1": shapely.MultiPolygon([box(0, 0, 50, 50), box(100, 100, 200, 200)])})
     f = [f for f in live.findings() if f.kind == "multipart"]
     assert f and f[0].grid_ids == ("G1",)
