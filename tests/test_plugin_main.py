@@ -58,7 +58,8 @@ def test_missing_package_gives_install_command_not_traceback(monkeypatch, qgis_i
     try:
         warnings = qgis_iface.messageBar().get_messages(Qgis.Warning)
         assert len(warnings) == 1
-        assert "python3 -m pip install --user gridgov-no-such-pkg==1.0 numpy==" in warnings[0]
+        assert re.search(r"python3 -m pip install --user (--break-system-packages )?gridgov-no-such-pkg==1\.0 numpy==",
+                         warnings[0]), warnings[0]
         assert "Traceback" not in warnings[0]
         assert plug.dock is not None   # the plugin still loads
     finally:
@@ -133,3 +134,12 @@ def test_shapely_isolated_from_qgis_geos(preimport, expect_ok):
     assert (message == "") is expect_ok, message
     if not expect_ok:
         assert "Restart QGIS" in message
+
+
+def test_install_command_on_a_pep668_python(monkeypatch):
+    """QGIS on Debian 12 runs the system Python, which refuses pip without the flag."""
+    monkeypatch.setattr(deps, "externally_managed", lambda: True)
+    assert deps.install_command(["simpy==4.1.2"]).startswith(
+        "python3 -m pip install --user --break-system-packages simpy==4.1.2 numpy==")
+    monkeypatch.setattr(deps, "externally_managed", lambda: False)
+    assert deps.install_command(["simpy==4.1.2"]).startswith("python3 -m pip install --user simpy==4.1.2 numpy==")

@@ -87,7 +87,18 @@ def install_command(requirements: tuple[str, ...] | list[str]) -> str:
     quoted = " ".join(f'"{r}"' if "[" in r else r for r in reqs)
     if sys.platform.startswith("win"):
         return f"python -m pip install --user {quoted}   (in the OSGeo4W Shell)"
-    return f"python3 -m pip install --user {quoted}"
+    flag = " --break-system-packages" if externally_managed() else ""
+    return f"python3 -m pip install --user{flag} {quoted}"
+
+
+def externally_managed() -> bool:
+    """True for a distribution Python that refuses plain ``pip install --user`` (PEP 668, e.g.
+    Debian 12's, which QGIS uses); a --user install next to it is what QGIS can see."""
+    import sysconfig
+
+    if sys.prefix != sys.base_prefix:   # a virtual environment ignores the marker
+        return False
+    return os.path.exists(os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED"))
 
 
 def isolate_native_libraries() -> str:
