@@ -159,13 +159,25 @@ def test_killed_batch_resumes_without_losing_or_duplicating_runs(tmp_path, sampl
     assert (summary["n"] == reps).all()
 
 
-def test_bad_parameter_value_fails_with_the_run_named(tmp_path, sample_dir):
-    exp = load_experiment(_experiment(tmp_path, sample_dir, "bad", 1,
-                                      '"workflow.dispatch_policy" = ["own_grid_first", "closest_friend"]'))
+def test_failing_run_is_reported_with_the_run_named(tmp_path, sample_dir, sample_copy):
+    (sample_copy / "layers.gpkg").write_bytes(b"not a geopackage")
+    path = tmp_path / "broken.toml"
+    path.write_text(f"""
+[experiment]
+name = "broken"
+days = 1
+[[scenario]]
+name = "good"
+path = "{sample_dir.as_posix()}"
+[[scenario]]
+name = "broken"
+path = "{sample_copy.as_posix()}"
+""", encoding="utf-8")
+    exp = load_experiment(path)  # the folder's scenario.toml is fine: only loading its layers fails
     with pytest.raises(BatchRunError) as err:
         run_batch(exp, tmp_path / "out", workers=0, progress=False)
     msg = str(err.value)
-    assert exp.runs[1].run_id in msg and "closest_friend" in msg and "point 1" in msg
+    assert exp.runs[1].run_id in msg and "scenario 'broken'" in msg and "layers.gpkg" in msg
     assert store.finished_run_ids(tmp_path / "out") == {exp.runs[0].run_id}
 
 

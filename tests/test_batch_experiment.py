@@ -191,3 +191,13 @@ def test_days_default_to_the_scenario_and_a_factor_overrides_them(tmp_path):
     other = load_experiment(_write(tmp_path, BASE.replace("days = 2\n", ""),
                                    "[scenario]\nname='x'\n[simulation]\ndays = 10\n"))
     assert {r.run_id for r in other.runs}.isdisjoint({r.run_id for r in plain.runs})
+
+
+def test_bad_levels_are_caught_before_any_run(tmp_path):
+    path = _write(tmp_path, BASE + '[design.factors]\n"workflow.dispatch_policy" = ["own_grid_first", "closest_friend"]\n'
+                  '"workflow.handle_median_min" = [30.0, -5.0]\n')
+    with pytest.raises(ValidationError) as err:
+        load_experiment(path)
+    text = str(err.value)
+    assert "closest_friend" in text and "dispatch_policy" in text and "handle_median_min" in text
+    assert str(path) in text and "design point" in text

@@ -143,6 +143,7 @@ def build_experiment(data: dict[str, Any], path: Path) -> Experiment:
             values = tuple(float(v) if isinstance(_default_of(n), float) and _is_num(v) else v
                            for n, v in zip(factors, values))
             overrides, p2 = _resolve(sc_base, fixed, dict(zip(factors, values)), f)
+            p2 = p2 or _check_values(_apply(sc_base, overrides), f, sc_name, dict(zip(factors, values)))
             problems.extend(p2)
             if p2:
                 continue
@@ -359,6 +360,31 @@ def _resolve(base: dict, fixed: dict, factors: dict[str, Any], f: str) -> tuple[
     _, errs = merge(over, f)
     problems.extend(Problem(e, file=f, field="design.factors") for e in errs)
     return over, problems
+
+
+def _apply(base: dict, over: dict) -> dict:
+    """Scenario parameters with the overrides applied (tables key by key, as the loader does)."""
+    out = {sec: dict(values) for sec, values in base.items()}
+    for sec, values in over.items():
+        for key, v in values.items():
+            out[sec][key] = {**out[sec][key], **v} if isinstance(v, dict) else v
+    return out
+
+
+def _check_values(params: dict, f: str, scenario: str, factors: dict) -> list[Problem]:
+    """The simulation's own value checks (dispatch policy names, positive times, ...), run
+    before any run so a bad level is reported with its design point, not by a worker."""
+    try:
+        from ..simulation.run import check_workflow_params
+    except ImportError:  # simulation stage not available: the workers will report it
+        return []
+    try:
+        check_workflow_params(params)
+    except ValidationError as exc:
+        where = f"scenario '{scenario}', design point {factors}" if factors else f"scenario '{scenario}'"
+        return [Problem(f"{where}: [{p.layer}] {p.field}: {p.message}", file=f, field=p.field or "design")
+                for p in exc.problems]
+    return []
 
 
 def _normalise(over: dict) -> dict:
