@@ -3,7 +3,7 @@
 By default an embedded ``LocalCluster`` (processes, one thread each) is started; with
 ``scheduler="tcp://host:port"`` the runs go to an existing cluster.  ``workers=0`` runs in
 this process without Dask (debugging, and the serial reference of the benchmark).
-Workers only compute; the client writes every result file (``store.write_run``), so each
+Workers only compute; the client writes every result file (``store.write_runs``), so each
 run is written exactly once, atomically, and a killed batch resumes by skipping the run ids
 already on disk.  Seeds are fixed per run in the experiment, so results do not depend on
 the number of workers or the order in which runs finish.
