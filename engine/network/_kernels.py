@@ -641,14 +641,13 @@ def _row_dinitz(indptr, indices, weights, seeds, seed_cost, cutoff, inv_delta, d
 
 
 @njit(cache=True, nogil=True)
-def matrix_rows_dinitz(indptr, indices, weights, src_nodes, src_cost, cutoff, delta, nbk, dist):
+def matrix_rows_dinitz(indptr, indices, weights, src_nodes, src_cost, cutoff, delta, nbk, dist, done):
     """``matrix_rows`` on Dinitz buckets of width ``delta`` (> 0, <= smallest weight) in a
     ring of ``nbk`` (>= largest weight / delta + 2) buckets.  Same contract as
-    ``matrix_rows``, except that columns within a row are in discovery order."""
-    n = indptr.shape[0] - 1
+    ``matrix_rows`` (``done`` is a second work array, all NaN, restored on return), except
+    that columns within a row are in discovery order."""
     rows = src_nodes.shape[0]
     inv_delta = 1.0 / delta
-    done = np.full(n, np.nan)
     touched = np.empty(4096, indices.dtype)
     cap = 256
     bnode = np.empty((nbk, cap), indices.dtype)

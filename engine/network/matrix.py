@@ -22,6 +22,26 @@ def default_threads() -> int:
 
 
 MAX_DINITZ_BUCKETS = 4096
+_WORK = threading.local()   # per-thread O(n) work arrays, reused across calls
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """A persistent pool per size, so its threads keep their work arrays between calls."""
+    pool = _POOLS.get(threads)
+    if pool is None:
+        pool = _POOLS[threads] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="gridgov-matrix")
+    return pool
+
+
+def _work_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(dist, done)`` of length n for this thread: all +inf / NaN (kernels restore them)."""
+    arrays = getattr(_WORK, "arrays", None)
+    if arrays is None or arrays[0].shape[0] != n:
+        arrays = _WORK.arrays = (np.full(n, np.inf), np.full(n, np.nan))
+    return arrays
 
 
 def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float,
@@ -43,11 +63,10 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     if rows == 0:
         return sp.csr_matrix((0, n))
     # rows run in node order (neighbouring searches share cache lines), in chunks pulled by
-    # the threads; each thread keeps one O(n) work array for all its chunks
+    # the threads; each thread keeps its O(n) work arrays for all chunks and calls
     order = np.argsort(np.where(seed_nodes[:, 0] >= 0, seed_nodes[:, 0], n), kind="stable")
     nchunks = min(rows, max(1, threads) * 8)
     bounds = np.linspace(0, rows, nchunks + 1).astype(np.int64)
-    local = threading.local()
     if weight_range is None:
         weight_range = (float(weights.min()), float(weights.max())) if weights.size else (0.0, 0.0)
     lo, hi = weight_range
@@ -62,18 +81,15 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     nbk = int((hi + spread) / lo) + 4 if dinitz else 0
 
     def work(i: int):
-        dist = getattr(local, "dist", None)
-        if dist is None:
-            dist = local.dist = np.full(n, np.inf)
+        dist, done = _work_arrays(n)
         take = order[bounds[i]:bounds[i + 1]]
         if dinitz:
             return _kernels.matrix_rows_dinitz(indptr, indices, weights, seed_nodes[take], seed_cost[take],
-                                               float(cutoff), lo, nbk, dist)
+                                               float(cutoff), lo, nbk, dist, done)
         return _kernels.matrix_rows(indptr, indices, weights, seed_nodes[take], seed_cost[take], float(cutoff), dist)
 
     if threads > 1 and nchunks > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            parts = list(pool.map(work, range(nchunks)))
+        parts = list(_pool(threads).map(work, range(nchunks)))
     else:
         parts = [work(i) for i in range(nchunks)]
     ptrs, cols, vals, offset = [np.zeros(1, np.int64)], [], [], 0
