@@ -253,11 +253,27 @@ class ScenarioPanel(QWidget):
             return
         self.state.set_results(out, loaded)
         self._fill_circle_types(loaded)
+        QTimer.singleShot(0, lambda: self._expand_in_view(f"GridGov results: {self.state.name}"))
         self.report_button.setEnabled((out / "report.html").exists())
         self.status.setText(f"Done 完成 — results in {out}")
         self.iface.messageBar().pushMessage("GridGov", f"{self.state.name}: run finished, results in {out}",
                                             Qgis.Success, 5)
         self.runDone.emit(True, str(out))
+
+    def _expand_in_view(self, group_name: str) -> None:
+        """Open the results group in the Layers panel (the tree view does not follow the
+        node's expanded flag for groups added by a plugin in QGIS 3.22)."""
+        view_fn = getattr(self.iface, "layerTreeView", None)
+        view = view_fn() if callable(view_fn) else None
+        group = QgsProject.instance().layerTreeRoot().findGroup(group_name)
+        if view is None or group is None or not hasattr(view, "node2index"):
+            return
+        try:
+            index = view.node2index(group)
+            if index.isValid():
+                view.setExpanded(index, True)
+        except (TypeError, RuntimeError):
+            return
 
     def _fill_circle_types(self, loaded) -> None:
         from ...engine.vocab import FACILITY_TYPES

@@ -89,7 +89,9 @@ def add_gpkg_group(gpkg: str | Path, group_name: str, prefix: str, order: tuple[
 
     root = project.layerTreeRoot()
     remove_group(group_name, project)
-    group: QgsLayerTreeGroup = root.insertGroup(position, group_name)
+    # build the group detached and insert it whole: a layer tree view cannot expand a group
+    # that is empty when it appears, so filling it afterwards left it collapsed in QGIS
+    group = QgsLayerTreeGroup(group_name)
     group.setCustomProperty("gridgov/group", prefix)
     for layer in layers:
         project.addMapLayer(layer, False)
@@ -98,6 +100,7 @@ def add_gpkg_group(gpkg: str | Path, group_name: str, prefix: str, order: tuple[
         name = layer.customProperty("gridgov/source").split(":", 1)[1]
         if visible is not None:
             node.setItemVisibilityChecked(name in visible)
+    root.insertChildNode(position, group)
     return layers
 
 
@@ -133,19 +136,8 @@ def load_result_layers(out_dir: str | Path, scenario_name: str, project: QgsProj
     results_group = (project or QgsProject.instance()).layerTreeRoot().findGroup(f"GridGov results: {scenario_name}")
     if results_group is not None:
         results_group.setExpanded(True)
-        # the desktop's layer tree view re-reads expansion when it inserts the nodes later
-        from qgis.PyQt.QtCore import QTimer
-
-        QTimer.singleShot(0, lambda: _expand(scenario_name, project))
     set_circle_type(loaded, facility_type)
     return loaded
-
-
-def _expand(scenario_name: str, project: QgsProject | None) -> None:
-    root = (project or QgsProject.instance()).layerTreeRoot()
-    group = root.findGroup(f"GridGov results: {scenario_name}")
-    if group is not None:
-        group.setExpanded(True)
 
 
 def circle_types(loaded: list[QgsVectorLayer]) -> list[str]:
