@@ -3,7 +3,10 @@
 Response statistics (p50/p90/p95, shares within 5/10/15 min) are over incidents *reported*
 by residents or the 12345 hotline, i.e. dispatched by the centre; incidents found on
 patrol have response 0 by definition (the finder is on the spot) and would only flatter
-them.  Closure and on-time shares are over all incidents.
+them.  Reports that reach the centre while no worker of the grid is on duty wait for the
+shift (or an urgent call-out), which dominates those figures; ``response_on_duty_*``
+repeat them for reports dispatched while a worker of the grid was on duty, i.e. the part a
+grid layout can change.  Closure and on-time shares are over all incidents.
 """
 from __future__ import annotations
 
@@ -59,6 +62,10 @@ def summarise(inc: dict[str, np.ndarray], per_worker: dict[str, np.ndarray], bac
         "workload_gini": gini(per_worker["busy_h"]),
         "backlog_max": int(backlog_open.max()) if backlog_open.size else 0,
     }
+    duty = inc["response_min"][reported & inc["dispatched_on_duty"]]
+    out.update(response_on_duty_p50_min=_pct(duty, 50), response_on_duty_p90_min=_pct(duty, 90),
+               response_on_duty_within_15min=float(np.mean(duty <= 15)) if duty.size else float("nan"),
+               n_reported_on_duty=int(duty.size))
     return out
 
 

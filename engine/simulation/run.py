@@ -174,6 +174,8 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
         "unit": s["unit"], "grid": grid_row, "worker": worker, "response_min": response, "closed_h": closed_h,
         "deadline_h": deadline, "on_time": closed_h <= deadline, "level": s["level_keys"][s["level"]],
         "found_on_patrol": inp.finder >= 0, "dispatch_h": inp.dispatch - t,
+        "dispatched_on_duty": patrol_finders(np.ones(t.size, bool), inp.dispatch, inp.grid, inp.gw_start,
+                                             inp.shift_start, inp.shift_len) >= 0,
     }
     W = lay.n_workers
     attended = worker >= 0
