@@ -134,3 +134,39 @@ def test_compare_needs_two(dock, sample_dir):
     assert not panel.add_scenario(sample_dir)   # no duplicates
     assert not panel.compare_button.isEnabled()
     assert not panel.start_compare() and "at least two" in panel.status.text()
+
+
+def test_engine_task_reports_user_errors_as_text(qgis_app):
+    from gridgov.engine.errors import Problem, ValidationError
+    from gridgov.plugin.tasks.engine_task import EngineTask
+
+    def fail(progress):
+        progress(0.5, "half way")
+        raise ValidationError([Problem("must be ≥ 0", file="layers.gpkg", layer="units", fid=7, field="households")])
+
+    events = []
+    task = EngineTask("failing", fail)
+    task.done.connect(lambda ok, result, error: events.append((ok, result, error)))
+    QgsApplication.taskManager().addTask(task)
+    wait_until(lambda: events, 30)
+    ok, result, error = events[0]
+    assert not ok and result is None
+    assert "layers.gpkg, layer 'units', feature 7, field 'households': must be ≥ 0" in error
+    assert "Traceback" not in error
+
+
+def test_unload_while_running_cancels_cleanly(qgis_iface, qgis_new_project, tmp_path):
+    import gridgov
+
+    plug = gridgov.classFactory(qgis_iface)
+    plug.initGui()
+    panel = plug.dock.scenario_panel
+    assert panel.open_sample()
+    panel.out.setFilePath(str(tmp_path / "run"))
+    assert panel.start_run()
+    task = panel.task
+    plug.unload()
+    wait_until(lambda: task.status() in (task.Complete, task.Terminated), 120)
+    assert task.status() == task.Terminated
+    assert not (tmp_path / "run" / "scores.json").exists()
+    QgsProject.instance().clear()

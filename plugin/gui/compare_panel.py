@@ -19,7 +19,7 @@ from ..services import snapshot
 from ..services.scores import compare_summary
 from ..services.state import ScenarioState
 from ..tasks.compare_task import compare_task
-from ..tasks.engine_task import EngineTask
+from ..tasks.engine_task import EngineTask, disconnect_task
 from .scenario_panel import default_runs_dir
 
 
@@ -216,5 +216,8 @@ class ComparePanel(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.report_path)))
 
     def shutdown(self) -> None:
+        """Cancel a running task and stop listening to it (plugin unload: the widgets go)."""
         if self.task is not None:
+            disconnect_task(self.task)
             self.task.cancel()
+            self.task = None

@@ -18,7 +18,7 @@ from qgis.PyQt.QtWidgets import (QFormLayout, QHBoxLayout, QComboBox, QLabel, QP
 from ..services import layers as layer_service
 from ..services.scores import read_scores, rows_from_scores
 from ..services.state import ScenarioState
-from ..tasks.engine_task import EngineTask, describe_error
+from ..tasks.engine_task import EngineTask, describe_error, disconnect_task
 from .scores_table import ScoresTable
 
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
@@ -306,6 +306,8 @@ class ScenarioPanel(QWidget):
         self.iface.messageBar().pushMessage("GridGov", text, level, 0 if level == Qgis.Critical else 5)
 
     def shutdown(self) -> None:
-        """Cancel a running task (plugin unload)."""
+        """Cancel a running task and stop listening to it (plugin unload: the widgets go)."""
         if self.task is not None:
+            disconnect_task(self.task)
             self.task.cancel()
+            self.task = None

@@ -77,6 +77,15 @@ class EngineTask(QgsTask):
         self.done.emit(ok, self.result, "" if ok else self.error)
 
 
+def disconnect_task(task: EngineTask) -> None:
+    """Detach every receiver of a task's signals (its widgets are about to be deleted)."""
+    for signal in (task.done, task.message, task.progressChanged):
+        try:
+            signal.disconnect()
+        except TypeError:   # nothing connected
+            pass
+
+
 def _is_user_error(exc: BaseException) -> bool:
     if isinstance(exc, ModuleNotFoundError):
         return True
