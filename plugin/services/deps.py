@@ -115,6 +115,8 @@ def isolate_native_libraries() -> str:
         return ""   # reported by check()
     flags = getattr(os, "RTLD_DEEPBIND", None)
     if flags is not None and "shapely" not in sys.modules:
+        import numpy  # noqa: F401  (loaded normally first: deep binding is for shapely's GEOS only)
+
         old = sys.getdlopenflags()
         sys.setdlopenflags(old | flags)
         try:
