@@ -22,11 +22,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import json
     from pathlib import Path
 
-    from ..atomic import write_text
-    from ..pipeline import _jsonable
+    from ..jsonio import write_json
     from ..progress import NULL, TerminalProgress
     from ..scenario import load_scenario
     from ..simulation import simulate_scenario
@@ -43,7 +41,7 @@ def run(args) -> int:
         doc = {"scenario": scenario.name, "synthetic": bool(scenario.meta.get("synthetic", False)),
                "summary": sim.summary, "per_street": sim.per_street, "meta": sim.meta,
                "backlog": {"time_h": times, "open_cases": open_cases}}
-        write_text(out / "simulation.json", json.dumps(_jsonable(doc), ensure_ascii=False, indent=2))
+        write_json(out / "simulation.json", doc)
         if args.events:
             progress(0.95, "writing events.parquet")
             sim.to_parquet(out / "events.parquet")
