@@ -1,8 +1,19 @@
 """Closed-loop incident response simulation: SimPy reference model + Numba event engine.
 
-Both engines consume the same pre-drawn random streams (``streams.py``) and give identical
-per-incident results; ``simulate_scenario`` is the entry point used by the CLI, the scorer,
-the reports and the batch runner.
+Pipeline of ``simulate_scenario`` (``run.py``)::
+
+    setup.build_layout     worker grids, workers, bases, candidate grids, trip times
+    demand.build_demand    hour-of-week profile, unit intensities, type / urgency mix
+    streams.workflow_streams  incidents + every random duration, drawn once
+    workflow.run_workflow  _kernels.workflow_kernel (numba) | reference.WorkflowModel (simpy)
+    run.assemble           per-incident table, summary, per grid / worker / street, backlog
+
+Both engines consume the same pre-drawn streams and give identical per-incident results
+(tests/test_simulation.py).  The workflow conventions (shifts, call-outs, priority queues,
+case cap, dispatch policies, patrol finds) are written down once in ``workflow.py``;
+closure = on-site end + escalated resolution time (levels community / street / district,
+not capacity-limited) + verification.  ``dispatch.py`` runs the abstract hypercube model
+for ``engine.queueing.simulate_dispatch``.
 """
 from __future__ import annotations
 
