@@ -128,3 +128,54 @@ def test_score_then_compare_run_outputs(provider, sample_dir, tmp_path):
                                              "OUTPUT_FOLDER": str(tmp_path / "cmp")})
     assert cmp["REPORT"].endswith(".html") and cmp["TABLE"].endswith("compare.csv")
     assert "chengdu_wuhou" in open(cmp["TABLE"], encoding="utf-8").read()
+
+
+def test_algorithms_chain_in_a_model(provider, sample_dir, sample_copy, tmp_path):
+    """What the graphical modeller builds: validate (stop on errors) → service circles."""
+    from qgis.core import (QgsProcessingContext, QgsProcessingFeedback, QgsProcessingModelAlgorithm,
+                           QgsProcessingModelChildAlgorithm, QgsProcessingModelChildDependency,
+                           QgsProcessingModelChildParameterSource,
+                           QgsProcessingModelOutput, QgsProcessingModelParameter, QgsProcessingParameterFile)
+
+    model = QgsProcessingModelAlgorithm("check and circles", "GridGov")
+    model.addModelParameter(QgsProcessingParameterFile("scenario", "Scenario", behavior=QgsProcessingParameterFile.Folder),
+                            QgsProcessingModelParameter("scenario"))
+    validate = QgsProcessingModelChildAlgorithm("gridgov:validate")
+    validate.setChildId("validate")
+    validate.addParameterSources("SCENARIO", [QgsProcessingModelChildParameterSource.fromModelParameter("scenario")])
+    validate.addParameterSources("FAIL_ON_ERROR", [QgsProcessingModelChildParameterSource.fromStaticValue(True)])
+    validate.addParameterSources("OUTPUT", [QgsProcessingModelChildParameterSource.fromStaticValue(str(tmp_path / "p.csv"))])
+    model.addChildAlgorithm(validate)
+    circles = QgsProcessingModelChildAlgorithm("gridgov:servicecircles")
+    circles.setChildId("circles")
+    circles.addParameterSources("SCENARIO", [QgsProcessingModelChildParameterSource.fromModelParameter("scenario")])
+    circles.addParameterSources("MODE", [QgsProcessingModelChildParameterSource.fromStaticValue(0)])
+    circles.setDependencies([QgsProcessingModelChildDependency("validate")])
+    out = QgsProcessingModelOutput("circles_gpkg", "Circles")
+    out.setChildOutputName("OUTPUT")
+    circles.setModelOutputs({"circles_gpkg": out})
+    model.addChildAlgorithm(circles)
+    model.updateDestinationParameters()
+
+    ok, message = model.canExecute()
+    assert ok, message
+    context, feedback = QgsProcessingContext(), QgsProcessingFeedback()
+    results, ok = model.run({"scenario": str(sample_dir), "circles:circles_gpkg": str(tmp_path / "c.gpkg")},
+                            context, feedback)
+    assert ok
+    assert QgsVectorLayer(f"{tmp_path / 'c.gpkg'}|layername=bands", "b", "ogr").featureCount() > 0
+    assert (tmp_path / "p.csv").exists()
+
+    # a broken scenario stops the model at the validation step: no circles are computed
+    from osgeo import ogr
+
+    ds = ogr.Open(str(sample_copy / "layers.gpkg"), 1)
+    ds.ExecuteSQL("UPDATE grids SET level = 'nonsense' WHERE fid = 1")
+    ds = None
+    try:
+        _, ok = model.run({"scenario": str(sample_copy), "circles:circles_gpkg": str(tmp_path / "bad.gpkg")},
+                          QgsProcessingContext(), QgsProcessingFeedback())
+    except QgsProcessingException:   # QGIS versions differ: raise or return not-ok
+        ok = False
+    assert not ok
+    assert not (tmp_path / "bad.gpkg").exists()
