@@ -126,3 +126,15 @@ def test_sample_scenario_and_cli(sample_dir, tmp_path):
     assert doc["summary"]["n_incidents"] > 0 and doc["per_street"] and (out / "events.parquet").exists()
     bad = subprocess.run(cmd[:-3] + ["--days", "-1"], capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "days" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_patrol_time_and_duty_overlap():
+    from gridgov.engine.simulation.metrics import duty_overlap
+
+    got = duty_overlap(np.array([7.0, 9.0, 15.0, 20.0, 31.5]), np.array([9.0, 10.0, 41.0, 21.0, 32.5]),
+                       np.full(5, 8.0), 8.0)
+    np.testing.assert_allclose(got, [1.0, 1.0, 9.0, 0.0, 0.5])
+    r = simulate_scenario(_tiny(), days=7, seed=2)
+    duty = 7 * 8.0
+    assert np.all(r.per_worker["patrol_h"] <= duty) and np.all(r.per_worker["patrol_h"] >= duty - r.per_worker["busy_h"])
+    assert r.summary["patrol_share_mean"] == pytest.approx(np.mean(r.per_worker["patrol_h"]) / duty)

@@ -183,10 +183,16 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     cases = np.bincount(worker[attended], minlength=W)
     duty_h = days * inp.shift_len
     worker_grid = np.repeat(np.arange(lay.grid_rows.size), np.diff(lay.gw_start))
+    on_duty_busy = np.bincount(worker[attended], minlength=W, weights=metrics.duty_overlap(
+        start[attended], end[attended], inp.shift_start[worker[attended]], inp.shift_len))
     per_worker = {"grid_row": lay.grid_rows[worker_grid], "cases": cases.astype(np.int64), "busy_h": busy,
-                  "utilisation": busy / duty_h}
+                  "utilisation": busy / duty_h, "patrol_h": np.maximum(duty_h - on_duty_busy, 0.0)}
     times, open_cases = metrics.backlog(t, t + closed_h, days * 24.0)
     summary = metrics.summarise(inc, per_worker, open_cases)
+    patrol = per_worker["patrol_h"] / duty_h
+    summary["patrol_share_mean"] = float(patrol.mean()) if W else float("nan")
+    summary["patrol_target_met_share"] = float(np.mean(patrol >= float(p["staffing"]["patrol_share"]))) if W \
+        else float("nan")
 
     n_rows = len(scenario.grids)
     g = metrics.group_stats(grid_row, n_rows, inc)
