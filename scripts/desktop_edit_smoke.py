@@ -43,9 +43,15 @@ def finish() -> None:
     if STATE.get("finished"):
         return
     STATE["finished"] = True
+    if "panel" in CTX:
+        CTX["panel"].shutdown()        # release map tools and rubber bands before QGIS tears down
     for lyr in CTX.get("layers", {}).values():
         if lyr.isEditable():
             lyr.rollBack()
+    if "dock" in CTX:
+        iface.removeDockWidget(CTX["dock"])
+    iface.setActiveLayer(None)
+    QgsProject.instance().clear()       # tear the layer tree down while QGIS is still whole
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "desktop_edit_smoke.json").write_text(json.dumps(STATE, ensure_ascii=False, indent=2, default=str),
                                                  encoding="utf-8")

@@ -231,6 +231,10 @@ class EditPanel(QWidget):
         for tool in self.tools.values():
             if canvas.mapTool() is tool:
                 canvas.unsetMapTool(tool)
+            for name in ("band", "brush"):      # rubber bands live in the canvas scene: take them out
+                item = getattr(tool, name, None)
+                if item is not None and item.scene() is not None:
+                    item.scene().removeItem(item)
         self.tools = {}
         if self.adapter is not None:
             self.adapter.disconnect_layers()
