@@ -167,18 +167,48 @@ def test_sparse_matrix_equals_scipy_limit():
     assert mat.shape == (len(src), 400)
 
 
-def test_bucket_queue_takes_whole_numbers_and_heap_the_rest(monkeypatch):
+def test_queue_choice_dinitz_dial_heap(monkeypatch):
     from gridgov.engine.network import _kernels, paths
 
     indptr, indices, w = random_csr(300, 1500, 11, integer=True)
     calls = []
-    real_heap, real_bucket = _kernels.dijkstra_heap, _kernels.dijkstra_bucket
-    monkeypatch.setattr(paths._kernels, "dijkstra_heap", lambda *a: calls.append("heap") or real_heap(*a))
-    monkeypatch.setattr(paths._kernels, "dijkstra_bucket", lambda *a: calls.append("bucket") or real_bucket(*a))
-    multi_source(indptr, indices, w * 1000, [1, 2])          # large whole numbers: still buckets
-    multi_source(indptr, indices, w + 0.25, [1, 2])
-    multi_source(indptr, indices, w * 1e9, [1, 2])           # too wide for buckets
-    assert calls == ["bucket", "heap", "heap"]
+    for name in ("dijkstra_heap", "dijkstra_bucket", "dijkstra_dinitz"):
+        real = getattr(_kernels, name)
+        monkeypatch.setattr(paths._kernels, name, lambda *a, _r=real, _n=name: calls.append(_n) or _r(*a))
+    zero = np.where(np.arange(w.size) % 5 == 0, 0.0, w)
+    g = sp.csr_matrix((w, indices, indptr), shape=(300, 300))
+    for weights, kind in ((w * 1000, "dijkstra_dinitz"),           # positive, narrow spread
+                          (w + 0.25, "dijkstra_dinitz"),
+                          (zero, "dijkstra_bucket"),               # whole numbers with zeros
+                          (zero + 0.25 * (zero > 0), "dijkstra_heap"),
+                          (np.where(w > 40, w * 1e6, w), "dijkstra_heap")):   # spread too wide
+        calls.clear()
+        cost, near = multi_source(indptr, indices, weights, [1, 2, 2, 250], cutoff=5e3)
+        assert calls == [kind]
+        if kind == "dijkstra_dinitz":
+            gw = sp.csr_matrix((weights, indices, indptr), shape=(300, 300))
+            d, _, s = dijkstra(gw, indices=[1, 2, 2, 250], min_only=True, return_predecessors=True, limit=5e3)
+            assert np.array_equal(cost, d)
+            assert np.array_equal(near, oracle_nearest(indptr, indices, weights, [1, 2, 2, 250], cost))
+    assert g.nnz == w.size
+
+
+def test_zero_weights_on_every_queue_against_networkx():
+    """Whole-number and fractional zero-weight graphs: exact costs and lowest-position ties."""
+    rng = np.random.default_rng(9)
+    for integer in (True, False):
+        indptr, indices, w = random_csr(150, 700, 13, integer=integer, zero_share=0.4)
+        src = rng.integers(0, 150, 5)
+        cost, near = multi_source(indptr, indices, w, src, cutoff=30.0)
+        G = nx.DiGraph()
+        G.add_nodes_from(range(150))
+        for v in range(150):
+            for e in range(indptr[v], indptr[v + 1]):
+                G.add_edge(v, int(indices[e]), weight=float(w[e]))
+        per = [nx.single_source_dijkstra_path_length(G, int(s), cutoff=30.0) for s in src]
+        for v in range(150):
+            best = min((d.get(v, np.inf), i) for i, d in enumerate(per))
+            assert cost[v] == best[0] and near[v] == (best[1] if np.isfinite(best[0]) else -1)
 
 
 @pytest.mark.parametrize("integer", [True, False])
@@ -231,3 +261,18 @@ def test_sparse_matrix_zero_weights_against_networkx():
         ref = nx.single_source_dijkstra_path_length(G, int(s), cutoff=15.0)
         row = mat.getrow(r)
         assert dict(zip(row.indices.tolist(), row.data.tolist())) == ref
+
+
+def test_dinitz_reports_a_full_pool_and_the_retry_is_exact():
+    from gridgov.engine.network import _kernels
+
+    indptr, indices, w = random_csr(300, 1500, 14, integer=False)
+    src = np.array([0, 9], np.int64)
+    args = (indptr, indices, w, src, np.zeros(2), np.arange(2, dtype=np.int64), np.inf, float(w.min()),
+            int(w.max() / w.min()) + 4)
+    cost, label = np.full(300, np.inf), np.full(300, -1, np.int64)
+    assert _kernels.dijkstra_dinitz(*args, 4, cost, label) == 1         # pool of 4 entries: too small
+    cost, label = np.full(300, np.inf), np.full(300, -1, np.int64)
+    assert _kernels.dijkstra_dinitz(*args, 10_000, cost, label) == 0
+    ref, nearest = multi_source(indptr, indices, w, src)
+    assert np.array_equal(cost, ref) and np.array_equal(label, nearest)

@@ -687,3 +687,87 @@ def matrix_rows_dinitz(indptr, indices, weights, src_nodes, src_cost, cutoff, de
         row_ptr[r + 1] = out
         r += 1
     return row_ptr, cols[:out], vals[:out]
+
+
+@njit(cache=True, nogil=True)
+def dijkstra_dinitz(indptr, indices, weights, src_nodes, src_cost, src_label, cutoff, delta, nbk, pool_size,
+                    cost, label):
+    """Multi-source search on Dinitz buckets (width ``delta`` <= smallest weight, ring of
+    ``nbk`` buckets), label-correcting on (cost, label) so ties stay lowest-label exact.
+
+    Buckets are singly linked stacks in one entry pool; ``last[v]`` is v's newest entry, so
+    older entries are skipped.  Returns 0, or 1 when the pool (``pool_size`` entries) or
+    the ring was too small: ``cost``/``label`` are then partial and the caller must reset
+    them and retry with more room.
+    """
+    n = indptr.shape[0] - 1
+    inv_delta = 1.0 / delta
+    head = np.full(nbk, -1, np.int64)
+    pnode = np.empty(pool_size, np.int64)
+    pnext = np.empty(pool_size, np.int64)
+    last = np.full(n, -1, np.int64)
+    used = 0
+    pending = 0
+    cur = np.iinfo(np.int64).max
+    for i in range(src_nodes.shape[0]):
+        c = src_cost[i]
+        if c <= cutoff:
+            k = np.int64(c * inv_delta)
+            if k < cur:
+                cur = k
+    for i in range(src_nodes.shape[0]):
+        v = src_nodes[i]
+        c = src_cost[i]
+        s = src_label[i]
+        if c <= cutoff and (c < cost[v] or (c == cost[v] and s < label[v])):
+            cost[v] = c
+            label[v] = s
+            k = np.int64(c * inv_delta) - cur
+            if k >= nbk or used == pool_size:
+                return 1
+            b = (cur + k) % nbk
+            pnode[used] = v
+            pnext[used] = head[b]
+            head[b] = used
+            last[v] = used
+            used += 1
+            pending += 1
+    b = cur % nbk if pending else 0
+    while pending > 0:
+        while head[b] >= 0:
+            e0 = head[b]
+            head[b] = pnext[e0]
+            pending -= 1
+            v = pnode[e0]
+            if last[v] != e0:
+                continue  # superseded by a newer entry
+            last[v] = -1
+            d = cost[v]
+            s = label[v]
+            for e in range(indptr[v], indptr[v + 1]):
+                nd = d + weights[e]
+                if nd > cutoff:
+                    continue
+                u = indices[e]
+                if nd < cost[u] or (nd == cost[u] and s < label[u]):
+                    cost[u] = nd
+                    label[u] = s
+                    k = np.int64(nd * inv_delta) - cur
+                    if k < 0:
+                        k = 0
+                    if k >= nbk or used == pool_size:
+                        return 1
+                    bu = b + k
+                    if bu >= nbk:
+                        bu -= nbk
+                    pnode[used] = u
+                    pnext[used] = head[bu]
+                    head[bu] = used
+                    last[u] = used
+                    used += 1
+                    pending += 1
+        cur += 1
+        b += 1
+        if b == nbk:
+            b = 0
+    return 0

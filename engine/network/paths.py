@@ -14,10 +14,12 @@ from . import _kernels
 
 # Largest edge weight for which the bucket queue is used (buckets are allocated per unit).
 BUCKET_MAX_WEIGHT = 1 << 20
+# Largest (max weight / min weight) for which Dinitz buckets are used (ring size).
+DINITZ_MAX_BUCKETS = 4096
 
 
-def _prepare(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, bool]:
-    """Validate a CSR in one compiled pass: ``(indptr, indices, weights, max_w, integral)``."""
+def _prepare(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[float, float, bool]]:
+    """Validate a CSR in one compiled pass: ``(indptr, indices, weights, (min_w, max_w, integral))``."""
     indptr = np.asarray(indptr)
     indices = np.asarray(indices)
     weights = np.asarray(weights)
@@ -41,7 +43,7 @@ def _prepare(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndarr
         raise ValueError(f"weights has {weights.shape[0]} entries but indices has {m}")
     if indptr[0] != 0 or indptr[-1] != m:
         raise ValueError(f"indptr must start at 0 and end at len(indices) = {m}")
-    code, pos, _, maxw, integral = _kernels.csr_scan(indptr, indices, weights)
+    code, pos, minw, maxw, integral = _kernels.csr_scan(indptr, indices, weights)
     if code == 1:
         raise ValueError(f"indptr must be non-decreasing (indptr[{pos + 1}] < indptr[{pos}])")
     if code == 2:
@@ -50,7 +52,7 @@ def _prepare(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndarr
         raise ValueError(f"weights contain NaN (weights[{pos}])")
     if code == 4:
         raise ValueError(f"weights must be non-negative for Dijkstra (weights[{pos}] = {weights[pos]})")
-    return indptr, indices, weights, float(maxw), bool(integral)
+    return indptr, indices, weights, (float(minw) if m else 0.0, float(maxw) if m else 0.0, bool(integral))
 
 
 def check_csr(indptr, indices, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -89,13 +91,17 @@ def _integral(a: np.ndarray) -> bool:
 
 
 def seeded(indptr, indices, weights, nodes, init, labels, cutoff: float = np.inf,
-           n_labels: int | None = None, *, stats: tuple[float, bool] | None = None
+           n_labels: int | None = None, *, stats: tuple[float, float, bool] | None = None
            ) -> tuple[np.ndarray, np.ndarray]:
     """Multi-source Dijkstra from seeds ``(node, initial cost, label)`` on a checked CSR.
 
     Several seeds may share a label (a facility on an edge seeds both end nodes with its
     partial offsets).  Returns ``(cost, label)``; ties go to the lowest label.  ``stats`` =
-    ``(max_weight, all_whole_numbers)`` when the caller already knows them.
+    ``(min_weight, max_weight, all_whole_numbers)`` when the caller already knows them.
+
+    Queue: Dinitz buckets (width = smallest weight) when all weights are positive and within
+    a factor ``DINITZ_MAX_BUCKETS``; else Dial's buckets for whole numbers (zero weights
+    allowed); else an indexed 4-ary heap.  All three give the same bits.
     """
     n = indptr.shape[0] - 1
     nodes = np.ascontiguousarray(nodes, dtype=np.int64)
@@ -106,9 +112,20 @@ def seeded(indptr, indices, weights, nodes, init, labels, cutoff: float = np.inf
     if nodes.size == 0 or n == 0:
         return cost, label
     if stats is None:
-        stats = (float(weights.max()) if weights.size else 0.0, _integral(weights))
-    maxw, integral = stats
-    if integral and maxw <= BUCKET_MAX_WEIGHT and _integral(init) and init.min() >= 0 \
+        stats = (float(weights.min()) if weights.size else 0.0, float(weights.max()) if weights.size else 0.0,
+                 _integral(weights))
+    minw, maxw, integral = stats
+    spread = float(init.max() - init.min())
+    if minw > 0 and np.isfinite(maxw) and np.isfinite(spread) and (maxw + spread) / minw <= DINITZ_MAX_BUCKETS:
+        # Dinitz buckets: O(1) queue operations; retried with a bigger entry pool if needed
+        nbk = int((maxw + spread) / minw) + 4
+        pool = 2 * n + nodes.size + 16
+        while _kernels.dijkstra_dinitz(indptr, indices, weights, nodes, init, labels, float(cutoff), minw, nbk,
+                                       pool, cost, label):
+            cost.fill(np.inf)
+            label.fill(-1)
+            pool *= 2
+    elif integral and maxw <= BUCKET_MAX_WEIGHT and _integral(init) and init.min() >= 0 \
             and (maxw + 1.0) * n + init.max() < 2.0 ** 52:
         icut = np.int64(min(np.floor(cutoff), 2.0 ** 62))
         _kernels.dijkstra_bucket(indptr, indices, weights, max(int(maxw), 0), nodes, init, labels, icut, cost, label)
@@ -138,11 +155,11 @@ def multi_source(indptr, indices, weights, sources, cutoff=np.inf) -> tuple[np.n
         ValueError: malformed CSR, negative or NaN weights, out-of-range or non-integer
         sources, negative or NaN cutoff.
     """
-    indptr, indices, weights, maxw, integral = _prepare(indptr, indices, weights)
+    indptr, indices, weights, stats = _prepare(indptr, indices, weights)
     n = indptr.shape[0] - 1
     src = check_sources(sources, n)
     c = check_cutoff(cutoff)
-    return seeded(indptr, indices, weights, src, np.zeros(src.size), np.arange(src.size), c, stats=(maxw, integral))
+    return seeded(indptr, indices, weights, src, np.zeros(src.size), np.arange(src.size), c, stats=stats)
 
 
 def k_nearest(indptr, indices, weights, sources, k: int, cutoff=np.inf) -> tuple[np.ndarray, np.ndarray]:
