@@ -227,7 +227,8 @@ def test_sparse_matrix_both_queues_equal_scipy(integer):
 
 
 def test_sparse_matrix_dinitz_and_heap_paths(monkeypatch):
-    from gridgov.engine.network import _kernels, matrix
+    from gridgov.engine.network import _kernels_matrix as _kernels
+    from gridgov.engine.network import matrix
 
     calls = []
     real_d, real_h = _kernels.matrix_rows_dinitz, _kernels.matrix_rows

@@ -9,7 +9,8 @@ Public API::
     snap_points(network, x, y, max_distance=None) -> Snap  (snap.py)
     travel_times(network, from_xy, to_xy, cutoff=inf) -> float64 seconds (travel.py)
 
-Kernels live in ``_kernels.py`` (Numba, cache=True, plain arrays).
+Kernels live in ``_kernels.py`` (searches) and ``_kernels_matrix.py`` (matrix rows): Numba,
+cache=True, plain arrays.
 """
 from __future__ import annotations
 

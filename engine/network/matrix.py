@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 
-from . import _kernels
+from . import _kernels_matrix as _kernels
 from .paths import check_csr, check_cutoff, check_sources
 
 
