@@ -85,6 +85,8 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "shift_hours": Param(8.0, "h", "length of a worker's shift", "DOMAIN §7"),
         "shift_start_hour": Param(8, "h", "start of the day shift", "[A]"),
         "patrol_share": Param(0.4, "share", "share of the shift spent on patrol", "DOMAIN §7 [A]"),
+        "mobile_workers_per_street": Param(0, "workers", "workers of a street-level mobile grid (机动网格) that any "
+                                           "grid of the street may call on (0 = none)", "[A]"),
         "on_call_urgent": Param(True, "", "an off-shift worker is called out for urgent cases (normal ones wait for the shift)", "[A]"),
     },
     "simulation": {

@@ -138,3 +138,18 @@ def test_patrol_time_and_duty_overlap():
     duty = 7 * 8.0
     assert np.all(r.per_worker["patrol_h"] <= duty) and np.all(r.per_worker["patrol_h"] >= duty - r.per_worker["busy_h"])
     assert r.summary["patrol_share_mean"] == pytest.approx(np.mean(r.per_worker["patrol_h"]) / duty)
+
+
+def test_mobile_pool_per_street():
+    load = dict(demand={"events_per_1000_residents_month": 80.0}, staffing={"mobile_workers_per_street": 2})
+    sc = _tiny(3, residents=30_000, **load)
+    a = simulate_scenario(sc, days=5, seed=8)
+    b = simulate_scenario(sc, days=5, seed=8, engine="simpy")
+    np.testing.assert_array_equal(a.incidents["worker"], b.incidents["worker"])
+    pw = a.per_worker
+    mobile = pw["grid_row"] < 0
+    assert mobile.sum() == 4 and a.meta["mobile_workers"] == 4          # 2 streets × 2
+    assert pw["cases"][mobile].sum() > 0                                 # the pool is called on
+    assert sorted(pw["street"][mobile]) == ["east", "east", "west", "west"]
+    assert a.per_street["east"]["workers"] == 2 + 2 and a.per_street["west"]["workers"] == 1 + 2
+    assert a.per_grid["workload_h"].sum() == pytest.approx(pw["busy_h"][~mobile].sum())

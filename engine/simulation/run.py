@@ -183,6 +183,8 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     cases = np.bincount(worker[attended], minlength=W)
     duty_h = days * inp.shift_len
     worker_grid = np.repeat(np.arange(lay.grid_rows.size), np.diff(lay.gw_start))
+    wstreet = lay.street[worker_grid] if lay.street is not None else \
+        np.asarray(scenario.grids.street).astype(str)[lay.grid_rows[worker_grid]]
     on_duty_busy = np.bincount(worker[attended], minlength=W, weights=metrics.duty_overlap(
         start[attended], end[attended], inp.shift_start[worker[attended]], inp.shift_len))
     per_worker = {"grid_row": lay.grid_rows[worker_grid], "cases": cases.astype(np.int64), "busy_h": busy,
@@ -198,11 +200,13 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     g = metrics.group_stats(grid_row, n_rows, inc)
     util = np.full(n_rows, np.nan)
     work = np.zeros(n_rows)
-    np.add.at(work, per_worker["grid_row"], busy)
-    wcount = np.bincount(per_worker["grid_row"], minlength=n_rows)
+    fixed = per_worker["grid_row"] >= 0                      # mobile-pool workers belong to no grid
+    np.add.at(work, per_worker["grid_row"][fixed], busy[fixed])
+    wcount = np.bincount(per_worker["grid_row"][fixed], minlength=n_rows)
     util[wcount > 0] = work[wcount > 0] / (wcount[wcount > 0] * duty_h)
     per_grid = {"incidents": g["incidents"], "response_p90_min": g["response_p90_min"], "utilisation": util,
                 "workload_h": work, "closed_24h_share": g["closed_24h_share"], "workers": wcount.astype(np.int64)}
+    per_worker["street"] = wstreet
     per_street = street_aggregates(scenario, inc, per_worker)
     return SimulationResult(inc, summary, per_grid, per_worker, (times, open_cases), per_street)
 
@@ -212,7 +216,8 @@ def street_aggregates(scenario, inc: dict[str, np.ndarray], per_worker: dict[str
     streets = np.asarray(scenario.grids.street).astype(str)
     keys, sidx = np.unique(streets, return_inverse=True)
     g = metrics.group_stats(sidx[inc["grid"]], keys.size, inc)
-    ws = sidx[per_worker["grid_row"]]
+    ws = np.searchsorted(keys, per_worker["street"])
+    ws[(ws >= keys.size) | (keys[np.minimum(ws, keys.size - 1)] != per_worker["street"])] = -1
     out = {}
     for i, name in enumerate(keys):
         mine = ws == i

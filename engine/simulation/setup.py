@@ -6,6 +6,11 @@
   workstation (a ``grid_station`` facility whose ``grid_id`` is the grid), or, when it has
   none, at a point inside the grid (``point_on_surface``).
 * Candidates: the own grid first, then the ``workflow.neighbour_grids`` nearest other bases.
+* Mobile pool (``staffing.mobile_workers_per_street`` > 0): each street (街道) gets a mobile
+  grid (机动网格) with that many workers and no units of its own, based at the
+  residents-weighted centre of the street's units; it is the last candidate of every grid
+  of the street, so the dispatch policy reaches it like a neighbour.  Its workers have
+  ``grid_row`` −1.
 * Travel (``worker_travel_h``, the one place that decides it): the road network of the
   worker mode (``gridgov.engine.network``) when it can be built; otherwise, and for pairs the
   network cannot join, straight-line distance × 1.4 (DOMAIN §7 detour factor) at the mode's
@@ -25,7 +30,7 @@ DETOUR = 1.4
 
 @dataclass
 class Layout:
-    grid_rows: np.ndarray     # (G,) scenario grid row of each worker grid
+    grid_rows: np.ndarray     # (G,) scenario grid row of each worker grid (−1: a street's mobile pool)
     unit_grid: np.ndarray     # (n_units,) worker-grid index of each unit
     gw_start: np.ndarray      # (G+1,)
     base_xy: np.ndarray       # (G, 2)
@@ -33,6 +38,7 @@ class Layout:
     travel: np.ndarray        # (n_units, C) hours
     travel_source: str        # "network" | "straight_line" | "given"
     info: dict[str, Any] = field(default_factory=dict)
+    street: np.ndarray | None = None   # (G,) street name of each worker grid
 
     @property
     def n_workers(self) -> int:
@@ -144,6 +150,14 @@ def build_layout(scenario, travel: Any = None) -> Layout:
         pts = shapely.point_on_surface(grids.geometry[grid_rows[missing]])
         base[missing, 0], base[missing, 1] = shapely.get_x(pts), shapely.get_y(pts)
     cand = candidate_grids(base, int(k_nb))
+    street = np.asarray(grids.street).astype(str)[grid_rows]
+    mobile = p["staffing"].get("mobile_workers_per_street", 0)
+    if isinstance(mobile, bool) or not float(mobile).is_integer() or int(mobile) < 0:
+        raise ValidationError([Problem(f"must be a whole number ≥ 0, got {mobile!r}", "scenario.toml", "staffing",
+                                       field="mobile_workers_per_street")])
+    if int(mobile) > 0:
+        grid_rows, gw_start, base, cand, street = _add_mobile_pools(units, unit_grid, grid_rows, gw_start, base,
+                                                                    cand, street, int(mobile))
     C = cand.shape[1]
     ucand = cand[unit_grid]                                   # (n_units, C)
     ok = ucand >= 0
@@ -153,7 +167,32 @@ def build_layout(scenario, travel: Any = None) -> Layout:
     tt = np.full((len(units), C), np.inf)
     tt[rows, cols] = hours
     return Layout(grid_rows, unit_grid, gw_start, base, cand, tt, source,
-                  {"bases_at_station": n_station, "bases_in_grid": int(missing.size)})
+                  {"bases_at_station": n_station, "bases_in_grid": int(missing.size),
+                   "mobile_workers": int(gw_start[-1] - gw_start[G])}, street)
+
+
+def _add_mobile_pools(units, unit_grid, grid_rows, gw_start, base, cand, street, per_street: int):
+    """Append one mobile worker-grid per street as the last candidate of the street's grids."""
+    G = grid_rows.size
+    names, sidx = np.unique(street, return_inverse=True)
+    S = names.size
+    w = np.asarray(units.residents, dtype=np.float64) + 1e-9      # + ε: a street with no residents still has a centre
+    us = sidx[unit_grid]
+    mass = np.bincount(us, weights=w, minlength=S)
+    cx = np.bincount(us, weights=w * units.x, minlength=S)
+    cy = np.bincount(us, weights=w * units.y, minlength=S)
+    has = mass > 0
+    centre = np.where(has[:, None], np.column_stack([cx, cy]) / np.maximum(mass, 1e-300)[:, None],
+                      np.column_stack([np.bincount(sidx, weights=base[:, 0], minlength=S),
+                                       np.bincount(sidx, weights=base[:, 1], minlength=S)])
+                      / np.maximum(np.bincount(sidx, minlength=S), 1)[:, None])
+    extra = np.full((G + S, cand.shape[1] + 1), -1, np.int64)
+    extra[:G, :-1] = cand
+    extra[:G, -1] = G + sidx
+    extra[G:, 0] = G + np.arange(S)
+    gw = np.concatenate([gw_start, gw_start[-1] + per_street * np.arange(1, S + 1)])
+    return (np.concatenate([grid_rows, np.full(S, -1, np.int64)]), gw, np.vstack([base, centre]), extra,
+            np.concatenate([street, names]))
 
 
 def candidate_grids(base_xy: np.ndarray, k: int) -> np.ndarray:
