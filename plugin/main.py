@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import Qgis, QgsApplication, QgsSettings
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
@@ -63,8 +63,12 @@ class GridGovPlugin:
             return
         from .processing.provider import GridGovProvider
 
-        self.provider = GridGovProvider()
-        QgsApplication.processingRegistry().addProvider(self.provider)
+        provider = GridGovProvider()
+        if QgsApplication.processingRegistry().addProvider(provider):
+            self.provider = provider
+        else:   # another "gridgov" provider is registered (a second copy of the plugin)
+            QgsMessageLog.logMessage("Processing provider 'gridgov' already registered; not adding another",
+                                     "GridGov", Qgis.Warning)
 
     def initGui(self) -> None:  # noqa: N802 - QGIS API
         self.initProcessing()
@@ -115,7 +119,10 @@ class GridGovPlugin:
             self.dock.deleteLater()
             self.dock = None
         if self.provider is not None:
-            QgsApplication.processingRegistry().removeProvider(self.provider)
+            try:
+                QgsApplication.processingRegistry().removeProvider(self.provider)
+            except RuntimeError:   # already deleted by QGIS
+                pass
             self.provider = None
         if self.translator is not None:
             QCoreApplication.removeTranslator(self.translator)

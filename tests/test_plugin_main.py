@@ -143,3 +143,16 @@ def test_install_command_on_a_pep668_python(monkeypatch):
         "python3 -m pip install --user --break-system-packages simpy==4.1.2 numpy==")
     monkeypatch.setattr(deps, "externally_managed", lambda: False)
     assert deps.install_command(["simpy==4.1.2"]).startswith("python3 -m pip install --user simpy==4.1.2 numpy==")
+
+
+def test_second_copy_does_not_break_the_first(qgis_iface):
+    """Two plugin objects (e.g. a reload gone wrong): the second leaves the first's provider."""
+    first = gridgov.classFactory(qgis_iface)
+    first.initGui()
+    second = gridgov.classFactory(qgis_iface)
+    second.initGui()
+    assert second.provider is None
+    second.unload()
+    assert QgsApplication.processingRegistry().providerById("gridgov") is first.provider
+    first.unload()
+    assert QgsApplication.processingRegistry().providerById("gridgov") is None

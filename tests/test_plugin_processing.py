@@ -13,10 +13,13 @@ from gridgov.plugin.processing.provider import GridGovProvider
 @pytest.fixture(scope="module")
 def provider(qgis_processing):
     registry = QgsApplication.processingRegistry()
+    added = None
     if registry.providerById("gridgov") is None:
-        prov = GridGovProvider()
-        registry.addProvider(prov)
+        added = GridGovProvider()
+        registry.addProvider(added)
     yield registry.providerById("gridgov")
+    if added is not None:   # leave the registry as found: the plugin tests register their own
+        registry.removeProvider(added)
 
 
 def test_algorithms_have_modeller_ready_definitions(provider):
