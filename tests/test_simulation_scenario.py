@@ -59,6 +59,8 @@ def test_summary_and_aggregates_are_consistent():
     assert times[0] == 0 and open_cases.max() == r.summary["backlog_max"]
     assert set(r.per_street) == {"east", "west"}
     assert sum(v["incidents"] for v in r.per_street.values()) == n
+    assert set(r.per_community) == {"c"} and r.per_community["c"]["incidents"] == n
+    assert r.per_community["c"]["workers"] == 3
     assert r.meta["travel_source"] == "straight_line"
     # same seed → same incidents; other seed → different
     again = simulate_scenario(sc, days=14, seed=1)

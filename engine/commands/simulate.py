@@ -1,6 +1,6 @@
 """``gridgov simulate DIR --out OUT``: simulate incident load and the closed-loop response.
 
-Writes ``OUT/simulation.json`` (summary, per-street aggregates, backlog, run facts) and,
+Writes ``OUT/simulation.json`` (summary, per-street and per-community aggregates, backlog, run facts) and,
 with ``--events``, ``OUT/events.parquet`` (one row per incident), each atomically.
 """
 from __future__ import annotations
@@ -39,7 +39,8 @@ def run(args) -> int:
         progress(0.9, "writing simulation.json")
         times, open_cases = sim.backlog
         doc = {"scenario": scenario.name, "synthetic": bool(scenario.meta.get("synthetic", False)),
-               "summary": sim.summary, "per_street": sim.per_street, "meta": sim.meta,
+               "summary": sim.summary, "per_street": sim.per_street,
+               "per_community": sim.per_community, "meta": sim.meta,
                "backlog": {"time_h": times, "open_cases": open_cases}}
         write_json(out / "simulation.json", doc)
         if args.events:

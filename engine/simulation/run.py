@@ -27,6 +27,7 @@ class SimulationResult:
     per_worker: dict[str, np.ndarray]
     backlog: tuple[np.ndarray, np.ndarray]
     per_street: dict[str, dict[str, Any]] = field(default_factory=dict)
+    per_community: dict[str, dict[str, Any]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_parquet(self, path: str | Path) -> Path:
@@ -207,21 +208,25 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     per_grid = {"incidents": g["incidents"], "response_p90_min": g["response_p90_min"], "utilisation": util,
                 "workload_h": work, "closed_24h_share": g["closed_24h_share"], "workers": wcount.astype(np.int64)}
     per_worker["street"] = wstreet
-    per_street = street_aggregates(scenario, inc, per_worker)
-    return SimulationResult(inc, summary, per_grid, per_worker, (times, open_cases), per_street)
+    grids = scenario.grids
+    per_street = area_aggregates(grids.street, inc, per_worker["street"], per_worker, "(no street)")
+    community = np.asarray(grids.community).astype(str)
+    wcomm = np.where(per_worker["grid_row"] >= 0, community[np.maximum(per_worker["grid_row"], 0)], "\x00mobile")
+    per_community = area_aggregates(community, inc, wcomm, per_worker, "(no community)")
+    return SimulationResult(inc, summary, per_grid, per_worker, (times, open_cases), per_street, per_community)
 
 
-def street_aggregates(scenario, inc: dict[str, np.ndarray], per_worker: dict[str, np.ndarray]) -> dict[str, dict]:
-    """Per street (街道): incidents, response p90, closure, workers, utilisation, workload Gini."""
-    streets = np.asarray(scenario.grids.street).astype(str)
-    keys, sidx = np.unique(streets, return_inverse=True)
+def area_aggregates(grid_label: np.ndarray, inc: dict[str, np.ndarray], worker_label: np.ndarray,
+                    per_worker: dict[str, np.ndarray], missing: str) -> dict[str, dict]:
+    """Per area (street 街道 or community 社区): incidents, response p90, closure, workers, load."""
+    keys, sidx = np.unique(np.asarray(grid_label).astype(str), return_inverse=True)
     g = metrics.group_stats(sidx[inc["grid"]], keys.size, inc)
-    ws = np.searchsorted(keys, per_worker["street"])
-    ws[(ws >= keys.size) | (keys[np.minimum(ws, keys.size - 1)] != per_worker["street"])] = -1
+    ws = np.searchsorted(keys, worker_label)
+    ws[(ws >= keys.size) | (keys[np.minimum(ws, keys.size - 1)] != worker_label)] = -1
     out = {}
     for i, name in enumerate(keys):
         mine = ws == i
-        out[str(name) or "(no street)"] = {
+        out[str(name) or missing] = {
             "incidents": int(g["incidents"][i]), "response_p90_min": float(g["response_p90_min"][i]),
             "closed_24h_share": float(g["closed_24h_share"][i]), "workers": int(mine.sum()),
             "utilisation_mean": float(per_worker["utilisation"][mine].mean()) if mine.any() else float("nan"),
