@@ -81,6 +81,11 @@ def test_score_rows_from_engine_format():
                     "reason": "no simulation"}}}
     rows = rows_from_scores(doc)
     assert [r.key for r in rows] == ["total", "coverage_5min", "response_p90", "closure"]
+    grouped = rows_from_scores({**doc, "groups": {"coverage": 33.3, "cost": None},
+                                "weights": {"coverage": 0.3, "cost": 0.05}})
+    assert [r.key for r in grouped[:3]] == ["total", "group:coverage", "group:cost"]
+    assert grouped[1].label == "Life-circle coverage 生活圈覆盖" and grouped[1].score == 33.3
+    assert grouped[1].value_text == "weight 权重 30 %" and grouped[2].score is None
     assert rows[0].is_total and rows[0].score == 71.5
     assert rows[1].value_text == "83.1 %" and rows[1].label == "5-min coverage 5分钟覆盖率"
     assert rows[2].value_text == "41.25 min"

@@ -51,9 +51,10 @@ class ScoresTable(QTableWidget):
             colour = _score_colour(row.score)
             if colour is not None:
                 items[2].setBackground(QBrush(colour))
-            if row.is_total:
+            if row.is_total or row.is_group:
                 font = items[0].font()
-                font.setBold(True)
+                font.setBold(row.is_total)
+                font.setItalic(row.is_group)
                 for it in items:
                     it.setFont(font)
             for c, it in enumerate(items):

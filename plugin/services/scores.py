@@ -21,6 +21,7 @@ class ScoreRow:
     score: float | None
     help: str = ""
     is_total: bool = False
+    is_group: bool = False      # a weight group of the total (coverage, response, ...)
 
 
 def _num(x: Any) -> float | None:
@@ -51,6 +52,7 @@ def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:
     total = _num(doc.get("total"))
     if total is not None:
         rows.append(ScoreRow("total", "Total score 总分", "", total, "weighted total (0–100)", True))
+    rows.extend(_group_rows(doc, lang))
     for key, m in metrics.items():
         if isinstance(m, dict):
             en = str(m.get("label") or m.get("label_en") or key)
@@ -65,6 +67,23 @@ def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:
             rows.append(ScoreRow(key, label, value_text, _num(m.get("score")), help_text))
         else:
             rows.append(ScoreRow(key, key, "", _num(m)))
+    return rows
+
+
+def _group_rows(doc: dict[str, Any], lang: str) -> list[ScoreRow]:
+    """One row per weight group: its 0–100 score and its weight in the total."""
+    from ...engine.report.i18n import TEXT
+
+    groups, weights = doc.get("groups"), doc.get("weights") or {}
+    if not isinstance(groups, dict):
+        return []
+    rows = []
+    for key, score in groups.items():
+        en, zh = TEXT.get(f"group_{key}", (key, ""))
+        label = f"{en} {zh}".strip() if lang.startswith("en") else (zh or en)
+        w = _num(weights.get(key))
+        rows.append(ScoreRow(f"group:{key}", label, "" if w is None else f"weight 权重 {100 * w:.0f} %",
+                             _num(score), f"average of the scored '{key}' metrics", is_group=True))
     return rows
 
 
