@@ -210,3 +210,13 @@ def test_engines_identical_and_agree_with_exact(queue):
         assert abs(nb["utilisation"][i] - exact["utilisation"][i]) < 4.5 * _batch_se((unit == i) * 1.0) * 2 + 0.01
     np.testing.assert_allclose(nb["workload_fraction"], exact["workload_fraction"], atol=0.02)
     assert nb["mean_travel"] == pytest.approx(exact["mean_travel"], rel=0.02)
+
+
+def test_partial_lists_simulated():
+    lam, prefs, mu = [0.8, 0.4, 0.5], [[0], [1, 0], [2, 1]], [1.0, 0.7, 1.2]
+    exact = q.hypercube_exact(lam, prefs, mu, queue="loss")
+    sim = q.simulate_dispatch(lam, prefs, mu, queue="loss", n_events=60_000, seed=9)
+    lost = (sim["per_call"]["unit"] < 0).astype(float)
+    assert abs(sim["p_loss"] - exact["p_loss"]) < 4.5 * _batch_se(lost) + 1e-3
+    np.testing.assert_allclose(sim["p_loss_atom"], exact["p_loss_atom"], atol=0.02)
+    np.testing.assert_allclose(sim["workload_fraction"], exact["workload_fraction"], atol=0.02)

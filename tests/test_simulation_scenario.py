@@ -155,3 +155,22 @@ def test_mobile_pool_per_street():
     assert sorted(pw["street"][mobile]) == ["east", "east", "west", "west"]
     assert a.per_street["east"]["workers"] == 2 + 2 and a.per_street["west"]["workers"] == 1 + 2
     assert a.per_grid["workload_h"].sum() == pytest.approx(pw["busy_h"][~mobile].sum())
+
+
+def test_simpy_run_reports_progress_and_can_be_cancelled():
+    from gridgov.engine.errors import Cancelled
+    from gridgov.engine.progress import Progress
+
+    seen = []
+    simulate_scenario(_tiny(), days=3, seed=1, engine="simpy", progress=Progress(lambda f, m: seen.append((f, m))))
+    assert any("SimPy" in m for _, m in seen) and seen[-1][0] == 1.0
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions)
+    checks = []
+
+    def cancelled() -> bool:           # the user presses cancel once the SimPy run is under way
+        checks.append(1)
+        return len(checks) > 8
+
+    with pytest.raises(Cancelled):
+        simulate_scenario(_tiny(), days=3, engine="simpy", progress=Progress(None, cancelled))

@@ -129,8 +129,9 @@ class WorkflowModel:
     ``nearest_available`` takes the nearest available candidate outright.
     """
 
-    def __init__(self, inp):
+    def __init__(self, inp, progress=None):
         self.inp = inp
+        self.progress = progress
         self.env = simpy.Environment()
         self.shift_len, self.on_call = float(inp.shift_len), bool(inp.on_call)
         n = len(inp.report)
@@ -149,7 +150,11 @@ class WorkflowModel:
 
     def source(self):
         """Incidents appear at their report times."""
-        for k in np.argsort(self.inp.report, kind="stable"):
+        order = np.argsort(self.inp.report, kind="stable")
+        step = max(1, order.size // 100)
+        for i, k in enumerate(order):
+            if self.progress is not None and i % step == 0:
+                self.progress(i / order.size, f"SimPy: {i:,} of {order.size:,} incidents")
             yield self.env.timeout(self.inp.report[k] - self.env.now)
             self.reported[k] = self.env.now
             self.env.process(self.incident(int(k)))

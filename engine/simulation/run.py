@@ -147,7 +147,7 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
 
     t0 = time.perf_counter()
     progress(0.4, f"simulating {s['time_h'].size:,} incidents ({engine})")
-    worker, start, arrival, end = run_workflow(inp, engine)
+    worker, start, arrival, end = run_workflow(inp, engine, progress.sub(0.4, 0.9))
     timings["engine"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

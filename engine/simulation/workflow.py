@@ -68,8 +68,13 @@ def patrol_finders(patrol: np.ndarray, report: np.ndarray, grid: np.ndarray, gw_
     return finder
 
 
-def run_workflow(inp: WorkflowInputs, engine: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per incident (worker, start, arrival, end) from the Numba kernel or the SimPy model."""
+def run_workflow(inp: WorkflowInputs, engine: str, progress=None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                          np.ndarray]:
+    """Per incident (worker, start, arrival, end) from the Numba kernel or the SimPy model.
+
+    ``progress`` (``engine.progress.Progress``) is reported to, and can cancel, the SimPy
+    run; the Numba kernel is one call of about a second per 2 M incidents.
+    """
     if engine == "numba":
         from ._kernels import workflow_kernel
 
@@ -79,4 +84,4 @@ def run_workflow(inp: WorkflowInputs, engine: str) -> tuple[np.ndarray, np.ndarr
                                float(inp.shift_len), bool(inp.on_call), int(inp.cap), int(inp.policy))
     from .reference import WorkflowModel
 
-    return WorkflowModel(inp).run()
+    return WorkflowModel(inp, progress).run()
