@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsLayerTreeGroup, QgsProject, QgsVectorLayer
+from qgis.core import QgsLayerTreeGroup, QgsProject
 
 from gridgov.plugin.services import layers as L
 from gridgov.plugin.services.scores import rows_from_scores
