@@ -413,9 +413,10 @@ def dijkstra_dinitz(indptr, indices, weights, src_nodes, src_cost, src_label, cu
     ``nbk`` buckets), label-correcting on (cost, label) so ties stay lowest-label exact.
 
     Buckets are singly linked stacks in one entry pool; ``last[v]`` is v's newest entry, so
-    older entries are skipped.  Returns 0, or 1 when the pool (``pool_size`` entries) or
-    the ring was too small: ``cost``/``label`` are then partial and the caller must reset
-    them and retry with more room.
+    older entries are skipped.  Returns 0; 1 when the pool (``pool_size`` entries) was too
+    small (reset ``cost``/``label`` and retry with a bigger pool); 2 when a cost fell
+    outside the ring (cannot happen when costs / delta < 2**52; the caller then falls back
+    to the heap).
     """
     n = indptr.shape[0] - 1
     inv_delta = 1.0 / delta
@@ -440,7 +441,9 @@ def dijkstra_dinitz(indptr, indices, weights, src_nodes, src_cost, src_label, cu
             cost[v] = c
             label[v] = s
             k = np.int64(c * inv_delta) - cur
-            if k >= nbk or used == pool_size:
+            if k >= nbk or k < 0:
+                return 2
+            if used == pool_size:
                 return 1
             b = (cur + k) % nbk
             pnode[used] = v
@@ -472,7 +475,9 @@ def dijkstra_dinitz(indptr, indices, weights, src_nodes, src_cost, src_label, cu
                     k = np.int64(nd * inv_delta) - cur
                     if k < 0:
                         k = 0
-                    if k >= nbk or used == pool_size:
+                    if k >= nbk:
+                        return 2
+                    if used == pool_size:
                         return 1
                     bu = b + k
                     if bu >= nbk:

@@ -269,6 +269,7 @@ def matrix_rows_dinitz(indptr, indices, weights, src_nodes, src_cost, cutoff, de
     row_ptr = np.zeros(rows + 1, np.int64)
     out = 0
     r = 0
+    retries = 0
     while r < rows:
         res = _row_dinitz(indptr, indices, weights, src_nodes[r], src_cost[r], cutoff, inv_delta, dist, done,
                           touched, bnode, bcnt)
@@ -292,10 +293,14 @@ def matrix_rows_dinitz(indptr, indices, weights, src_nodes, src_cost, cutoff, de
             dist[u] = np.inf
             done[u] = np.nan
         if res < 0:  # a buffer was full: grow and redo the row
+            retries += 1
+            if retries > 40:  # cannot happen when costs / delta < 2**52 (checked by the caller)
+                raise RuntimeError("matrix_rows_dinitz: bucket ring overflow")
             touched = np.empty(touched.shape[0] * 2, indices.dtype)
             cap *= 2
             bnode = np.empty((nbk, cap), indices.dtype)
             continue
         row_ptr[r + 1] = out
         r += 1
+        retries = 0
     return row_ptr, cols[:out], vals[:out]

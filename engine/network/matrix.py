@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _kernels_matrix as _kernels
-from .paths import check_csr, check_cutoff, check_sources
+from .paths import DINITZ_MAX_BUCKETS, check_csr, check_cutoff, check_sources, dinitz_fits
 
 
 def default_threads() -> int:
@@ -21,7 +21,7 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-MAX_DINITZ_BUCKETS = 4096
+MAX_DINITZ_BUCKETS = DINITZ_MAX_BUCKETS
 _WORK = threading.local()   # per-thread O(n) work arrays, reused across calls
 
 
@@ -77,7 +77,8 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
         smin = np.where(valid, seed_cost, np.inf).min(axis=1)
         ok = np.isfinite(smax) & np.isfinite(smin)
         spread = float((smax - smin)[ok].max()) if ok.any() else 0.0
-    dinitz = lo > 0 and np.isfinite(hi) and (hi + spread) / lo <= MAX_DINITZ_BUCKETS
+    top = float(np.max(np.where(valid, seed_cost, 0.0))) if valid.any() else 0.0
+    dinitz = dinitz_fits(lo, hi, spread, min(float(cutoff), n * hi + top))
     nbk = int((hi + spread) / lo) + 4 if dinitz else 0
 
     def work(i: int):

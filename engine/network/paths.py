@@ -86,6 +86,13 @@ def check_cutoff(cutoff) -> float:
     return c
 
 
+def dinitz_fits(minw: float, maxw: float, spread: float, max_cost: float) -> bool:
+    """Whether Dinitz buckets apply: positive weights within a factor ``DINITZ_MAX_BUCKETS``
+    and every cost (at most ``max_cost``) a bucket number exactly representable."""
+    return bool(minw > 0 and np.isfinite(maxw) and np.isfinite(spread)
+                and (maxw + spread) / minw <= DINITZ_MAX_BUCKETS and max_cost / minw < 2.0 ** 52)
+
+
 def _integral(a: np.ndarray) -> bool:
     return bool(a.size == 0 or np.all(np.floor(a) == a))
 
@@ -116,15 +123,24 @@ def seeded(indptr, indices, weights, nodes, init, labels, cutoff: float = np.inf
                  _integral(weights))
     minw, maxw, integral = stats
     spread = float(init.max() - init.min())
-    if minw > 0 and np.isfinite(maxw) and np.isfinite(spread) and (maxw + spread) / minw <= DINITZ_MAX_BUCKETS:
+    done = False
+    if dinitz_fits(minw, maxw, spread, min(float(cutoff), n * maxw + float(init.max()))):
         # Dinitz buckets: O(1) queue operations; retried with a bigger entry pool if needed
         nbk = int((maxw + spread) / minw) + 4
         pool = 2 * n + nodes.size + 16
-        while _kernels.dijkstra_dinitz(indptr, indices, weights, nodes, init, labels, float(cutoff), minw, nbk,
-                                       pool, cost, label):
+        while True:
+            code = _kernels.dijkstra_dinitz(indptr, indices, weights, nodes, init, labels, float(cutoff), minw,
+                                            nbk, pool, cost, label)
+            if code == 0:
+                done = True
+                break
             cost.fill(np.inf)
             label.fill(-1)
+            if code == 2:
+                break      # cost out of the ring: use another queue
             pool *= 2
+    if done:
+        pass
     elif integral and maxw <= BUCKET_MAX_WEIGHT and _integral(init) and init.min() >= 0 \
             and (maxw + 1.0) * n + init.max() < 2.0 ** 52:
         icut = np.int64(min(np.floor(cutoff), 2.0 ** 62))
@@ -143,7 +159,7 @@ def multi_source(indptr, indices, weights, sources, cutoff=np.inf) -> tuple[np.n
         weights: non-negative edge costs (float64; whole numbers may take the bucket queue).
         sources: source node ids (any integer dtype, list or array; duplicates allowed).
         cutoff: costs above it are not explored (``cost <= cutoff`` are kept, as scipy's
-            ``limit``).
+            ``limit``; ``cutoff=0`` keeps the sources and what they reach at zero cost).
 
     Returns:
         ``(cost, nearest)``: ``cost[v]`` float64 least cost (inf when unreachable or beyond
