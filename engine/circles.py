@@ -138,14 +138,13 @@ class Circles:
         limits = [m * 60.0 for m in self.band_minutes]
         fac = self.scenario.facilities
         net = self.network
-        out_g, c_type, c_fac, c_band, c_min = [], [], [], [], []
+        groups: list[tuple[str, str, list]] = []        # (type, facility id, segments)
         for t in self.types:
             if per_facility:
                 mine = fac.of_type(t)
                 mine = mine[self.facility_snap.ok[mine]]
                 nodes, cost0 = out_seeds(net, self._fsnap(mine))
                 rows = seeded_rows(net.indptr, net.indices, net.weights, nodes, cost0, limits[-1])
-                groups = []
                 for k, f in enumerate(mine):
                     cost = np.full(net.n_nodes, np.inf)
                     lo, hi = rows.indptr[k], rows.indptr[k + 1]
@@ -155,20 +154,30 @@ class Circles:
                     touched = np.flatnonzero(np.isfinite(cost[net.edge_u]) | np.isfinite(cost[net.edge_v]))
                     edges = np.union1d(touched, [e0])
                     on = {e0: [(float(self.facility_snap.offset[f]), int(f))]}
-                    groups.append((str(fac.id[f]), edge_segments(net, cost, label, on, edges, limits)))
+                    groups.append((t, str(fac.id[f]), edge_segments(net, cost, label, on, edges, limits)))
             else:
-                groups = [("", edge_segments(net, self.node_time[t], self.node_label[t], self._on_edge(t),
-                                             None, limits))]
-            for fid, segs in groups:
-                band = np.array([s[4] for s in segs], dtype=np.int64)
-                lines = segment_geometries(net, segs)
-                polys = band_polygons(lines, band, len(self.band_minutes), self.band_buffer_m)
-                for b, minutes in enumerate(self.band_minutes):
-                    out_g.append(polys[b])
-                    c_type.append(t)
-                    c_fac.append(fid)
-                    c_band.append(b)
-                    c_min.append(float(minutes))
+                groups.append((t, "", edge_segments(net, self.node_time[t], self.node_label[t], self._on_edge(t),
+                                                    None, limits)))
+
+        def polygons(group):
+            segs = group[2]
+            band = np.array([s[4] for s in segs], dtype=np.int64)
+            return band_polygons(segment_geometries(net, segs), band, len(self.band_minutes), self.band_buffer_m)
+
+        # GEOS releases the GIL: the unions of different groups run in parallel threads
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .network.matrix import default_threads
+        with ThreadPoolExecutor(max_workers=default_threads()) as pool:
+            polys = list(pool.map(polygons, groups))
+        out_g, c_type, c_fac, c_band, c_min = [], [], [], [], []
+        for (t, fid, _), ps in zip(groups, polys):
+            for b, minutes in enumerate(self.band_minutes):
+                out_g.append(ps[b])
+                c_type.append(t)
+                c_fac.append(fid)
+                c_band.append(b)
+                c_min.append(float(minutes))
         return {"geometry": np.asarray(out_g, dtype=object), "geometry_type": "MultiPolygon",
                 "columns": {"type": np.asarray(c_type, dtype=object), "facility_id": np.asarray(c_fac, dtype=object),
                             "band": np.asarray(c_band, dtype=np.int64), "minutes": np.asarray(c_min)}}
