@@ -101,7 +101,9 @@ def sim(summary: dict | None = None, busy_h=(10.0, 10.0, 40.0), util=(0.2, 0.2, 
     s = {"n_incidents": 4, "response_p50_min": 10.0, "response_p90_min": 24.0, "response_p95_min": 27.0,
          "response_within_5min": 0.25, "response_within_10min": 0.5, "response_within_15min": 0.75,
          "closed_24h_share": 0.7, "on_time_share": 0.725, "utilisation_mean": 0.43, "utilisation_max": 0.9,
-         "workload_gini": 0.33, "backlog_max": 2}
+         "workload_gini": 0.33, "backlog_max": 2,
+         # here every incident was reported while its worker was on shift
+         "response_on_duty_p50_min": 10.0, "response_on_duty_p90_min": 24.0, "response_on_duty_within_15min": 0.75}
     s.update(summary or {})
     n_grids = 5
     return SimpleNamespace(

@@ -62,8 +62,13 @@ def test_size_balance_shape_cost(full):
 
 def test_simulation_metrics_and_points(full):
     assert v(full, "response_p90_min") == 24.0
-    assert full.metric("response_p90_min").score == pytest.approx(100 * (60 - 24) / 45)
-    assert full.metric("response_within_15min").score == pytest.approx(75.0)
+    # all-hours response is reported without points (it measures the shift pattern) ...
+    assert full.metric("response_p90_min").score is None
+    assert full.metric("response_within_15min").score is None
+    # ... the on-duty response carries them (anchors 15 min → 100, 60 min → 0)
+    assert v(full, "response_on_duty_p90_min") == 24.0
+    assert full.metric("response_on_duty_p90_min").score == pytest.approx(100 * (60 - 24) / 45)
+    assert full.metric("response_on_duty_within_15min").score == pytest.approx(75.0)
     assert full.groups["response"] == pytest.approx((80 + 75) / 2)
     assert full.groups["closure"] == pytest.approx(50.0)
     assert v(full, "workload_max_mean") == pytest.approx(2.0)
