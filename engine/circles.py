@@ -309,7 +309,12 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
     if len(limits) != 3 or any(b <= a for a, b in zip(limits[:-1], limits[1:])) or limits[0] <= 0:
         raise GridGovError(f"[circles] band_minutes must be three increasing positive numbers (got {limits})")
     tiers = params["circles"]["tier_distance_m"]
+    bad = {k: v for k, v in tiers.items() if not float(v) > 0}
+    if bad:
+        raise GridGovError(f"[circles] tier_distance_m must be positive metres (got {bad})")
     snap_max = float(params["travel"]["snap_max_m"])
+    if not snap_max >= 0:
+        raise GridGovError(f"[travel] snap_max_m must be >= 0 (got {snap_max})")
     src = str(scenario.layers_path)
     progress(0.0, "road network")
     net = network or build_network(scenario)

@@ -239,3 +239,19 @@ def test_tier_completeness(circ):
     assert c.grid_tier_complete_share["5min"][0] == pytest.approx(hh[g1 & both].sum() / hh[g1].sum())
     assert c.summary()["tiers"]["5min"]["types"] == ["clinic", "kindergarten"]
     assert "tier5min_all" in c.grid_columns()
+
+
+@pytest.mark.parametrize("section,key,value", [
+    ("circles", "band_minutes", [10, 5, 15]),
+    ("circles", "band_minutes", [5, 10]),
+    ("circles", "tier_distance_m", {"5min": -1.0, "10min": 500.0, "15min": 1000.0}),
+    ("travel", "snap_max_m", -5.0),
+    ("travel", "walk_speed_mps", 0.0),
+])
+def test_bad_parameters_are_clear_errors(section, key, value):
+    from gridgov.engine.errors import GridGovError
+
+    s = street_grid()
+    s.params[section][key] = value
+    with pytest.raises(GridGovError, match=key):
+        compute_circles(s)
