@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _kernels_matrix as _kernels
-from .paths import DINITZ_MAX_BUCKETS, check_csr, check_cutoff, check_sources, dinitz_fits
+from .paths import check_csr, check_cutoff, check_sources, dinitz_fits
 
 
 def default_threads() -> int:
@@ -21,7 +21,6 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-MAX_DINITZ_BUCKETS = DINITZ_MAX_BUCKETS
 _WORK = threading.local()   # per-thread O(n) work arrays, reused across calls
 
 
@@ -52,7 +51,7 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     row is not sorted, so call ``sort_indices()`` if sorted columns are needed.
 
     Rows use Dinitz buckets (width = smallest edge weight, O(1) queue operations) when all
-    weights are positive and the largest is at most ``MAX_DINITZ_BUCKETS`` times the
+    weights are positive and the largest is at most ``paths.DINITZ_MAX_BUCKETS`` times the
     smallest, else a 4-ary heap; both are exact.  ``weight_range`` = (min, max) weight when
     the caller already knows it."""
     n = indptr.shape[0] - 1
