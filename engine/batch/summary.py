@@ -76,12 +76,12 @@ def write_summary(experiment: Experiment, out: str | Path) -> dict[str, Path]:
 
 def plot_metric(sub, metric: str, factors: list[str], path: Path) -> Path:
     """Mean ± 95 % CI of one metric: x = first numeric factor, one line per other combination."""
-    import matplotlib
+    from ..report import fonts
 
-    matplotlib.use("Agg")
+    fonts.quiet_matplotlib().use("Agg")  # batch plots come from the CLI or a worker, never a GUI
     import matplotlib.pyplot as plt
 
-    plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Noto Serif CJK SC", "DejaVu Sans"]
+    plt.rcParams.update(fonts.rc())
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
     cols = [f"f:{f}" for f in factors]
     numeric = [c for c in cols if _numeric(sub[c])]

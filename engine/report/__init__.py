@@ -13,9 +13,11 @@ def write_documents(out_dir: str | Path, entries, lang: str = "zh_CN", stem: str
     """Write ``<stem>.html`` (+ ``<stem>.pdf``) for ``entries = [(name, scenario, scores), ...]``."""
     # Figures are plain matplotlib.figure.Figure objects (no pyplot, no GUI backend), so writing a
     # report inside QGIS neither needs nor changes the application's matplotlib backend.
+    from . import fonts
+
+    fonts.quiet_matplotlib()
     from matplotlib import rc_context
 
-    from . import fonts
     from .document import build_document
     from .figures import build_figures
     from .html import write_html

@@ -6,6 +6,7 @@ from Debian (fonts-wqy-zenhei, fonts-noto-cjk; installed by scripts/setup_env.sh
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 CANDIDATES = (
@@ -14,6 +15,19 @@ CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 )
 _FAMILIES: list[str] | None = None
+
+
+def quiet_matplotlib():
+    """Import matplotlib without its one spurious warning; the backend is left as it is.
+
+    With QGIS installed, Debian's own matplotlib sits on the path beside the venv's, and its
+    regular ``mpl_toolkits`` package shadows the venv's namespace one; matplotlib then warns that
+    3D axes are unavailable.  The engine draws no 3D plots, so that one warning is silenced.
+    """
+    warnings.filterwarnings("ignore", message="Unable to import Axes3D", category=UserWarning)
+    import matplotlib
+
+    return matplotlib
 
 
 def cjk_families() -> list[str]:
