@@ -545,7 +545,7 @@ notes = "Community extents are a plausible assignment (each anchored on roads na
 
 [simulation]
 seed = 20241124
-days = 28
+days = 365
 
 [demand]
 events_per_1000_residents_month = 8.0
