@@ -114,8 +114,12 @@ def main() -> int:
         print(f"| {kind} | {med:.1f} | {p95:.1f} | {max(vals):.1f} | {statistics.median(engine_ms[kind]):.1f} |")
         ratios.append(f"{kind} {full_med / med:.1f}x")
     print("ratios (full rerun / live update): " + ", ".join(ratios))
-    app.exitQgis()
-    return 0
+    # Tearing down QGIS next to shapely's and Numba's native libraries crashes at interpreter
+    # exit (no Python frame left; a known PyQGIS shutdown-order problem).  Everything is
+    # printed by now, so leave without the teardown and keep the exit status meaningful.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
