@@ -105,3 +105,33 @@ def test_writing_a_report_pulls_in_no_gui_toolkit(tmp_path):
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
     assert (tmp_path / "report.pdf").stat().st_size > 0
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_response_maps_and_street_table_use_on_duty(scored, lang):
+    from gridgov.engine.report.document import build_document
+    from gridgov.engine.report.figures import build_figures
+
+    sc, circ, sim, s = scored
+    titles = [title for title, _ in build_figures([("toy", sc, s)], lang)]
+    assert t("map_response", lang) in titles and t("map_response_all", lang) not in titles
+    assert t("plot_response", lang) in titles and t("plot_response_all", lang) in titles
+    streets = build_document([("toy", sc, s)], lang)["streets"]
+    cols = streets["columns"]
+    assert cols.index(t("response_on_duty_p90_min", lang)) < cols.index(t("response_p90_min", lang))
+    row = {r["street"]: r["cells"] for r in streets["rows"]}["S2"]
+    assert row[cols.index(t("response_on_duty_p90_min", lang))] == "12.5"
+    assert row[cols.index(t("response_on_duty_within_15min", lang))] == "60.0%"
+    assert row[cols.index(t("response_p90_min", lang))] == "40.0"
+
+
+def test_response_maps_fall_back_to_all_hours_for_old_scores(scored):
+    from dataclasses import replace
+
+    from gridgov.engine.report.figures import build_figures
+
+    sc, circ, sim, s = scored
+    old = replace(s, grid_sim={k: v for k, v in s.grid_sim.items() if not k.startswith("response_on_duty")})
+    titles = [title for title, _ in build_figures([("a", sc, s), ("b", sc, old)], "en")]
+    assert t("map_response_all", "en") in titles and t("map_response", "en") not in titles
+    assert t("diff_title", "en", a="a", b="b", what=t("diff_response_all", "en")) in titles

@@ -158,6 +158,12 @@ def test_per_grid_columns(full):
     assert pg["uncovered_households"].tolist() == [250, 600, 400, 150, 0]
     assert set(full.by_street) == {"S1", "S2"}
     assert full.by_street["S1"]["households"] == 900 and full.by_street["S1"]["general_size_share"] == 0.5
+    # response per street comes from the simulation: on duty and all hours side by side
+    s2 = full.by_street["S2"]
+    assert (s2["response_on_duty_p90_min"], s2["response_on_duty_within_15min"], s2["response_p90_min"]) \
+        == (12.5, 0.6, 40.0)
+    assert full.grid_sim["response_on_duty_p90_min"][2] == 28.2
+    assert full.distributions["response_on_duty_min"][100] == 30.0
 
 
 def test_json_round_trip(full):

@@ -174,3 +174,42 @@ def test_simpy_run_reports_progress_and_can_be_cancelled():
 
     with pytest.raises(Cancelled):
         simulate_scenario(_tiny(), days=3, engine="simpy", progress=Progress(None, cancelled))
+
+
+def test_on_duty_response_per_grid_street_community():
+    """Per-area response on duty = the same statistics over reports dispatched while on shift."""
+    sc = _tiny(4, residents=20_000)
+    r = simulate_scenario(sc, days=10, seed=3)
+    inc = r.incidents
+    rep = ~inc["found_on_patrol"]
+    duty = rep & inc["dispatched_on_duty"]
+    assert 0 < duty.sum() < rep.sum()
+    streets = np.asarray(sc.grids.street).astype(str)[inc["grid"]]
+    for g in range(4):
+        d = inc["response_min"][duty & (inc["grid"] == g)]
+        a = inc["response_min"][rep & (inc["grid"] == g)]
+        assert r.per_grid["response_on_duty_p90_min"][g] == pytest.approx(np.percentile(d, 90))
+        assert r.per_grid["response_on_duty_within_15min"][g] == pytest.approx(np.mean(d <= 15))
+        assert r.per_grid["n_reported_on_duty"][g] == d.size
+        assert r.per_grid["response_p90_min"][g] == pytest.approx(np.percentile(a, 90))
+        assert r.per_grid["response_within_15min"][g] == pytest.approx(np.mean(a <= 15))
+    for name in ("east", "west"):
+        d = inc["response_min"][duty & (streets == name)]
+        rec = r.per_street[name]
+        assert rec["response_on_duty_p90_min"] == pytest.approx(np.percentile(d, 90))
+        assert rec["response_on_duty_within_15min"] == pytest.approx(np.mean(d <= 15))
+        assert rec["response_p90_min"] >= rec["response_on_duty_p90_min"]   # off-shift waits only add
+    d = inc["response_min"][duty]
+    assert r.per_community["c"]["response_on_duty_p90_min"] == pytest.approx(r.summary["response_on_duty_p90_min"])
+    assert r.per_community["c"]["n_reported_on_duty"] == r.summary["n_reported_on_duty"] == d.size
+
+
+def test_group_stats_empty_groups_are_nan():
+    from gridgov.engine.simulation.metrics import group_stats
+
+    inc = {"closed_h": np.array([1.0, 30.0]), "found_on_patrol": np.array([False, True]),
+           "response_min": np.array([12.0, 0.0]), "dispatched_on_duty": np.array([False, True])}
+    g = group_stats(np.array([0, 0]), 2, inc)
+    assert g["response_p90_min"][0] == 12.0 and np.isnan(g["response_p90_min"][1])
+    assert np.isnan(g["response_on_duty_p90_min"]).all() and np.isnan(g["response_on_duty_within_15min"]).all()
+    assert g["n_reported_on_duty"].tolist() == [0, 0] and g["closed_24h_share"][0] == 0.5

@@ -133,7 +133,8 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
 
 STREET_COLS = (("general_grids", "households"), ("households", "households"), ("general_size_share", "share"),
                ("uncovered_share", "share"), ("incidents", "households"), ("workload_h", ""),
-               ("utilisation_max", "share"), ("response_p90_min", "min"), ("closed_24h_share", "share"))
+               ("utilisation_max", "share"), ("response_on_duty_p90_min", "min"),
+               ("response_on_duty_within_15min", "share"), ("response_p90_min", "min"), ("closed_24h_share", "share"))
 
 
 def streets_table(entries, lang: str) -> dict:

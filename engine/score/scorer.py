@@ -236,6 +236,12 @@ def distributions(ctx: Context) -> dict[str, list]:
                 v = v[np.isfinite(v)]
                 if v.size:
                     out[key] = np.percentile(v, qs).tolist()
+        if {"response_min", "found_on_patrol", "dispatched_on_duty"} <= set(inc):
+            r = np.asarray(inc["response_min"], float)
+            duty = ~np.asarray(inc["found_on_patrol"], bool) & np.asarray(inc["dispatched_on_duty"], bool) \
+                & np.isfinite(r)
+            if duty.any():      # reports dispatched while a worker of the grid was on shift
+                out["response_on_duty_min"] = np.percentile(r[duty], qs).tolist()
         pw = getattr(ctx.sim, "per_worker", None) or {}
         for key in ("utilisation", "busy_h"):
             if key in pw:
@@ -248,7 +254,10 @@ def distributions(ctx: Context) -> dict[str, list]:
 
 
 def street_breakdown(ctx: Context, scores: Scores) -> dict[str, dict[str, float]]:
-    """Per street (街道): grids, households, size conformity, uncovered households, workload."""
+    """Per street (街道): grids, households, size conformity, uncovered households, workload, response.
+
+    Response is the simulation's per-street figure, on duty (what the layout changes) and all hours.
+    """
     g = ctx.scenario.grids
     street = np.asarray(g.street, dtype=object)
     out: dict[str, dict[str, float]] = {}
@@ -268,7 +277,8 @@ def street_breakdown(ctx: Context, scores: Scores) -> dict[str, dict[str, float]
         if "utilisation" in sim and top.size:
             rec["utilisation_max"] = float(np.nanmax(np.asarray(sim["utilisation"], float)[top]))
         sim_street = (getattr(ctx.sim, "per_street", None) or {}).get(s or "(no street)", {})
-        for key in ("response_p90_min", "closed_24h_share"):
+        for key in ("response_on_duty_p90_min", "response_on_duty_within_15min", "response_p90_min",
+                    "closed_24h_share"):
             if key in sim_street:
                 rec[key] = sim_street[key]
         out[s or "—"] = rec

@@ -79,17 +79,39 @@ def summarise(inc: dict[str, np.ndarray], per_worker: dict[str, np.ndarray], bac
     return out
 
 
-def group_stats(group: np.ndarray, n_groups: int, inc: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Per group (grid row, street, ...): incidents, response p90 of reported ones, closure share."""
+GROUP_KEYS = ("incidents", "response_p90_min", "response_within_15min", "response_on_duty_p90_min",
+              "response_on_duty_within_15min", "n_reported_on_duty", "closed_24h_share")
+
+
+def _group_response(group: np.ndarray, n_groups: int, response: np.ndarray, mask: np.ndarray):
+    """Per group: p90 and share within 15 min of ``response[mask]`` (NaN where a group has none)."""
     import pandas as pd
 
+    p90 = np.full(n_groups, np.nan)
+    n = np.bincount(group[mask], minlength=n_groups)
+    within = np.bincount(group[mask], weights=(response[mask] <= 15).astype(float), minlength=n_groups)
+    if mask.any():
+        s = pd.Series(response[mask]).groupby(group[mask]).quantile(0.9)
+        p90[s.index.to_numpy()] = s.to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(n > 0, within / np.maximum(n, 1), np.nan)
+    return p90, share, n.astype(np.int64)
+
+
+def group_stats(group: np.ndarray, n_groups: int, inc: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per group (grid row, street, ...): incidents, response of reported ones, closure share.
+
+    ``response_*`` are over all hours, ``response_on_duty_*`` over reports dispatched while a
+    worker of the grid was on shift (the part a grid layout changes; see the module docstring).
+    """
     count = np.bincount(group, minlength=n_groups)
     closed = np.bincount(group, weights=(inc["closed_h"] <= 24).astype(float), minlength=n_groups)
     reported = ~inc["found_on_patrol"] & np.isfinite(inc["response_min"])
-    p90 = np.full(n_groups, np.nan)
-    if reported.any():
-        s = pd.Series(inc["response_min"][reported]).groupby(group[reported]).quantile(0.9)
-        p90[s.index.to_numpy()] = s.to_numpy()
+    p90, within, _ = _group_response(group, n_groups, inc["response_min"], reported)
+    duty = reported & np.asarray(inc["dispatched_on_duty"], bool)
+    dp90, dwithin, dn = _group_response(group, n_groups, inc["response_min"], duty)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(count > 0, closed / np.maximum(count, 1), np.nan)
-    return {"incidents": count.astype(np.int64), "response_p90_min": p90, "closed_24h_share": share}
+    return {"incidents": count.astype(np.int64), "response_p90_min": p90, "response_within_15min": within,
+            "response_on_duty_p90_min": dp90, "response_on_duty_within_15min": dwithin, "n_reported_on_duty": dn,
+            "closed_24h_share": share}

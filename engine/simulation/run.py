@@ -205,8 +205,7 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     np.add.at(work, per_worker["grid_row"][fixed], busy[fixed])
     wcount = np.bincount(per_worker["grid_row"][fixed], minlength=n_rows)
     util[wcount > 0] = work[wcount > 0] / (wcount[wcount > 0] * duty_h)
-    per_grid = {"incidents": g["incidents"], "response_p90_min": g["response_p90_min"], "utilisation": util,
-                "workload_h": work, "closed_24h_share": g["closed_24h_share"], "workers": wcount.astype(np.int64)}
+    per_grid = {**g, "utilisation": util, "workload_h": work, "workers": wcount.astype(np.int64)}
     per_worker["street"] = wstreet
     grids = scenario.grids
     per_street = area_aggregates(grids.street, inc, per_worker["street"], per_worker, "(no street)")
@@ -218,7 +217,7 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
 
 def area_aggregates(grid_label: np.ndarray, inc: dict[str, np.ndarray], worker_label: np.ndarray,
                     per_worker: dict[str, np.ndarray], missing: str) -> dict[str, dict]:
-    """Per area (street 街道 or community 社区): incidents, response p90, closure, workers, load."""
+    """Per area (street 街道 or community 社区): ``metrics.GROUP_KEYS``, workers, load."""
     keys, sidx = np.unique(np.asarray(grid_label).astype(str), return_inverse=True)
     g = metrics.group_stats(sidx[inc["grid"]], keys.size, inc)
     ws = np.searchsorted(keys, worker_label)
@@ -227,8 +226,7 @@ def area_aggregates(grid_label: np.ndarray, inc: dict[str, np.ndarray], worker_l
     for i, name in enumerate(keys):
         mine = ws == i
         out[str(name) or missing] = {
-            "incidents": int(g["incidents"][i]), "response_p90_min": float(g["response_p90_min"][i]),
-            "closed_24h_share": float(g["closed_24h_share"][i]), "workers": int(mine.sum()),
+            **{k: (int if v.dtype.kind == "i" else float)(v[i]) for k, v in g.items()}, "workers": int(mine.sum()),
             "utilisation_mean": float(per_worker["utilisation"][mine].mean()) if mine.any() else float("nan"),
             "workload_gini": metrics.gini(per_worker["busy_h"][mine]),
         }
