@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsSettings
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
+from . import i18n
 from .services import deps
 
 PLUGIN_DIR = Path(__file__).resolve().parents[1]
@@ -24,10 +25,13 @@ def icon(name: str) -> QIcon:
     return QIcon(str(ICONS / name))
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("GridGovPlugin", text)
+
+
 def user_language() -> str:
-    """'zh' or 'en' from the QGIS user locale (reports and labels follow it)."""
-    locale = str(QgsSettings().value("locale/userLocale", "") or QCoreApplication.instance().property("locale") or "")
-    return "zh" if locale.lower().startswith("zh") else "en"
+    """'zh' or 'en' from the locale QGIS uses (reports and engine labels follow it)."""
+    return i18n.user_language()
 
 
 class GridGovPlugin:
@@ -46,16 +50,8 @@ class GridGovPlugin:
 
     # ---- set-up --------------------------------------------------------------------------
     def _install_translator(self) -> None:
-        locale = str(QgsSettings().value("locale/userLocale", "") or "")[:5]
-        for name in (f"gridgov_{locale}.qm", f"gridgov_{locale[:2]}.qm"):
-            qm = PLUGIN_DIR / "resources" / "i18n" / name
-            if locale and qm.exists():
-                self.translator = QTranslator()
-                if self.translator.load(str(qm)):
-                    QCoreApplication.installTranslator(self.translator)
-                else:
-                    self.translator = None
-                break
+        """zh_CN QGIS → Chinese widgets, anything else → the English source strings."""
+        self.translator = i18n.install_translator()
 
     def initProcessing(self) -> None:  # noqa: N802 - QGIS API
         """Register the Processing provider (called by QGIS, and by initGui as a fallback)."""
@@ -87,16 +83,16 @@ class GridGovPlugin:
 
         self.toolbar = self.iface.addToolBar("GridGov")
         self.toolbar.setObjectName("GridGovToolbar")
-        main = QAction(icon("gridgov.svg"), "GridGov panel 网格治理面板", self.iface.mainWindow())
+        main = QAction(icon("gridgov.svg"), _tr("GridGov panel"), self.iface.mainWindow())
         main.setObjectName("gridgovShowDock")
         main.setCheckable(True)
-        main.setToolTip("Show the GridGov panel: open a scenario, run it, compare scenarios")
+        main.setToolTip(_tr("Show the GridGov panel: open a scenario, run it, compare scenarios"))
         main.toggled.connect(self.dock.setUserVisible)
         self.dock.visibilityChanged.connect(main.setChecked)
-        sample = QAction(icon("sample.svg"), "Open the Chengdu Wuhou sample 打开示例", self.iface.mainWindow())
+        sample = QAction(icon("sample.svg"), _tr("Open the Chengdu Wuhou sample"), self.iface.mainWindow())
         sample.setObjectName("gridgovOpenSample")
         sample.triggered.connect(self.open_sample)
-        run = QAction(icon("run.svg"), "Run the scenario 运行方案", self.iface.mainWindow())
+        run = QAction(icon("run.svg"), _tr("Run the scenario"), self.iface.mainWindow())
         run.setObjectName("gridgovRun")
         run.triggered.connect(self.run_scenario)
         for action in (main, sample, run):

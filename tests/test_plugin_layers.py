@@ -84,10 +84,10 @@ def test_score_rows_from_engine_format():
     grouped = rows_from_scores({**doc, "groups": {"coverage": 33.3, "cost": None},
                                 "weights": {"coverage": 0.3, "cost": 0.05}})
     assert [r.key for r in grouped[:3]] == ["total", "group:coverage", "group:cost"]
-    assert grouped[1].label == "Life-circle coverage 生活圈覆盖" and grouped[1].score == 33.3
-    assert grouped[1].value_text == "weight 权重 30 %" and grouped[2].score is None
+    assert grouped[1].label == "Life-circle coverage" and grouped[1].score == 33.3
+    assert grouped[1].value_text == "weight 30 %" and grouped[2].score is None
     assert rows[0].is_total and rows[0].score == 71.5
-    assert rows[1].value_text == "83.1 %" and rows[1].label == "5-min coverage 5分钟覆盖率"
+    assert rows[1].value_text == "83.1 %" and rows[1].label == "5-min coverage"
     assert rows[2].value_text == "41.25 min"
     assert rows[3].value_text.startswith("not computed") and rows[3].help == "no simulation"
     assert rows_from_scores(doc, "zh")[1].label == "5分钟覆盖率"
@@ -101,6 +101,6 @@ def test_compare_summary_rows():
     header, rows = compare_summary({"format": "gridgov-compare/1", "scenarios": ["a", "b", "c"],
                                     "totals": [50.0, 61.26, None], "ranks": [2, 1, None]})
     assert len(header) == 4
-    assert rows == [["a (baseline 基准)", "50.0", "", "2"], ["b", "61.3", "+11.3", "1"], ["c", "—", "", ""]]
+    assert rows == [["a (baseline)", "50.0", "", "2"], ["b", "61.3", "+11.3", "1"], ["c", "—", "", ""]]
     with pytest.raises(ValueError):
         compare_summary({"format": "something else"})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
                                  QLabel, QListWidget, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
@@ -19,8 +19,12 @@ from ..services import snapshot
 from ..services.scores import compare_summary
 from ..services.state import ScenarioState
 from ..tasks.compare_task import compare_task
-from ..tasks.engine_task import EngineTask, disconnect_task
+from ..tasks.engine_task import EngineTask, cancelled_text, disconnect_task
 from .scenario_panel import default_runs_dir
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ComparePanel", text)
 
 
 class ComparePanel(QWidget):
@@ -41,36 +45,36 @@ class ComparePanel(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("gridgovCompareList")
         self.list.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.list.setToolTip("Scenario folders or run outputs to compare (the first is the baseline)")
+        self.list.setToolTip(_tr("Scenario folders or run outputs to compare (the first is the baseline)"))
         # long paths: keep the end (the scenario's folder name) visible instead of a scroll bar
         self.list.setTextElideMode(Qt.ElideLeft)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.list.setMaximumHeight(140)
-        add = QPushButton("Add… 添加")
+        add = QPushButton(_tr("Add…"))
         add.clicked.connect(self._browse)
-        add_open = QPushButton("Add open 添加当前")
-        add_open.setToolTip("Add the scenario open in the Scenario tab")
+        add_open = QPushButton(_tr("Add open"))
+        add_open.setToolTip(_tr("Add the scenario open in the Scenario tab"))
         add_open.clicked.connect(lambda: self.add_scenario(self.state.scenario_dir) if self.state.scenario_dir else None)
-        remove = QPushButton("Remove 移除")
+        remove = QPushButton(_tr("Remove"))
         remove.clicked.connect(self._remove_selected)
         buttons = QHBoxLayout()
         for b in (add, add_open, remove):
             buttons.addWidget(b)
 
-        self.edited = QCheckBox("Edited layout vs its saved version 编辑中 vs 已保存")
-        self.edited.setToolTip("Compare the open scenario's unsaved edits with the saved scenario")
+        self.edited = QCheckBox(_tr("Edited layout vs its saved version"))
+        self.edited.setToolTip(_tr("Compare the open scenario's unsaved edits with the saved scenario"))
         self.edited.toggled.connect(self._update_enabled)
 
         self.out = QgsFileWidget()
         self.out.setStorageMode(QgsFileWidget.GetDirectory)
         self.out.setFilePath(str(default_runs_dir() / "comparison"))
         form = QFormLayout()
-        form.addRow("Output 输出", self.out)
+        form.addRow(_tr("Output"), self.out)
 
-        self.compare_button = QPushButton("Compare 对比")
+        self.compare_button = QPushButton(_tr("Compare"))
         self.compare_button.setObjectName("gridgovCompareButton")
         self.compare_button.clicked.connect(self.start_compare)
-        self.cancel_button = QPushButton("Cancel 取消")
+        self.cancel_button = QPushButton(_tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(lambda: self.task.cancel() if self.task else None)
         run_row = QHBoxLayout()
@@ -78,7 +82,7 @@ class ComparePanel(QWidget):
         run_row.addWidget(self.cancel_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.status = QLabel("Add two or more scenarios. 请添加两个或以上方案。")
+        self.status = QLabel(_tr("Add two or more scenarios."))
         self.status.setWordWrap(True)
         self.results = QTableWidget(0, 4)
         self.results.setObjectName("gridgovCompareResults")
@@ -87,12 +91,12 @@ class ComparePanel(QWidget):
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.results.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.results.setVisible(False)
-        self.report_button = QPushButton("Open comparison report 打开对比报告")
+        self.report_button = QPushButton(_tr("Open comparison report"))
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self.open_report)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Scenarios 方案 (first = baseline 基准)"))
+        layout.addWidget(QLabel(_tr("Scenarios (first = baseline)")))
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(self.edited)
@@ -112,8 +116,8 @@ class ComparePanel(QWidget):
     def add_scenario(self, path) -> bool:
         folder = Path(path)
         if not (folder / "scenario.toml").is_file() and not (folder / "scores.json").is_file():
-            self.status.setText(f"'{folder}' is neither a scenario folder (scenario.toml) nor a run output "
-                                "(scores.json).")
+            self.status.setText(_tr("'{0}' is neither a scenario folder (scenario.toml) nor a run output "
+                                    "(scores.json).").format(folder))
             return False
         if folder.resolve() in [p.resolve() for p in self.scenario_dirs()]:
             return False
@@ -123,7 +127,7 @@ class ComparePanel(QWidget):
         return True
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Scenario folder", str(self.state.scenario_dir or Path.home()))
+        path = QFileDialog.getExistingDirectory(self, _tr("Scenario folder"), str(self.state.scenario_dir or Path.home()))
         if path:
             self.add_scenario(path)
 
@@ -147,14 +151,14 @@ class ComparePanel(QWidget):
         try:
             if self.edited.isChecked():
                 if self.state.scenario_dir is None:
-                    raise ValueError("Open a scenario in the Scenario tab first.")
+                    raise ValueError(_tr("Open a scenario in the Scenario tab first."))
                 snap = snapshot.snapshot_edited(self.state, Path(tempfile.mkdtemp(prefix="gridgov-edit-"))
                                                 / f"{self.state.name}_edited")
                 dirs = [self.state.scenario_dir, snap]
             else:
                 dirs = self.scenario_dirs()
             if len(dirs) < 2:
-                raise ValueError("Add at least two scenarios to compare.")
+                raise ValueError(_tr("Add at least two scenarios to compare."))
         except ValueError as exc:
             self._finish(False, None, str(exc))
             return False
@@ -167,7 +171,7 @@ class ComparePanel(QWidget):
         self.report_button.setEnabled(False)
         self.results.setVisible(False)
         self._update_enabled()
-        self.status.setText(f"Comparing {len(dirs)} scenarios… 正在对比")
+        self.status.setText(_tr("Comparing {0} scenarios…").format(len(dirs)))
         QgsApplication.taskManager().addTask(self.task)
         return True
 
@@ -178,7 +182,7 @@ class ComparePanel(QWidget):
         if not ok:
             self.progress.setValue(0)
             self.status.setText(error)
-            level = Qgis.Info if error == "Cancelled." else Qgis.Warning
+            level = Qgis.Info if error == cancelled_text() else Qgis.Warning
             self.iface.messageBar().pushMessage("GridGov compare", error, level, 8)
             self.compareDone.emit(False, error)
             return
@@ -186,7 +190,7 @@ class ComparePanel(QWidget):
         self.report_path = Path(result["report"])
         self._show_results(result.get("json"))
         self.report_button.setEnabled(True)
-        self.status.setText(f"Done 完成 — {self.report_path}")
+        self.status.setText(_tr("Done — {0}").format(self.report_path))
         if self.open_report_when_done:
             self.open_report()
         self.compareDone.emit(True, str(self.report_path))
@@ -197,7 +201,7 @@ class ComparePanel(QWidget):
             header, rows = compare_summary(json.loads(Path(json_path).read_text(encoding="utf-8")), self.lang)
         except (TypeError, OSError, ValueError) as exc:
             self.results.setVisible(False)
-            self.status.setText(f"{self.status.text()} (no summary table: {exc})")
+            self.status.setText(_tr("{0} (no summary table: {1})").format(self.status.text(), exc))
             return
         self.results.setHorizontalHeaderLabels(header)
         self.results.setRowCount(len(rows))

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from qgis.core import Qgis, QgsMessageLog
 from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ..services.state import ScenarioState
 from .compare_panel import ComparePanel
 from .scenario_panel import ScenarioPanel
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("GridGovDock", text)
 
 
 def _edit_panel_class():
@@ -27,14 +32,14 @@ def _edit_panel_class():
 
 class GridGovDock(QgsDockWidget):
     def __init__(self, iface, lang: str = "en", parent=None):
-        super().__init__("GridGov 网格治理", parent)
+        super().__init__(_tr("GridGov"), parent)
         self.iface = iface
         self.state = ScenarioState(self)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("gridgovTabs")
 
         self.scenario_panel = ScenarioPanel(iface, self.state, lang)
-        self.tabs.addTab(self.scenario_panel, "Scenario 方案")
+        self.tabs.addTab(self.scenario_panel, _tr("Scenario"))
 
         self.edit_panel = None
         edit_cls = _edit_panel_class()
@@ -44,10 +49,10 @@ class GridGovDock(QgsDockWidget):
             except Exception as exc:  # noqa: BLE001 - a broken tab must not break the dock
                 QgsMessageLog.logMessage(f"Edit panel failed to start: {exc!r}", "GridGov", Qgis.Warning)
             else:
-                self.tabs.addTab(self.edit_panel, "Edit 编辑")
+                self.tabs.addTab(self.edit_panel, _tr("Edit"))
 
         self.compare_panel = ComparePanel(iface, self.state, lang)
-        self.tabs.addTab(self.compare_panel, "Compare 对比")
+        self.tabs.addTab(self.compare_panel, _tr("Compare"))
 
         body = QWidget()
         layout = QVBoxLayout(body)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qgis.core import (Qgis, QgsApplication, QgsCoordinateTransform, QgsProject, QgsSettings)
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import QTimer, QUrl, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QTimer, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (QFormLayout, QHBoxLayout, QComboBox, QLabel, QProgressBar, QPushButton, QSizePolicy,
                                  QVBoxLayout, QWidget)
@@ -18,12 +18,16 @@ from qgis.PyQt.QtWidgets import (QFormLayout, QHBoxLayout, QComboBox, QLabel, QP
 from ..services import layers as layer_service
 from ..services.scores import read_scores, rows_from_scores
 from ..services.state import ScenarioState
-from ..tasks.engine_task import EngineTask, describe_error, disconnect_task
+from ..tasks.engine_task import EngineTask, cancelled_text, describe_error, disconnect_task
 from .scores_table import ScoresTable
 
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = PLUGIN_DIR / "scenarios" / "chengdu_wuhou"
 RUNS_KEY = "gridgov/runs_dir"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ScenarioPanel", text)
 
 
 def _scenario_crs(folder: Path | None):
@@ -62,34 +66,34 @@ class ScenarioPanel(QWidget):
     def _build(self) -> None:
         self.folder = QgsFileWidget()
         self.folder.setStorageMode(QgsFileWidget.GetDirectory)
-        self.folder.setDialogTitle("Scenario folder (scenario.toml + layers.gpkg)")
-        self.open_button = QPushButton("Open 打开")
-        self.open_button.setToolTip("Validate the folder and add its layers to the map")
+        self.folder.setDialogTitle(_tr("Scenario folder (scenario.toml + layers.gpkg)"))
+        self.open_button = QPushButton(_tr("Open"))
+        self.open_button.setToolTip(_tr("Validate the folder and add its layers to the map"))
         self.open_button.clicked.connect(lambda: self.open_scenario(self.folder.filePath()))
-        self.sample_button = QPushButton("Sample 示例")
-        self.sample_button.setToolTip("Open the bundled Chengdu Wuhou sample scenario")
+        self.sample_button = QPushButton(_tr("Sample"))
+        self.sample_button.setToolTip(_tr("Open the bundled Chengdu Wuhou sample scenario"))
         self.sample_button.clicked.connect(self.open_sample)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.open_button)
         row.addWidget(self.sample_button)
 
-        self.info = QLabel("Open a scenario folder, or the sample. 请打开方案文件夹或示例。")
+        self.info = QLabel(_tr("Open a scenario folder, or the sample."))
         self.info.setWordWrap(True)
         self.info.setObjectName("gridgovScenarioInfo")
         self.info.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
 
         self.out = QgsFileWidget()
         self.out.setStorageMode(QgsFileWidget.GetDirectory)
-        self.out.setDialogTitle("Output folder for scores.json, results.gpkg, report.html")
+        self.out.setDialogTitle(_tr("Output folder for scores.json, results.gpkg, report.html"))
         form = QFormLayout()
-        form.addRow("Output 输出", self.out)
+        form.addRow(_tr("Output"), self.out)
 
-        self.run_button = QPushButton("Run scenario 运行")
+        self.run_button = QPushButton(_tr("Run scenario"))
         self.run_button.setObjectName("gridgovRunButton")
         self.run_button.setEnabled(False)
         self.run_button.clicked.connect(self.start_run)
-        self.cancel_button = QPushButton("Cancel 取消")
+        self.cancel_button = QPushButton(_tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_run)
         buttons = QHBoxLayout()
@@ -105,14 +109,14 @@ class ScenarioPanel(QWidget):
 
         self.circle_type = QComboBox()
         self.circle_type.setObjectName("gridgovCircleType")
-        self.circle_type.setToolTip("Facility type whose 5/10/15-minute bands the map shows")
+        self.circle_type.setToolTip(_tr("Facility type whose 5/10/15-minute bands the map shows"))
         self.circle_type.setEnabled(False)
         self.circle_type.currentIndexChanged.connect(self._circle_type_changed)
         circle_form = QFormLayout()
-        circle_form.addRow("Life circle of 生活圈设施", self.circle_type)
+        circle_form.addRow(_tr("Life circle of"), self.circle_type)
 
         self.scores = ScoresTable()
-        self.report_button = QPushButton("Open report 打开报告")
+        self.report_button = QPushButton(_tr("Open report"))
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self.open_report)
 
@@ -135,7 +139,7 @@ class ScenarioPanel(QWidget):
         """Validate ``path``, add its layers (styled) and zoom to them; False on failure."""
         folder = Path(path or "").expanduser()
         if not path or not (folder / "scenario.toml").is_file():
-            self._fail(f"'{path}' is not a scenario folder (it needs scenario.toml and layers.gpkg).")
+            self._fail(_tr("'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg).").format(path))
             return False
         try:
             from ...engine.scenario import validate_scenario
@@ -152,13 +156,13 @@ class ScenarioPanel(QWidget):
         self._zoom_to(loaded)
         errors = [p for p in problems if getattr(p, "severity", "error") == "error"]
         warnings = [p for p in problems if getattr(p, "severity", "error") != "error"]
-        counts = ", ".join(f"{lyr.featureCount()} {lyr.customProperty('gridgov/source').split(':')[1]}"
-                           for lyr in loaded)
+        counts = ", ".join(f"{layer_service.layer_label(lyr.customProperty('gridgov/source').split(':')[1])} "
+                           f"{lyr.featureCount()}" for lyr in loaded)
         text = f"<b>{folder.name}</b>: {counts}."
         if errors:
-            text += f"<br><span style='color:#b00020'>{len(errors)} error(s): {errors[0]}</span>"
+            text += "<br><span style='color:#b00020'>" + _tr("{0} error(s): {1}").format(len(errors), errors[0]) + "</span>"
         if warnings:
-            text += f"<br>{len(warnings)} warning(s)."
+            text += "<br>" + _tr("{0} warning(s).").format(len(warnings))
         self.info.setText(text)
         self.run_button.setEnabled(not errors)
         self.scores.set_rows([])
@@ -206,7 +210,7 @@ class ScenarioPanel(QWidget):
         if self.task is not None:
             return False
         if self.state.scenario_dir is None:
-            self._fail("Open a scenario first.")
+            self._fail(_tr("Open a scenario first."))
             return False
         out = self.out.filePath() or str(default_runs_dir() / self.state.name)
         scenario_dir = self.state.scenario_dir
@@ -218,13 +222,13 @@ class ScenarioPanel(QWidget):
             result = run_scenario(scenario_dir, out, lang=lang, pdf=False, progress=progress)
             return {key: str(p) for key, p in result.paths.items()}
 
-        self.task = EngineTask(f"GridGov: run {self.state.name}", work)
+        self.task = EngineTask(_tr("GridGov: run {0}").format(self.state.name), work)
         self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
         self.task.message.connect(self.status.setText)
         self.task.done.connect(lambda ok, result, error: self._run_finished(ok, result, error, Path(out)))
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.status.setText("Starting… 正在启动")
+        self.status.setText(_tr("Starting…"))
         self.progress.setValue(0)
         QgsApplication.taskManager().addTask(self.task)
         return True
@@ -232,7 +236,7 @@ class ScenarioPanel(QWidget):
     def cancel_run(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.status.setText("Cancelling… 正在取消")
+            self.status.setText(_tr("Cancelling…"))
 
     def _run_finished(self, ok: bool, paths, error: str, out: Path) -> None:
         self.task = None
@@ -240,7 +244,7 @@ class ScenarioPanel(QWidget):
         self.run_button.setEnabled(self.state.scenario_dir is not None)
         if not ok:
             self.progress.setValue(0)
-            self._fail(error, level=Qgis.Info if error == "Cancelled." else Qgis.Critical)
+            self._fail(error, level=Qgis.Info if error == cancelled_text() else Qgis.Critical)
             self.runDone.emit(False, error)
             return
         self.progress.setValue(100)
@@ -248,15 +252,15 @@ class ScenarioPanel(QWidget):
             loaded = layer_service.load_result_layers(out, self.state.name)
             self.scores.set_rows(rows_from_scores(read_scores(out / "scores.json"), self.lang))
         except (ValueError, OSError) as exc:
-            self._fail(f"The run finished but its results cannot be shown: {exc}")
+            self._fail(_tr("The run finished but its results cannot be shown: {0}").format(exc))
             self.runDone.emit(False, str(exc))
             return
         self.state.set_results(out, loaded)
         self._fill_circle_types(loaded)
         QTimer.singleShot(0, lambda: self._expand_in_view(f"GridGov results: {self.state.name}"))
         self.report_button.setEnabled((out / "report.html").exists())
-        self.status.setText(f"Done 完成 — results in {out}")
-        self.iface.messageBar().pushMessage("GridGov", f"{self.state.name}: run finished, results in {out}",
+        self.status.setText(_tr("Done — results in {0}").format(out))
+        self.iface.messageBar().pushMessage("GridGov", _tr("{0}: run finished, results in {1}").format(self.state.name, out),
                                             Qgis.Success, 5)
         self.runDone.emit(True, str(out))
 
@@ -282,8 +286,7 @@ class ScenarioPanel(QWidget):
         self.circle_type.blockSignals(True)
         self.circle_type.clear()
         for key in layer_service.circle_types(loaded):
-            self.circle_type.addItem(FACILITY_TYPES[key].label(self.lang) + ("" if self.lang.startswith("zh")
-                                     else f" {FACILITY_TYPES[key].zh}"), key)
+            self.circle_type.addItem(FACILITY_TYPES[key].label(self.lang), key)
         self.circle_type.setCurrentIndex(max(0, self.circle_type.findData("grid_station")))
         self.circle_type.blockSignals(False)
         self.circle_type.setEnabled(self.circle_type.count() > 0)

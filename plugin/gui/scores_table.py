@@ -5,7 +5,7 @@ in ``services.scores`` so it can be tested without widgets.
 """
 from __future__ import annotations
 
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -25,11 +25,12 @@ def _score_colour(score: float | None) -> QColor | None:
 class ScoresTable(QTableWidget):
     """Rows of :class:`ScoreRow`; ``set_rows([])`` clears it."""
 
-    HEADERS = ("Metric 指标", "Value 数值", "Score 得分")
+    HEADERS = (QT_TRANSLATE_NOOP("ScoresTable", "Metric"), QT_TRANSLATE_NOOP("ScoresTable", "Value"),
+               QT_TRANSLATE_NOOP("ScoresTable", "Score"))
 
     def __init__(self, parent=None):
         super().__init__(0, len(self.HEADERS), parent)
-        self.setHorizontalHeaderLabels(self.HEADERS)
+        self.setHorizontalHeaderLabels([QCoreApplication.translate("ScoresTable", h) for h in self.HEADERS])
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setAlternatingRowColors(True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .algorithms.circles import ServiceCirclesAlgorithm
@@ -16,6 +17,10 @@ ALGORITHMS = (ValidateAlgorithm, ServiceCirclesAlgorithm, SimulateAlgorithm, Sco
 ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "gridgov.svg"
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("GridGovProcessing", text)
+
+
 class GridGovProvider(QgsProcessingProvider):
     def id(self) -> str:
         return "gridgov"
@@ -24,7 +29,7 @@ class GridGovProvider(QgsProcessingProvider):
         return "GridGov"
 
     def longName(self) -> str:  # noqa: N802 - QGIS API
-        return "GridGov grid governance 网格化治理"
+        return _tr("GridGov grid governance")
 
     def icon(self) -> QIcon:
         return QIcon(str(ICON))

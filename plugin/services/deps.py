@@ -45,8 +45,11 @@ class DependencyReport:
     def message(self) -> str:
         """One line for the message bar: what is missing and the command to run."""
         names = ", ".join(r.split("==")[0] for r in self.missing)
-        return (f"GridGov needs Python packages that QGIS's Python lacks ({names}). "
-                f"Install them with: {self.install_command()}  — then restart QGIS.")
+        from qgis.PyQt.QtCore import QCoreApplication
+
+        return QCoreApplication.translate(
+            "GridGovDeps", "GridGov needs Python packages that QGIS's Python lacks ({0}). "
+            "Install them with: {1}  — then restart QGIS.").format(names, self.install_command())
 
 
 def _present(module: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import QgsLayerTreeGroup, QgsProject, QgsVectorLayer, QgsWkbTypes
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 STYLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "styles"
 
@@ -19,14 +20,19 @@ SCENARIO_ORDER = ("incidents", "facilities", "units", "roads", "grids")
 RESULTS_ORDER = ("facilities", "units", "grids", "service_areas", "bands")
 
 LABELS = {
-    "roads": "Roads 道路",
-    "grids": "Grids 网格",
-    "units": "Residential units 居民单元",
-    "facilities": "Facilities 设施",
-    "incidents": "Incident history 历史事件",
-    "service_areas": "Service areas 服务范围",
-    "bands": "Life-circle bands 生活圈",
+    "roads": QT_TRANSLATE_NOOP("GridGovLayers", "Roads"),
+    "grids": QT_TRANSLATE_NOOP("GridGovLayers", "Grids"),
+    "units": QT_TRANSLATE_NOOP("GridGovLayers", "Residential units"),
+    "facilities": QT_TRANSLATE_NOOP("GridGovLayers", "Facilities"),
+    "incidents": QT_TRANSLATE_NOOP("GridGovLayers", "Incident history"),
+    "service_areas": QT_TRANSLATE_NOOP("GridGovLayers", "Service areas"),
+    "bands": QT_TRANSLATE_NOOP("GridGovLayers", "Life-circle bands"),
 }
+
+
+def layer_label(name: str) -> str:
+    """The Layers-panel name of a GeoPackage layer, in the UI language (``name`` if unknown)."""
+    return QCoreApplication.translate("GridGovLayers", LABELS[name]) if name in LABELS else name
 
 
 def gpkg_layer_names(path: str | Path) -> list[str]:
@@ -59,7 +65,7 @@ def style_path(prefix: str, layer_name: str, geometry_type: int | None = None) -
 
 def open_layer(gpkg: str | Path, layer_name: str, prefix: str, display: str | None = None) -> QgsVectorLayer:
     """One styled layer of a GeoPackage (not yet added to any project)."""
-    layer = QgsVectorLayer(f"{gpkg}|layername={layer_name}", display or LABELS.get(layer_name, layer_name), "ogr")
+    layer = QgsVectorLayer(f"{gpkg}|layername={layer_name}", display or layer_label(layer_name), "ogr")
     if not layer.isValid():
         raise ValueError(f"{gpkg}: layer '{layer_name}' cannot be opened")
     qml = style_path(prefix, layer_name, layer.geometryType())

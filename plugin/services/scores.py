@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qgis.PyQt.QtCore import QCoreApplication
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("GridGovScores", text)
+
 
 @dataclass(frozen=True)
 class ScoreRow:
@@ -51,16 +57,16 @@ def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:
     rows = []
     total = _num(doc.get("total"))
     if total is not None:
-        rows.append(ScoreRow("total", "Total score 总分", "", total, "weighted total (0–100)", True))
+        rows.append(ScoreRow("total", _tr("Total score"), "", total, _tr("weighted total (0–100)"), True))
     rows.extend(_group_rows(doc, lang))
     for key, m in metrics.items():
         if isinstance(m, dict):
             en = str(m.get("label") or m.get("label_en") or key)
             zh = str(m.get("label_zh") or "")
-            label = f"{en} {zh}".strip() if lang.startswith("en") else (zh or en)
+            label = en if lang.startswith("en") else (zh or en)
             help_text = str(m.get("help") or m.get("description_en") or "")
             if m.get("status", "ok") != "ok":
-                value_text = "not computed 未计算"
+                value_text = _tr("not computed")
                 help_text = str(m.get("reason") or help_text)
             else:
                 value_text = _fmt(m.get("value"), str(m.get("unit") or ""))
@@ -80,10 +86,10 @@ def _group_rows(doc: dict[str, Any], lang: str) -> list[ScoreRow]:
     rows = []
     for key, score in groups.items():
         en, zh = TEXT.get(f"group_{key}", (key, ""))
-        label = f"{en} {zh}".strip() if lang.startswith("en") else (zh or en)
+        label = en if lang.startswith("en") else (zh or en)
         w = _num(weights.get(key))
-        rows.append(ScoreRow(f"group:{key}", label, "" if w is None else f"weight 权重 {100 * w:.0f} %",
-                             _num(score), f"average of the scored '{key}' metrics", is_group=True))
+        rows.append(ScoreRow(f"group:{key}", label, "" if w is None else _tr("weight {0} %").format(f"{100 * w:.0f}"),
+                             _num(score), _tr("average of the scored '{0}' metrics").format(key), is_group=True))
     return rows
 
 
@@ -111,6 +117,6 @@ def compare_summary(doc: dict[str, Any], lang: str = "en") -> tuple[list[str], l
     for i, name in enumerate(names):
         t = _num(totals[i])
         delta = "" if i == 0 or t is None or base is None else f"{t - base:+.1f}"
-        rows.append([name + (" (baseline 基准)" if i == 0 else ""), "—" if t is None else f"{t:.1f}", delta,
+        rows.append([_tr("{0} (baseline)").format(name) if i == 0 else name, "—" if t is None else f"{t:.1f}", delta,
                      "" if ranks[i] is None else str(ranks[i])])
-    return ["Scenario 方案", "Total 总分", "Δ vs baseline 差值", "Rank 排名"], rows
+    return [_tr("Scenario"), _tr("Total"), _tr("Δ vs baseline"), _tr("Rank")], rows

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from qgis.core import QgsProject, QgsVectorFileWriter, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication
 
 from .state import ScenarioState
 
@@ -34,11 +35,11 @@ def snapshot_edited(state: ScenarioState, dest: str | Path) -> Path:
     Raises ValueError when no scenario is open or it has no pending edits (nothing to compare).
     """
     if state.scenario_dir is None:
-        raise ValueError("No scenario is open.")
+        raise ValueError(QCoreApplication.translate("GridGovSnapshot", "No scenario is open."))
     edited = {name: state.layer(name) for name in state.layer_ids}
     edited = {n: lyr for n, lyr in edited.items() if lyr is not None and lyr.isEditable() and lyr.isModified()}
     if not edited:
-        raise ValueError("The open scenario has no unsaved edits to compare with its saved version.")
+        raise ValueError(QCoreApplication.translate("GridGovSnapshot", "The open scenario has no unsaved edits to compare with its saved version."))
     dest = Path(dest)
     if dest.exists():
         shutil.rmtree(dest)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qgis.PyQt.QtCore import QCoreApplication
+
 from .engine_task import EngineTask
 
 
@@ -21,4 +23,4 @@ def compare_task(scenario_dirs: list[Path], out_dir: Path, lang: str = "en") -> 
             raise RuntimeError(f"comparison wrote no report (outputs: {', '.join(paths) or 'none'})")
         return paths
 
-    return EngineTask(f"GridGov: compare {len(dirs)} scenarios", work)
+    return EngineTask(QCoreApplication.translate("EngineTask", "GridGov: compare {0} scenarios").format(len(dirs)), work)

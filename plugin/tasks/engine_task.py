@@ -11,9 +11,18 @@ import traceback
 from typing import Any, Callable
 
 from qgis.core import Qgis, QgsMessageLog, QgsTask
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 
 LOG_TAG = "GridGov"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EngineTask", text)
+
+
+def cancelled_text() -> str:
+    """The error text of a task the user cancelled (panels show it as information, not failure)."""
+    return _tr("Cancelled.")
 
 
 def describe_error(exc: BaseException) -> str:
@@ -23,18 +32,18 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, ModuleNotFoundError):
         req = deps.requirement_for(exc.name or "")
         if req:
-            return (f"Python package '{exc.name}' is missing. Install it with: "
-                    f"{deps.install_command([req])}  — then restart QGIS.")
-        return f"Python module '{exc.name}' is missing: {exc}"
+            return _tr("Python package '{0}' is missing. Install it with: {1}  — then restart QGIS.").format(
+                exc.name, deps.install_command([req]))
+        return _tr("Python module '{0}' is missing: {1}").format(exc.name, exc)
     try:
         from ...engine.errors import Cancelled, GridGovError
     except ImportError:  # pragma: no cover - engine is part of the plugin
         Cancelled = GridGovError = ()  # type: ignore[assignment]
     if Cancelled and isinstance(exc, Cancelled):
-        return "Cancelled."
+        return cancelled_text()
     if GridGovError and isinstance(exc, GridGovError):
         return str(exc)
-    return f"Unexpected error ({type(exc).__name__}: {exc}). Details are in the GridGov log panel."
+    return _tr("Unexpected error ({0}: {1}). Details are in the GridGov log panel.").format(type(exc).__name__, exc)
 
 
 class EngineTask(QgsTask):
@@ -60,7 +69,7 @@ class EngineTask(QgsTask):
             return True
         except BaseException as exc:  # noqa: BLE001 - every failure becomes a message
             self.cancelled_by_user = self.isCanceled()
-            self.error = "Cancelled." if self.cancelled_by_user else describe_error(exc)
+            self.error = cancelled_text() if self.cancelled_by_user else describe_error(exc)
             if not self.cancelled_by_user and not _is_user_error(exc):
                 QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.Critical)
             return False
@@ -73,7 +82,7 @@ class EngineTask(QgsTask):
     # GUI thread ------------------------------------------------------------
     def finished(self, ok: bool) -> None:  # noqa: D401 - QgsTask API
         if not ok and not self.error:
-            self.error = "Cancelled." if self.isCanceled() else "The task stopped without a result."
+            self.error = cancelled_text() if self.isCanceled() else _tr("The task stopped without a result.")
         self.done.emit(ok, self.result, "" if ok else self.error)
 
 

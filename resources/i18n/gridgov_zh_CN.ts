@@ -2,6 +2,89 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
+    <name>ComparePanel</name>
+    <message>
+      <source>Scenario folders or run outputs to compare (the first is the baseline)</source>
+      <translation>要对比的方案文件夹或运行输出（第一个为基准）</translation>
+    </message>
+    <message>
+      <source>Add…</source>
+      <translation>添加…</translation>
+    </message>
+    <message>
+      <source>Add open</source>
+      <translation>添加当前</translation>
+    </message>
+    <message>
+      <source>Add the scenario open in the Scenario tab</source>
+      <translation>添加“方案”页中已打开的方案</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <source>Edited layout vs its saved version</source>
+      <translation>编辑中的布局 vs 已保存版本</translation>
+    </message>
+    <message>
+      <source>Compare the open scenario's unsaved edits with the saved scenario</source>
+      <translation>将已打开方案的未保存编辑与已保存的方案对比</translation>
+    </message>
+    <message>
+      <source>Output</source>
+      <translation>输出</translation>
+    </message>
+    <message>
+      <source>Compare</source>
+      <translation>对比</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Add two or more scenarios.</source>
+      <translation>请添加两个或以上方案。</translation>
+    </message>
+    <message>
+      <source>Open comparison report</source>
+      <translation>打开对比报告</translation>
+    </message>
+    <message>
+      <source>Scenario folder</source>
+      <translation>方案文件夹</translation>
+    </message>
+    <message>
+      <source>Scenarios (first = baseline)</source>
+      <translation>方案（第一个为基准）</translation>
+    </message>
+    <message>
+      <source>Add at least two scenarios to compare.</source>
+      <translation>请至少添加两个方案进行对比。</translation>
+    </message>
+    <message>
+      <source>Comparing {0} scenarios…</source>
+      <translation>正在对比 {0} 个方案…</translation>
+    </message>
+    <message>
+      <source>Done — {0}</source>
+      <translation>完成 — {0}</translation>
+    </message>
+    <message>
+      <source>'{0}' is neither a scenario folder (scenario.toml) nor a run output (scores.json).</source>
+      <translation>“{0}”既不是方案文件夹（scenario.toml），也不是运行输出（scores.json）。</translation>
+    </message>
+    <message>
+      <source>Open a scenario in the Scenario tab first.</source>
+      <translation>请先在“方案”页打开一个方案。</translation>
+    </message>
+    <message>
+      <source>{0} (no summary table: {1})</source>
+      <translation>{0}（无汇总表：{1}）</translation>
+    </message>
+  </context>
+  <context>
     <name>EditPanel</name>
     <message>
       <source>Open a scenario to edit its grids.</source>
@@ -241,6 +324,33 @@
     </message>
   </context>
   <context>
+    <name>EngineTask</name>
+    <message>
+      <source>GridGov: compare {0} scenarios</source>
+      <translation>GridGov：对比 {0} 个方案</translation>
+    </message>
+    <message>
+      <source>Cancelled.</source>
+      <translation>已取消。</translation>
+    </message>
+    <message>
+      <source>Unexpected error ({0}: {1}). Details are in the GridGov log panel.</source>
+      <translation>意外错误（{0}：{1}）。详情见 GridGov 日志面板。</translation>
+    </message>
+    <message>
+      <source>Python module '{0}' is missing: {1}</source>
+      <translation>缺少 Python 模块“{0}”：{1}</translation>
+    </message>
+    <message>
+      <source>The task stopped without a result.</source>
+      <translation>任务已停止，没有结果。</translation>
+    </message>
+    <message>
+      <source>Python package '{0}' is missing. Install it with: {1}  — then restart QGIS.</source>
+      <translation>缺少 Python 包“{0}”。请用以下命令安装：{1}  — 然后重启 QGIS。</translation>
+    </message>
+  </context>
+  <context>
     <name>FacilityTool</name>
     <message>
       <source>Moved a facility</source>
@@ -257,6 +367,32 @@
     <message>
       <source>No facility under the cursor</source>
       <translation>光标处没有设施</translation>
+    </message>
+  </context>
+  <context>
+    <name>GridGovDeps</name>
+    <message>
+      <source>GridGov needs Python packages that QGIS's Python lacks ({0}). Install them with: {1}  — then restart QGIS.</source>
+      <translation>GridGov 需要 QGIS 的 Python 中缺少的包（{0}）。请用以下命令安装：{1}  — 然后重启 QGIS。</translation>
+    </message>
+  </context>
+  <context>
+    <name>GridGovDock</name>
+    <message>
+      <source>GridGov</source>
+      <translation>GridGov 网格治理</translation>
+    </message>
+    <message>
+      <source>Scenario</source>
+      <translation>方案</translation>
+    </message>
+    <message>
+      <source>Compare</source>
+      <translation>对比</translation>
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation>编辑</translation>
     </message>
   </context>
   <context>
@@ -347,6 +483,257 @@
     </message>
   </context>
   <context>
+    <name>GridGovLayers</name>
+    <message>
+      <source>Roads</source>
+      <translation>道路</translation>
+    </message>
+    <message>
+      <source>Grids</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <source>Residential units</source>
+      <translation>居民单元</translation>
+    </message>
+    <message>
+      <source>Facilities</source>
+      <translation>设施</translation>
+    </message>
+    <message>
+      <source>Incident history</source>
+      <translation>历史事件</translation>
+    </message>
+    <message>
+      <source>Service areas</source>
+      <translation>服务范围</translation>
+    </message>
+    <message>
+      <source>Life-circle bands</source>
+      <translation>生活圈</translation>
+    </message>
+  </context>
+  <context>
+    <name>GridGovPlugin</name>
+    <message>
+      <source>GridGov panel</source>
+      <translation>GridGov 网格治理面板</translation>
+    </message>
+    <message>
+      <source>Show the GridGov panel: open a scenario, run it, compare scenarios</source>
+      <translation>显示 GridGov 面板：打开方案、运行、对比方案</translation>
+    </message>
+    <message>
+      <source>Open the Chengdu Wuhou sample</source>
+      <translation>打开成都武侯示例</translation>
+    </message>
+    <message>
+      <source>Run the scenario</source>
+      <translation>运行方案</translation>
+    </message>
+  </context>
+  <context>
+    <name>GridGovProcessing</name>
+    <message>
+      <source>Grid governance</source>
+      <translation>网格化治理</translation>
+    </message>
+    <message>
+      <source>Scenario folder</source>
+      <translation>方案文件夹</translation>
+    </message>
+    <message>
+      <source>Service circles</source>
+      <translation>生活圈</translation>
+    </message>
+    <message>
+      <source>Travel mode</source>
+      <translation>出行方式</translation>
+    </message>
+    <message>
+      <source>Also band polygons per facility</source>
+      <translation>同时输出每个设施的生活圈分带</translation>
+    </message>
+    <message>
+      <source>Circles GeoPackage</source>
+      <translation>生活圈 GeoPackage</translation>
+    </message>
+    <message>
+      <source>Life-circle bands</source>
+      <translation>生活圈分带</translation>
+    </message>
+    <message>
+      <source>Service areas</source>
+      <translation>服务范围</translation>
+    </message>
+    <message>
+      <source>Units with bands</source>
+      <translation>居民单元（含生活圈分带）</translation>
+    </message>
+    <message>
+      <source>Facilities with served households</source>
+      <translation>设施（含服务户数）</translation>
+    </message>
+    <message>
+      <source>Compare scenarios</source>
+      <translation>方案对比</translation>
+    </message>
+    <message>
+      <source>Scenarios (their scenario.toml files)</source>
+      <translation>方案（其 scenario.toml 文件）</translation>
+    </message>
+    <message>
+      <source>Report language</source>
+      <translation>报告语言</translation>
+    </message>
+    <message>
+      <source>Output folder</source>
+      <translation>输出文件夹</translation>
+    </message>
+    <message>
+      <source>Comparison report</source>
+      <translation>对比报告</translation>
+    </message>
+    <message>
+      <source>Comparison table</source>
+      <translation>对比表</translation>
+    </message>
+    <message>
+      <source>Score scenario</source>
+      <translation>方案评分</translation>
+    </message>
+    <message>
+      <source>Simulated days (empty = scenario)</source>
+      <translation>模拟天数（留空 = 按方案）</translation>
+    </message>
+    <message>
+      <source>Random seed (empty = scenario)</source>
+      <translation>随机种子（留空 = 按方案）</translation>
+    </message>
+    <message>
+      <source>Total score</source>
+      <translation>总分</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <source>Scored grids</source>
+      <translation>网格评分</translation>
+    </message>
+    <message>
+      <source>Units with life-circle bands</source>
+      <translation>居民单元（含生活圈分带）</translation>
+    </message>
+    <message>
+      <source>Simulate incidents</source>
+      <translation>事件模拟</translation>
+    </message>
+    <message>
+      <source>Engine</source>
+      <translation>引擎</translation>
+    </message>
+    <message>
+      <source>Per-grid statistics</source>
+      <translation>网格统计</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation>摘要</translation>
+    </message>
+    <message>
+      <source>Incident log (Parquet, optional)</source>
+      <translation>事件明细（Parquet，可选）</translation>
+    </message>
+    <message>
+      <source>Grids with simulated load</source>
+      <translation>网格负荷</translation>
+    </message>
+    <message>
+      <source>Validate scenario</source>
+      <translation>校验方案</translation>
+    </message>
+    <message>
+      <source>Fail on errors</source>
+      <translation>有错误时停止</translation>
+    </message>
+    <message>
+      <source>Problems</source>
+      <translation>问题列表</translation>
+    </message>
+    <message>
+      <source>Errors</source>
+      <translation>错误数</translation>
+    </message>
+    <message>
+      <source>Warnings</source>
+      <translation>警告数</translation>
+    </message>
+    <message>
+      <source>Valid</source>
+      <translation>是否有效</translation>
+    </message>
+    <message>
+      <source>GridGov grid governance</source>
+      <translation>GridGov 网格化治理</translation>
+    </message>
+  </context>
+  <context>
+    <name>GridGovScores</name>
+    <message>
+      <source>Scenario</source>
+      <translation>方案</translation>
+    </message>
+    <message>
+      <source>Total</source>
+      <translation>总分</translation>
+    </message>
+    <message>
+      <source>Δ vs baseline</source>
+      <translation>与基准差值</translation>
+    </message>
+    <message>
+      <source>Rank</source>
+      <translation>排名</translation>
+    </message>
+    <message>
+      <source>Total score</source>
+      <translation>总分</translation>
+    </message>
+    <message>
+      <source>weighted total (0–100)</source>
+      <translation>加权总分（0–100）</translation>
+    </message>
+    <message>
+      <source>not computed</source>
+      <translation>未计算</translation>
+    </message>
+    <message>
+      <source>average of the scored '{0}' metrics</source>
+      <translation>“{0}”类已评分指标的平均值</translation>
+    </message>
+    <message>
+      <source>weight {0} %</source>
+      <translation>权重 {0} %</translation>
+    </message>
+    <message>
+      <source>{0} (baseline)</source>
+      <translation>{0}（基准）</translation>
+    </message>
+  </context>
+  <context>
+    <name>GridGovSnapshot</name>
+    <message>
+      <source>No scenario is open.</source>
+      <translation>没有打开的方案。</translation>
+    </message>
+    <message>
+      <source>The open scenario has no unsaved edits to compare with its saved version.</source>
+      <translation>已打开的方案没有可与已保存版本对比的未保存编辑。</translation>
+    </message>
+  </context>
+  <context>
     <name>PaintTool</name>
     <message>
       <source>Pick the target grid first (Shift+click on it)</source>
@@ -367,6 +754,116 @@
     <message>
       <source>Painted {0} unit(s) into {1}</source>
       <translation>已将 {0} 个居民单元涂刷到 {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>ScenarioPanel</name>
+    <message>
+      <source>Scenario folder (scenario.toml + layers.gpkg)</source>
+      <translation>方案文件夹（scenario.toml + layers.gpkg）</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message>
+      <source>Validate the folder and add its layers to the map</source>
+      <translation>校验文件夹并把其中的图层加入地图</translation>
+    </message>
+    <message>
+      <source>Sample</source>
+      <translation>示例</translation>
+    </message>
+    <message>
+      <source>Open the bundled Chengdu Wuhou sample scenario</source>
+      <translation>打开内置的成都武侯示例方案</translation>
+    </message>
+    <message>
+      <source>Open a scenario folder, or the sample.</source>
+      <translation>请打开方案文件夹或示例。</translation>
+    </message>
+    <message>
+      <source>Output folder for scores.json, results.gpkg, report.html</source>
+      <translation>scores.json、results.gpkg、report.html 的输出文件夹</translation>
+    </message>
+    <message>
+      <source>Output</source>
+      <translation>输出</translation>
+    </message>
+    <message>
+      <source>Run scenario</source>
+      <translation>运行方案</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Facility type whose 5/10/15-minute bands the map shows</source>
+      <translation>地图显示其 5/10/15 分钟生活圈的设施类型</translation>
+    </message>
+    <message>
+      <source>Life circle of</source>
+      <translation>生活圈设施</translation>
+    </message>
+    <message>
+      <source>Open report</source>
+      <translation>打开报告</translation>
+    </message>
+    <message>
+      <source>Starting…</source>
+      <translation>正在启动…</translation>
+    </message>
+    <message>
+      <source>Open a scenario first.</source>
+      <translation>请先打开一个方案。</translation>
+    </message>
+    <message>
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <source>GridGov: run {0}</source>
+      <translation>GridGov：运行 {0}</translation>
+    </message>
+    <message>
+      <source>Done — results in {0}</source>
+      <translation>完成 — 结果位于 {0}</translation>
+    </message>
+    <message>
+      <source>{0}: run finished, results in {1}</source>
+      <translation>{0}：运行完成，结果位于 {1}</translation>
+    </message>
+    <message>
+      <source>'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg).</source>
+      <translation>“{0}”不是方案文件夹（需要 scenario.toml 和 layers.gpkg）。</translation>
+    </message>
+    <message>
+      <source>{0} warning(s).</source>
+      <translation>{0} 个警告。</translation>
+    </message>
+    <message>
+      <source>{0} error(s): {1}</source>
+      <translation>{0} 个错误：{1}</translation>
+    </message>
+    <message>
+      <source>The run finished but its results cannot be shown: {0}</source>
+      <translation>运行已完成，但无法显示结果：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>ScoresTable</name>
+    <message>
+      <source>Metric</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <source>Score</source>
+      <translation>得分</translation>
     </message>
   </context>
   <context>

@@ -1,8 +1,10 @@
 """Refresh gridgov_zh_CN.ts from the plugin's Python sources (Qt5's lupdate cannot read Python).
 
-Finds ``self.tr("…")`` (context = enclosing class), ``QCoreApplication.translate("Ctx", "…")``
-and module helpers that wrap ``translate`` with a fixed context (``_tr``/``tr``), keeps every
-translation already in the .ts, and marks new strings ``unfinished``.  Run it after changing
+Finds ``self.tr("…")`` (context = enclosing class), ``QCoreApplication.translate("Ctx", "…")``,
+``QT_TRANSLATE_NOOP("Ctx", "…")`` (constants translated where they are shown) and module
+helpers that wrap ``translate`` with a fixed context (``_tr``/``tr``; a module's own helper wins,
+an imported one is found by its unique name), keeps every translation already in the .ts, and
+marks new strings ``unfinished``.  Run it after changing
 UI strings, translate the new entries (Qt Linguist or any editor), then ``make translations``.
 
     python resources/i18n/update_ts.py
@@ -36,19 +38,36 @@ def _wrappers(tree: ast.Module) -> dict[str, str]:
     return out
 
 
+def _imported(path: Path, tree: ast.Module, local: dict[Path, dict[str, str]]) -> dict[str, str]:
+    """Helpers imported relatively (``from .base import _tr``) keep their module's context."""
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level and node.module:
+            base = path.parents[node.level - 1].joinpath(*node.module.split("."))
+            defs = local.get(base.with_suffix(".py")) or local.get(base / "__init__.py") or {}
+            for alias in node.names:
+                if alias.name in defs:
+                    out[alias.asname or alias.name] = defs[alias.name]
+    return out
+
+
 def extract(root: Path = PLUGIN) -> dict[str, list[str]]:
     """context → source strings, in file order."""
     trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(root.rglob("*.py"))}
-    wrappers: dict[str, str] = {}
-    for tree in trees.values():
-        wrappers.update(_wrappers(tree))
+    local = {p: _wrappers(tree) for p, tree in trees.items()}
+    contexts: dict[str, set[str]] = {}
+    for defs in local.values():
+        for name, ctx in defs.items():
+            contexts.setdefault(name, set()).add(ctx)
+    shared = {name: next(iter(ctxs)) for name, ctxs in contexts.items() if len(ctxs) == 1}
     found: dict[str, list[str]] = {}
 
     def add(ctx: str, text: str | None) -> None:
         if text and text not in found.setdefault(ctx, []):
             found[ctx].append(text)
 
-    for tree in trees.values():
+    for path, tree in trees.items():
+        wrappers = {**shared, **_imported(path, tree, local), **local[path]}
         for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
             for node in ast.walk(cls):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "tr" \
@@ -57,7 +76,8 @@ def extract(root: Path = PLUGIN) -> dict[str, list[str]]:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            if getattr(node.func, "attr", "") == "translate" and len(node.args) >= 2:
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", "")
+            if name in ("translate", "QT_TRANSLATE_NOOP") and len(node.args) >= 2:
                 add(_const(node.args[0]) or "", _const(node.args[1]))
             elif isinstance(node.func, ast.Name) and node.func.id in wrappers and node.args:
                 add(wrappers[node.func.id], _const(node.args[0]))

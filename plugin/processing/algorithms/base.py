@@ -14,10 +14,16 @@ from typing import Any
 from qgis.core import (QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterFile)
 
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from ...tasks.engine_task import describe_error
 
-GROUP = "Grid governance 网格化治理"
+GROUP = QT_TRANSLATE_NOOP("GridGovProcessing", "Grid governance")
 GROUP_ID = "gridgov"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("GridGovProcessing", text)
 
 
 class GridGovAlgorithm(QgsProcessingAlgorithm):
@@ -29,10 +35,10 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
         return self.NAME
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API
-        return self.DISPLAY
+        return _tr(self.DISPLAY)
 
     def group(self) -> str:
-        return GROUP
+        return _tr(GROUP)
 
     def groupId(self) -> str:  # noqa: N802
         return GROUP_ID
@@ -51,9 +57,9 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
 
     # ---- helpers -------------------------------------------------------------------------
     @staticmethod
-    def scenario_parameter(name: str = "SCENARIO", description: str = "Scenario folder 方案文件夹",
+    def scenario_parameter(name: str = "SCENARIO", description: str | None = None,
                            optional: bool = False) -> QgsProcessingParameterFile:
-        return QgsProcessingParameterFile(name, description, behavior=QgsProcessingParameterFile.Folder,
+        return QgsProcessingParameterFile(name, description or _tr("Scenario folder"), behavior=QgsProcessingParameterFile.Folder,
                                           optional=optional)
 
     def scenario_dir(self, parameters, context, name: str = "SCENARIO") -> Path:

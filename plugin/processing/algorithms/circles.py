@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from qgis.core import (QgsProcessingOutputVectorLayer, QgsProcessingParameterBoolean, QgsProcessingParameterEnum,
                        QgsProcessingParameterFileDestination)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .base import GridGovAlgorithm
+from .base import GridGovAlgorithm, _tr
 
 MODES = ("scenario", "walk", "elderly", "ebike", "drive")
 
 
 class ServiceCirclesAlgorithm(GridGovAlgorithm):
     NAME = "servicecircles"
-    DISPLAY = "Service circles 生活圈"
+    DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Service circles")
     HELP = ("Builds the road network of a scenario and computes 5/10/15-minute community life circles: "
             "for every residential unit the nearest facility of each type, travel time and band; the band "
             "polygons and each facility's responsibility area. Writes a GeoPackage with layers 'bands', "
@@ -20,15 +21,15 @@ class ServiceCirclesAlgorithm(GridGovAlgorithm):
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())
-        self.addParameter(QgsProcessingParameterEnum("MODE", "Travel mode 出行方式", list(MODES), False, 0))
+        self.addParameter(QgsProcessingParameterEnum("MODE", _tr("Travel mode"), list(MODES), False, 0))
         self.addParameter(QgsProcessingParameterBoolean(
-            "FACILITY_BANDS", "Also band polygons per facility 每个设施的生活圈", False))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Circles GeoPackage 生活圈",
+            "FACILITY_BANDS", _tr("Also band polygons per facility"), False))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", _tr("Circles GeoPackage"),
                                                                 "GeoPackage (*.gpkg)"))
-        self.addOutput(QgsProcessingOutputVectorLayer("BANDS", "Life-circle bands 生活圈分带"))
-        self.addOutput(QgsProcessingOutputVectorLayer("SERVICE_AREAS", "Service areas 服务范围"))
-        self.addOutput(QgsProcessingOutputVectorLayer("UNITS", "Units with bands 居民单元"))
-        self.addOutput(QgsProcessingOutputVectorLayer("FACILITIES", "Facilities with served households 设施"))
+        self.addOutput(QgsProcessingOutputVectorLayer("BANDS", _tr("Life-circle bands")))
+        self.addOutput(QgsProcessingOutputVectorLayer("SERVICE_AREAS", _tr("Service areas")))
+        self.addOutput(QgsProcessingOutputVectorLayer("UNITS", _tr("Units with bands")))
+        self.addOutput(QgsProcessingOutputVectorLayer("FACILITIES", _tr("Facilities with served households")))
 
     def execute(self, parameters, context, feedback, progress):
         from ....engine.circles import compute_circles, write_circles_gpkg

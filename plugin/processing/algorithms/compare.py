@@ -6,25 +6,26 @@ from pathlib import Path
 from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutputFile, QgsProcessingOutputHtml,
                        QgsProcessingParameterEnum, QgsProcessingParameterFolderDestination,
                        QgsProcessingParameterMultipleLayers)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .base import GridGovAlgorithm
+from .base import GridGovAlgorithm, _tr
 from .score import LANGS
 
 
 class CompareAlgorithm(GridGovAlgorithm):
     NAME = "compare"
-    DISPLAY = "Compare scenarios 方案对比"
+    DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Compare scenarios")
     HELP = ("Runs and compares two or more scenarios (the first is the baseline) and writes a comparison "
             "report (compare.html) and table (compare.csv). Pick each scenario's scenario.toml file, or the "
             "scores.json of an earlier run (then it is not recomputed).")
 
     def init_parameters(self) -> None:
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            "SCENARIOS", "Scenarios (their scenario.toml files) 方案", QgsProcessing.TypeFile))
-        self.addParameter(QgsProcessingParameterEnum("LANG", "Report language 报告语言", list(LANGS), False, 0))
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", "Output folder 输出文件夹"))
-        self.addOutput(QgsProcessingOutputHtml("REPORT", "Comparison report 对比报告"))
-        self.addOutput(QgsProcessingOutputFile("TABLE", "Comparison table 对比表"))
+            "SCENARIOS", _tr("Scenarios (their scenario.toml files)"), QgsProcessing.TypeFile))
+        self.addParameter(QgsProcessingParameterEnum("LANG", _tr("Report language"), list(LANGS), False, 0))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", _tr("Output folder")))
+        self.addOutput(QgsProcessingOutputHtml("REPORT", _tr("Comparison report")))
+        self.addOutput(QgsProcessingOutputFile("TABLE", _tr("Comparison table")))
 
     def execute(self, parameters, context, feedback, progress):
         from ....engine.score import compare_scenarios

@@ -7,33 +7,34 @@ import json
 from qgis.core import (QgsProcessingOutputFile, QgsProcessingOutputHtml, QgsProcessingOutputNumber,
                        QgsProcessingOutputVectorLayer, QgsProcessingParameterEnum,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .base import GridGovAlgorithm
+from .base import GridGovAlgorithm, _tr
 
 LANGS = ("zh_CN", "en")
 
 
 class ScoreAlgorithm(GridGovAlgorithm):
     NAME = "score"
-    DISPLAY = "Score scenario 方案评分"
+    DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Score scenario")
     HELP = ("Runs a scenario end to end (service circles, incident simulation, scores) and writes "
             "scores.json, results.gpkg (units, grids, facilities, service areas, bands) and report.html "
             "into the output folder. TOTAL is the weighted total score.")
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())
-        self.addParameter(QgsProcessingParameterNumber("DAYS", "Simulated days (empty = scenario) 模拟天数",
+        self.addParameter(QgsProcessingParameterNumber("DAYS", _tr("Simulated days (empty = scenario)"),
                                                        QgsProcessingParameterNumber.Integer, None, True, 1, 3650))
-        self.addParameter(QgsProcessingParameterNumber("SEED", "Random seed (empty = scenario) 随机种子",
+        self.addParameter(QgsProcessingParameterNumber("SEED", _tr("Random seed (empty = scenario)"),
                                                        QgsProcessingParameterNumber.Integer, None, True, 0))
-        self.addParameter(QgsProcessingParameterEnum("LANG", "Report language 报告语言", list(LANGS), False, 0))
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", "Output folder 输出文件夹"))
-        self.addOutput(QgsProcessingOutputNumber("TOTAL", "Total score 总分"))
+        self.addParameter(QgsProcessingParameterEnum("LANG", _tr("Report language"), list(LANGS), False, 0))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", _tr("Output folder")))
+        self.addOutput(QgsProcessingOutputNumber("TOTAL", _tr("Total score")))
         self.addOutput(QgsProcessingOutputFile("SCORES", "scores.json"))
         self.addOutput(QgsProcessingOutputFile("RESULTS", "results.gpkg"))
-        self.addOutput(QgsProcessingOutputHtml("REPORT", "Report 报告"))
-        self.addOutput(QgsProcessingOutputVectorLayer("GRIDS", "Scored grids 网格评分"))
-        self.addOutput(QgsProcessingOutputVectorLayer("UNITS", "Units with life-circle bands 居民单元"))
+        self.addOutput(QgsProcessingOutputHtml("REPORT", _tr("Report")))
+        self.addOutput(QgsProcessingOutputVectorLayer("GRIDS", _tr("Scored grids")))
+        self.addOutput(QgsProcessingOutputVectorLayer("UNITS", _tr("Units with life-circle bands")))
 
     def execute(self, parameters, context, feedback, progress):
         from ....engine.pipeline import run_scenario

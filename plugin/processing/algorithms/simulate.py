@@ -5,15 +5,16 @@ from __future__ import annotations
 import numpy as np
 from qgis.core import (QgsProcessingOutputFile, QgsProcessingOutputVectorLayer, QgsProcessingParameterEnum,
                        QgsProcessingParameterFileDestination, QgsProcessingParameterNumber)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .base import GridGovAlgorithm
+from .base import GridGovAlgorithm, _tr
 
 ENGINES = ("scenario", "numba", "simpy")
 
 
 class SimulateAlgorithm(GridGovAlgorithm):
     NAME = "simulate"
-    DISPLAY = "Simulate incidents 事件模拟"
+    DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Simulate incidents")
     HELP = ("Simulates incident arrivals and the closed-loop response (report → dispatch → travel → handle → "
             "escalate → verify → close) of a scenario's grid workers. Writes per-grid statistics as a "
             "GeoPackage layer 'grids', the run summary as JSON and, optionally, every incident's timeline as "
@@ -21,18 +22,18 @@ class SimulateAlgorithm(GridGovAlgorithm):
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())
-        self.addParameter(QgsProcessingParameterNumber("DAYS", "Simulated days (empty = scenario) 模拟天数",
+        self.addParameter(QgsProcessingParameterNumber("DAYS", _tr("Simulated days (empty = scenario)"),
                                                        QgsProcessingParameterNumber.Integer, None, True, 1, 3650))
-        self.addParameter(QgsProcessingParameterNumber("SEED", "Random seed (empty = scenario) 随机种子",
+        self.addParameter(QgsProcessingParameterNumber("SEED", _tr("Random seed (empty = scenario)"),
                                                        QgsProcessingParameterNumber.Integer, None, True, 0))
-        self.addParameter(QgsProcessingParameterEnum("ENGINE", "Engine 引擎", list(ENGINES), False, 0))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Per-grid statistics 网格统计",
+        self.addParameter(QgsProcessingParameterEnum("ENGINE", _tr("Engine"), list(ENGINES), False, 0))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", _tr("Per-grid statistics"),
                                                                 "GeoPackage (*.gpkg)"))
-        self.addParameter(QgsProcessingParameterFileDestination("SUMMARY", "Summary 摘要", "JSON (*.json)"))
+        self.addParameter(QgsProcessingParameterFileDestination("SUMMARY", _tr("Summary"), "JSON (*.json)"))
         self.addParameter(QgsProcessingParameterFileDestination(
-            "INCIDENTS", "Incident log (Parquet, optional) 事件明细", "Parquet (*.parquet)", optional=True,
+            "INCIDENTS", _tr("Incident log (Parquet, optional)"), "Parquet (*.parquet)", optional=True,
             createByDefault=False))
-        self.addOutput(QgsProcessingOutputVectorLayer("GRIDS", "Grids with simulated load 网格负荷"))
+        self.addOutput(QgsProcessingOutputVectorLayer("GRIDS", _tr("Grids with simulated load")))
         self.addOutput(QgsProcessingOutputFile("SUMMARY_FILE", "Summary file"))
 
     def execute(self, parameters, context, feedback, progress):

@@ -6,15 +6,16 @@ import io
 
 from qgis.core import (QgsProcessingException, QgsProcessingOutputBoolean, QgsProcessingOutputNumber,
                        QgsProcessingParameterBoolean, QgsProcessingParameterFileDestination)
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .base import GridGovAlgorithm
+from .base import GridGovAlgorithm, _tr
 
 FIELDS = ("severity", "file", "layer", "fid", "field", "message")
 
 
 class ValidateAlgorithm(GridGovAlgorithm):
     NAME = "validate"
-    DISPLAY = "Validate scenario 校验方案"
+    DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Validate scenario")
     HELP = ("Checks a scenario folder (scenario.toml + layers.gpkg): parameters, layers, fields, geometries, "
             "grid nesting and sizes. Every problem names the file, layer, feature id and field. "
             "Writes them to a CSV; with 'Fail on errors' the algorithm stops when there is an error, "
@@ -22,12 +23,12 @@ class ValidateAlgorithm(GridGovAlgorithm):
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())
-        self.addParameter(QgsProcessingParameterBoolean("FAIL_ON_ERROR", "Fail on errors 有错误时停止", False))
+        self.addParameter(QgsProcessingParameterBoolean("FAIL_ON_ERROR", _tr("Fail on errors"), False))
         self.addParameter(QgsProcessingParameterFileDestination(
-            "OUTPUT", "Problems 问题列表", "CSV files (*.csv)", optional=True, createByDefault=True))
-        self.addOutput(QgsProcessingOutputNumber("ERRORS", "Errors 错误数"))
-        self.addOutput(QgsProcessingOutputNumber("WARNINGS", "Warnings 警告数"))
-        self.addOutput(QgsProcessingOutputBoolean("VALID", "Valid 是否有效"))
+            "OUTPUT", _tr("Problems"), "CSV files (*.csv)", optional=True, createByDefault=True))
+        self.addOutput(QgsProcessingOutputNumber("ERRORS", _tr("Errors")))
+        self.addOutput(QgsProcessingOutputNumber("WARNINGS", _tr("Warnings")))
+        self.addOutput(QgsProcessingOutputBoolean("VALID", _tr("Valid")))
 
     def execute(self, parameters, context, feedback, progress):
         from ....engine.atomic import write_text
