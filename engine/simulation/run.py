@@ -100,6 +100,10 @@ def check_workflow_params(params: dict) -> None:
         bad("staffing", "shift_hours", f"must be in (0, 24], got {st['shift_hours']!r}")
     if not 0 <= float(st["shift_start_hour"]) < 24:
         bad("staffing", "shift_start_hour", f"must be in [0, 24), got {st['shift_start_hour']!r}")
+    for sec, key, low in (("staffing", "workers_per_general_grid", 1), ("workflow", "neighbour_grids", 0)):
+        v = params[sec][key]  # also checked by setup.build_layout; here so batch --dry-run sees it
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v).is_integer() or v < low:
+            bad(sec, key, f"must be a whole number ≥ {low}, got {v!r}")
     if problems:
         raise ValidationError(problems)
 
