@@ -1,21 +1,29 @@
 """``gridgov`` command line: one sub-command per module in ``engine/commands/``.
 
 Each command module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args)``
-returning an exit code.  User errors (``GridGovError``) print their message, never a
-traceback, and exit non-zero.
+returning an exit code.  User errors (``GridGovError``, and ``OSError`` on a path the user
+named) print one paragraph, never a traceback, and exit 1; bad options exit 2 (argparse);
+Ctrl-C exits 130; an unexpected exception is reported as an internal error (exit 3, the
+traceback only with ``GRIDGOV_DEBUG=1``).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from . import __version__
 from .errors import GridGovError
 
+INTERNAL_ERROR = 3  # exit code of an unexpected exception (1 = bad input, 2 = bad options, 130 = Ctrl-C)
+
 # Order = order in --help.  Modules are imported lazily so that `gridgov validate` does not
 # pay for Numba compilation or Dask start-up.
 COMMANDS = ["validate", "run", "circles", "simulate", "score", "compare", "batch", "params"]
+
+
+SUBPARSERS: dict[str, argparse.ArgumentParser] = {}  # filled by build_parser: usage of each command
 
 
 def _load(name: str):
@@ -26,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gridgov",
         description="GridGov: plan, simulate and compare city grid governance layouts (网格化治理).",
+        epilog="Run 'gridgov COMMAND --help' for a command's options. Exit codes: 0 done, 1 bad input "
+               "(every problem is listed with file, layer, feature id and field), 2 bad command-line "
+               "options, 3 internal error, 130 interrupted (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"gridgov {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -39,12 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
+        SUBPARSERS[mod.NAME] = p
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # name the command and show its usage, not the top-level one
+        SUBPARSERS.get(getattr(args, "command", None) or "", parser).error(
+            f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
@@ -54,8 +69,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gridgov {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print(f"gridgov {args.command}: interrupted", file=sys.stderr)
+        print(f"gridgov {args.command}: interrupted (outputs already in place are complete; "
+              "nothing half-written was kept)", file=sys.stderr)
         return 130
+    except BrokenPipeError:          # e.g. `gridgov params | head`: the reader left, not an error
+        _silence_stdout()
+        return 0
+    except OSError as exc:           # a file or folder the user named cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"gridgov {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:         # a bug: one paragraph for the user, the traceback on request
+        if os.environ.get("GRIDGOV_DEBUG"):
+            raise
+        print(f"gridgov {args.command}: internal error ({type(exc).__name__}: {exc}). This is a bug in "
+              f"GridGov, not in your input; rerun with GRIDGOV_DEBUG=1 to see the traceback and report it.",
+              file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

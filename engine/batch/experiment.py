@@ -259,6 +259,10 @@ def _design(value, exp_seed: int, bad) -> tuple[list[str], list[tuple]]:
         else:
             flat[k] = v
     names = list(flat)
+    if not names:  # a [design] without factors is a slip; no [design] at all replicates the scenario
+        bad("[design] lists no factors: add at least one under [design.factors], or remove [design] to "
+            "run replications of the scenarios as they are", "design.factors")
+        return [], [()]
     for n in names:
         _target(n, bad)
     if kind == "grid":

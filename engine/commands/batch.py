@@ -13,7 +13,9 @@ DESCRIPTION = (
 
 def add_arguments(parser) -> None:
     parser.add_argument("experiment", metavar="EXP.toml", help="experiment file")
-    parser.add_argument("--out", required=True, metavar="OUT", help="output folder (created; reused to resume)")
+    from ._options import add_out
+
+    add_out(parser, "output folder (created; reused to resume)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--workers", type=int, metavar="N",
@@ -24,31 +26,41 @@ def add_arguments(parser) -> None:
     parser.add_argument("--connect-timeout", type=float, default=15.0, metavar="S",
                         help="seconds to wait for --scheduler to answer (default 15)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, print only errors and output paths")
     parser.add_argument("--no-summary", action="store_true", help="skip summary tables and plots")
     parser.add_argument("--dry-run", action="store_true", help="validate the file, print the plan and stop")
 
 
 def run(args) -> int:
-    from ..errors import GridGovError
+    import math
+
     from ..batch import load_experiment
+    from ..errors import GridGovError
+    from ._options import check_out_dir
 
     if args.workers is not None and args.workers < 0:
         raise GridGovError(f"--workers must be ≥ 0 (got {args.workers})")
     if args.scheduler and args.workers is not None:
         raise GridGovError("--workers sizes the embedded cluster; it cannot be combined with --scheduler")
+    if args.runs_per_task is not None and args.runs_per_task < 1:
+        raise GridGovError(f"--runs-per-task must be ≥ 1 (got {args.runs_per_task})")
+    if not (math.isfinite(args.connect_timeout) and args.connect_timeout > 0):
+        raise GridGovError(f"--connect-timeout must be a number of seconds > 0 (got {args.connect_timeout:g})")
+    check_out_dir(args.out)
     exp = load_experiment(args.experiment)
-    print(f"experiment '{exp.name}': {exp.n_points} design point(s) × {exp.replications} replication(s) "
-          f"= {len(exp.runs)} runs; factors: {', '.join(exp.factor_names) or '(none)'}")
+    say = (lambda *a, **k: None) if args.quiet else print
+    say(f"experiment '{exp.name}': {exp.n_points} design point(s) × {exp.replications} replication(s) "
+        f"= {len(exp.runs)} runs; factors: {', '.join(exp.factor_names) or '(none)'}")
     if args.dry_run:
         return 0
     from ..batch.runner import run_batch
 
     res = run_batch(exp, args.out, scheduler=args.scheduler, workers=args.workers,
-                    progress=not args.no_progress, runs_per_task=args.runs_per_task,
+                    progress=not (args.no_progress or args.quiet), runs_per_task=args.runs_per_task,
                     connect_timeout_s=args.connect_timeout)
     rate = res["done"] / res["elapsed_s"] if res["elapsed_s"] > 0 and res["done"] else 0.0
-    print(f"{res['done']} run(s) done, {res['skipped']} already finished (resumed), "
-          f"{res['elapsed_s']:.1f} s ({rate:.2f} runs/s) → {res['out']}")
+    say(f"{res['done']} run(s) done, {res['skipped']} already finished (resumed), "
+        f"{res['elapsed_s']:.1f} s ({rate:.2f} runs/s) → {res['out']}")
     if not args.no_summary:
         from ..batch.summary import write_summary
 

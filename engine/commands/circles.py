@@ -13,32 +13,34 @@ HELP = "5/10/15-minute life circles: nearest facilities, bands, service areas, b
 
 
 def add_arguments(parser) -> None:
+    from ._options import add_out, add_quiet
+
     parser.add_argument("scenario", metavar="DIR", help="scenario folder (scenario.toml + layers.gpkg)")
-    parser.add_argument("--out", required=True, metavar="OUT", help="output folder (created)")
+    add_out(parser)
     parser.add_argument("--mode", choices=["walk", "elderly", "ebike", "drive"],
                         help="travel mode (default: scenario [circles] mode)")
     parser.add_argument("--no-facility-bands", action="store_true",
                         help="skip the per-facility band polygons (the slowest layer)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    add_quiet(parser)
 
 
 def run(args) -> int:
     import json
     import sys
-    from pathlib import Path
 
     from ..atomic import write_text
     from ..circles import compute_circles, write_circles_gpkg
     from ..network.graph import build_network
     from ..progress import NULL, TerminalProgress
     from ..scenario import load_scenario
+    from ._options import check_out_dir
 
+    out = check_out_dir(args.out)
     progress = NULL if args.quiet else TerminalProgress("gridgov circles")
     try:
         scenario = load_scenario(args.scenario)
         net = build_network(scenario, args.mode) if args.mode else None
         circles = compute_circles(scenario, network=net, progress=progress.sub(0.0, 0.6))
-        out = Path(args.out)
         progress(0.6, "writing circles.gpkg")
         write_circles_gpkg(out / "circles.gpkg", circles, facility_bands=not args.no_facility_bands)
         write_text(out / "circles.json", json.dumps(circles.summary(), ensure_ascii=False, indent=2))

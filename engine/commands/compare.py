@@ -9,13 +9,13 @@ DESCRIPTION = ("Each DIR is a scenario folder (computed with the same stages as 
 
 
 def add_arguments(parser) -> None:
+    from ._options import add_days_seed, add_lang_pdf, add_out, add_quiet
+
     parser.add_argument("dirs", nargs="+", metavar="DIR", help="scenario folders or 'gridgov run' outputs (≥ 2)")
-    parser.add_argument("--out", required=True, help="output folder")
-    parser.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="report language")
-    parser.add_argument("--days", type=int, help="simulated days (default: each scenario's [simulation] days)")
-    parser.add_argument("--seed", type=int, help="random seed (default: each scenario's [simulation] seed)")
-    parser.add_argument("--no-pdf", action="store_true", help="write only the HTML report")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar, no table")
+    add_out(parser)
+    add_days_seed(parser, per_scenario=True)
+    add_lang_pdf(parser)
+    add_quiet(parser, "no progress bar, no table")
 
 
 def run(args) -> int:
@@ -23,7 +23,12 @@ def run(args) -> int:
     from ..progress import NULL, TerminalProgress
     from ..report.document import fmt
     from ..score.compare import compare_scenarios
+    from ._options import check_out_dir
 
+    if len(args.dirs) < 2:
+        raise GridGovError("compare needs at least two DIRs (scenario folders or 'gridgov run' outputs), "
+                           f"got {len(args.dirs)}")
+    check_out_dir(args.out)
     progress = NULL if args.quiet else TerminalProgress("gridgov compare")
     try:
         result = compare_scenarios(args.dirs, args.out, lang=args.lang, pdf=not args.no_pdf, days=args.days,

@@ -8,20 +8,25 @@ DESCRIPTION = ("Build the road network, compute 5/10/15-minute service circles, 
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("scenario", help="scenario folder (scenario.toml + layers.gpkg)")
-    parser.add_argument("--out", required=True, help="output folder (created; files in it are replaced atomically)")
-    parser.add_argument("--days", type=int, help="simulated days (default: scenario [simulation] days)")
-    parser.add_argument("--seed", type=int, help="random seed (default: scenario [simulation] seed)")
-    parser.add_argument("--engine", choices=["numba", "simpy"], help="simulation engine")
-    parser.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="report language")
-    parser.add_argument("--no-pdf", action="store_true", help="write only the HTML report")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar, no score table")
+    from ._options import add_days_seed, add_lang_pdf, add_out, add_quiet
+
+    parser.add_argument("scenario", metavar="DIR", help="scenario folder (scenario.toml + layers.gpkg)")
+    add_out(parser, "output folder (created; files in it are replaced atomically)")
+    add_days_seed(parser)
+    parser.add_argument("--engine", choices=["numba", "simpy"],
+                        help="numba (fast) or simpy (reference) (default: the scenario's [simulation] engine)")
+    add_lang_pdf(parser)
+    add_quiet(parser, "no progress bar, no score table")
 
 
 def run(args) -> int:
+    import sys
+
     from ..pipeline import run_scenario
     from ..progress import NULL, TerminalProgress
+    from ._options import check_out_dir
 
+    check_out_dir(args.out)
     progress = NULL if args.quiet else TerminalProgress("gridgov run")
     try:
         result = run_scenario(args.scenario, args.out, days=args.days, seed=args.seed, engine=args.engine,
@@ -33,7 +38,7 @@ def run(args) -> int:
         print(result.scores.format_table(lang="en") if hasattr(result.scores, "format_table")
               else f"total score: {result.scores.total:.3f}")
     for problem in getattr(result.scenario, "warnings", [])[:10]:
-        print(f"warning: {problem}")
+        print(f"warning: {problem}", file=sys.stderr)
     for key, path in result.paths.items():
         print(f"{key:>8}: {path}")
     return 0

@@ -9,17 +9,18 @@ DESCRIPTION = ("DIR is a scenario folder (circles and simulation are computed; -
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("dir", help="scenario folder (scenario.toml) or a 'gridgov run' output folder (scores.json)")
-    parser.add_argument("--out", required=True, help="output folder")
+    from ._options import add_days_seed, add_lang_pdf, add_out, add_quiet
+
+    parser.add_argument("dir", metavar="DIR",
+                        help="scenario folder (scenario.toml) or a 'gridgov run' output folder (scores.json)")
+    add_out(parser)
     parser.add_argument("--weight", action="append", default=[], metavar="GROUP=W",
                         help="override a score weight, e.g. --weight coverage=0.5 (repeatable)")
     parser.add_argument("--no-sim", action="store_true",
                         help="skip the incident simulation (fast): its metrics are reported as 'not computed'")
-    parser.add_argument("--days", type=int, help="simulated days (default: scenario [simulation] days)")
-    parser.add_argument("--seed", type=int, help="random seed (default: scenario [simulation] seed)")
-    parser.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="report language")
-    parser.add_argument("--no-pdf", action="store_true", help="write only the HTML report")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar, no score table")
+    add_days_seed(parser)
+    add_lang_pdf(parser)
+    add_quiet(parser, "no progress bar, no score table")
 
 
 def parse_weights(items: list[str]) -> dict[str, float]:
@@ -49,10 +50,12 @@ def run(args) -> int:
     from ..report import write_documents
     from ..score.serialize import _plain
 
+    from ._options import check_out_dir
+
     weights = parse_weights(args.weight)
     src = Path(args.dir)
     src = src.parent if src.name == "scenario.toml" else src
-    out = Path(args.out)
+    out = check_out_dir(args.out)
     progress = NULL if args.quiet else TerminalProgress("gridgov score")
     try:
         if (src / "scores.json").is_file():

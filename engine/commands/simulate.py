@@ -10,27 +10,28 @@ HELP = "simulate incidents and their closed-loop handling (response, closure, wo
 
 
 def add_arguments(parser) -> None:
+    from ._options import add_days_seed, add_out, add_quiet
+
     parser.add_argument("scenario", metavar="DIR", help="scenario folder (scenario.toml + layers.gpkg)")
-    parser.add_argument("--out", required=True, metavar="OUT", help="output folder (created)")
-    parser.add_argument("--days", type=float, help="simulated days (default: scenario [simulation] days)")
-    parser.add_argument("--seed", type=int, help="random seed (default: scenario [simulation] seed)")
-    parser.add_argument("--engine", choices=["numba", "simpy"], help="numba (fast) or simpy (reference)")
+    add_out(parser)
+    add_days_seed(parser)
+    parser.add_argument("--engine", choices=["numba", "simpy"],
+                        help="numba (fast) or simpy (reference) (default: the scenario's [simulation] engine)")
     parser.add_argument("--events", action="store_true", help="also write OUT/events.parquet")
     parser.add_argument("--straight-line", action="store_true",
                         help="straight-line × 1.4 trips instead of the road network")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    add_quiet(parser)
 
 
 def run(args) -> int:
-    from pathlib import Path
-
     from ..jsonio import write_json
     from ..progress import NULL, TerminalProgress
     from ..scenario import load_scenario
     from ..simulation import simulate_scenario
+    from ._options import check_out_dir
 
+    out = check_out_dir(args.out)
     progress = NULL if args.quiet else TerminalProgress("gridgov simulate")
-    out = Path(args.out)
     try:
         scenario = load_scenario(args.scenario)
         sim = simulate_scenario(scenario, days=args.days, seed=args.seed, engine=args.engine,

@@ -1,0 +1,86 @@
+"""Options shared by several sub-commands, so the same meaning has the same name, type and check.
+
+Argument types raise ``argparse.ArgumentTypeError`` (argparse prints the option name, usage and
+exits 2); ``check_out_dir`` runs before any computation so a wrong ``--out`` costs nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import GridGovError
+
+MAX_DAYS = 10_000  # the simulation's own bound (simulation.days in (0, 10000))
+
+
+def days_type(text: str) -> float:
+    """``--days``: a finite number of simulated days in (0, 10000); fractions allowed."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of days") from None
+    if not (math.isfinite(value) and 0 < value < MAX_DAYS):
+        raise argparse.ArgumentTypeError(f"must be a number of days in (0, {MAX_DAYS}), got {text}")
+    return value
+
+
+def seed_type(text: str) -> int:
+    """``--seed``: a whole number ≥ 0 (NumPy seeds cannot be negative)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {text}")
+    return value
+
+
+def add_out(parser, help_text: str = "output folder (created if missing)") -> None:
+    parser.add_argument("--out", required=True, metavar="OUT", help=help_text)
+
+
+def add_days_seed(parser, per_scenario: bool = False) -> None:
+    whose = "each scenario's" if per_scenario else "the scenario's"
+    parser.add_argument("--days", type=days_type, metavar="DAYS",
+                        help=f"simulated days, fractions allowed (default: {whose} [simulation] days)")
+    parser.add_argument("--seed", type=seed_type, metavar="SEED",
+                        help=f"random seed, a whole number ≥ 0 (default: {whose} [simulation] seed)")
+
+
+def add_lang_pdf(parser) -> None:
+    parser.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="report language (default zh_CN)")
+    parser.add_argument("--no-pdf", action="store_true", help="write only the HTML report")
+
+
+def add_quiet(parser, what: str = "no progress bar, no summary") -> None:
+    parser.add_argument("--quiet", action="store_true", help=what)
+
+
+def check_out_dir(path: str | os.PathLike) -> Path:
+    """Fail fast, before minutes of computing, when ``--out`` cannot be a writable folder.
+
+    Nothing is created: the nearest existing ancestor must be a folder we can write in
+    (probed with a real temporary file, since ``os.access`` is always true for root).
+    """
+    out = Path(path)
+    if str(path).strip() == "":
+        raise GridGovError("--out: empty path (give an output folder)")
+    if out.exists() and not out.is_dir():
+        raise GridGovError(f"--out {out}: is a file, not a folder (choose another path or remove the file)")
+    probe = out
+    while not probe.exists():
+        if probe.is_symlink():
+            raise GridGovError(f"--out {out}: {probe} is a broken symbolic link")
+        probe = probe.parent
+    if not probe.is_dir():
+        raise GridGovError(f"--out {out}: cannot create the folder because {probe} is a file")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".gridgov-probe-", dir=probe)
+    except OSError as exc:
+        raise GridGovError(f"--out {out}: cannot write in {probe}: {exc.strerror or exc}") from None
+    os.close(fd)
+    os.unlink(tmp)
+    return out
