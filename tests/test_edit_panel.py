@@ -161,16 +161,21 @@ def test_sample_split_and_save_leaves_original(qgis_new_project, canvas, sample_
     assert new and up["elapsed_ms"] < 200
     a, b = up["stats"][gid]["households"], up["stats"][new[0]]["households"]
     assert a + b == pytest.approx(p.adapter.live.baseline[gid]["households"])
+    old_ids = {name: lyr.id() for name, lyr in layers.items()}
     out = p.save_as(tmp_path / "wuhou_split")
     assert len(load_scenario(out).grids) == len(scn.grids) + 1
-    p.adapter.flush()
     original = load_scenario(sample_copy)        # the edit buffer was never committed
     assert len(original.grids) == len(scn.grids) and original.grids.geometry[k].equals(scn.grids.geometry[k])
+    # the project moved to the saved scenario: nothing left to "Save Layer Edits" onto the original
+    project = QgsProject.instance()
+    assert all(project.mapLayer(i) is None for i in old_ids.values())
+    assert not any(str(sample_copy) in lyr.source() for lyr in project.mapLayers().values())
+    assert state.scenario_dir == out and p.adapter is not None and p.adapter.grids is state.layer("grids")
+    assert str(out / "layers.gpkg") in state.layer("grids").source() and not state.layer("grids").isEditable()
+    assert state.layer("grids").featureCount() == len(scn.grids) + 1
+    assert new[0] in p.adapter.live.baseline and not p.adapter.edited     # live stats re-attached
     p.shutdown()
-    for lyr in layers.values():
-        if lyr.isEditable():
-            lyr.rollBack()
-    QgsProject.instance().removeAllMapLayers()
+    project.removeAllMapLayers()
 
 
 def test_zh_translation_is_complete_and_loads(qgis_app, tmp_path):
@@ -227,3 +232,38 @@ def test_shortcuts_live_on_the_main_window(qgis_new_project, canvas):
     for lyr in (g, u, f):
         lyr.rollBack()
     QgsProject.instance().removeAllMapLayers()
+
+
+def test_save_as_moves_the_dock_to_the_saved_scenario(qgis_iface, qgis_new_project, sample_copy, tmp_path):
+    """Through the dock: the Scenario tab opens the saved folder, the original keeps its data."""
+    from gridgov.plugin.gui.dock import GridGovDock
+
+    dock = GridGovDock(qgis_iface)
+    try:
+        dock.scenario_panel.open_scenario(str(sample_copy))
+        p, state = dock.edit_panel, dock.state
+        assert state.scenario_dir == sample_copy and p.adapter is not None
+        units = state.layer("units")
+        feat = next(units.getFeatures())
+        old_grid = feat["grid_id"]
+        other = next(f["grid_id"] for f in units.getFeatures() if f["grid_id"] != old_grid)
+        units.startEditing()
+        units.changeAttributeValue(feat.id(), units.fields().indexOf("grid_id"), other)
+        p.adapter.flush()
+        assert units.isModified()
+        out = p.save_as(tmp_path / "moved")
+        assert state.scenario_dir == out
+        assert dock.scenario_panel.folder.filePath() == str(out) and "moved" in dock.scenario_panel.info.text()
+        saved = load_scenario(out)
+        assert saved.units.grid_id[list(saved.units.id).index(feat["id"])] == other
+        original = load_scenario(sample_copy)
+        assert original.units.grid_id[list(original.units.id).index(feat["id"])] == old_grid
+        project = QgsProject.instance()
+        assert project.layerTreeRoot().findGroup(f"GridGov: {sample_copy.name}") is None
+        assert project.layerTreeRoot().findGroup("GridGov: moved") is not None
+        assert not any(lyr.isEditable() for lyr in project.mapLayers().values())
+        assert p.adapter is not None and p.adapter.units is state.layer("units") and not p.adapter.edited
+    finally:
+        dock.shutdown()
+        dock.deleteLater()
+        QgsProject.instance().removeAllMapLayers()

@@ -440,8 +440,12 @@ class EditPanel(QWidget):
         canvas.refresh()
 
     # ------------------------------------------------------------------ saving
-    def save_as(self, dest: str | Path, overwrite: bool = False) -> Path:
-        """Write the edited layout as a scenario folder (the original stays unless overwritten)."""
+    def save_as(self, dest: str | Path, overwrite: bool = False, switch: bool = True) -> Path:
+        """Write the edited layout as a scenario folder (the original stays unless overwritten).
+
+        With ``switch`` and a scenario opened through the dock's state, the project then moves
+        to the saved folder (:meth:`switch_to`), so no edit buffer is left on the original
+        GeoPackage for QGIS's own "Save Layer Edits" to write."""
         from ...engine.scenario import save_scenario
         from ..services.live_adapter import read_model
 
@@ -455,9 +459,40 @@ class EditPanel(QWidget):
         dest = Path(dest)
         scn = dataclasses.replace(self.scenario, grids=g, units=u, facilities=f)
         out = save_scenario(scn, dest, overwrite=overwrite, meta={"name": dest.name})
-        self.adapter.rebase()
-        self.show_stats()
+        if switch and getattr(self.state, "scenario_dir", None) is not None:
+            self.switch_to(out)
+        else:
+            self.adapter.rebase()
+            self.show_stats()
         return out
+
+    def switch_to(self, folder: str | Path) -> bool:
+        """Leave the opened scenario without writing it and open ``folder`` instead.
+
+        The panel lets go of the layers first (so the roll-back is not fed to the live
+        statistics), the edit buffers of the opened scenario's layers are discarded, its layer
+        groups leave the project, and the folder is opened through the dock's state (the
+        Scenario tab's validation and styled layers), which re-attaches this panel to the new
+        layers and their statistics."""
+        from ..services import layers as layer_service
+
+        state = self.state
+        old_dir = state.scenario_dir
+        old_layers = [state.layer(n) for n in state.layer_ids] + list(self.layers.values())
+        self.detach()
+        self.history.clear()
+        self.redo_list.clear()
+        for layer in {id(x): x for x in old_layers if x is not None}.values():
+            try:
+                if layer.isEditable():
+                    layer.rollBack()
+            except RuntimeError:        # removed by the user meanwhile
+                continue
+        self.layers = {}
+        if old_dir is not None:
+            for group in (f"GridGov results: {old_dir.name}", f"GridGov: {old_dir.name}"):
+                layer_service.remove_group(group)
+        return state.open_folder(folder)
 
     def save_dialog(self) -> None:
         if self.scenario is None:
@@ -481,5 +516,8 @@ class EditPanel(QWidget):
         except (GridGovError, EditError, OSError) as exc:
             self.message(_tr("Saving failed: {0}").format(exc), Qgis.Critical)
             return
-        self.message(_tr("Saved the scenario to {0}").format(out), Qgis.Success)
+        self.message(_tr("Saved the scenario to {0}; the map now shows the saved scenario.").format(out)
+                     if self.state is not None and getattr(self.state, "scenario_dir", None) is not None
+                     and Path(self.state.scenario_dir).resolve() == Path(out).resolve()
+                     else _tr("Saved the scenario to {0}").format(out), Qgis.Success)
 

@@ -61,6 +61,7 @@ class ScenarioPanel(QWidget):
         self.lang = lang
         self.task: EngineTask | None = None
         self._build()
+        state.opener = self.open_scenario
 
     # ---- widgets -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -149,8 +150,10 @@ class ScenarioPanel(QWidget):
         except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
             self._fail(describe_error(exc) if not isinstance(exc, ValueError) else str(exc))
             return False
+        previous = self.state.scenario_dir
         self.folder.setFilePath(str(folder))
-        if not self.out.filePath():
+        if not self.out.filePath() or (previous is not None
+                                       and Path(self.out.filePath()) == default_runs_dir() / previous.name):
             self.out.setFilePath(str(default_runs_dir() / folder.name))
         self.state.set_scenario(folder, loaded, problems)
         self._zoom_to(loaded)
@@ -310,6 +313,8 @@ class ScenarioPanel(QWidget):
 
     def shutdown(self) -> None:
         """Cancel a running task and stop listening to it (plugin unload: the widgets go)."""
+        if self.state.opener == self.open_scenario:
+            self.state.opener = None
         if self.task is not None:
             disconnect_task(self.task)
             self.task.cancel()

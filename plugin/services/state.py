@@ -6,6 +6,7 @@ each other's widgets; the edit panel gets it as its ``controller_or_state`` argu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
@@ -23,6 +24,9 @@ class ScenarioState(QObject):
         self.layer_ids: dict[str, str] = {}        # gpkg layer name -> QGIS layer id (inputs)
         self.result_layer_ids: dict[str, str] = {}
         self.problems: list = []                   # engine.errors.Problem of the last validation
+        # how a panel opens a folder the way the user would (the Scenario tab registers its
+        # open_scenario: validation, styled layers, zoom); None → load_scenario_layers only
+        self.opener: Callable[[str], bool] | None = None
 
     @property
     def name(self) -> str:
@@ -39,6 +43,15 @@ class ScenarioState(QObject):
         self.result_layer_ids = {}
         self.problems = list(problems)
         self.scenarioOpened.emit(str(self.scenario_dir))
+
+    def open_folder(self, scenario_dir: str | Path) -> bool:
+        """Open another scenario folder as the current one (e.g. the one just saved)."""
+        if self.opener is not None:
+            return bool(self.opener(str(scenario_dir)))
+        from .layers import load_scenario_layers
+
+        self.set_scenario(Path(scenario_dir), load_scenario_layers(scenario_dir), [])
+        return True
 
     def set_results(self, out_dir: Path, layers: list[QgsVectorLayer]) -> None:
         self.out_dir = Path(out_dir)

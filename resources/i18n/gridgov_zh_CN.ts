@@ -299,12 +299,16 @@
       <translation>全部网格：{0:.0f} 户；≤5/10/15分钟覆盖：{1} / {2} / {3}</translation>
     </message>
     <message>
-      <source>Saved the scenario to {0}</source>
-      <translation>方案已保存到 {0}</translation>
-    </message>
-    <message>
       <source>{0} exists. Replace it with the edited layout?</source>
       <translation>{0} 已存在。是否用编辑后的布局替换？</translation>
+    </message>
+    <message>
+      <source>Saved the scenario to {0}; the map now shows the saved scenario.</source>
+      <translation>方案已保存到 {0}；地图现在显示已保存的方案。</translation>
+    </message>
+    <message>
+      <source>Saved the scenario to {0}</source>
+      <translation>方案已保存到 {0}</translation>
     </message>
     <message>
       <source>Live statistics unavailable: {0}</source>
