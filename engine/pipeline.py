@@ -91,7 +91,7 @@ def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, la
             if item.is_dir() and target.is_dir():
                 shutil.rmtree(target)
             os.replace(item, target)
-            paths[item.stem if item.suffix != ".pdf" else "report_pdf"] = target
+            paths[item.stem if item.suffix != ".pdf" else "pdf"] = target  # keys as in score and compare
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     timings["write"] = time.perf_counter() - t

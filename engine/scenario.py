@@ -146,6 +146,14 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
     if folder.name == TOML_NAME and folder.is_file():
         folder = folder.parent  # accept the path of scenario.toml too
     col = Collector()
+    if str(path).strip() == "":
+        col.error("empty scenario path (expected a folder with scenario.toml and layers.gpkg)", file="''")
+        return _Loaded(None, col.problems)
+    if folder.exists() and not folder.is_dir():
+        hint = f"; give its folder {folder.parent}" if folder.name == GPKG_NAME else ""
+        col.error(f"is a file, not a scenario folder (a folder with scenario.toml and layers.gpkg{hint})",
+                  file=str(folder))
+        return _Loaded(None, col.problems)
     if not folder.is_dir():
         col.error("scenario folder not found (expected a folder with scenario.toml and layers.gpkg)", file=str(folder))
         return _Loaded(None, col.problems)

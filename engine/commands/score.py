@@ -61,6 +61,12 @@ def run(args) -> int:
         if (src / "scores.json").is_file():
             from ..score.compare import load_entry
 
+            unused = [o for o, v in (("--days", args.days), ("--seed", args.seed), ("--no-sim", args.no_sim or None))
+                      if v is not None]
+            if unused:
+                raise GridGovError(f"{src} is a finished run (scores.json): it is re-weighted, not recomputed, so "
+                                   f"{', '.join(unused)} would have no effect; pass the scenario folder to recompute")
+
             name, scenario, scores = load_entry(src)
             scenario_path = scenario.path
         elif (src / "scenario.toml").is_file():
@@ -71,6 +77,10 @@ def run(args) -> int:
             scenario = load_scenario(src, overrides=overrides)
             if args.no_sim:
                 from ..circles import compute_circles
+
+                if args.days is not None or args.seed is not None:
+                    raise GridGovError("--days and --seed set the simulation, which --no-sim skips: give one or "
+                                       "the other")
 
                 scores = score_scenario(scenario, circles=compute_circles(scenario, progress=progress.sub(0, 0.9)))
             else:
