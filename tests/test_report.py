@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from html import unescape
 
 import pytest
 
@@ -55,6 +56,10 @@ def test_language_switch_changes_text(tmp_path, scored):
     en = write_report(tmp_path / "en", sc, circ, sim, s, lang="en", pdf=False).read_text(encoding="utf-8")
     assert "按期结案率" in zh and "On-time closure" in en
     assert "按期结案率" not in en and 'lang="zh-CN"' in zh and 'lang="en"' in en
+    for m in REGISTRY.values():                # norm / source column in the report's language
+        assert m.norm_zh in unescape(zh) and m.norm_zh not in unescape(en), m.key
+        assert m.norm in unescape(en), m.key
+    assert "DOMAIN" not in zh and "Chengdu" not in zh and "成都" not in en
 
 
 def test_unknown_language_is_a_user_error(tmp_path, scored):
@@ -135,3 +140,33 @@ def test_response_maps_fall_back_to_all_hours_for_old_scores(scored):
     titles = [title for title, _ in build_figures([("a", sc, s), ("b", sc, old)], "en")]
     assert t("map_response_all", "en") in titles and t("map_response", "en") not in titles
     assert t("diff_title", "en", a="a", b="b", what=t("diff_response_all", "en")) in titles
+
+
+def test_pdf_wrap_fits_the_column_and_keeps_every_character():
+    from gridgov.engine.report.pdf import NO_BREAK_BEFORE, _cw, _wrap
+
+    for text in [m.norm_zh for m in REGISTRY.values()] + [m.norm for m in REGISTRY.values()] + [
+            "参数 cost.worker_yuan_per_year、cost.station_yuan_per_year（假设值）", "按期结案率目标≥95%（福州99.9%，天门75.8%）"]:
+        for width in (12, 21, 30):
+            lines = _wrap(text, width).split("\n")
+            for ln in lines:
+                over = sum(_cw(c) for c in ln) - width
+                assert over <= 0 or (over <= 2 and ln[-1] in NO_BREAK_BEFORE), (text, width, ln)
+            assert not any(ln[:1] in NO_BREAK_BEFORE - {"%", ".", ","} for ln in lines[1:]), lines
+            assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+@pytest.mark.parametrize("lang,five", [("zh_CN", "5分钟"), ("en", "5-minute")])
+def test_types_table_tier_in_report_language(scored, lang, five):
+    from gridgov.engine.report.document import types_table
+
+    sc, circ, sim, s = scored
+    tiers = {r["type"]: r["tier"] for r in types_table([("toy", sc, s)], lang)["rows"]}
+    assert tiers["网格工作站" if lang == "zh_CN" else "Grid workstation"] == five
+
+
+def test_metric_texts_stay_in_their_language():
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for m in REGISTRY.values():
+        assert not any(cjk.search(x) for x in (m.label_en, m.norm, m.description_en)), m.key
+        assert cjk.search(m.label_zh) and cjk.search(m.norm_zh) and cjk.search(m.description_zh), m.key

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -112,6 +113,11 @@ def test_every_registered_metric_is_reported(full):
     assert [m.key for m in full.metrics] == list(REGISTRY)
     for m in REGISTRY.values():
         assert m.label_en and m.label_zh and m.unit is not None and m.norm and m.direction in ("higher", "lower")
+        # the Chinese norm is Chinese text, not a copy of the English one
+        assert re.search(r"[\u4e00-\u9fff]", m.norm_zh) and not re.search(r"DOMAIN|\[A\]", m.norm_zh), m.key
+        assert m.norm_text("zh_CN") == m.norm_zh and m.norm_text("en") == m.norm
+    r = full.metric("on_time_share")
+    assert r.norm_zh == REGISTRY["on_time_share"].norm_zh and r.norm_text("zh_CN") == r.norm_zh
 
 
 def test_weights_change_the_total_as_expected(circ):

@@ -99,7 +99,7 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
                 if m.good is not None else ""
             rows.append({"key": m.key, "label": m.label(lang), "unit": unit_label(m.unit, lang),
                          "direction": t("higher_better" if m.direction == "higher" else "lower_better", lang),
-                         "norm": m.norm, "description": m.description_zh if lang.startswith("zh") else m.description_en,
+                         "norm": m.norm_text(lang), "description": m.description_zh if lang.startswith("zh") else m.description_en,
                          "rule": rule, "cells": cells})
         weight = f"{100 * base.weights.get(sec, 0):.0f}%" if sec in GROUPS else "—"
         sections.append({"key": sec, "title": t(f"group_{sec}", lang), "weight": weight, "rows": rows})
@@ -172,10 +172,12 @@ def types_table(entries, lang: str) -> dict:
     rows = []
     for k in kinds:
         ft = FACILITY_TYPES.get(k)
-        tier = t("not_computed", lang) if not ft or not ft.tier else ft.tier
+        tier = "—"
+        if ft and ft.tier:          # "5min" → 5分钟 / 5-minute
+            tier = t("tier_min", lang, m=ft.tier[:-3]) if ft.tier.endswith("min") else ft.tier
         cells = [" / ".join(fmt(w.get(k), "share", lang) for w in within)]
         cells += [" / ".join(fmt(b[j].get(k), "share", lang) for b in bands) for j in range(len(BAND_MINUTES))]
-        rows.append({"type": ft.label(lang) if ft else k, "tier": tier if ft and ft.tier else "—", "cells": cells})
+        rows.append({"type": ft.label(lang) if ft else k, "tier": tier, "cells": cells})
     cols = [t("within_tier", lang)] + [t("within_min", lang, m=m) for m in BAND_MINUTES]
     return {"columns": cols, "rows": rows}
 

@@ -68,6 +68,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "tier": ("Tier", "层级"),
     "within_tier": ("Within tier distance", "层级距离内"),
     "within_min": ("≤ {m} min", "≤{m}分钟"),
+    "tier_min": ("{m}-minute", "{m}分钟"),
     "sensitivity": ("How the ranking moves with the weights", "权重变化对排名的影响"),
     "sensitivity_intro": ("Each weight is multiplied by the factor (the others are kept, then all are normalised); "
                           "the cell names the scenario ranked first. Win share: share of 5,000 random weight "

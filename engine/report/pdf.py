@@ -5,7 +5,7 @@ Type 42 (see ``fonts.py``) so Chinese survives printing and ``pdftoppm``.
 """
 from __future__ import annotations
 
-import textwrap
+import unicodedata
 from pathlib import Path
 
 from matplotlib.backends.backend_pdf import PdfPages
@@ -19,13 +19,62 @@ LINE_H = 0.0115   # figure fraction per table text line (6.5 pt on A4)
 COLOURS = {"better": "#dff3df", "worse": "#fbe0e0", "same": "white", "": "white"}
 
 
+#: table text units (half an em of 6.5 pt, about one Latin character) per unit of table width
+UNITS_PER_WIDTH = 125
+
+
+#: closing punctuation that must not start a line (it stays on the line before, slightly over)
+NO_BREAK_BEFORE = set("，。、；：！？）》」』】%,.;:)")
+
+
+def _cw(ch: str) -> int:
+    """Display width: 2 for CJK / full-width characters (汉字, 《》，：), 1 otherwise."""
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def _tokens(text: str):
+    """Words of Latin text (with the space before them) and single wide characters."""
+    word = ""
+    for ch in text:
+        if _cw(ch) == 2 or ch == " ":
+            if word:
+                yield word
+                word = ""
+            if ch == " ":
+                word = " "
+            else:
+                yield ch
+        else:
+            word += ch
+    if word:
+        yield word
+
+
 def _wrap(text: str, width: int) -> str:
-    # CJK characters are about twice as wide as Latin ones: wrap on display width
-    text = str(text)
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        width = max(width // 2, 6)
-        return "\n".join(text[i:i + width] for i in range(0, len(text), width))
-    return "\n".join(textwrap.wrap(text, width)) or text
+    """Wrap on display width: Latin words stay whole (unless longer than a line), CJK breaks anywhere."""
+    out = []
+    for para in str(text).split("\n"):
+        lines, line, used = [], "", 0
+        for tok in _tokens(para):
+            w = sum(_cw(c) for c in tok)
+            if used + w > width and line and tok not in NO_BREAK_BEFORE:
+                lines.append(line.rstrip())
+                tok = tok.lstrip()
+                line, used = "", 0
+                w = sum(_cw(c) for c in tok)
+            while w > width:                         # a word longer than a line: cut it
+                cut, n = 0, 0
+                while cut < len(tok) and n + _cw(tok[cut]) <= width:
+                    n += _cw(tok[cut])
+                    cut += 1
+                lines.append(tok[:max(cut, 1)])
+                tok = tok[max(cut, 1):]
+                w = sum(_cw(c) for c in tok)
+            line += tok
+            used += w
+        lines.append(line.rstrip())
+        out.append("\n".join(lines))
+    return "\n".join(out)
 
 
 class _Pages:
@@ -47,7 +96,8 @@ class _Pages:
             self.pdf.savefig(self.fig)
             self.fig = None
 
-    def text(self, text: str, size: float = 10, bold: bool = False, width: int = 110):
+    def text(self, text: str, size: float = 10, bold: bool = False, width: int | None = None):
+        width = width or int(480 / (0.55 * size))          # half-em units across the text block
         lines = _wrap(text, width).count("\n") + 1
         need = 0.012 + lines * size * 0.0022
         if self.fig is None or self.y - need < 0.04:
@@ -57,10 +107,15 @@ class _Pages:
         self.y -= need
 
     def table(self, header: list[str], rows: list[list[str]], colours: list[list[str]] | None = None,
-              widths: list[float] | None = None, wrap: int = 28):
-        """A table that continues on the next page (header repeated) when it does not fit."""
-        head = [_wrap(c, wrap) for c in header]
-        cells = [[_wrap(c, wrap) for c in r] for r in rows]
+              widths: list[float] | None = None):
+        """A table that continues on the next page (header repeated) when it does not fit.
+
+        Cells wrap to their column's width (``widths``: fractions of the table width, default equal).
+        """
+        fractions = widths or [1.0 / len(header)] * len(header)
+        wraps = [max(int(UNITS_PER_WIDTH * f), 4) for f in fractions]
+        head = [_wrap(c, w) for c, w in zip(header, wraps)]
+        cells = [[_wrap(c, w) for c, w in zip(r, wraps)] for r in rows]
         cols = colours or [[""] * len(r) for r in rows]
         lines = [max(c.count("\n") + 1 for c in r) for r in cells]
         head_lines = max(c.count("\n") + 1 for c in head)
@@ -108,7 +163,7 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
     with atomic_path(path) as tmp:
         with PdfPages(tmp) as pdf:
             pages = _Pages(pdf, doc["title"])
-            pages.text(doc["title"], 15, bold=True, width=60)
+            pages.text(doc["title"], 15, bold=True)
             pages.text(doc["generated"], 8)
             if doc["synthetic"]:
                 pages.text(t("synthetic_note"), 8)
@@ -119,7 +174,7 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
             rows = [[h["name"], str(h["rank"]), h["total"] + (f" ({h['delta']})" if h["delta"] else "")] + h["groups"]
                     for h in doc["headline"]]
             colours = [["", "", h["cls"]] + h["group_cls"] for h in doc["headline"]]
-            pages.table(header, rows, colours, wrap=14)
+            pages.table(header, rows, colours)
             for h in doc["headline"]:
                 if h["partial"]:
                     pages.text(f"{h['name']}: {h['partial']}", 8)
@@ -131,7 +186,7 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
                     pages.table([t("issue"), t("grid"), t("street"), t("location")],
                                 [[(f"[{i['tag']}] " if i["tag"] else "") + i["text"], i["grid"], i["street"], i["loc"]]
                                  for i in items], [[i["cls"]] * 4 for i in items],
-                                widths=[0.55, 0.15, 0.15, 0.15], wrap=60)
+                                widths=[0.55, 0.15, 0.15, 0.15])
                 else:
                     pages.text(t("no_problems"), 9)
                 if p["resolved"]:
@@ -146,7 +201,7 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
                 header += [t("points"), t("norm")]
                 rows, colours = [], []
                 for r in sec["rows"]:
-                    row, col = [f"{r['label']} [{r['unit']}]"], [""]
+                    row, col = [f"{r['label']} [{r['unit']}]" if r["unit"] else r["label"]], [""]
                     for i, c in enumerate(r["cells"]):
                         row.append(c["text"])
                         col.append(c["cls"])
@@ -157,26 +212,26 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
                     col += ["", ""]
                     rows.append(row)
                     colours.append(col)
-                pages.table(header, rows, colours, wrap=26)
+                rest = (1.0 - 0.2 - 0.24) / (len(header) - 2)
+                pages.table(header, rows, colours, widths=[0.2] + [rest] * (len(header) - 2) + [0.24])
             if doc["types"]["rows"]:
                 pages.text(t("coverage_types"), 12, bold=True)
                 if doc["compare"]:
                     pages.text(" / ".join(doc["names"]), 7)
                 pages.table([t("facility_type"), t("tier")] + doc["types"]["columns"],
-                            [[r["type"], r["tier"]] + r["cells"] for r in doc["types"]["rows"]], wrap=22)
+                            [[r["type"], r["tier"]] + r["cells"] for r in doc["types"]["rows"]])
             if doc["sensitivity"]:
                 s = doc["sensitivity"]
                 pages.text(t("sensitivity"), 12, bold=True)
                 pages.text(t("sensitivity_intro"), 7)
-                pages.table([t("weight")] + s["factors"] + [""], [[r["group"]] + r["cells"] + [r["flip"]] for r in s["rows"]],
-                            wrap=22)
+                pages.table([t("weight")] + s["factors"] + [""], [[r["group"]] + r["cells"] + [r["flip"]] for r in s["rows"]])
                 pages.table([t("scenario"), t("win_share")], [[n, w] for n, w in s["win_share"]])
             if doc["streets"]["rows"]:
                 pages.text(t("by_street"), 12, bold=True)
                 if doc["compare"]:
                     pages.text(" / ".join(doc["names"]), 7)
                 pages.table([t("street")] + doc["streets"]["columns"],
-                            [[r["street"]] + r["cells"] for r in doc["streets"]["rows"]], wrap=18)
+                            [[r["street"]] + r["cells"] for r in doc["streets"]["rows"]])
             pages.flush()
             for title, fig in doc["figures"]:
                 pages.figure(title, fig)

@@ -12,6 +12,7 @@ from ..vocab import BAND_MINUTES
 from .registry import MetricValue, NotComputed, metric
 
 TIER_NORM = "GB 50180-2018 5/10/15-minute life circles (300/500/1,000 m walking)"
+TIER_NORM_ZH = "GB 50180-2018《城市居住区规划设计标准》5/10/15分钟生活圈（步行300/500/1000米）"
 
 
 def _tier_coverage(ctx, tier: str) -> MetricValue:
@@ -26,6 +27,7 @@ for _tier, _zh in (("5min", "5分钟"), ("10min", "10分钟"), ("15min", "15分�
     metric(f"coverage_{_tier}_tier", label_en=f"{_tier} life-circle coverage (mean over facility types)",
            label_zh=f"{_zh}生活圈覆盖率（各类设施平均）", unit="share", direction="higher", section="coverage",
            norm=TIER_NORM + "; target 100% (DOMAIN §7)", needs=("circles",), good=1.0, bad=0.0,
+           norm_zh=TIER_NORM_ZH + "；目标100%",
            description_en=f"For each {_tier}-tier facility type, the share of households within the tier's walking "
                           "distance; the mean over the types (per-type shares in the details).",
            description_zh=f"各类{_zh}生活圈设施在层级步行距离内覆盖的住户比例的平均值。")(
@@ -35,6 +37,7 @@ for _tier, _zh in (("5min", "5分钟"), ("10min", "10分钟"), ("15min", "15分�
 @metric("complete_life_circle_share", label_en="Households with a complete life circle",
         label_zh="生活圈设施齐全的住户比例", unit="share", direction="higher", section="coverage",
         norm=TIER_NORM + "; tiers are additive (GB 50180-2018)", needs=("circles",),
+        norm_zh=TIER_NORM_ZH + "；各层级逐级叠加（GB 50180-2018）",
         description_en="Share of households that reach every tier facility type within its tier distance.",
         description_zh="在各自层级步行距离内可达全部生活圈设施类型的住户比例。")
 def complete_life_circle_share(ctx) -> MetricValue:
@@ -60,6 +63,7 @@ for _band, _minutes in enumerate(BAND_MINUTES):
     metric(f"coverage_le{_minutes}min", label_en=f"Households within {_minutes} min (mean over facility types)",
            label_zh=f"{_minutes}分钟内可达的住户比例（各类设施平均）", unit="share", direction="higher",
            section="coverage", norm="5/10/15-minute bands, DOMAIN §3", needs=("circles",),
+           norm_zh="5/10/15分钟出行时间圈层",
            description_en=f"Household share reaching each facility type within {_minutes} minutes on the network, "
                           "averaged over the types; the per-type table is in the details.",
            description_zh=f"按路网{_minutes}分钟内可达各类设施的住户比例，取各类设施的平均值。")(
@@ -69,6 +73,7 @@ for _band, _minutes in enumerate(BAND_MINUTES):
 @metric("uncovered_households", label_en="Households missing a life-circle facility",
         label_zh="生活圈设施缺项的住户数", unit="households", direction="lower", section="coverage",
         norm=TIER_NORM + "; coverage target 100% (DOMAIN §7)", needs=("circles",),
+        norm_zh=TIER_NORM_ZH + "；覆盖目标100%",
         description_en="Households for which at least one tier facility type is beyond its tier distance; "
                        "the grids with the most are listed.",
         description_zh="至少有一类生活圈设施超出该层级步行距离的住户数，并列出最多的网格。")

@@ -8,7 +8,8 @@ import numpy as np
 from .geometry import hull_ratio, n_parts, polsby_popper
 from .registry import MetricValue, NotComputed, metric
 
-SIZE_NORM = "general grid 160–500 households (DOMAIN §1/§7); micro-grid 20–100 (Chengdu 微网实格)"
+SIZE_NORM = "general grid 160–500 households (DOMAIN §1/§7); micro-grid 20–100 (Chengdu \"micro-grid, real grid\" practice)"
+SIZE_NORM_ZH = "一般网格160–500户；微网格20–100户（成都“微网实格”）"
 
 
 def _size_share(ctx, level: str, key: str) -> MetricValue:
@@ -27,6 +28,7 @@ def _size_share(ctx, level: str, key: str) -> MetricValue:
 @metric("general_size_share", label_en="General grids within 160–500 households",
         label_zh="户数符合160–500户的一般网格比例", unit="share", direction="higher", section="size",
         norm=SIZE_NORM, good=1.0, bad=0.0,
+        norm_zh=SIZE_NORM_ZH,
         description_en="Share of general grids whose households lie within params grids.general_households "
                        "min..max; the others are listed.",
         description_zh="户数在规定范围内的一般网格占比，超出范围的网格逐一列出。")
@@ -37,6 +39,7 @@ def general_size_share(ctx) -> MetricValue:
 @metric("micro_size_share", label_en="Micro-grids within 20–100 households",
         label_zh="户数符合20–100户的微网格比例", unit="share", direction="higher", section="size",
         norm=SIZE_NORM, good=1.0, bad=0.0,
+        norm_zh=SIZE_NORM_ZH,
         description_en="Share of micro-grids whose households lie within params grids.micro_households min..max.",
         description_zh="户数在规定范围内的微网格占比。")
 def micro_size_share(ctx) -> MetricValue:
@@ -45,6 +48,7 @@ def micro_size_share(ctx) -> MetricValue:
 
 @metric("general_households_mean", label_en="Mean households per general grid", label_zh="一般网格平均户数",
         unit="households", direction="lower", section="size", norm="target 400 households (DOMAIN §7)",
+        norm_zh="目标每个网格400户",
         description_en="Average households of a general grid (target 400).",
         description_zh="一般网格的平均户数（目标400户）。")
 def general_households_mean(ctx) -> MetricValue:
@@ -65,6 +69,7 @@ def _top_geoms(ctx):
 @metric("polsby_popper_mean", label_en="Compactness (Polsby-Popper, mean)", label_zh="紧凑度（Polsby-Popper均值）",
         unit="", direction="higher", section="compactness",
         norm="4πA/P²: circle 1, square 0.785; DB11 grids follow blocks", good=math.pi / 4, bad=0.1,
+        norm_zh="4πA/P²：圆为1，正方形为0.785；DB11：网格沿街坊划分",
         description_en="Mean 4πA/P² over general and dedicated grids; the least compact grids are listed.",
         description_zh="一般网格与专属网格4πA/P²的平均值，并列出最不紧凑的网格。")
 def polsby_popper_mean(ctx) -> MetricValue:
@@ -76,6 +81,7 @@ def polsby_popper_mean(ctx) -> MetricValue:
 
 @metric("hull_ratio_mean", label_en="Compactness (area / convex hull, mean)", label_zh="紧凑度（面积/凸包面积均值）",
         unit="", direction="higher", section="compactness", norm="1 for convex grids", good=1.0, bad=0.5,
+        norm_zh="凸形网格为1",
         description_en="Mean ratio of grid area to its convex hull area over general and dedicated grids.",
         description_zh="一般网格与专属网格面积与其凸包面积之比的平均值。")
 def hull_ratio_mean(ctx) -> MetricValue:
@@ -87,6 +93,7 @@ def hull_ratio_mean(ctx) -> MetricValue:
 
 @metric("contiguous_share", label_en="Contiguous grids", label_zh="连续（单一部分）网格比例", unit="share",
         direction="higher", section="compactness", norm="CJ/T 349: a grid is one closed polygon",
+        norm_zh="CJ/T 349：一个网格为一个闭合多边形",
         good=1.0, bad=0.0,
         description_en="Share of grids (all levels) made of a single polygon; multipart grids are listed.",
         description_zh="由单一多边形构成的网格占比（所有层级），多部分网格逐一列出。")
@@ -107,6 +114,7 @@ def _topology_metric(key: str, kind_group: str, what: str, en: str, zh: str, uni
 
     metric(key, label_en=en, label_zh=zh, unit=unit, direction="lower", section="topology",
            norm="CJ/T 349 / DB11: shared topology, no gaps or overlaps; codes nest street → community → grid",
+           norm_zh="CJ/T 349 / DB11：边界共享，无缝隙、无重叠；编码按街道→社区→网格逐级嵌套",
            description_en=what, description_zh=zh)(fn)
 
 
@@ -138,6 +146,7 @@ def _workers(ctx) -> tuple[int, str]:
 
 @metric("workers", label_en="Grid workers", label_zh="网格员人数", unit="workers", direction="lower",
         section="cost", norm="1 full-time worker per general grid (Taiyuan, Chengdu)",
+        norm_zh="每个一般网格配1名专职网格员（太原、成都）",
         description_en="Workers counted from grid-station staff, or the staffing rule when no staff is given.",
         description_zh="按网格工作站人员统计；未填写时按每个一般网格配备人数计算。")
 def workers(ctx) -> MetricValue:
@@ -147,6 +156,7 @@ def workers(ctx) -> MetricValue:
 
 @metric("stations", label_en="Grid stations", label_zh="网格工作站数", unit="stations", direction="lower",
         section="cost", norm="facility type grid_station",
+        norm_zh="设施类型：网格工作站",
         description_en="Number of grid workstations.", description_zh="网格工作站数量。")
 def stations(ctx) -> MetricValue:
     return MetricValue(float(ctx.scenario.facilities.of_type("grid_station").size))
@@ -161,6 +171,7 @@ def _annual_cost(ctx) -> float:
 
 @metric("annual_cost_yuan", label_en="Annual cost", label_zh="年度成本", unit="CNY/year", direction="lower",
         section="cost", norm="params cost.worker_yuan_per_year, cost.station_yuan_per_year [A]",
+        norm_zh="参数 cost.worker_yuan_per_year、cost.station_yuan_per_year（假设值）",
         description_en="Workers × worker cost + stations × station cost.",
         description_zh="网格员人数×人均成本 + 工作站数×站点成本。")
 def annual_cost_yuan(ctx) -> MetricValue:
@@ -170,6 +181,7 @@ def annual_cost_yuan(ctx) -> MetricValue:
 @metric("cost_ratio", label_en="Cost relative to the staffing norm", label_zh="成本与配置标准之比", unit="ratio",
         direction="lower", section="cost",
         norm="norm = one worker per 400 households + one station per community (DOMAIN §7) [A]", good=0.8, bad=1.2,
+        norm_zh="标准成本 = 每400户1名网格员 + 每个社区1个工作站（假设值）",
         description_en="Annual cost divided by the norm cost: workers for target-sized general grids "
                        "(households ÷ 400 × workers per grid) and one grid station per community.",
         description_zh="年度成本与标准成本之比；标准成本按每400户一个一般网格配置网格员、每个社区一个工作站计算。")

@@ -1,7 +1,7 @@
 """The metric registry: each metric is a small named function plus the facts an official needs.
 
 GerryChain-style: a metric is a plain callable ``fn(ctx) -> MetricValue`` registered with its
-labels (zh/en), unit, direction (higher/lower is better), the norm it comes from, the inputs it
+labels (zh/en), unit, direction (higher/lower is better), the norm it comes from (zh/en), the inputs it
 needs (``circles``/``sim``) and the weight group of the total score it feeds.  The scorer only
 composes them; each can be called and tested alone.
 
@@ -49,6 +49,7 @@ class Metric:
     needs: tuple[str, ...] = ()         # "circles", "sim"
     good: float | None = None           # value that scores 100 (None = not in the total)
     bad: float | None = None            # value that scores 0
+    norm_zh: str = ""                   # ``norm`` in Chinese (zh_CN reports)
 
     @property
     def scored(self) -> bool:
@@ -67,12 +68,15 @@ class Metric:
     def description(self, lang: str) -> str:
         return self.description_zh if lang.startswith("zh") else self.description_en
 
+    def norm_text(self, lang: str) -> str:
+        return (self.norm_zh or self.norm) if lang.startswith("zh") else self.norm
+
 
 REGISTRY: dict[str, Metric] = {}
 
 
 def metric(key: str, *, label_en: str, label_zh: str, unit: str, direction: str, section: str,
-           norm: str = "", description_en: str = "", description_zh: str = "",
+           norm: str = "", norm_zh: str = "", description_en: str = "", description_zh: str = "",
            needs: tuple[str, ...] = (), good: float | None = None, bad: float | None = None):
     """Decorator: register ``fn(ctx) -> MetricValue`` under ``key``."""
     if direction not in ("higher", "lower"):
@@ -84,7 +88,7 @@ def metric(key: str, *, label_en: str, label_zh: str, unit: str, direction: str,
         if key in REGISTRY:
             raise ValueError(f"metric {key} registered twice")
         REGISTRY[key] = Metric(key, label_en, label_zh, unit, direction, section, fn, norm,
-                               description_en, description_zh, tuple(needs), good, bad)
+                               description_en, description_zh, tuple(needs), good, bad, norm_zh)
         return fn
 
     return wrap

@@ -34,6 +34,7 @@ class MetricResult:
     norm: str
     description_en: str = ""
     description_zh: str = ""
+    norm_zh: str = ""                # ``norm`` in Chinese; "" in scores saved before it existed
     status: str = "ok"               # ok | not_computed
     reason: str = ""
     score: float | None = None       # 0–100 sub-score (None = not part of the total)
@@ -47,6 +48,10 @@ class MetricResult:
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang.startswith("zh") else self.label_en
+
+    def norm_text(self, lang: str) -> str:
+        """The norm / source in ``lang`` (English when no Chinese text was saved)."""
+        return (self.norm_zh or self.norm) if lang.startswith("zh") else self.norm
 
 
 @dataclass
@@ -136,7 +141,7 @@ def evaluate(ctx: Context, keys: list[str] | None = None) -> list[MetricResult]:
     for key in keys or list(REGISTRY):
         m = REGISTRY[key]
         base = dict(key=m.key, unit=m.unit, direction=m.direction, section=m.section, label_en=m.label_en,
-                    label_zh=m.label_zh, norm=m.norm, description_en=m.description_en,
+                    label_zh=m.label_zh, norm=m.norm, norm_zh=m.norm_zh, description_en=m.description_en,
                     description_zh=m.description_zh, good=m.good, bad=m.bad)
         try:
             mv = m.fn(ctx)
