@@ -213,3 +213,35 @@ def test_group_stats_empty_groups_are_nan():
     assert g["response_p90_min"][0] == 12.0 and np.isnan(g["response_p90_min"][1])
     assert np.isnan(g["response_on_duty_p90_min"]).all() and np.isnan(g["response_on_duty_within_15min"]).all()
     assert g["n_reported_on_duty"].tolist() == [0, 0] and g["closed_24h_share"][0] == 0.5
+
+
+def test_network_travel_in_blocks_equals_one_call_per_source(sample_dir, monkeypatch):
+    """worker_travel_h solves all bases at once; the result equals the per-source calls it replaced."""
+    from gridgov.engine.network.graph import build_network
+    from gridgov.engine.network.travel import travel_times
+    from gridgov.engine.scenario import load_scenario
+    from gridgov.engine.simulation import setup
+
+    sc = load_scenario(sample_dir)
+    net = build_network(sc, sc.params["travel"]["worker_mode"])
+    rng = np.random.default_rng(5)
+    ux, uy = np.asarray(sc.units.x, float), np.asarray(sc.units.y, float)
+    bases = np.column_stack([ux, uy])[rng.choice(ux.size, 7, replace=False)]
+    bases[0] += 1e5                                                     # far off every road: straight line
+    frm = bases[rng.integers(0, 7, 400)]
+    to = np.column_stack([ux, uy])[rng.integers(0, ux.size, 400)]
+    to[:3] = (-1e6, -1e6)                                               # unsnappable destinations
+    snap = float(sc.params["travel"]["snap_max_m"])
+    fallback = setup.straight_line_h(frm, to, sc.params)
+    expected = fallback.copy()
+    for b in np.unique(frm, axis=0):
+        rows = np.flatnonzero((frm == b).all(axis=1))
+        sec = travel_times(net, b[None], to[rows], max_snap_m=snap)[0]
+        expected[rows] = np.where(np.isfinite(sec), sec / 3600.0, fallback[rows])
+    for cells in (setup.PAIR_BLOCK_CELLS, 2 * len(np.unique(to, axis=0))):   # one block; blocks of 2 sources
+        monkeypatch.setattr(setup, "PAIR_BLOCK_CELLS", cells)
+        hours, source = setup.worker_travel_h(sc, frm, to, net)
+        assert source == "network"
+        np.testing.assert_array_equal(hours, expected)
+    assert np.all(hours[(frm == bases[0]).all(axis=1)] == fallback[(frm == bases[0]).all(axis=1)])
+    assert np.isfinite(expected).all() and (expected != fallback).sum() > 300

@@ -91,18 +91,40 @@ def worker_travel_h(scenario, from_xy: np.ndarray, to_xy: np.ndarray, travel: An
         if scenario.roads is None or len(scenario.roads) == 0:
             return fallback, "straight_line"
         net = build_network(scenario, params["travel"]["worker_mode"])
-    from ..network.travel import travel_times
+    sec = network_pair_seconds(net, from_xy, to_xy, float(params["travel"]["snap_max_m"]))
+    return np.where(np.isfinite(sec), sec / 3600.0, fallback), "network"
 
-    hours = fallback.copy()
-    sources, inverse = np.unique(from_xy, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.searchsorted(inverse[order], np.arange(sources.shape[0] + 1))
-    for s in range(sources.shape[0]):
-        rows = order[bounds[s]:bounds[s + 1]]
-        sec = travel_times(net, sources[s:s + 1], to_xy[rows], max_snap_m=float(params["travel"]["snap_max_m"]))[0]
-        hours[rows] = np.where(np.isfinite(sec), sec / 3600.0, fallback[rows])
-    return hours, "network"
+
+#: source × destination cells of one ``snapped_times`` call (bounds memory on large scenarios)
+PAIR_BLOCK_CELLS = 8_000_000
+
+
+def network_pair_seconds(net, from_xy: np.ndarray, to_xy: np.ndarray, max_snap_m: float) -> np.ndarray:
+    """Network seconds from ``from_xy[i]`` to ``to_xy[i]`` (inf where the network cannot join them).
+
+    Distinct sources and destinations are snapped once and solved as one matrix (in blocks of
+    sources of at most ``PAIR_BLOCK_CELLS`` cells), not one shortest-path call per source.
+    """
+    from ..network.snap import Snap
+    from ..network.travel import snap_xy, snapped_times
+
+    out = np.full(from_xy.shape[0], np.inf)
+    if from_xy.shape[0] == 0:
+        return out
+    sources, s_inv = np.unique(from_xy, axis=0, return_inverse=True)
+    targets, t_inv = np.unique(to_xy, axis=0, return_inverse=True)
+    s_inv, t_inv = s_inv.ravel(), t_inv.ravel()
+    src, dst = snap_xy(net, sources, max_snap_m), snap_xy(net, targets, max_snap_m)
+    order = np.argsort(s_inv, kind="stable")
+    bounds = np.searchsorted(s_inv[order], np.arange(sources.shape[0] + 1))
+    step = max(1, PAIR_BLOCK_CELLS // targets.shape[0])
+    for a in range(0, sources.shape[0], step):
+        b = min(a + step, sources.shape[0])
+        block = Snap(src.edge[a:b], src.offset[a:b], src.distance[a:b])
+        m = snapped_times(net, block, dst)
+        rows = order[bounds[a]:bounds[b]]
+        out[rows] = m[s_inv[rows] - a, t_inv[rows]]
+    return out
 
 
 def build_layout(scenario, travel: Any = None) -> Layout:
