@@ -84,6 +84,7 @@ class LiveStats:
         self.metrics = np.zeros((0, 4))   # area, perimeter, compactness, parts
         self.alive = np.zeros(0, dtype=bool)
         self._layout_cache: dict[tuple[int, float], list] = {}
+        self._layout_version = [0, 0]      # per level column: bumped when one of its polygons changes
         for gid, level, geom in zip(grids.id, grids.level, grids.geometry):
             self._new_slot(str(gid), str(level) or "general", geom)
         # --- units ---
@@ -240,6 +241,7 @@ class LiveStats:
             touched.add(slot)
         for slot in changed:
             col = LEVEL_COLUMN[self.slot_level[slot]]
+            self._layout_version[col] += 1
             for key in [k for k in self._layout_cache if k[0] == col]:
                 del self._layout_cache[key]
         relocated: dict[str, tuple[str, str]] = {}
@@ -427,36 +429,83 @@ class LiveStats:
     # ------------------------------------------------------------------ validation
     def findings(self, area_tol_m2: float = 1.0) -> list[Finding]:
         """Gaps, overlaps, multipart grids, grids outside the norms, unassigned and misplaced units."""
-        out: list[Finding] = []
+        job = self.findings_job(area_tol_m2)
+        out = job.run()
+        self.adopt(job)
+        return out
+
+    def findings_job(self, area_tol_m2: float = 1.0) -> "FindingsJob":
+        """``findings()`` split for a worker thread: this call (owner thread, a few ms) takes an
+        immutable snapshot and does the cheap checks; ``job.run()`` does the polygon overlay and
+        point-in-polygon work on the snapshot only, so edits may continue meanwhile; ``adopt(job)``
+        (owner thread) keeps its polygon checks in the cache if the layout has not changed since."""
+        layouts: list = []
         for col in (0, 1):      # polygon checks are cached per level until a polygon of it changes
             key = (col, area_tol_m2)
-            if key not in self._layout_cache:
+            if key in self._layout_cache:
+                layouts.append(self._layout_cache[key])
+            else:
                 slots = [s for s in range(len(self.slot_id))
                          if self.alive[s] and LEVEL_COLUMN[self.slot_level[s]] == col]
-                ids = [self.slot_id[s] for s in slots]
-                geoms = np.array([self.geom[s] for s in slots], dtype=object)
-                self._layout_cache[key] = layout_findings(ids, geoms, area_tol_m2)
-            out += self._layout_cache[key]
-        rows = self.stats()
-        for gid, r in rows.items():
+                layouts.append(([self.slot_id[s] for s in slots],
+                                np.array([self.geom[s] for s in slots], dtype=object)))
+        head: list[Finding] = []
+        for gid, r in self.stats().items():
             if not r["norm_ok"]:
                 g = self.geom[self.slot_of[gid]]
                 p = g.representative_point()
-                out.append(Finding("norm", (gid,), p.x, p.y,
-                                   f"{r['level']} grid {gid}: {r['households']:.0f} households, "
-                                   f"norm {r['norm_min']}–{r['norm_max']}", g.bounds))
-        unassigned = np.flatnonzero(self.member[:, 0] < 0)
-        for u in unassigned:
-            out.append(Finding("unassigned", (), self.ux[u], self.uy[u],
-                               f"unit {self.unit_ids[u]} ({self.hh[u]:.0f} households) is in no grid"))
+                head.append(Finding("norm", (gid,), p.x, p.y,
+                                    f"{r['level']} grid {gid}: {r['households']:.0f} households, "
+                                    f"norm {r['norm_min']}–{r['norm_max']}", g.bounds))
+        for u in np.flatnonzero(self.member[:, 0] < 0):
+            head.append(Finding("unassigned", (), self.ux[u], self.uy[u],
+                                f"unit {self.unit_ids[u]} ({self.hh[u]:.0f} households) is in no grid"))
         geoms = np.array(self.geom + [None], dtype=object)
+        members = []
         for col in (0, 1):
             idx = np.flatnonzero(self.member[:, col] >= 0)
             slots = self.member[idx, col]
-            inside = shapely.covers(geoms[slots], self.upoints[idx])
-            for u, s in zip(idx[~inside], slots[~inside]):
-                out.append(Finding("outside", (self.slot_id[s],), self.ux[u], self.uy[u],
-                                   f"unit {self.unit_ids[u]} lies outside its grid {self.slot_id[s]}"))
+            members.append((idx, geoms[slots], self.upoints[idx], [self.slot_id[s] for s in slots]))
+        return FindingsJob(area_tol_m2, tuple(self._layout_version), layouts, head, members,
+                           np.array(self.ux, dtype=float), np.array(self.uy, dtype=float),
+                           [str(u) for u in self.unit_ids])
+
+    def adopt(self, job: "FindingsJob") -> None:
+        """Cache the polygon checks a finished job computed, unless a polygon changed since."""
+        for col, found in job.computed.items():
+            if self._layout_version[col] == job.versions[col]:
+                self._layout_cache[(col, job.area_tol_m2)] = found
+
+
+@dataclass
+class FindingsJob:
+    """A snapshot of the layout for :meth:`LiveStats.findings` (shapely geometries are
+    immutable and every array here is a copy, so ``run`` reads nothing the editor changes)."""
+
+    area_tol_m2: float
+    versions: tuple[int, int]
+    layouts: list            # per level: cached findings, or (ids, geometries) still to check
+    head: list[Finding]      # norm and unassigned findings (computed at the snapshot)
+    members: list            # per level: (unit rows, their grid polygons, unit points, grid ids)
+    ux: np.ndarray
+    uy: np.ndarray
+    unit_ids: list[str]
+    computed: dict[int, list[Finding]] = field(default_factory=dict)
+
+    def run(self) -> list[Finding]:
+        out: list[Finding] = []
+        for col, layout in enumerate(self.layouts):
+            if isinstance(layout, tuple):
+                self.computed[col] = layout_findings(*layout, self.area_tol_m2)
+                layout = self.computed[col]
+            out += layout
+        out += self.head
+        for idx, polys, points, grid_ids in self.members:
+            outside = np.flatnonzero(~shapely.covers(polys, points))
+            for k in outside:
+                u = idx[k]
+                out.append(Finding("outside", (grid_ids[k],), self.ux[u], self.uy[u],
+                                   f"unit {self.unit_ids[u]} lies outside its grid {grid_ids[k]}"))
         return out
 
 

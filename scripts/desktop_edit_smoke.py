@@ -195,7 +195,7 @@ def step_split() -> None:
     highlight(grids, "id", {gid: "#4e79a7", new[0]: "#f28e2b"})
     log(f"{grids.selectedFeatureCount()} grid(s) selected")
     panel.show_stats()
-    panel.refresh_findings()
+    panel.refresh_findings(wait=True)
     log(f"split {gid} → {gid} + {new[0]}: households {up['stats'][gid]['households']:.0f} + "
         f"{up['stats'][new[0]]['households']:.0f} (engine {up['elapsed_ms']:.1f} ms)")
     shot("desktop_split")

@@ -53,6 +53,22 @@ def panel(qgis_new_project, canvas):
     QgsProject.instance().removeAllMapLayers()
 
 
+def wait_findings(p: EditPanel, timeout: float = 30.0) -> None:
+    import time
+
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    end = time.monotonic() + timeout
+    while p.findings_pending and time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    assert not p.findings_pending, "validation task did not finish"
+
+
+def texts(p: EditPanel) -> list[str]:
+    return [p.findings_list.item(i).text() for i in range(p.findings_list.count())]
+
+
 def rows(p: EditPanel) -> dict[str, list[str]]:
     return {p.cell(r, 0): [p.cell(r, c) for c in range(1, p.table.columnCount())] for r in range(p.table.rowCount())}
 
@@ -76,7 +92,9 @@ def test_split_through_panel_updates_table_and_undo_restores(panel, canvas):
     assert t["G1"][0] == "80 (−80)" and t["G1-2"][0].startswith("80 (")
     assert t["G1"][-1].startswith("✗")               # 80 households: below the 160 minimum
     assert t["G1"][5] != "–"                         # coverage is there (circles on the street lattice)
-    p.refresh_findings()
+    p.refresh_findings()                             # a background task: the GUI thread is free
+    assert p.findings_pending
+    wait_findings(p)
     items = [p.findings_list.item(i).text() for i in range(p.findings_list.count())]
     assert any("G1-2" in s and "norm" in s for s in items)
     p.zoom_to_item(p.findings_list.item(0))

@@ -59,6 +59,8 @@ class EditPanel(QWidget):
         self.tools: dict[str, Any] = {}
         self.history: list[QgsVectorLayer] = []
         self.redo_list: list[QgsVectorLayer] = []
+        self._findings_gen = 0
+        self._findings_task = None
         self._build()
         self._findings_timer = QTimer(self)
         self._findings_timer.setSingleShot(True)
@@ -161,9 +163,10 @@ class EditPanel(QWidget):
         self.totals.setWordWrap(True)
         lay.addWidget(self.totals)
         head = QHBoxLayout()
-        head.addWidget(QLabel(_tr("Validation (click to zoom):")))
+        self.check_label = QLabel(_tr("Validation (click to zoom):"))
+        head.addWidget(self.check_label)
         check = QPushButton(_tr("Check now"))
-        check.clicked.connect(self.refresh_findings)
+        check.clicked.connect(lambda: self.refresh_findings())
         head.addStretch(1)
         head.addWidget(check)
         lay.addLayout(head)
@@ -236,6 +239,9 @@ class EditPanel(QWidget):
                 if item is not None and item.scene() is not None:
                     item.scene().removeItem(item)
         self.tools = {}
+        self._findings_gen += 1
+        self._drop_findings_task()
+        self._findings_timer.stop()
         if self.adapter is not None:
             self.adapter.disconnect_layers()
             try:
@@ -410,15 +416,62 @@ class EditPanel(QWidget):
         return item.text() if item else ""
 
     # ------------------------------------------------------------------ validation
-    def refresh_findings(self) -> None:
-        self.findings_list.clear()
+    def refresh_findings(self, wait: bool = False) -> None:
+        """Re-run the validation checks and refill the list.
+
+        The polygon overlay (gaps/overlaps) takes up to a few hundred ms on a city, so it runs
+        as a background task on a snapshot of the layout (``LiveStats.findings_job``); edits go
+        on meanwhile.  Each request gets a generation number and only the newest one's result
+        is shown, so a slow old check can never overwrite a newer list.  ``wait`` computes in
+        the calling thread (scripts that screenshot the list right away)."""
+        self._findings_gen += 1
+        self._drop_findings_task()
         if self.adapter is None:
+            self.findings_list.clear()
             return
         self.adapter.flush()
+        job = self.adapter.live.findings_job()
+        gen, adapter = self._findings_gen, self.adapter
+        if wait:
+            self._findings_done(gen, adapter, job, True, job.run(), "")
+            return
+        from qgis.core import QgsApplication
+
+        from ..tasks.engine_task import EngineTask
+
+        task = EngineTask(_tr("GridGov: checking the layout"), lambda _progress: job.run())
+        task.done.connect(lambda ok, result, error: self._findings_done(gen, adapter, job, ok, result, error))
+        self._findings_task = task
+        self.check_label.setText(_tr("Validation: checking…"))
+        QgsApplication.taskManager().addTask(task)
+
+    @property
+    def findings_pending(self) -> bool:
+        """A background check is running (tests and scripts wait on it)."""
+        return self._findings_task is not None
+
+    def _drop_findings_task(self) -> None:
+        """Forget the running check: its result is stale (a newer request or a detach)."""
+        from ..tasks.engine_task import disconnect_task
+
+        if self._findings_task is not None:
+            disconnect_task(self._findings_task)
+            self._findings_task = None
+
+    def _findings_done(self, gen: int, adapter, job, ok: bool, found, error: str) -> None:
+        if gen != self._findings_gen or adapter is not self.adapter:
+            return                  # a newer check was requested meanwhile: it will fill the list
+        self._findings_task = None
+        self.check_label.setText(_tr("Validation (click to zoom):"))
+        if not ok:
+            self.message(_tr("Validation failed: {0}").format(error), Qgis.Warning)
+            return
+        adapter.live.adopt(job)
+        self.findings_list.clear()
         names = {"gap": _tr("Gap"), "overlap": _tr("Overlap"), "multipart": _tr("Multipart grid"),
                  "norm": _tr("Outside the norm"), "unassigned": _tr("Unit in no grid"),
                  "outside": _tr("Unit outside its grid")}
-        for f in self.adapter.findings():
+        for f in found:
             item = QListWidgetItem(f"{names.get(f.kind, f.kind)}: {f.message}")
             item.setData(Qt.UserRole, (f.x, f.y, f.bbox))
             self.findings_list.addItem(item)

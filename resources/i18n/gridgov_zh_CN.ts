@@ -95,6 +95,10 @@
       <translation>涂刷目标：无</translation>
     </message>
     <message>
+      <source>Validation (click to zoom):</source>
+      <translation>校验结果（单击定位）：</translation>
+    </message>
+    <message>
       <source>Check now</source>
       <translation>立即检查</translation>
     </message>
@@ -113,6 +117,14 @@
     <message>
       <source>Nothing to redo</source>
       <translation>没有可重做的操作</translation>
+    </message>
+    <message>
+      <source>GridGov: checking the layout</source>
+      <translation>GridGov：检查布局</translation>
+    </message>
+    <message>
+      <source>Validation: checking…</source>
+      <translation>校验：检查中…</translation>
     </message>
     <message>
       <source>Gap</source>
@@ -255,10 +267,6 @@
       <translation>规模标准</translation>
     </message>
     <message>
-      <source>Validation (click to zoom):</source>
-      <translation>校验结果（单击定位）：</translation>
-    </message>
-    <message>
       <source>This scenario has no grids or units layer: nothing to edit.</source>
       <translation>该方案没有网格或居民单元图层，无法编辑。</translation>
     </message>
@@ -297,6 +305,10 @@
     <message>
       <source>All grids: {0:.0f} households; ≤5/10/15 min: {1} / {2} / {3}</source>
       <translation>全部网格：{0:.0f} 户；≤5/10/15分钟覆盖：{1} / {2} / {3}</translation>
+    </message>
+    <message>
+      <source>Validation failed: {0}</source>
+      <translation>校验失败：{0}</translation>
     </message>
     <message>
       <source>{0} exists. Replace it with the edited layout?</source>

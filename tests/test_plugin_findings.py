@@ -1,0 +1,127 @@
+"""The validation list is computed off the GUI thread on a snapshot, and never shows stale results."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+import shapely
+from qgis.core import QgsGeometry, QgsProject
+from shapely import affinity
+
+from gridgov.engine.live import LiveStats
+from gridgov.engine.scenario import load_scenario
+from gridgov.plugin.gui.edit_panel import EditPanel
+from test_edit_panel import StubIface, texts, wait_findings
+from test_maptools_common import make_canvas
+
+
+@pytest.fixture(scope="module")
+def scn(sample_dir):
+    return load_scenario(sample_dir)
+
+
+def general(scn, i: int) -> tuple[str, shapely.Geometry]:
+    k = int(np.flatnonzero(scn.grids.level == "general")[i])
+    return str(scn.grids.id[k]), scn.grids.geometry[k]
+
+
+def shifted(geom, dx: float):
+    """The grid pushed east by ``dx`` metres: it overlaps its eastern neighbours."""
+    return affinity.translate(geom, dx, 0)
+
+
+def overlaps_naming(found, gid: str) -> list:
+    return [f for f in found if f.kind == "overlap" and gid in f.grid_ids]
+
+
+def test_job_works_on_a_snapshot(scn):
+    live = LiveStats.from_scenario(scn)
+    gid, geom = general(scn, 5)
+    before = live.findings()
+    job = live.findings_job()
+    live.set_grids({gid: shifted(geom, 150.0)}, relocate=False)   # an edit while the job "runs"
+    assert [f.message for f in job.run()] == [f.message for f in before]
+    live.adopt(job)                        # stale: a polygon of its level changed since the snapshot
+    after = live.findings()
+    assert overlaps_naming(after, gid) and not overlaps_naming(before, gid)
+    fresh = live.findings_job()
+    assert [f.message for f in fresh.run()] == [f.message for f in after]
+
+
+def test_adopted_checks_are_reused(scn):
+    live = LiveStats.from_scenario(scn)
+    gid, geom = general(scn, 7)
+    live.set_grids({gid: shifted(geom, 120.0)}, relocate=False)
+    job = live.findings_job()
+    assert any(isinstance(x, tuple) for x in job.layouts)      # general level must be re-checked
+    found = job.run()
+    live.adopt(job)
+    again = live.findings_job()
+    assert not any(isinstance(x, tuple) for x in again.layouts)  # cached now: nothing heavy left
+    assert [f.message for f in again.run()] == [f.message for f in found]
+
+
+@pytest.fixture
+def sample_panel(qgis_new_project, sample_copy):
+    from gridgov.plugin.services.layers import load_scenario_layers
+
+    canvas = make_canvas()
+    loaded = load_scenario_layers(sample_copy)
+    layers = {lyr.customProperty("gridgov/source").split(":", 1)[1]: lyr for lyr in loaded}
+    p = EditPanel(StubIface(canvas))
+    p.attach(layers["grids"], layers["units"], layers["facilities"], scenario=load_scenario(sample_copy))
+    wait_findings(p)                       # the check started by attach
+    yield p, layers
+    p.shutdown()
+    for lyr in layers.values():
+        if lyr.isEditable():
+            lyr.rollBack()
+    QgsProject.instance().removeAllMapLayers()
+    canvas.deleteLater()
+
+
+def move_grid(layer, gid: str, dx: float) -> None:
+    feat = next(f for f in layer.getFeatures() if f["id"] == gid)
+    geom = QgsGeometry(feat.geometry())
+    geom.translate(dx, 0)
+    if not layer.isEditable():
+        layer.startEditing()
+    layer.changeGeometry(feat.id(), geom)
+
+
+def test_polygon_edits_give_correct_findings_without_blocking(sample_panel, scn):
+    p, layers = sample_panel
+    grids = layers["grids"]
+    gid_a, _ = general(scn, 3)
+    gid_b, _ = general(scn, 11)
+    assert not any(gid_a in t and "Overlap" in t for t in texts(p))
+    move_grid(grids, gid_a, 0.002)         # layer CRS is EPSG:4326: ~200 m east
+    t0 = time.perf_counter()
+    p.refresh_findings()
+    first_call = time.perf_counter() - t0
+    assert p.findings_pending              # returned before the check finished
+    move_grid(grids, gid_b, 0.002)         # a second edit while the first check runs
+    p.refresh_findings()
+    wait_findings(p)
+    shown = texts(p)
+    # the list is the newest one: both edits are in it, and it equals a synchronous check
+    assert any(gid_a in t and t.startswith("Overlap") for t in shown)
+    assert any(gid_b in t and t.startswith("Overlap") for t in shown)
+    p.adapter.flush()
+    expected = [f.message for f in p.adapter.live.findings()]
+    assert [t.split(": ", 1)[1] for t in shown] == expected
+    assert first_call < 0.5
+
+
+def test_a_stale_result_never_overwrites_a_newer_list(sample_panel, scn):
+    p, layers = sample_panel
+    gid, _ = general(scn, 4)
+    old_job = p.adapter.live.findings_job()
+    old_gen = p._findings_gen
+    move_grid(layers["grids"], gid, 0.002)
+    p.refresh_findings(wait=True)
+    newest = texts(p)
+    assert any(gid in t and t.startswith("Overlap") for t in newest)
+    p._findings_done(old_gen, p.adapter, old_job, True, old_job.run(), "")   # the late old result
+    assert texts(p) == newest
