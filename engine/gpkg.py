@@ -124,7 +124,7 @@ def layer_info(path: str | os.PathLike, layer: str) -> dict[str, Any]:
     fields = {defn.GetFieldDefn(i).GetName(): defn.GetFieldDefn(i).GetTypeName()
               for i in range(defn.GetFieldCount())}
     return {"geometry_type": ogr.GeometryTypeToName(lyr.GetGeomType()), "fields": fields,
-            "crs": crs_id(layer_srs(lyr)), "count": lyr.GetFeatureCount()}
+            "crs": crs_id(layer_srs(lyr)), "count": lyr.GetFeatureCount()}   # −1: unknown (OSM)
 
 
 def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
@@ -136,6 +136,11 @@ def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
     float64 (NaN where NULL), Date/DateTime → datetime64[s] (NaT where NULL), anything else →
     object array of str (None where NULL).  With ``crs`` the geometries are reprojected to it;
     a layer without a CRS cannot be reprojected and raises ``ValidationError``.
+
+    Any OGR vector source works, also those that cannot count their features up front (OGR
+    reports −1 for OpenStreetMap .osm/.pbf): features are read until the source is exhausted.
+    OSM files are read interleaved (all layers in file order, keeping ``layer``'s features), the
+    reading mode the OSM driver needs on files of any size.
     """
     ds = _open(path)
     lyr = ds.GetLayerByName(layer)
@@ -147,12 +152,15 @@ def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
     names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
     kinds = [defn.GetFieldDefn(i).GetType() for i in range(defn.GetFieldCount())]
     booleans = any(defn.GetFieldDefn(i).GetSubType() == ogr.OFSTBoolean for i in range(defn.GetFieldCount()))
-    try:
-        if booleans:  # GDAL 3.6's NumPy view of bit-packed booleans is wrong: take the exact path
-            raise NotImplementedError
-        fids, wkbs, columns = _read_arrow(lyr, names, kinds)
-    except Exception:  # noqa: BLE001 - any surprise of the columnar path: the per-feature path is exact
-        fids, wkbs, columns = _read_features(lyr, names, kinds)
+    if ds.GetDriver().GetName() == "OSM":
+        fids, wkbs, columns = _read_interleaved(path, layer, names, kinds)
+    else:
+        try:
+            if booleans:  # GDAL 3.6's NumPy view of bit-packed booleans is wrong: take the exact path
+                raise NotImplementedError
+            fids, wkbs, columns = _read_arrow(lyr, names, kinds)
+        except Exception:  # noqa: BLE001 - any surprise of the columnar path: the per-feature path is exact
+            fids, wkbs, columns = _read_features(lyr, names, kinds)
     geoms = shapely.from_wkb(wkbs, on_invalid="ignore")
     if crs is not None and len(geoms):
         if src_srs is None:
@@ -221,14 +229,39 @@ def _arrow_column(values, kind: int) -> np.ndarray:
     raise NotImplementedError(f"field type {kind}")
 
 
-def _read_features(lyr, names: list[str], kinds: list[int]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Feature-by-feature read: any GDAL version, any field type."""
+def _read_interleaved(path, layer: str, names: list[str], kinds: list[int]
+                      ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """OSM: walk the dataset's features in file order (every layer) and keep those of ``layer``."""
+    try:
+        ds = gdal.OpenEx(str(path), gdal.OF_VECTOR)
+    except RuntimeError as exc:
+        raise ValidationError([Problem(f"cannot open: {exc}", file=str(path))]) from None
+
+    def features():
+        while True:
+            try:
+                feat, lyr = ds.GetNextFeature()
+            except RuntimeError as exc:
+                raise ValidationError([Problem(f"cannot read: {exc}", file=str(path), layer=layer)]) from None
+            if feat is None:
+                return
+            if lyr.GetName() == layer:
+                yield feat
+
+    return _read_features(ds.GetLayerByName(layer), names, kinds, features())
+
+
+def _read_features(lyr, names: list[str], kinds: list[int], feats=None
+                   ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Feature-by-feature read until exhausted: any GDAL version, any field type, unknown counts."""
     fids_l: list[int] = []
     wkbs: list[bytes | None] = []
     raw: list[list[Any]] = [[] for _ in names]
     index = [lyr.GetLayerDefn().GetFieldIndex(name) for name in names]
-    lyr.ResetReading()
-    for feat in lyr:
+    if feats is None:
+        lyr.ResetReading()
+        feats = lyr
+    for feat in feats:
         fids_l.append(feat.GetFID())
         g = feat.GetGeometryRef()
         wkbs.append(bytes(g.ExportToIsoWkb()) if g is not None else None)

@@ -159,3 +159,27 @@ def test_fallback_path(tmp_path, monkeypatch):
     fids, geoms, cols, _ = gpkg.read_layer(path, "things")
     assert fids.tolist() == [10, 20, 30] and cols["name"].tolist() == ["玉林街道", None, "a'b\"c"]
     assert geoms[2] is None and np.isnat(cols["t"][1])
+
+
+def test_osm_pbf_with_unknown_feature_count(shared_data):
+    """OGR cannot count OSM PBF features (−1); read_layer reads until exhausted, every layer."""
+    from osgeo import ogr
+
+    path = shared_data / "osm" / "helsinki_centre.osm.pbf"
+    ds = ogr.Open(str(path))
+    lyr = ds.GetLayerByName("lines")
+    assert lyr.GetFeatureCount() == -1
+    assert gpkg.layer_info(path, "lines")["count"] == -1
+    ref = [(f.GetFID(), f.GetField("highway"), bytes(f.GetGeometryRef().ExportToIsoWkb())) for f in lyr]
+    fids, geoms, cols, crs = gpkg.read_layer(path, "lines")
+    assert crs == "EPSG:4326" and len(fids) == len(ref) > 3000
+    assert fids.tolist() == [r[0] for r in ref]
+    assert cols["highway"].tolist() == [r[1] for r in ref]
+    assert all(g.equals_exact(shapely.from_wkb(r[2]), 0) for g, r in zip(geoms, ref))
+    _, utm, _, _ = gpkg.read_layer(path, "lines", crs="EPSG:3067")
+    x0, y0, x1, y1 = shapely.total_bounds(utm)
+    assert 380_000 < x0 < x1 < 395_000 and 6_668_000 < y0 < y1 < 6_678_000     # Helsinki centre, TM35FIN
+    counts = {name: len(gpkg.read_layer(path, name)[0]) for name in gpkg.list_layers(path)}
+    assert counts["points"] > 1000 and counts["multipolygons"] > 100, counts
+    with pytest.raises(ValidationError, match="layer not found"):
+        gpkg.read_layer(path, "roads")

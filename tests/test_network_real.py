@@ -13,6 +13,7 @@ import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from gridgov.engine.gpkg import read_layer
 from gridgov.engine.network import build_graph, multi_source, roads_table, snap_points, travel_times
 
 WALKABLE_OSM = {"footway", "service", "residential", "unclassified", "secondary", "steps", "primary", "cycleway",
@@ -23,38 +24,19 @@ WALKABLE_OSM = {"footway", "service", "residential", "unclassified", "secondary"
 def _read_lines(path, layer, crs, where=None, nodes=None):
     """Lines with a ``highway`` tag, reprojected; with ``nodes`` ({id: (x, y)}), each line is
     extended to its ``u``/``v`` junction nodes (the SUMO-derived Wuhou edges stop short)."""
-    from osgeo import ogr, osr
-
-    ogr.UseExceptions()
-    ds = ogr.Open(str(path))
-    lyr = ds.GetLayerByName(layer)
-    dst = osr.SpatialReference()
-    dst.SetFromUserInput(crs)
-    dst.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    srs = lyr.GetSpatialRef()
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    tr = osr.CoordinateTransformation(srs, dst)
-    wkbs, cls = [], []
-    for f in lyr:
-        h = f.GetField("highway")
-        if not h or (where and h not in where):
-            continue
-        g = f.GetGeometryRef().Clone()
-        g.Transform(tr)
-        if nodes is not None:
-            pts = [g.GetPoint_2D(i) for i in range(g.GetPointCount())]
-            g = ogr.Geometry(ogr.wkbLineString)
-            for x, y in [nodes[f.GetField("u")], *pts[1:-1], nodes[f.GetField("v")]]:
-                g.AddPoint_2D(x, y)
-        wkbs.append(bytes(g.ExportToIsoWkb()))
-        cls.append(h)
-    return shapely.from_wkb(np.array(wkbs, dtype=object)), np.array(cls, dtype=object)
+    _, geoms, cols, _ = read_layer(path, layer, crs=crs)
+    h = cols["highway"]
+    keep = np.array([bool(x) and (where is None or x in where) for x in h], dtype=bool) & ~shapely.is_missing(geoms)
+    geoms = shapely.force_2d(geoms[keep])
+    if nodes is not None:
+        ends = zip(geoms, cols["u"][keep], cols["v"][keep])
+        geoms = np.array([shapely.LineString([nodes[u], *g.coords[1:-1], nodes[v]]) for g, u, v in ends],
+                         dtype=object)
+    return geoms, h[keep].astype(object)
 
 
 @pytest.fixture(scope="module")
 def wuhou(shared_data):
-    from gridgov.engine.gpkg import read_layer
-
     path = shared_data / "chengdu" / "chengdu_wuhou_roads_osm.gpkg"
     _, pts, cols, _ = read_layer(path, "nodes", crs="EPSG:32648")
     nodes = {k: (p.x, p.y) for k, p in zip(cols["node_id"], pts)}
