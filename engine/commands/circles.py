@@ -49,7 +49,7 @@ def run(args) -> int:
         if isinstance(progress, TerminalProgress):
             progress.close()
     for p in circles.problems:
-        print(f"warning: {p}", file=sys.stderr)
+        print(f"gridgov circles: {p}", file=sys.stderr)  # Problem.__str__ carries the [warning] tag
     if not args.quiet:
         for t, s in circles.summary()["types"].items():
             share = s["within_tier_share"]

@@ -37,8 +37,12 @@ def run(args) -> int:
     if not args.quiet:
         print(result.scores.format_table(lang="en") if hasattr(result.scores, "format_table")
               else f"total score: {result.scores.total:.3f}")
-    for problem in getattr(result.scenario, "warnings", [])[:10]:
-        print(f"warning: {problem}", file=sys.stderr)
+    warnings = getattr(result.scenario, "warnings", [])
+    for problem in warnings[:10]:
+        print(f"gridgov run: {problem}", file=sys.stderr)  # Problem.__str__ carries the [warning] tag
+    if len(warnings) > 10:
+        print(f"gridgov run: … and {len(warnings) - 10} more warning(s): 'gridgov validate {args.scenario}' "
+              "lists them all", file=sys.stderr)
     for key, path in result.paths.items():
         print(f"{key:>8}: {path}")
     return 0

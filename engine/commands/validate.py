@@ -1,6 +1,7 @@
 """``gridgov validate DIR``: check a scenario folder; "ok" with counts, or every problem and exit 1."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 
@@ -30,10 +31,30 @@ def _ok_line(s: dict) -> str:
     return line
 
 
+def _value_problems(scenario) -> list:
+    """The simulation's own value checks (days, seed, engine, workflow, staffing), so that
+    'validate' says no when 'run' would: parameter types alone do not catch ``days = -2``."""
+    from ..errors import ValidationError
+    from ..simulation.run import _options, check_workflow_params
+
+    found = []
+    for check in (lambda: _options(scenario, None, None, None), lambda: check_workflow_params(scenario.params)):
+        try:
+            check()
+        except ValidationError as exc:
+            toml = str(scenario.path / "scenario.toml") if getattr(scenario, "path", None) else "scenario.toml"
+            found += [dataclasses.replace(p, file=toml if p.file == "scenario.toml" else p.file) for p in exc.problems]
+    return found
+
+
 def run(args) -> int:
     from ..scenario import check_scenario, summary
 
     scenario, problems = check_scenario(args.scenario)
+    if scenario is not None:
+        bad_values = _value_problems(scenario)
+        if bad_values:
+            scenario, problems = None, problems + bad_values
     if scenario is None:
         n_err = sum(p.severity == "error" for p in problems)
         if args.json:
