@@ -53,6 +53,10 @@ class Finding:
     y: float
     message: str
     bbox: tuple[float, float, float, float] = (math.nan,) * 4
+    # the message's variable parts, so a UI can word it in its own language: gap/overlap
+    # (area m²,), multipart (parts,), norm (level, households, min, max), unassigned
+    # (unit id, households), outside (unit id,)
+    args: tuple = ()
 
 
 @dataclass
@@ -456,10 +460,12 @@ class LiveStats:
                 p = g.representative_point()
                 head.append(Finding("norm", (gid,), p.x, p.y,
                                     f"{r['level']} grid {gid}: {r['households']:.0f} households, "
-                                    f"norm {r['norm_min']}–{r['norm_max']}", g.bounds))
+                                    f"norm {r['norm_min']}–{r['norm_max']}", g.bounds,
+                                    (r["level"], float(r["households"]), r["norm_min"], r["norm_max"])))
         for u in np.flatnonzero(self.member[:, 0] < 0):
             head.append(Finding("unassigned", (), self.ux[u], self.uy[u],
-                                f"unit {self.unit_ids[u]} ({self.hh[u]:.0f} households) is in no grid"))
+                                f"unit {self.unit_ids[u]} ({self.hh[u]:.0f} households) is in no grid",
+                                args=(str(self.unit_ids[u]), float(self.hh[u]))))
         geoms = np.array(self.geom + [None], dtype=object)
         members = []
         for col in (0, 1):
@@ -505,7 +511,8 @@ class FindingsJob:
             for k in outside:
                 u = idx[k]
                 out.append(Finding("outside", (grid_ids[k],), self.ux[u], self.uy[u],
-                                   f"unit {self.unit_ids[u]} lies outside its grid {grid_ids[k]}"))
+                                   f"unit {self.unit_ids[u]} lies outside its grid {grid_ids[k]}",
+                                   args=(self.unit_ids[u],)))
         return out
 
 
@@ -527,7 +534,7 @@ def _finding(d: dict, ids: list[str], tree, geoms: np.ndarray, what: str) -> Fin
         near = tuple(ids[k] for k in sorted(tree.query(p, predicate="intersects")))
     r = math.sqrt(max(d["value"], 1.0))
     return Finding(d["kind"], near, d["x"], d["y"], f"{what} of {d['value']:.0f} m²: grids {', '.join(near)}",
-                   (d["x"] - r, d["y"] - r, d["x"] + r, d["y"] + r))
+                   (d["x"] - r, d["y"] - r, d["x"] + r, d["y"] + r), (float(d["value"]),))
 
 
 def layout_findings(ids: list[str], geoms: np.ndarray, area_tol_m2: float = 1.0) -> list[Finding]:
@@ -541,5 +548,6 @@ def layout_findings(ids: list[str], geoms: np.ndarray, area_tol_m2: float = 1.0)
         if k > 1:
             small = min(g.geoms, key=lambda q: q.area)
             p = small.representative_point()
-            out.append(Finding("multipart", (gid,), p.x, p.y, f"grid {gid} has {k} separate parts", small.bounds))
+            out.append(Finding("multipart", (gid,), p.x, p.y, f"grid {gid} has {k} separate parts", small.bounds,
+                               (int(k),)))
     return out

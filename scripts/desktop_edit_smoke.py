@@ -140,22 +140,37 @@ def step_open() -> None:
     work = OUT / "desktop_edit_scenario"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(ROOT / "scenarios" / "chengdu_wuhou", work)
-    layers = {lyr.customProperty("gridgov/source").split(":", 1)[1]: lyr for lyr in load_scenario_layers(work)}
-    CTX["layers"] = layers
     iface.mainWindow().resize(1600, 1000)    # no window manager under Xvfb to maximise it
     crs = QgsCoordinateReferenceSystem("EPSG:32648")
+    import qgis.utils
+
+    plugin = qgis.utils.plugins.get("gridgov")
+    gdock = getattr(plugin, "dock", None)
+    t = time.perf_counter()
+    if gdock is not None and gdock.edit_panel is not None:
+        # the installed plugin, as a planner uses it: open in the Scenario tab, edit in the Edit tab
+        gdock.setUserVisible(True)
+        gdock.setMinimumWidth(620)
+        if not gdock.scenario_panel.open_scenario(str(work)):
+            raise RuntimeError(f"the dock did not open {work}: {gdock.scenario_panel.status.text()}")
+        gdock.tabs.setCurrentWidget(gdock.edit_panel)
+        panel = gdock.edit_panel
+        layers = {n: gdock.state.layer(n) for n in ("grids", "units", "facilities")}
+        log(f"opened in the GridGov dock; Edit tab attached in {1000 * (time.perf_counter() - t):.0f} ms")
+    else:
+        layers = {lyr.customProperty("gridgov/source").split(":", 1)[1]: lyr for lyr in load_scenario_layers(work)}
+        panel = EditPanel(iface)
+        dock = QDockWidget("GridGov — Edit", iface.mainWindow())
+        dock.setObjectName("GridGovEditSmokeDock")
+        dock.setWidget(panel)
+        iface.addDockWidget(Qt.RightDockWidgetArea, dock)
+        dock.setMinimumWidth(620)
+        CTX["dock"] = dock
+        panel.attach(layers["grids"], layers["units"], layers["facilities"], scenario=load_scenario(work))
+        log(f"attached the Edit panel in {1000 * (time.perf_counter() - t):.0f} ms")
+    CTX["layers"], CTX["panel"] = layers, panel
     QgsProject.instance().setCrs(crs)
     iface.mapCanvas().setDestinationCrs(crs)
-    panel = EditPanel(iface)
-    dock = QDockWidget("GridGov — Edit 编辑", iface.mainWindow())
-    dock.setObjectName("GridGovEditSmokeDock")
-    dock.setWidget(panel)
-    iface.addDockWidget(Qt.RightDockWidgetArea, dock)
-    dock.setMinimumWidth(620)
-    CTX["panel"], CTX["dock"] = panel, dock
-    t = time.perf_counter()
-    panel.attach(layers["grids"], layers["units"], layers["facilities"], scenario=load_scenario(work))
-    log(f"attached the Edit panel in {1000 * (time.perf_counter() - t):.0f} ms")
     grids = layers["grids"]
     general = sorted((f for f in grids.getFeatures() if f["level"] == "general"),
                      key=lambda f: -f.geometry().area())

@@ -8,6 +8,7 @@ ROOT=$(pwd)
 OUT=$(mkdir -p "${1:-out}" && cd "${1:-out}" && pwd)
 VENV=${GRIDGOV_VENV:-$ROOT/.venv}
 TIMEOUT=${GRIDGOV_SMOKE_TIMEOUT:-900}
+LOCALE=${GRIDGOV_SMOKE_LOCALE:-en_US}     # zh_CN: the plugin's Chinese UI (screenshots to look at)
 
 command -v qgis >/dev/null || { echo "desktop-smoke: qgis not installed (GRIDGOV_DESKTOP=1 make setup)" >&2; exit 1; }
 command -v Xvfb >/dev/null || { echo "desktop-smoke: Xvfb not installed" >&2; exit 1; }
@@ -19,18 +20,18 @@ if [[ -z "${GRIDGOV_SMOKE_ZIP:-}" ]]; then
   GRIDGOV_SMOKE_ZIP=$ROOT/dist/gridgov-$VERSION.zip
 fi
 
-# 2. a throwaway QGIS profile (no first-run dialogs, English UI, plugin not yet installed)
+# 2. a throwaway QGIS profile (no first-run dialogs, $LOCALE UI, plugin not yet installed)
 PROFILES=$OUT/.qgis-profile
 rm -rf "$PROFILES"
 mkdir -p "$PROFILES/profiles/default/QGIS" "$PROFILES/profiles/default/python/plugins"
-cat > "$PROFILES/profiles/default/QGIS/QGIS3.ini" <<'INI'
+cat > "$PROFILES/profiles/default/QGIS/QGIS3.ini" <<INI
 [General]
 lastVersionCheck=
 
 [locale]
 overrideFlag=true
-userLocale=en_US
-globalLocale=en_US
+userLocale=$LOCALE
+globalLocale=$LOCALE
 
 [qgis]
 checkVersion=false

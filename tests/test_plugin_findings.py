@@ -11,9 +11,10 @@ from shapely import affinity
 
 from gridgov.engine.live import LiveStats
 from gridgov.engine.scenario import load_scenario
-from gridgov.plugin.gui.edit_panel import EditPanel
+from gridgov.plugin.gui.edit_panel import EditPanel, finding_text
 from test_edit_panel import StubIface, texts, wait_findings
 from test_maptools_common import make_canvas
+from test_plugin_i18n import qm, zh  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +110,8 @@ def test_polygon_edits_give_correct_findings_without_blocking(sample_panel, scn)
     assert any(gid_a in t and t.startswith("Overlap") for t in shown)
     assert any(gid_b in t and t.startswith("Overlap") for t in shown)
     p.adapter.flush()
-    expected = [f.message for f in p.adapter.live.findings()]
-    assert [t.split(": ", 1)[1] for t in shown] == expected
+    expected = [finding_text(f) for f in p.adapter.live.findings()]
+    assert shown == expected
     assert first_call < 0.5
 
 
@@ -125,3 +126,25 @@ def test_a_stale_result_never_overwrites_a_newer_list(sample_panel, scn):
     assert any(gid in t and t.startswith("Overlap") for t in newest)
     p._findings_done(old_gen, p.adapter, old_job, True, old_job.run(), "")   # the late old result
     assert texts(p) == newest
+
+
+def test_finding_lines_in_english_and_chinese(scn, qgis_app):
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from gridgov.engine.live import Finding
+
+    f = Finding("norm", ("G7",), 0.0, 0.0, "general grid G7: 80 households, norm 300–500", args=("general", 80.0, 300, 500))
+    assert finding_text(f) == "Outside the norm: General grid G7: 80 households, norm 300–500"
+    gap = Finding("gap", ("A", "B"), 0.0, 0.0, "gap of 12 m²: grids A, B", args=(12.4,))
+    assert finding_text(gap) == "Gap: 12 m², grids A, B"
+    assert finding_text(Finding("odd", (), 0.0, 0.0, "as the engine says")) == "odd: as the engine says"
+    assert QCoreApplication.translate("EditPanel", "Gap") == "Gap"
+
+
+def test_finding_lines_in_chinese(zh):
+    from gridgov.engine.live import Finding
+
+    f = Finding("norm", ("G7",), 0.0, 0.0, "", args=("general", 80.0, 300, 500))
+    assert finding_text(f, "zh") == "超出规模标准：一般网格 G7：80 户，标准 300–500"
+    u = Finding("outside", ("G7",), 0.0, 0.0, "", args=("U1",))
+    assert finding_text(u, "zh") == "居民单元位于所属网格之外：居民单元 U1 位于所属网格 G7 之外"

@@ -17,6 +17,7 @@ from qgis.PyQt.QtWidgets import (QAbstractItemView, QAction, QComboBox, QFileDia
                                  QInputDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                  QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
+from ..i18n import user_language
 from ..maptools.edits import EditError
 
 ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
@@ -26,6 +27,33 @@ COLUMNS = [("households", "{:.0f}"), ("residents", "{:.0f}"), ("workers", "{:.0f
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("EditPanel", text)
+
+
+def finding_text(f, lang: str = "en") -> str:
+    """One line of the validation list in the UI language (``Finding.args`` hold the numbers)."""
+    from ...engine.vocab import GRID_LEVELS
+
+    kinds = {"gap": _tr("Gap"), "overlap": _tr("Overlap"), "multipart": _tr("Multipart grid"),
+             "norm": _tr("Outside the norm"), "unassigned": _tr("Unit in no grid"),
+             "outside": _tr("Unit outside its grid")}
+    a, ids = tuple(getattr(f, "args", ()) or ()), ", ".join(f.grid_ids)
+    try:
+        if f.kind in ("gap", "overlap") and len(a) == 1:
+            detail = _tr("{0:.0f} m², grids {1}").format(a[0], ids)
+        elif f.kind == "multipart" and len(a) == 1:
+            detail = _tr("grid {0} has {1} separate parts").format(ids, a[0])
+        elif f.kind == "norm" and len(a) == 4:
+            level = GRID_LEVELS[a[0]].label(lang) if a[0] in GRID_LEVELS else a[0]
+            detail = _tr("{0} {1}: {2:.0f} households, norm {3}–{4}").format(level, ids, *a[1:])
+        elif f.kind == "unassigned" and len(a) == 2:
+            detail = _tr("unit {0} ({1:.0f} households) is in no grid").format(*a)
+        elif f.kind == "outside" and len(a) == 1:
+            detail = _tr("unit {0} lies outside its grid {1}").format(a[0], ids)
+        else:
+            detail = f.message
+    except (ValueError, IndexError, KeyError):   # a translation with broken placeholders
+        detail = f.message
+    return _tr("{0}: {1}").format(kinds.get(f.kind, f.kind), detail)
 
 
 def cell_text(value: Any, delta: Any, fmt: str) -> str:
@@ -142,7 +170,7 @@ class EditPanel(QWidget):
         from ...engine.vocab import FACILITY_TYPES
 
         for key, term in FACILITY_TYPES.items():
-            self.fac_type.addItem(f"{term.en} {term.zh}", key)
+            self.fac_type.addItem(term.label(user_language()), key)
         self.fac_type.currentIndexChanged.connect(self._facility_options)
         self.fac_mode = QComboBox()
         for mode, label in (("place", _tr("Place")), ("move", _tr("Move")), ("delete", _tr("Delete"))):
@@ -468,11 +496,10 @@ class EditPanel(QWidget):
             return
         adapter.live.adopt(job)
         self.findings_list.clear()
-        names = {"gap": _tr("Gap"), "overlap": _tr("Overlap"), "multipart": _tr("Multipart grid"),
-                 "norm": _tr("Outside the norm"), "unassigned": _tr("Unit in no grid"),
-                 "outside": _tr("Unit outside its grid")}
+        lang = user_language()
         for f in found:
-            item = QListWidgetItem(f"{names.get(f.kind, f.kind)}: {f.message}")
+            item = QListWidgetItem(finding_text(f, lang))
+            item.setToolTip(item.text())
             item.setData(Qt.UserRole, (f.x, f.y, f.bbox))
             self.findings_list.addItem(item)
 

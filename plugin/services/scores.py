@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 
 def _tr(text: str) -> str:
@@ -36,6 +36,17 @@ def _num(x: Any) -> float | None:
     return None if math.isnan(float(x)) else float(x)
 
 
+# units of scores.json, shown in the UI language (others are shown as they are)
+UNITS = {"min": QT_TRANSLATE_NOOP("GridGovScores", "min"),
+         "households": QT_TRANSLATE_NOOP("GridGovScores", "households"),
+         "workers": QT_TRANSLATE_NOOP("GridGovScores", "workers"),
+         "stations": QT_TRANSLATE_NOOP("GridGovScores", "stations"),
+         "findings": QT_TRANSLATE_NOOP("GridGovScores", "findings"),
+         "gaps": QT_TRANSLATE_NOOP("GridGovScores", "gaps"),
+         "pairs": QT_TRANSLATE_NOOP("GridGovScores", "pairs"),
+         "CNY/year": QT_TRANSLATE_NOOP("GridGovScores", "CNY/year")}
+
+
 def _fmt(value: Any, unit: str) -> str:
     """Shares as percentages, large numbers without decimals, the unit after the number."""
     v = _num(value)
@@ -44,7 +55,9 @@ def _fmt(value: Any, unit: str) -> str:
     if unit == "share":
         return f"{100 * v:.1f} %"
     text = f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
-    return f"{text} {unit}" if unit and unit != "ratio" else text
+    if not unit or unit == "ratio":
+        return text
+    return f"{text} {_tr(UNITS[unit]) if unit in UNITS else unit}"
 
 
 def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:

@@ -87,6 +87,34 @@
   <context>
     <name>EditPanel</name>
     <message>
+      <source>Gap</source>
+      <translation>缝隙</translation>
+    </message>
+    <message>
+      <source>Overlap</source>
+      <translation>重叠</translation>
+    </message>
+    <message>
+      <source>Multipart grid</source>
+      <translation>多部分网格</translation>
+    </message>
+    <message>
+      <source>Outside the norm</source>
+      <translation>超出规模标准</translation>
+    </message>
+    <message>
+      <source>Unit in no grid</source>
+      <translation>居民单元不属于任何网格</translation>
+    </message>
+    <message>
+      <source>Unit outside its grid</source>
+      <translation>居民单元位于所属网格之外</translation>
+    </message>
+    <message>
+      <source>{0}: {1}</source>
+      <translation>{0}：{1}</translation>
+    </message>
+    <message>
       <source>Open a scenario to edit its grids.</source>
       <translation>打开一个方案以编辑其网格。</translation>
     </message>
@@ -125,30 +153,6 @@
     <message>
       <source>Validation: checking…</source>
       <translation>校验：检查中…</translation>
-    </message>
-    <message>
-      <source>Gap</source>
-      <translation>缝隙</translation>
-    </message>
-    <message>
-      <source>Overlap</source>
-      <translation>重叠</translation>
-    </message>
-    <message>
-      <source>Multipart grid</source>
-      <translation>多部分网格</translation>
-    </message>
-    <message>
-      <source>Outside the norm</source>
-      <translation>超出规模标准</translation>
-    </message>
-    <message>
-      <source>Unit in no grid</source>
-      <translation>居民单元不属于任何网格</translation>
-    </message>
-    <message>
-      <source>Unit outside its grid</source>
-      <translation>居民单元位于所属网格之外</translation>
     </message>
     <message>
       <source>Save as scenario (new folder)</source>
@@ -291,6 +295,10 @@
       <translation>覆盖方案？</translation>
     </message>
     <message>
+      <source>{0:.0f} m², grids {1}</source>
+      <translation>{0:.0f} 平方米，网格 {1}</translation>
+    </message>
+    <message>
       <source>Editing {0}: {1} grids.</source>
       <translation>正在编辑 {0}：{1} 个网格。</translation>
     </message>
@@ -305,6 +313,10 @@
     <message>
       <source>All grids: {0:.0f} households; ≤5/10/15 min: {1} / {2} / {3}</source>
       <translation>全部网格：{0:.0f} 户；≤5/10/15分钟覆盖：{1} / {2} / {3}</translation>
+    </message>
+    <message>
+      <source>grid {0} has {1} separate parts</source>
+      <translation>网格 {0} 有 {1} 个互不相连的部分</translation>
     </message>
     <message>
       <source>Validation failed: {0}</source>
@@ -323,6 +335,10 @@
       <translation>方案已保存到 {0}</translation>
     </message>
     <message>
+      <source>{0} {1}: {2:.0f} households, norm {3}–{4}</source>
+      <translation>{0} {1}：{2:.0f} 户，标准 {3}–{4}</translation>
+    </message>
+    <message>
       <source>Live statistics unavailable: {0}</source>
       <translation>实时统计不可用：{0}</translation>
     </message>
@@ -331,8 +347,16 @@
       <translation>保存失败：{0}</translation>
     </message>
     <message>
+      <source>unit {0} ({1:.0f} households) is in no grid</source>
+      <translation>居民单元 {0}（{1:.0f} 户）不属于任何网格</translation>
+    </message>
+    <message>
       <source>Paint target: {0}</source>
       <translation>涂刷目标：{0}</translation>
+    </message>
+    <message>
+      <source>unit {0} lies outside its grid {1}</source>
+      <translation>居民单元 {0} 位于所属网格 {1} 之外</translation>
     </message>
     <message>
       <source>removed</source>
@@ -697,6 +721,38 @@
   </context>
   <context>
     <name>GridGovScores</name>
+    <message>
+      <source>min</source>
+      <translation>分钟</translation>
+    </message>
+    <message>
+      <source>households</source>
+      <translation>户</translation>
+    </message>
+    <message>
+      <source>workers</source>
+      <translation>名网格员</translation>
+    </message>
+    <message>
+      <source>stations</source>
+      <translation>个站点</translation>
+    </message>
+    <message>
+      <source>findings</source>
+      <translation>处</translation>
+    </message>
+    <message>
+      <source>gaps</source>
+      <translation>处缝隙</translation>
+    </message>
+    <message>
+      <source>pairs</source>
+      <translation>对</translation>
+    </message>
+    <message>
+      <source>CNY/year</source>
+      <translation>元/年</translation>
+    </message>
     <message>
       <source>Scenario</source>
       <translation>方案</translation>
