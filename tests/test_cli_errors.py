@@ -408,3 +408,11 @@ def test_output_keys_are_consistent(tmp_path, toy, toy_run):
     assert keys["pdf"].endswith("report.pdf") and Path(keys["scores"]).is_file()
     doc = json.loads((tmp_path / "s" / "scores.json").read_text())
     assert doc["scenario"]["name"] == json.loads((toy_run / "scores.json").read_text())["scenario"]["name"]
+
+
+def test_json_outputs_name_their_scenario_the_same_way(tmp_path, toy, toy_run):
+    assert gridgov("simulate", toy, "--out", tmp_path, "--days", 1, "--quiet").returncode == 0
+    assert gridgov("circles", toy, "--out", tmp_path, "--quiet", "--no-facility-bands").returncode == 0
+    blocks = [json.loads((d / f).read_text())["scenario"]
+              for d, f in ((tmp_path, "simulation.json"), (tmp_path, "circles.json"), (toy_run, "scores.json"))]
+    assert blocks[0] == blocks[1] == blocks[2] == {"name": "toy", "path": str(toy.resolve()), "synthetic": True}

@@ -34,6 +34,7 @@ def run(args) -> int:
     from ..progress import NULL, TerminalProgress
     from ..scenario import load_scenario
     from ._options import check_out_dir
+    from ._outputs import scenario_block
 
     out = check_out_dir(args.out)
     progress = NULL if args.quiet else TerminalProgress("gridgov circles")
@@ -43,7 +44,8 @@ def run(args) -> int:
         circles = compute_circles(scenario, network=net, progress=progress.sub(0.0, 0.6))
         progress(0.6, "writing circles.gpkg")
         write_circles_gpkg(out / "circles.gpkg", circles, facility_bands=not args.no_facility_bands)
-        write_text(out / "circles.json", json.dumps(circles.summary(), ensure_ascii=False, indent=2))
+        doc = {"scenario": scenario_block(scenario), **circles.summary()}
+        write_text(out / "circles.json", json.dumps(doc, ensure_ascii=False, indent=2))
         progress(1.0, "done")
     finally:
         if isinstance(progress, TerminalProgress):

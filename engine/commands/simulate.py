@@ -29,6 +29,7 @@ def run(args) -> int:
     from ..scenario import load_scenario
     from ..simulation import simulate_scenario
     from ._options import check_out_dir
+    from ._outputs import scenario_block
 
     out = check_out_dir(args.out)
     progress = NULL if args.quiet else TerminalProgress("gridgov simulate")
@@ -39,7 +40,7 @@ def run(args) -> int:
                                 progress=progress.sub(0.0, 0.9))
         progress(0.9, "writing simulation.json")
         times, open_cases = sim.backlog
-        doc = {"scenario": scenario.name, "synthetic": bool(scenario.meta.get("synthetic", False)),
+        doc = {"scenario": scenario_block(scenario),
                "summary": sim.summary, "per_street": sim.per_street,
                "per_community": sim.per_community, "meta": sim.meta,
                "backlog": {"time_h": times, "open_cases": open_cases}}
