@@ -306,8 +306,6 @@ def test_damaged_scores_json(tmp_path, toy_run, damage, needle):
     assert not (tmp_path / "o" / "scores.json").exists() and not (tmp_path / "c" / "compare.json").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="engine/score/compare.load_entry does not check that scores.json is a JSON "
-                                       "object (reported; score/ is owned by another engineer)")
 def test_scores_json_not_an_object(tmp_path, toy_run):
     bad = tmp_path / "bad_run"
     shutil.copytree(toy_run, bad)

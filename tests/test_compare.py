@@ -203,3 +203,13 @@ def test_compare_computes_scenario_folders_and_in_memory_layouts(tmp_path, sampl
     assert base.metric("general_size_share").value == moved.metric("general_size_share").value
     summary = json.loads(res.paths["json"].read_text(encoding="utf-8"))
     assert summary["inputs"][1] == "(in memory) edited"
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '{"scenario": [1]}', '{"scenario": {"path": 5}}'])
+def test_scores_json_of_the_wrong_shape_is_a_user_error(tmp_path, text):
+    from gridgov.engine.errors import GridGovError
+    from gridgov.engine.score.compare import load_entry
+
+    (tmp_path / "scores.json").write_text(text, encoding="utf-8")
+    with pytest.raises(GridGovError, match="scores.json"):
+        load_entry(tmp_path)

@@ -54,8 +54,12 @@ def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = 
             data = json.loads((p / "scores.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise GridGovError(f"{p / 'scores.json'}: cannot read ({exc})") from exc
-        src = (data.get("scenario") or {}).get("path")
-        if not src or not (Path(src) / "scenario.toml").is_file():
+        if not isinstance(data, dict):
+            raise GridGovError(f"{p / 'scores.json'}: not a GridGov scores file (a JSON object expected); "
+                               "re-run 'gridgov run'")
+        scen = data.get("scenario")
+        src = scen.get("path") if isinstance(scen, dict) else None
+        if not isinstance(src, str) or not src or not (Path(src) / "scenario.toml").is_file():
             raise GridGovError(f"{p / 'scores.json'}: the scenario it was computed from ({src or 'not recorded'}) "
                                "is not available; pass the scenario folder instead")
         try:
