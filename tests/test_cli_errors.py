@@ -174,6 +174,19 @@ def test_score_refuses_options_it_would_ignore(tmp_path, toy, toy_run):
     assert not (tmp_path / "o").exists()
 
 
+def test_compare_names_the_scenario_at_fault(tmp_path, toy, toy_copy):
+    _break(toy_copy, "bad_value_in_toml")
+    failed(gridgov("compare", toy, toy_copy, "--out", tmp_path / "o", "--days", 1, "--quiet", "--no-pdf"), 1,
+           f"{toy_copy / 'scenario.toml'}, layer 'workflow', field 'dispatch_policy'")
+    assert not (tmp_path / "o" / "compare.json").exists()
+
+
+@pytest.mark.parametrize("weight", ["coverage=-1", "coverage=nan", "coverage=1e308"])
+def test_score_weight_out_of_range_names_the_option(tmp_path, toy, weight):
+    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", weight), 1,
+           f"--weight '{weight}': a weight must be a number in [0, 1e+06]")
+
+
 def test_compare_needs_two(tmp_path, toy):
     failed(gridgov("compare", toy, "--out", tmp_path / "o"), 1, "at least two")
 

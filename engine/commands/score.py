@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 NAME = "score"
+MAX_WEIGHT = 1e6
 HELP = "score a scenario (or re-score a finished run with other weights) and write the report"
 DESCRIPTION = ("DIR is a scenario folder (circles and simulation are computed; --no-sim skips the simulation) "
                "or the OUT folder of 'gridgov run' (its scores.json is re-weighted and re-reported without "
@@ -37,6 +38,8 @@ def parse_weights(items: list[str]) -> dict[str, float]:
             out[key] = float(value)
         except ValueError:
             raise GridGovError(f"--weight {item!r}: '{value}' is not a number") from None
+        if not 0 <= out[key] <= MAX_WEIGHT:  # weights are relative; huge ones overflow their sum
+            raise GridGovError(f"--weight {item!r}: a weight must be a number in [0, {MAX_WEIGHT:g}]")
     return out
 
 

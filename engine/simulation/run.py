@@ -67,6 +67,15 @@ def _options(scenario, days, seed, engine) -> tuple[float, int, str]:
     return float(days), int(seed), str(engine)
 
 
+def _located(problem: Problem, scenario) -> Problem:
+    """``problem`` with the bare file name "scenario.toml" replaced by the scenario's own path."""
+    path = getattr(scenario, "path", None)
+    if problem.file != "scenario.toml" or path is None:
+        return problem
+    return Problem(problem.message, str(Path(path) / "scenario.toml"), problem.layer, problem.fid, problem.field,
+                   problem.severity)
+
+
 def check_workflow_params(params: dict) -> None:
     """Every workflow / staffing value the engines rely on, with the key that is wrong."""
     wf, st, urg = params["workflow"], params["staffing"], params["demand"]["urgency_mix"]
@@ -123,9 +132,12 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     from .streams import workflow_streams
 
     progress = progress or NULL
-    days, seed, engine = _options(scenario, days, seed, engine)
     p = scenario.params
-    check_workflow_params(p)
+    try:
+        days, seed, engine = _options(scenario, days, seed, engine)
+        check_workflow_params(p)
+    except ValidationError as exc:  # name the scenario: compare and batch load several
+        raise ValidationError([_located(q, scenario) for q in exc.problems]) from None
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress(0.0, "workers and travel times")
