@@ -80,12 +80,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gridgov {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except Exception as exc:         # a bug: one paragraph for the user, the traceback on request
+        if _caused_by_ctrl_c(exc):   # e.g. Ctrl-C during an import surfaces as ImportError
+            print(f"gridgov {args.command}: interrupted", file=sys.stderr)
+            return 130
         if os.environ.get("GRIDGOV_DEBUG"):
             raise
         print(f"gridgov {args.command}: internal error ({type(exc).__name__}: {exc}). This is a bug in "
               f"GridGov, not in your input; rerun with GRIDGOV_DEBUG=1 to see the traceback and report it.",
               file=sys.stderr)
         return INTERNAL_ERROR
+
+
+def _caused_by_ctrl_c(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _silence_stdout() -> None:

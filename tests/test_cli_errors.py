@@ -427,3 +427,18 @@ def test_json_outputs_name_their_scenario_the_same_way(tmp_path, toy, toy_run):
     blocks = [json.loads((d / f).read_text())["scenario"]
               for d, f in ((tmp_path, "simulation.json"), (tmp_path, "circles.json"), (toy_run, "scores.json"))]
     assert blocks[0] == blocks[1] == blocks[2] == {"name": "toy", "path": str(toy.resolve()), "synthetic": True}
+
+
+def test_ctrl_c_inside_another_exception_is_an_interruption(monkeypatch, capsys):
+    from gridgov.engine import cli
+    from gridgov.engine.commands import params
+
+    def interrupted_import(args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise ImportError("numpy._core.multiarray failed to import")
+
+    monkeypatch.setattr(params, "run", interrupted_import)
+    assert cli.main(["params"]) == 130
+    assert "gridgov params: interrupted" in capsys.readouterr().err
