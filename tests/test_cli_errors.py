@@ -442,3 +442,11 @@ def test_ctrl_c_inside_another_exception_is_an_interruption(monkeypatch, capsys)
     monkeypatch.setattr(params, "run", interrupted_import)
     assert cli.main(["params"]) == 130
     assert "gridgov params: interrupted" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["run", "simulate", "circles", "score"])
+def test_out_may_not_be_the_scenario_folder(toy_copy, command):
+    before = sorted(p.name for p in toy_copy.iterdir())
+    failed(gridgov(command, toy_copy, "--out", f"{toy_copy}/", "--days" if command != "circles" else "--quiet",
+                   *(["1"] if command != "circles" else [])), 1, "is the scenario folder")
+    assert sorted(p.name for p in toy_copy.iterdir()) == before

@@ -59,15 +59,22 @@ def add_quiet(parser, what: str = "no progress bar, no summary") -> None:
     parser.add_argument("--quiet", action="store_true", help=what)
 
 
-def check_out_dir(path: str | os.PathLike) -> Path:
+def check_out_dir(path: str | os.PathLike, inputs: tuple = ()) -> Path:
     """Fail fast, before minutes of computing, when ``--out`` cannot be a writable folder.
 
     Nothing is created: the nearest existing ancestor must be a folder we can write in
     (probed with a real temporary file, since ``os.access`` is always true for root).
+    ``--out`` may not be one of the ``inputs`` scenario folders: outputs would mix with the
+    scenario (and a scenario folder holding scores.json reads as a finished run afterwards).
     """
     out = Path(path)
     if str(path).strip() == "":
         raise GridGovError("--out: empty path (give an output folder)")
+    for src in inputs:
+        src = Path(src)
+        src = src.parent if src.name == "scenario.toml" else src
+        if (src / "scenario.toml").is_file() and out.resolve() == src.resolve():
+            raise GridGovError(f"--out {out} is the scenario folder {src} itself: choose a separate output folder")
     if out.exists() and not out.is_dir():
         raise GridGovError(f"--out {out}: is a file, not a folder (choose another path or remove the file)")
     probe = out

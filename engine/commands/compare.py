@@ -28,7 +28,7 @@ def run(args) -> int:
     if len(args.dirs) < 2:
         raise GridGovError("compare needs at least two DIRs (scenario folders or 'gridgov run' outputs), "
                            f"got {len(args.dirs)}")
-    check_out_dir(args.out)
+    check_out_dir(args.out, inputs=tuple(args.dirs))
     progress = NULL if args.quiet else TerminalProgress("gridgov compare")
     try:
         result = compare_scenarios(args.dirs, args.out, lang=args.lang, pdf=not args.no_pdf, days=args.days,

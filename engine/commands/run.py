@@ -26,7 +26,7 @@ def run(args) -> int:
     from ..progress import NULL, TerminalProgress
     from ._options import check_out_dir
 
-    check_out_dir(args.out)
+    check_out_dir(args.out, inputs=(args.scenario,))
     progress = NULL if args.quiet else TerminalProgress("gridgov run")
     try:
         result = run_scenario(args.scenario, args.out, days=args.days, seed=args.seed, engine=args.engine,

@@ -58,7 +58,7 @@ def run(args) -> int:
     weights = parse_weights(args.weight)
     src = Path(args.dir)
     src = src.parent if src.name == "scenario.toml" else src
-    out = check_out_dir(args.out)
+    out = check_out_dir(args.out, inputs=(args.dir,))
     progress = NULL if args.quiet else TerminalProgress("gridgov score")
     try:
         if (src / "scores.json").is_file():

@@ -31,7 +31,7 @@ def run(args) -> int:
     from ._options import check_out_dir
     from ._outputs import scenario_block
 
-    out = check_out_dir(args.out)
+    out = check_out_dir(args.out, inputs=(args.scenario,))
     progress = NULL if args.quiet else TerminalProgress("gridgov simulate")
     try:
         scenario = load_scenario(args.scenario)
