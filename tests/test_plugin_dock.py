@@ -45,10 +45,12 @@ def test_dock_runs_the_sample(dock, sample_dir, tmp_path, qgis_iface):
     assert not panel.run_button.isEnabled()
     assert panel.open_sample()
     assert panel.run_button.isEnabled()
+    assert panel.scores.isHidden() and panel.circle_row.isHidden()   # no empty table before a run
     panel.out.setFilePath(str(tmp_path / "run"))
     ok, text = _run(panel)
     assert ok, text
     assert panel.progress.value() == 100
+    assert not panel.scores.isHidden() and not panel.circle_row.isHidden()
     rows = panel.scores.row_texts()
     assert rows[0][0].startswith("Total score") and 0 <= float(rows[0][2]) <= 100
     assert len(rows) > 10

@@ -185,6 +185,8 @@ class EditPanel(QWidget):
             [_tr("Grid"), _tr("Households"), _tr("Residents"), _tr("Workers"), _tr("Compactness"), _tr("Parts"),
              _tr("≤5 min"), _tr("≤10 min"), _tr("≤15 min"), _tr("Norm")])
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)     # row numbers say nothing; the grid id is column 0
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         lay.addWidget(self.table, 2)
         self.totals = QLabel("")

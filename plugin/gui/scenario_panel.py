@@ -113,8 +113,11 @@ class ScenarioPanel(QWidget):
         self.circle_type.setToolTip(_tr("Facility type whose 5/10/15-minute bands the map shows"))
         self.circle_type.setEnabled(False)
         self.circle_type.currentIndexChanged.connect(self._circle_type_changed)
-        circle_form = QFormLayout()
+        self.circle_row = QWidget()         # shown once a run has bands to show
+        circle_form = QFormLayout(self.circle_row)
+        circle_form.setContentsMargins(0, 0, 0, 0)
         circle_form.addRow(_tr("Life circle of"), self.circle_type)
+        self.circle_row.setVisible(False)
 
         self.scores = ScoresTable()
         self.report_button = QPushButton(_tr("Open report"))
@@ -128,9 +131,20 @@ class ScenarioPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
-        layout.addLayout(circle_form)
+        layout.addWidget(self.circle_row)
         layout.addWidget(self.scores, 1)
+        layout.addStretch(0)                # takes the table's room while there are no scores
         layout.addWidget(self.report_button)
+        self._layout = layout
+        self.scores.setVisible(False)
+        self._show_scores(False)
+
+    def _show_scores(self, visible: bool) -> None:
+        """No empty table before a run: the table appears with the scores."""
+        self.scores.setVisible(visible)
+        index = self._layout.indexOf(self.scores)
+        self._layout.setStretch(index, 1 if visible else 0)
+        self._layout.setStretch(index + 1, 0 if visible else 1)
 
     # ---- open ----------------------------------------------------------------------------
     def open_sample(self) -> bool:
@@ -169,6 +183,8 @@ class ScenarioPanel(QWidget):
         self.info.setText(text)
         self.run_button.setEnabled(not errors)
         self.scores.set_rows([])
+        self._show_scores(False)
+        self.circle_row.setVisible(False)
         self.circle_type.clear()
         self.circle_type.setEnabled(False)
         self._result_layers = []
@@ -254,6 +270,7 @@ class ScenarioPanel(QWidget):
         try:
             loaded = layer_service.load_result_layers(out, self.state.name)
             self.scores.set_rows(rows_from_scores(read_scores(out / "scores.json"), self.lang))
+            self._show_scores(True)
         except (ValueError, OSError) as exc:
             self._fail(_tr("The run finished but its results cannot be shown: {0}").format(exc))
             self.runDone.emit(False, str(exc))
@@ -293,6 +310,7 @@ class ScenarioPanel(QWidget):
         self.circle_type.setCurrentIndex(max(0, self.circle_type.findData("grid_station")))
         self.circle_type.blockSignals(False)
         self.circle_type.setEnabled(self.circle_type.count() > 0)
+        self.circle_row.setVisible(self.circle_type.count() > 0)
 
     def _circle_type_changed(self, index: int) -> None:
         key = self.circle_type.itemData(index)
