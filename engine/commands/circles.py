@@ -10,6 +10,9 @@ from __future__ import annotations
 
 NAME = "circles"
 HELP = "5/10/15-minute life circles: nearest facilities, bands, service areas, band polygons"
+DESCRIPTION = ("Compute exact 5/10/15-minute life circles on the road network and write OUT/circles.gpkg (layers "
+               "units, facilities, service_areas, bands, facility_bands) and OUT/circles.json (household shares per "
+               "band and tier, per community).")
 
 
 def add_arguments(parser) -> None:

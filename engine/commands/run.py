@@ -4,7 +4,8 @@ from __future__ import annotations
 NAME = "run"
 HELP = "run a scenario end to end: circles, simulation, scores, report"
 DESCRIPTION = ("Build the road network, compute 5/10/15-minute service circles, simulate incident load and "
-               "response, score the layout and write OUT/scores.json, OUT/results.gpkg and OUT/report.html.")
+               "response, score the layout and write OUT/scores.json, OUT/results.gpkg, OUT/report.html and "
+               "OUT/report.pdf (unless --no-pdf). The files are replaced only when every stage succeeded.")
 
 
 def add_arguments(parser) -> None:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 NAME = "simulate"
 HELP = "simulate incidents and their closed-loop handling (response, closure, workload)"
+DESCRIPTION = ("Simulate incidents and their closed-loop handling (found/reported → dispatched → handled or "
+               "escalated → closed) and write OUT/simulation.json (summary, per street and community, backlog, "
+               "run facts) and, with --events, OUT/events.parquet (one row per incident).")
 
 
 def add_arguments(parser) -> None:

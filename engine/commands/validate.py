@@ -12,7 +12,7 @@ DESCRIPTION = ("Check a scenario folder. Prints 'ok' with counts (and any warnin
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("scenario", metavar="DIR", help="scenario folder")
+    parser.add_argument("scenario", metavar="DIR", help="scenario folder (scenario.toml + layers.gpkg)")
     parser.add_argument("--json", action="store_true", help="print a JSON document instead of text")
 
 
