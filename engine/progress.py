@@ -35,20 +35,32 @@ class Progress:
 
 
 class TerminalProgress(Progress):
-    """A tqdm bar on stderr (plain lines when stderr is not a terminal)."""
+    """A tqdm bar on a terminal; one plain line per stage when stderr is a file or a pipe (logs,
+    CI), instead of a bar redrawn with carriage returns."""
 
     def __init__(self, desc: str = "gridgov"):
         import sys
 
-        from tqdm import tqdm
-
-        self._bar = tqdm(total=1000, desc=desc, unit="‰", leave=True, file=sys.stderr,
-                         bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} {postfix}")
+        self._desc = desc
+        self._stream = sys.stderr
         self._last = 0
+        self._message = None
+        self._bar = None
+        if self._stream.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=1000, desc=desc, unit="‰", leave=True, file=self._stream,
+                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} {postfix}")
         super().__init__(self._update)
 
     def _update(self, fraction: float, message: str) -> None:
         n = int(fraction * 1000)
+        if self._bar is None:
+            if message and message != self._message:
+                self._stream.write(f"{self._desc}: {n / 10:3.0f}% {message}\n")
+                self._stream.flush()
+                self._message = message
+            return
         if n > self._last:
             self._bar.update(n - self._last)
             self._last = n
@@ -56,7 +68,8 @@ class TerminalProgress(Progress):
             self._bar.set_postfix_str(message, refresh=True)
 
     def close(self) -> None:
-        self._bar.close()
+        if self._bar is not None:
+            self._bar.close()
 
 
 NULL = Progress()
