@@ -294,11 +294,12 @@ def test_experiment_replications_zero_and_missing_file(tmp_path, toy):
     (["--runs-per-task", "0"], "--runs-per-task must be ≥ 1"),
     (["--connect-timeout", "-1", "--scheduler", "tcp://127.0.0.1:1"], "--connect-timeout must be"),
     (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "cannot be combined with --scheduler"),
+    (["--scheduler", "foo", "--connect-timeout", "2"], "--scheduler 'foo' is not a Dask scheduler address"),
 ])
 def test_batch_bad_options(tmp_path, toy, options, needle):
     exp = _experiment(tmp_path, toy, "[design.factors]\nincident_rate_multiplier = [1, 2]\n")
     failed(gridgov("batch", exp, "--out", tmp_path / "o", *options), 1, needle)
-    assert not (tmp_path / "o").exists()
+    assert not (tmp_path / "o" / "runs").exists()
 
 
 # ------------------------------------------------------------------ damaged scores.json
@@ -450,3 +451,11 @@ def test_out_may_not_be_the_scenario_folder(toy_copy, command):
     failed(gridgov(command, toy_copy, "--out", f"{toy_copy}/", "--days" if command != "circles" else "--quiet",
                    *(["1"] if command != "circles" else [])), 1, "is the scenario folder")
     assert sorted(p.name for p in toy_copy.iterdir()) == before
+
+
+def test_progress_in_a_log_is_plain_lines(tmp_path, toy):
+    proc = gridgov("simulate", toy, "--out", tmp_path, "--days", 1)
+    assert proc.returncode == 0, proc.stderr
+    assert "\r" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("gridgov simulate:") and lines[-1] == "gridgov simulate: 100% done"

@@ -208,6 +208,9 @@ def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler:
         if scheduler:
             try:
                 client = Client(scheduler, timeout=f"{opts['connect_timeout_s']}s")
+            except ValueError as exc:  # e.g. no port: distributed parses the address before connecting
+                raise GridGovError(f"--scheduler {scheduler!r} is not a Dask scheduler address ({exc}); "
+                                   "expected e.g. tcp://10.0.0.5:8786") from None
             except (OSError, TimeoutError) as exc:
                 raise GridGovError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
         else:
