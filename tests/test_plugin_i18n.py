@@ -173,3 +173,10 @@ def test_make_translations_builds_the_qm(tmp_path):
     tr = QTranslator()
     assert tr.load(str(copy / "resources" / "i18n" / "gridgov_zh_CN.qm"))
     assert tr.translate("GridGovDock", "Scenario") == "方案"
+
+
+def test_processing_help_is_translated(qgis_app, zh):
+    from gridgov.plugin.processing.algorithms.score import ScoreAlgorithm
+
+    alg = ScoreAlgorithm()
+    assert "scores.json" in alg.shortHelpString() and CJK.search(alg.shortHelpString())

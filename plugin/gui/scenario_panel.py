@@ -177,7 +177,8 @@ class ScenarioPanel(QWidget):
                            f"{lyr.featureCount()}" for lyr in loaded)
         text = f"<b>{folder.name}</b>: {counts}."
         if errors:
-            text += "<br><span style='color:#b00020'>" + _tr("{0} error(s): {1}").format(len(errors), errors[0]) + "</span>"
+            first = _tr("{0} error(s): {1}").format(len(errors), errors[0])
+            text += f"<br><span style='color:#b00020'>{first}</span>"
         if warnings:
             text += "<br>" + _tr("{0} warning(s).").format(len(warnings))
         self.info.setText(text)
@@ -280,7 +281,8 @@ class ScenarioPanel(QWidget):
         QTimer.singleShot(0, lambda: self._expand_in_view(f"GridGov results: {self.state.name}"))
         self.report_button.setEnabled((out / "report.html").exists())
         self.status.setText(_tr("Done — results in {0}").format(out))
-        self.iface.messageBar().pushMessage("GridGov", _tr("{0}: run finished, results in {1}").format(self.state.name, out),
+        self.iface.messageBar().pushMessage("GridGov",
+                                            _tr("{0}: run finished, results in {1}").format(self.state.name, out),
                                             Qgis.Success, 5)
         self.runDone.emit(True, str(out))
 

@@ -30,6 +30,10 @@ LABELS = {
 }
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("GridGovLayers", text)
+
+
 def layer_label(name: str) -> str:
     """The Layers-panel name of a GeoPackage layer, in the UI language (``name`` if unknown)."""
     return QCoreApplication.translate("GridGovLayers", LABELS[name]) if name in LABELS else name
@@ -67,7 +71,7 @@ def open_layer(gpkg: str | Path, layer_name: str, prefix: str, display: str | No
     """One styled layer of a GeoPackage (not yet added to any project)."""
     layer = QgsVectorLayer(f"{gpkg}|layername={layer_name}", display or layer_label(layer_name), "ogr")
     if not layer.isValid():
-        raise ValueError(f"{gpkg}: layer '{layer_name}' cannot be opened")
+        raise ValueError(_tr("{0}: layer '{1}' cannot be opened").format(gpkg, layer_name))
     qml = style_path(prefix, layer_name, layer.geometryType())
     if qml is not None:
         msg, ok = layer.loadNamedStyle(str(qml))
@@ -89,7 +93,7 @@ def add_gpkg_group(gpkg: str | Path, group_name: str, prefix: str, order: tuple[
     project = project or QgsProject.instance()
     names = gpkg_layer_names(gpkg)
     if not names:
-        raise ValueError(f"{gpkg}: no layers (missing or not a GeoPackage)")
+        raise ValueError(_tr("{0}: no layers (missing or not a GeoPackage)").format(gpkg))
     names.sort(key=lambda n: (order.index(n) if n in order else len(order), n))
     layers = [open_layer(gpkg, n, prefix) for n in names]
 

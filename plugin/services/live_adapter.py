@@ -18,7 +18,7 @@ import numpy as np
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry,
                        QgsPointXY,
                        QgsProject, QgsVectorLayer)
-from qgis.PyQt.QtCore import QObject, QTimer, QVariant, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QObject, QTimer, QVariant, pyqtSignal
 
 
 class LiveAdapter(QObject):
@@ -38,7 +38,8 @@ class LiveAdapter(QObject):
         self.grids, self.units, self.facilities = grids, units, facilities
         crs = QgsCoordinateReferenceSystem(scenario.crs) if scenario is not None else grids.crs()
         if not crs.isValid() or crs.isGeographic():
-            raise ValueError(f"live statistics need a metric CRS (got {crs.authid() or 'none'})")
+            raise ValueError(QCoreApplication.translate("LiveAdapter", "live statistics need a metric CRS (got {0})")
+                             .format(crs.authid() or "none"))
         self.crs = crs
         ctx = QgsProject.instance().transformContext()
         self._to_metric = {lyr.id(): QgsCoordinateTransform(lyr.crs(), crs, ctx)
@@ -210,7 +211,8 @@ class LiveAdapter(QObject):
         """Carry relocated units into the units layer (one undoable command)."""
         layer = self.units
         if not layer.isEditable() and not layer.startEditing():
-            self.failed.emit("units layer is not editable: relocated units were not written")
+            self.failed.emit(QCoreApplication.translate(
+                "LiveAdapter", "units layer is not editable: relocated units were not written"))
             return
         by_id = {v: k for k, v in self._fid_id[layer.id()].items()}
         self._writing = True

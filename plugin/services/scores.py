@@ -112,7 +112,7 @@ def read_scores(path: str | Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read scores ({exc})") from exc
+        raise ValueError(_tr("{0}: cannot read scores ({1})").format(path, exc)) from exc
 
 
 def compare_summary(doc: dict[str, Any], lang: str = "en") -> tuple[list[str], list[list[str]]]:

@@ -26,7 +26,8 @@ def write_layer(layer: QgsVectorLayer, gpkg: Path, name: str) -> None:
                                  else QgsVectorFileWriter.CreateOrOverwriteFile)
     result = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(gpkg), QgsProject.instance().transformContext(), opts)
     if result[0] != QgsVectorFileWriter.NoError:
-        raise ValueError(f"{gpkg}: cannot write layer '{name}': {result[1]}")
+        raise ValueError(QCoreApplication.translate("GridGovSnapshot", "{0}: cannot write layer '{1}': {2}")
+                         .format(gpkg, name, result[1]))
 
 
 def snapshot_edited(state: ScenarioState, dest: str | Path) -> Path:
@@ -39,7 +40,8 @@ def snapshot_edited(state: ScenarioState, dest: str | Path) -> Path:
     edited = {name: state.layer(name) for name in state.layer_ids}
     edited = {n: lyr for n, lyr in edited.items() if lyr is not None and lyr.isEditable() and lyr.isModified()}
     if not edited:
-        raise ValueError(QCoreApplication.translate("GridGovSnapshot", "The open scenario has no unsaved edits to compare with its saved version."))
+        raise ValueError(QCoreApplication.translate(
+            "GridGovSnapshot", "The open scenario has no unsaved edits to compare with its saved version."))
     dest = Path(dest)
     if dest.exists():
         shutil.rmtree(dest)

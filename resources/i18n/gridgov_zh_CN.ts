@@ -552,6 +552,14 @@
       <source>Life-circle bands</source>
       <translation>生活圈</translation>
     </message>
+    <message>
+      <source>{0}: layer '{1}' cannot be opened</source>
+      <translation>{0}：无法打开图层“{1}”</translation>
+    </message>
+    <message>
+      <source>{0}: no layers (missing or not a GeoPackage)</source>
+      <translation>{0}：没有图层（文件不存在或不是 GeoPackage）</translation>
+    </message>
   </context>
   <context>
     <name>GridGovPlugin</name>
@@ -583,8 +591,20 @@
       <translation>方案文件夹</translation>
     </message>
     <message>
+      <source>'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg)</source>
+      <translation>“{0}”不是方案文件夹（需要 scenario.toml 和 layers.gpkg）</translation>
+    </message>
+    <message>
+      <source>Cancelled.</source>
+      <translation>已取消。</translation>
+    </message>
+    <message>
       <source>Service circles</source>
       <translation>生活圈</translation>
+    </message>
+    <message>
+      <source>Builds the road network of a scenario and computes 5/10/15-minute community life circles: for every residential unit the nearest facility of each type, travel time and band; the band polygons and each facility's responsibility area. Writes a GeoPackage with layers 'bands', 'service_areas', 'units' and 'facilities' (and 'facility_bands' when asked). Travel mode 'scenario' uses the scenario's [circles] mode.</source>
+      <translation>构建方案的道路网络并计算 5/10/15 分钟社区生活圈：每个居民单元到各类设施的最近设施、出行时间和所属分带；分带多边形和每个设施的服务范围。输出 GeoPackage，含图层 'bands'、'service_areas'、'units' 和 'facilities'（需要时还有 'facility_bands'）。出行方式 'scenario' 使用方案 [circles] 中的方式。</translation>
     </message>
     <message>
       <source>Travel mode</source>
@@ -619,6 +639,10 @@
       <translation>方案对比</translation>
     </message>
     <message>
+      <source>Runs and compares two or more scenarios (the first is the baseline) and writes a comparison report (compare.html) and table (compare.csv). Pick each scenario's scenario.toml file, or the scores.json of an earlier run (then it is not recomputed).</source>
+      <translation>运行并对比两个或以上方案（第一个为基准），输出对比报告（compare.html）和对比表（compare.csv）。请选择各方案的 scenario.toml 文件，或之前运行得到的 scores.json（此时不再重新计算）。</translation>
+    </message>
+    <message>
       <source>Scenarios (their scenario.toml files)</source>
       <translation>方案（其 scenario.toml 文件）</translation>
     </message>
@@ -639,8 +663,20 @@
       <translation>对比表</translation>
     </message>
     <message>
+      <source>Compare needs at least two scenarios.</source>
+      <translation>对比至少需要两个方案。</translation>
+    </message>
+    <message>
+      <source>'{0}' is neither a scenario (scenario.toml) nor a run output (scores.json)</source>
+      <translation>“{0}”既不是方案（scenario.toml），也不是运行输出（scores.json）</translation>
+    </message>
+    <message>
       <source>Score scenario</source>
       <translation>方案评分</translation>
+    </message>
+    <message>
+      <source>Runs a scenario end to end (service circles, incident simulation, scores) and writes scores.json, results.gpkg (units, grids, facilities, service areas, bands) and report.html into the output folder. TOTAL is the weighted total score.</source>
+      <translation>完整运行一个方案（生活圈、事件模拟、评分），在输出文件夹中写出 scores.json、results.gpkg（居民单元、网格、设施、服务范围、生活圈分带）和 report.html。TOTAL 为加权总分。</translation>
     </message>
     <message>
       <source>Simulated days (empty = scenario)</source>
@@ -671,6 +707,10 @@
       <translation>事件模拟</translation>
     </message>
     <message>
+      <source>Simulates incident arrivals and the closed-loop response (report → dispatch → travel → handle → escalate → verify → close) of a scenario's grid workers. Writes per-grid statistics as a GeoPackage layer 'grids', the run summary as JSON and, optionally, every incident's timeline as Parquet. Empty days/seed use the scenario's values.</source>
+      <translation>模拟事件的发生以及方案中网格员的闭环处置（上报 → 派单 → 到场 → 处置 → 上报升级 → 核查 → 结案）。输出各网格统计（GeoPackage 图层 'grids'）、运行摘要（JSON），并可选输出每个事件的时间线（Parquet）。天数/随机种子留空时使用方案中的值。</translation>
+    </message>
+    <message>
       <source>Engine</source>
       <translation>引擎</translation>
     </message>
@@ -695,6 +735,10 @@
       <translation>校验方案</translation>
     </message>
     <message>
+      <source>Checks a scenario folder (scenario.toml + layers.gpkg): parameters, layers, fields, geometries, grid nesting and sizes. Every problem names the file, layer, feature id and field. Writes them to a CSV; with 'Fail on errors' the algorithm stops when there is an error, which stops a model before later steps run on bad data.</source>
+      <translation>检查方案文件夹（scenario.toml + layers.gpkg）：参数、图层、字段、几何、网格嵌套和规模。每个问题都标明文件、图层、要素 ID 和字段，并写入 CSV；勾选“有错误时停止”时，存在错误则算法停止，从而在模型后续步骤处理错误数据之前中止。</translation>
+    </message>
+    <message>
       <source>Fail on errors</source>
       <translation>有错误时停止</translation>
     </message>
@@ -713,6 +757,10 @@
     <message>
       <source>Valid</source>
       <translation>是否有效</translation>
+    </message>
+    <message>
+      <source>{0}: {1} error(s); first: {2}</source>
+      <translation>{0}：{1} 个错误；第一个：{2}</translation>
     </message>
     <message>
       <source>GridGov grid governance</source>
@@ -786,6 +834,10 @@
       <translation>“{0}”类已评分指标的平均值</translation>
     </message>
     <message>
+      <source>{0}: cannot read scores ({1})</source>
+      <translation>{0}：无法读取评分（{1}）</translation>
+    </message>
+    <message>
       <source>weight {0} %</source>
       <translation>权重 {0} %</translation>
     </message>
@@ -803,6 +855,21 @@
     <message>
       <source>The open scenario has no unsaved edits to compare with its saved version.</source>
       <translation>已打开的方案没有可与已保存版本对比的未保存编辑。</translation>
+    </message>
+    <message>
+      <source>{0}: cannot write layer '{1}': {2}</source>
+      <translation>{0}：无法写入图层“{1}”：{2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>LiveAdapter</name>
+    <message>
+      <source>units layer is not editable: relocated units were not written</source>
+      <translation>居民单元图层不可编辑：重新归属的居民单元未写入</translation>
+    </message>
+    <message>
+      <source>live statistics need a metric CRS (got {0})</source>
+      <translation>实时统计需要米制坐标系（当前为 {0}）</translation>
     </message>
   </context>
   <context>
@@ -895,6 +962,10 @@
       <translation>正在取消…</translation>
     </message>
     <message>
+      <source>{0} error(s): {1}</source>
+      <translation>{0} 个错误：{1}</translation>
+    </message>
+    <message>
       <source>GridGov: run {0}</source>
       <translation>GridGov：运行 {0}</translation>
     </message>
@@ -913,10 +984,6 @@
     <message>
       <source>{0} warning(s).</source>
       <translation>{0} 个警告。</translation>
-    </message>
-    <message>
-      <source>{0} error(s): {1}</source>
-      <translation>{0} 个错误：{1}</translation>
     </message>
     <message>
       <source>The run finished but its results cannot be shown: {0}</source>

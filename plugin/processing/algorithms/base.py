@@ -44,7 +44,7 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
         return GROUP_ID
 
     def shortHelpString(self) -> str:  # noqa: N802
-        return self.HELP
+        return _tr(self.HELP) if self.HELP else ""
 
     def createInstance(self):  # noqa: N802
         return type(self)()
@@ -69,7 +69,8 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
         if path is not None and path.name == "scenario.toml":
             path = path.parent
         if path is None or not (path / "scenario.toml").is_file():
-            raise QgsProcessingException(f"'{raw}' is not a scenario folder (it needs scenario.toml and layers.gpkg)")
+            raise QgsProcessingException(
+                _tr("'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg)").format(raw))
         return path
 
     def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:  # noqa: N802
@@ -87,7 +88,7 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
             raise
         except Exception as exc:  # noqa: BLE001 - every engine failure becomes one message
             if feedback.isCanceled():
-                raise QgsProcessingException("Cancelled.") from exc
+                raise QgsProcessingException(_tr("Cancelled.")) from exc
             raise QgsProcessingException(describe_error(exc)) from exc
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:

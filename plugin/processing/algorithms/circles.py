@@ -14,10 +14,12 @@ MODES = ("scenario", "walk", "elderly", "ebike", "drive")
 class ServiceCirclesAlgorithm(GridGovAlgorithm):
     NAME = "servicecircles"
     DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Service circles")
-    HELP = ("Builds the road network of a scenario and computes 5/10/15-minute community life circles: "
-            "for every residential unit the nearest facility of each type, travel time and band; the band "
-            "polygons and each facility's responsibility area. Writes a GeoPackage with layers 'bands', "
-            "'service_areas', 'units' and 'facilities' (and 'facility_bands' when asked). Travel mode 'scenario' uses the scenario's [circles] mode.")
+    HELP = QT_TRANSLATE_NOOP(
+        "GridGovProcessing",
+        "Builds the road network of a scenario and computes 5/10/15-minute community life circles: "
+        "for every residential unit the nearest facility of each type, travel time and band; the band "
+        "polygons and each facility's responsibility area. Writes a GeoPackage with layers 'bands', "
+        "'service_areas', 'units' and 'facilities' (and 'facility_bands' when asked). Travel mode 'scenario' uses the scenario's [circles] mode.")
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())

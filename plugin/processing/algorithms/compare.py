@@ -15,9 +15,11 @@ from .score import LANGS
 class CompareAlgorithm(GridGovAlgorithm):
     NAME = "compare"
     DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Compare scenarios")
-    HELP = ("Runs and compares two or more scenarios (the first is the baseline) and writes a comparison "
-            "report (compare.html) and table (compare.csv). Pick each scenario's scenario.toml file, or the "
-            "scores.json of an earlier run (then it is not recomputed).")
+    HELP = QT_TRANSLATE_NOOP(
+        "GridGovProcessing",
+        "Runs and compares two or more scenarios (the first is the baseline) and writes a comparison "
+        "report (compare.html) and table (compare.csv). Pick each scenario's scenario.toml file, or the "
+        "scores.json of an earlier run (then it is not recomputed).")
 
     def init_parameters(self) -> None:
         self.addParameter(QgsProcessingParameterMultipleLayers(
@@ -38,11 +40,11 @@ class CompareAlgorithm(GridGovAlgorithm):
             p = Path(str(item))
             p = p.parent if p.name in ("scenario.toml", "scores.json") else p
             if not (p / "scenario.toml").is_file() and not (p / "scores.json").is_file():
-                raise QgsProcessingException(f"'{item}' is neither a scenario (scenario.toml) nor a run output "
-                                             "(scores.json)")
+                raise QgsProcessingException(_tr("'{0}' is neither a scenario (scenario.toml) nor a run output "
+                                                 "(scores.json)").format(item))
             dirs.append(p)
         if len(dirs) < 2:
-            raise QgsProcessingException("Compare needs at least two scenarios.")
+            raise QgsProcessingException(_tr("Compare needs at least two scenarios."))
         out = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
         lang = LANGS[self.parameterAsEnum(parameters, "LANG", context)]
         result = compare_scenarios(dirs, out, lang, pdf=False, progress=progress)

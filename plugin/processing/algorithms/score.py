@@ -17,9 +17,11 @@ LANGS = ("zh_CN", "en")
 class ScoreAlgorithm(GridGovAlgorithm):
     NAME = "score"
     DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Score scenario")
-    HELP = ("Runs a scenario end to end (service circles, incident simulation, scores) and writes "
-            "scores.json, results.gpkg (units, grids, facilities, service areas, bands) and report.html "
-            "into the output folder. TOTAL is the weighted total score.")
+    HELP = QT_TRANSLATE_NOOP(
+        "GridGovProcessing",
+        "Runs a scenario end to end (service circles, incident simulation, scores) and writes "
+        "scores.json, results.gpkg (units, grids, facilities, service areas, bands) and report.html "
+        "into the output folder. TOTAL is the weighted total score.")
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())

@@ -15,10 +15,12 @@ ENGINES = ("scenario", "numba", "simpy")
 class SimulateAlgorithm(GridGovAlgorithm):
     NAME = "simulate"
     DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Simulate incidents")
-    HELP = ("Simulates incident arrivals and the closed-loop response (report → dispatch → travel → handle → "
-            "escalate → verify → close) of a scenario's grid workers. Writes per-grid statistics as a "
-            "GeoPackage layer 'grids', the run summary as JSON and, optionally, every incident's timeline as "
-            "Parquet. Empty days/seed use the scenario's values.")
+    HELP = QT_TRANSLATE_NOOP(
+        "GridGovProcessing",
+        "Simulates incident arrivals and the closed-loop response (report → dispatch → travel → handle → "
+        "escalate → verify → close) of a scenario's grid workers. Writes per-grid statistics as a "
+        "GeoPackage layer 'grids', the run summary as JSON and, optionally, every incident's timeline as "
+        "Parquet. Empty days/seed use the scenario's values.")
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())

@@ -16,10 +16,12 @@ FIELDS = ("severity", "file", "layer", "fid", "field", "message")
 class ValidateAlgorithm(GridGovAlgorithm):
     NAME = "validate"
     DISPLAY = QT_TRANSLATE_NOOP("GridGovProcessing", "Validate scenario")
-    HELP = ("Checks a scenario folder (scenario.toml + layers.gpkg): parameters, layers, fields, geometries, "
-            "grid nesting and sizes. Every problem names the file, layer, feature id and field. "
-            "Writes them to a CSV; with 'Fail on errors' the algorithm stops when there is an error, "
-            "which stops a model before later steps run on bad data.")
+    HELP = QT_TRANSLATE_NOOP(
+        "GridGovProcessing",
+        "Checks a scenario folder (scenario.toml + layers.gpkg): parameters, layers, fields, geometries, "
+        "grid nesting and sizes. Every problem names the file, layer, feature id and field. "
+        "Writes them to a CSV; with 'Fail on errors' the algorithm stops when there is an error, "
+        "which stops a model before later steps run on bad data.")
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())
@@ -50,6 +52,6 @@ class ValidateAlgorithm(GridGovAlgorithm):
             write_text(out, buf.getvalue())
         progress(1.0, f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
         if errors and self.parameterAsBool(parameters, "FAIL_ON_ERROR", context):
-            raise QgsProcessingException(f"{folder}: {len(errors)} error(s); first: {errors[0]}")
+            raise QgsProcessingException(_tr("{0}: {1} error(s); first: {2}").format(folder, len(errors), errors[0]))
         return {"OUTPUT": out or None, "ERRORS": len(errors), "WARNINGS": len(problems) - len(errors),
                 "VALID": not errors}
