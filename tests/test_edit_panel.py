@@ -285,3 +285,33 @@ def test_save_as_moves_the_dock_to_the_saved_scenario(qgis_iface, qgis_new_proje
         dock.shutdown()
         dock.deleteLater()
         QgsProject.instance().removeAllMapLayers()
+
+
+def test_save_over_the_open_scenario_reopens_it(qgis_iface, qgis_new_project, sample_copy):
+    """Overwrite chosen explicitly: the folder gets the edits and is re-opened from disk."""
+    from gridgov.plugin.gui.dock import GridGovDock
+
+    dock = GridGovDock(qgis_iface)
+    try:
+        dock.scenario_panel.open_scenario(str(sample_copy))
+        p, state = dock.edit_panel, dock.state
+        units = state.layer("units")
+        feat = next(units.getFeatures())
+        other = next(f["grid_id"] for f in units.getFeatures() if f["grid_id"] != feat["grid_id"])
+        units.startEditing()
+        units.changeAttributeValue(feat.id(), units.fields().indexOf("grid_id"), other)
+        with pytest.raises(Exception, match="exists"):
+            p.save_as(sample_copy)                  # never without the explicit overwrite
+        assert units.isModified()                    # nothing happened to the edits
+        out = p.save_as(sample_copy, overwrite=True)
+        assert out.resolve() == sample_copy.resolve() and state.scenario_dir.resolve() == sample_copy.resolve()
+        saved = load_scenario(sample_copy)
+        assert saved.units.grid_id[list(saved.units.id).index(feat["id"])] == other
+        fresh = state.layer("units")
+        assert not fresh.isEditable()
+        assert next(f for f in fresh.getFeatures() if f["id"] == feat["id"])["grid_id"] == other
+        assert p.adapter is not None and p.adapter.units is fresh
+    finally:
+        dock.shutdown()
+        dock.deleteLater()
+        QgsProject.instance().removeAllMapLayers()
