@@ -459,3 +459,10 @@ def test_progress_in_a_log_is_plain_lines(tmp_path, toy):
     assert "\r" not in proc.stderr
     lines = proc.stderr.splitlines()
     assert lines[0].startswith("gridgov simulate:") and lines[-1] == "gridgov simulate: 100% done"
+
+
+def test_no_pdf_removes_a_stale_pdf(tmp_path, toy_run):
+    out = tmp_path / "s"
+    assert gridgov("score", toy_run, "--out", out, "--quiet").returncode == 0 and (out / "report.pdf").is_file()
+    proc = gridgov("score", toy_run, "--out", out, "--quiet", "--no-pdf")
+    assert proc.returncode == 0 and "removed" in proc.stderr and not (out / "report.pdf").exists()

@@ -19,11 +19,14 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from pathlib import Path
+
     from ..errors import GridGovError
     from ..progress import NULL, TerminalProgress
     from ..report.document import fmt
     from ..score.compare import compare_scenarios
     from ._options import check_out_dir
+    from ._outputs import drop_stale_pdf
 
     if len(args.dirs) < 2:
         raise GridGovError("compare needs at least two DIRs (scenario folders or 'gridgov run' outputs), "
@@ -38,6 +41,8 @@ def run(args) -> int:
     finally:
         if progress is not NULL:
             progress.close()
+    if args.no_pdf:
+        drop_stale_pdf(Path(args.out) / "compare.pdf", "compare")
     if not args.quiet:
         ranks = result.sensitivity["base_ranks"]
         width = max(len(n) for n in result.names)

@@ -22,10 +22,12 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     import sys
+    from pathlib import Path
 
     from ..pipeline import run_scenario
     from ..progress import NULL, TerminalProgress
     from ._options import check_out_dir
+    from ._outputs import drop_stale_pdf
 
     check_out_dir(args.out, inputs=(args.scenario,))
     progress = NULL if args.quiet else TerminalProgress("gridgov run")
@@ -35,6 +37,8 @@ def run(args) -> int:
     finally:
         if progress is not NULL:
             progress.close()
+    if args.no_pdf:
+        drop_stale_pdf(Path(args.out) / "report.pdf", "run")
     if not args.quiet:
         print(result.scores.format_table(lang="en") if hasattr(result.scores, "format_table")
               else f"total score: {result.scores.total:.3f}")

@@ -54,6 +54,7 @@ def run(args) -> int:
     from ..score.serialize import _plain
 
     from ._options import check_out_dir
+    from ._outputs import drop_stale_pdf
 
     weights = parse_weights(args.weight)
     src = Path(args.dir)
@@ -107,6 +108,8 @@ def run(args) -> int:
     finally:
         if progress is not NULL:
             progress.close()
+    if args.no_pdf:
+        drop_stale_pdf(out / "report.pdf", "score")
     if not args.quiet:
         print(scores.format_table(lang="en"))
     for key, path in paths.items():
