@@ -45,8 +45,8 @@ class GridGovPlugin:
         self.actions: list[QAction] = []
         self.dependency_report: deps.DependencyReport | None = None
         self.translator: QTranslator | None = None
+        self._install_translator()      # first: the start-up messages below are translated
         self.native_problem = deps.isolate_native_libraries()   # before anything imports shapely
-        self._install_translator()
 
     # ---- set-up --------------------------------------------------------------------------
     def _install_translator(self) -> None:

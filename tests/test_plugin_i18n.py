@@ -180,3 +180,28 @@ def test_processing_help_is_translated(qgis_app, zh):
 
     alg = ScoreAlgorithm()
     assert "scores.json" in alg.shortHelpString() and CJK.search(alg.shortHelpString())
+
+
+def test_plugin_installs_the_translator_of_a_chinese_qgis(qgis_iface, settings, qm, tmp_path, monkeypatch):
+    import gridgov
+
+    shutil.copy(qm, tmp_path / qm.name)
+    monkeypatch.setattr(i18n, "I18N_DIR", tmp_path)
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "zh_CN")
+    plugin = gridgov.classFactory(qgis_iface)
+    try:
+        plugin.initGui()
+        assert plugin.translator is not None
+        assert plugin.dock.tab_titles() == ["方案", "编辑", "对比"]
+        assert plugin.actions[2].text() == "运行方案" and plugin.dock.scenario_panel.lang == "zh"
+    finally:
+        plugin.unload()
+    assert QCoreApplication.translate("GridGovDock", "Scenario") == "Scenario"    # removed on unload
+    settings.setValue("locale/userLocale", "en_US")
+    plugin = gridgov.classFactory(qgis_iface)
+    try:
+        plugin.initGui()
+        assert plugin.translator is None and plugin.dock.tab_titles() == ["Scenario", "Edit", "Compare"]
+    finally:
+        plugin.unload()

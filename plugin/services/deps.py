@@ -144,6 +144,9 @@ def geos_self_test() -> str:
         detail = "wrong results"
     if ok:
         return ""
-    return ("shapely does not work inside this QGIS (it was loaded against QGIS's own GEOS library, "
-            f"{detail}). Restart QGIS; if another plugin imports shapely first, disable it or install "
-            "a shapely built for your system GEOS (pip install --no-binary shapely shapely).")
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    return QCoreApplication.translate(
+        "GridGovDeps", "shapely does not work inside this QGIS (it was loaded against QGIS's own GEOS library, "
+        "{0}). Restart QGIS; if another plugin imports shapely first, disable it or install "
+        "a shapely built for your system GEOS (pip install --no-binary shapely shapely).").format(detail)

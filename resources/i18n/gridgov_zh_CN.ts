@@ -412,6 +412,10 @@
   <context>
     <name>GridGovDeps</name>
     <message>
+      <source>shapely does not work inside this QGIS (it was loaded against QGIS's own GEOS library, {0}). Restart QGIS; if another plugin imports shapely first, disable it or install a shapely built for your system GEOS (pip install --no-binary shapely shapely).</source>
+      <translation>shapely 在此 QGIS 中无法正常工作（它链接到了 QGIS 自带的 GEOS 库，{0}）。请重启 QGIS；如果有其他插件先导入了 shapely，请停用该插件，或安装针对系统 GEOS 编译的 shapely（pip install --no-binary shapely shapely）。</translation>
+    </message>
+    <message>
       <source>GridGov needs Python packages that QGIS's Python lacks ({0}). Install them with: {1}  — then restart QGIS.</source>
       <translation>GridGov 需要 QGIS 的 Python 中缺少的包（{0}）。请用以下命令安装：{1}  — 然后重启 QGIS。</translation>
     </message>
