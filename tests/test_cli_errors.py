@@ -466,3 +466,10 @@ def test_no_pdf_removes_a_stale_pdf(tmp_path, toy_run):
     assert gridgov("score", toy_run, "--out", out, "--quiet").returncode == 0 and (out / "report.pdf").is_file()
     proc = gridgov("score", toy_run, "--out", out, "--quiet", "--no-pdf")
     assert proc.returncode == 0 and "removed" in proc.stderr and not (out / "report.pdf").exists()
+
+
+def test_simulate_with_no_incident_prints_n_a(tmp_path, toy):
+    proc = gridgov("simulate", toy, "--out", tmp_path, "--days", "0.01")
+    assert proc.returncode == 0, proc.stderr
+    assert "0 incidents" in proc.stdout and "nan" not in proc.stdout and "n/a" in proc.stdout
+    assert json.loads((tmp_path / "simulation.json").read_text())["summary"]["response_p90_min"] is None

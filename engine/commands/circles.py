@@ -28,11 +28,10 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import json
     import sys
 
-    from ..atomic import write_text
     from ..circles import compute_circles, write_circles_gpkg
+    from ..jsonio import write_json
     from ..network.graph import build_network
     from ..progress import NULL, TerminalProgress
     from ..scenario import load_scenario
@@ -48,7 +47,7 @@ def run(args) -> int:
         progress(0.6, "writing circles.gpkg")
         write_circles_gpkg(out / "circles.gpkg", circles, facility_bands=not args.no_facility_bands)
         doc = {"scenario": scenario_block(scenario), **circles.summary()}
-        write_text(out / "circles.json", json.dumps(doc, ensure_ascii=False, indent=2))
+        write_json(out / "circles.json", doc)  # NaN → null: strict JSON
         progress(1.0, "done")
     finally:
         if isinstance(progress, TerminalProgress):

@@ -57,12 +57,17 @@ def run(args) -> int:
             progress.close()
     if not args.quiet:
         s = sim.summary
-        print(f"{s['n_incidents']:,} incidents over {sim.meta['days']:g} days, {sim.meta['n_workers']} workers "
+
+        def num(key: str, scale: float = 1.0, fmt: str = ".1f", unit: str = "") -> str:
+            v = s.get(key)   # NaN/None when nothing happened (e.g. no incident in a short run)
+            return "n/a" if v is None or v != v else f"{scale * v:{fmt}}{unit}"
+
+        print(f"{s['n_incidents']:,} incidents over {sim.meta['days']:g} day(s), {sim.meta['n_workers']} workers "
               f"({sim.meta['engine']}, trips: {sim.meta['travel_source']})")
-        print(f"response p50/p90/p95: {s['response_p50_min']:.1f} / {s['response_p90_min']:.1f} / "
-              f"{s['response_p95_min']:.1f} min; within 15 min {100 * s['response_within_15min']:.1f}%")
-        print(f"closed within 24 h {100 * s['closed_24h_share']:.1f}%, on time {100 * s['on_time_share']:.1f}%; "
-              f"utilisation mean {100 * s['utilisation_mean']:.1f}% max {100 * s['utilisation_max']:.1f}%; "
-              f"workload Gini {s['workload_gini']:.2f}")
+        print(f"response p50/p90/p95: {num('response_p50_min')} / {num('response_p90_min')} / "
+              f"{num('response_p95_min')} min; within 15 min {num('response_within_15min', 100, unit='%')}")
+        print(f"closed within 24 h {num('closed_24h_share', 100, unit='%')}, on time "
+              f"{num('on_time_share', 100, unit='%')}; utilisation mean {num('utilisation_mean', 100, unit='%')} "
+              f"max {num('utilisation_max', 100, unit='%')}; workload Gini {num('workload_gini', fmt='.2f')}")
         print(f"wrote {out / 'simulation.json'}" + (f" and {out / 'events.parquet'}" if args.events else ""))
     return 0
