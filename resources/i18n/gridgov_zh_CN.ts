@@ -115,6 +115,30 @@
       <translation>{0}：{1}</translation>
     </message>
     <message>
+      <source>new</source>
+      <translation>新增</translation>
+    </message>
+    <message>
+      <source>{0:.0f} m², grids {1}</source>
+      <translation>{0:.0f} 平方米，网格 {1}</translation>
+    </message>
+    <message>
+      <source>grid {0} has {1} separate parts</source>
+      <translation>网格 {0} 有 {1} 个互不相连的部分</translation>
+    </message>
+    <message>
+      <source>{0} {1}: {2:.0f} households, norm {3}–{4}</source>
+      <translation>{0} {1}：{2:.0f} 户，标准 {3}–{4}</translation>
+    </message>
+    <message>
+      <source>unit {0} ({1:.0f} households) is in no grid</source>
+      <translation>居民单元 {0}（{1:.0f} 户）不属于任何网格</translation>
+    </message>
+    <message>
+      <source>unit {0} lies outside its grid {1}</source>
+      <translation>居民单元 {0} 位于所属网格 {1} 之外</translation>
+    </message>
+    <message>
       <source>Open a scenario to edit its grids.</source>
       <translation>打开一个方案以编辑其网格。</translation>
     </message>
@@ -157,10 +181,6 @@
     <message>
       <source>Save as scenario (new folder)</source>
       <translation>另存为方案（新文件夹）</translation>
-    </message>
-    <message>
-      <source>new</source>
-      <translation>新增</translation>
     </message>
     <message>
       <source>Split</source>
@@ -295,10 +315,6 @@
       <translation>覆盖方案？</translation>
     </message>
     <message>
-      <source>{0:.0f} m², grids {1}</source>
-      <translation>{0:.0f} 平方米，网格 {1}</translation>
-    </message>
-    <message>
       <source>Editing {0}: {1} grids.</source>
       <translation>正在编辑 {0}：{1} 个网格。</translation>
     </message>
@@ -313,10 +329,6 @@
     <message>
       <source>All grids: {0:.0f} households; ≤5/10/15 min: {1} / {2} / {3}</source>
       <translation>全部网格：{0:.0f} 户；≤5/10/15分钟覆盖：{1} / {2} / {3}</translation>
-    </message>
-    <message>
-      <source>grid {0} has {1} separate parts</source>
-      <translation>网格 {0} 有 {1} 个互不相连的部分</translation>
     </message>
     <message>
       <source>Validation failed: {0}</source>
@@ -335,10 +347,6 @@
       <translation>方案已保存到 {0}</translation>
     </message>
     <message>
-      <source>{0} {1}: {2:.0f} households, norm {3}–{4}</source>
-      <translation>{0} {1}：{2:.0f} 户，标准 {3}–{4}</translation>
-    </message>
-    <message>
       <source>Live statistics unavailable: {0}</source>
       <translation>实时统计不可用：{0}</translation>
     </message>
@@ -347,16 +355,8 @@
       <translation>保存失败：{0}</translation>
     </message>
     <message>
-      <source>unit {0} ({1:.0f} households) is in no grid</source>
-      <translation>居民单元 {0}（{1:.0f} 户）不属于任何网格</translation>
-    </message>
-    <message>
       <source>Paint target: {0}</source>
       <translation>涂刷目标：{0}</translation>
-    </message>
-    <message>
-      <source>unit {0} lies outside its grid {1}</source>
-      <translation>居民单元 {0} 位于所属网格 {1} 之外</translation>
     </message>
     <message>
       <source>removed</source>
