@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 
 from . import __version__
 from .errors import GridGovError
 
-INTERNAL_ERROR = 3  # exit code of an unexpected exception (1 = bad input, 2 = bad options, 130 = Ctrl-C)
+INTERNAL_ERROR = 3  # exit code of an unexpected exception (1 = bad input, 2 = bad options, 130 = Ctrl-C, 143 = SIGTERM)
 
 # Order = order in --help.  Modules are imported lazily so that `gridgov validate` does not
 # pay for Numba compilation or Dask start-up.
@@ -36,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="GridGov: plan, simulate and compare city grid governance layouts (网格化治理).",
         epilog="Run 'gridgov COMMAND --help' for a command's options. Exit codes: 0 done, 1 bad input "
                "(every problem is listed with file, layer, feature id and field), 2 bad command-line "
-               "options, 3 internal error, 130 interrupted (Ctrl-C).",
+               "options, 3 internal error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
     )
     parser.add_argument("--version", action="version", version=f"gridgov {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -63,15 +64,17 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    previous = _terminate_like_ctrl_c()
     try:
         return int(args._run(args) or 0)
     except GridGovError as exc:
         print(f"gridgov {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print(f"gridgov {args.command}: interrupted (outputs already in place are complete; "
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"gridgov {args.command}: {what} (outputs already in place are complete; "
               "nothing half-written was kept)", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:          # e.g. `gridgov params | head`: the reader left, not an error
         _silence_stdout()
         return 0
@@ -89,6 +92,24 @@ def main(argv: list[str] | None = None) -> int:
               f"GridGov, not in your input; rerun with GRIDGOV_DEBUG=1 to see the traceback and report it.",
               file=sys.stderr)
         return INTERNAL_ERROR
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a job scheduler's time limit): unwound like Ctrl-C so that temporary
+    files and staging folders are removed, instead of dying on the spot."""
+
+
+def _terminate_like_ctrl_c():
+    def handler(signum, frame):
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (e.g. main() called from a worker thread)
+        return None
 
 
 def _caused_by_ctrl_c(exc: BaseException) -> bool:

@@ -330,8 +330,9 @@ def test_scores_json_not_an_object(tmp_path, toy_run):
 # ------------------------------------------------------------------ Ctrl-C, pipes, bugs
 
 
-def test_ctrl_c_mid_run_leaves_nothing_half_written(tmp_path, sample_dir):
-    """SIGINT while the life circles of the Wuhou sample are computed: exit 130, one line, no output."""
+@pytest.mark.parametrize("sig, code, word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_ctrl_c_mid_run_leaves_nothing_half_written(tmp_path, sample_dir, sig, code, word):
+    """Ctrl-C / kill while the life circles of the Wuhou sample are computed: one line, no output."""
     out = tmp_path / "out"
     proc = subprocess.Popen([*GRIDGOV, "circles", str(sample_dir), "--out", str(out)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=ENV)
@@ -342,11 +343,11 @@ def test_ctrl_c_mid_run_leaves_nothing_half_written(tmp_path, sample_dir):
         if not chunk:
             break
         seen += chunk
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, rest = proc.communicate(timeout=60)
     err = (seen + rest).decode(errors="replace")
-    assert proc.returncode == 130, err
-    assert "gridgov circles: interrupted" in err and "Traceback" not in err
+    assert proc.returncode == code, err
+    assert f"gridgov circles: {word}" in err and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
 
 
