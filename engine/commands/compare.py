@@ -36,9 +36,7 @@ def run(args) -> int:
     try:
         result = compare_scenarios(args.dirs, args.out, lang=args.lang, pdf=not args.no_pdf, days=args.days,
                                    seed=args.seed, progress=progress)
-    except OSError as exc:          # e.g. OUT not writable: a message, not a traceback
-        raise GridGovError(f"cannot write the comparison to {args.out}: {exc}") from exc
-    finally:
+    finally:  # OUT was checked above; any other OSError names its own file (engine/cli.py)
         if progress is not NULL:
             progress.close()
     if args.no_pdf:

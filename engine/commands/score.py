@@ -103,9 +103,7 @@ def run(args) -> int:
                            "synthetic": bool(scenario.meta.get("synthetic", False))}
         paths["scores"] = write_text(out / "scores.json", json.dumps(_plain(doc), ensure_ascii=False, indent=2))
         progress(1.0, "done")
-    except OSError as exc:          # e.g. OUT not writable: a message, not a traceback
-        raise GridGovError(f"cannot write to {out}: {exc}") from exc
-    finally:
+    finally:  # OUT was checked above; any other OSError names its own file (engine/cli.py)
         if progress is not NULL:
             progress.close()
     if args.no_pdf:
