@@ -172,6 +172,12 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
         crs = working_crs(meta, gpath, layer_names, str(tpath), col)
     except (RuntimeError, ValidationError):  # unreadable layer: reported by its own check below
         crs = None
+    check_crs = crs
+    if not crs:  # bad [scenario] crs: still check lengths/areas in metres (the data's UTM zone),
+        try:     # or every road reads as "zero length" in degrees
+            check_crs = working_crs({}, gpath, layer_names, str(tpath), Collector())
+        except (RuntimeError, ValidationError):
+            check_crs = None
     data: dict[str, Any] = {}
     for name, spec in LAYER_SPECS.items():
         if name not in layer_names:
@@ -179,7 +185,7 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
                 col.error(f"missing layer '{name}' (layers present: {', '.join(layer_names) or 'none'})",
                           file=str(gpath), layer=name)
             continue
-        data[name] = check_layer(gpath, name, spec, crs or "EPSG:4326", col)
+        data[name] = check_layer(gpath, name, spec, check_crs or "EPSG:4326", col)
     if not crs:
         if not any(p.field == "crs" for p in col.problems):
             col.error("cannot choose a working CRS: set crs = \"EPSG:xxxx\" in [scenario]", file=str(tpath), field="crs")

@@ -474,3 +474,11 @@ def test_simulate_with_no_incident_prints_n_a(tmp_path, toy):
     assert proc.returncode == 0, proc.stderr
     assert "0 incidents" in proc.stdout and "nan" not in proc.stdout and "n/a" in proc.stdout
     assert json.loads((tmp_path / "simulation.json").read_text())["summary"]["response_p90_min"] is None
+
+
+@pytest.mark.parametrize("crs, needle", [("EPSG:4326", "is not a projected CRS in metres"),
+                                         ("EPSG:999999", "unknown CRS 'EPSG:999999'")])
+def test_bad_crs_is_one_problem_not_a_cascade(toy_copy, crs, needle):
+    (toy_copy / "scenario.toml").write_text(TOML.replace('crs = "EPSG:32648"', f'crs = "{crs}"'))
+    err = failed(gridgov("validate", toy_copy), 1, "1 problem(s)", "field 'crs'", needle)
+    assert "zero length" not in err
