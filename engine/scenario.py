@@ -49,6 +49,9 @@ def read_toml(path: Path, col: Collector) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         col.error(f"not UTF-8 text: {exc}", file=str(path))
         return {}
+    except OSError as exc:  # a folder named scenario.toml, no permission, ...
+        col.error(f"cannot read {TOML_NAME}: {exc.strerror or exc}", file=str(path))
+        return {}
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
