@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,7 +43,10 @@ def main() -> int:
     from gridgov.plugin.maptools.edits import move_facility, paint_units, split_grids
     from gridgov.plugin.services.live_adapter import LiveAdapter
 
-    folder = Path(args.scenario)
+    # QGIS opens a GeoPackage for update even when every edit is rolled back, which rewrites
+    # the file's header: work on a private copy, never on the bundled sample.
+    folder = Path(tempfile.mkdtemp(prefix="gridgov-bench-live-")) / Path(args.scenario).name
+    shutil.copytree(args.scenario, folder)
     gpkg = folder / "layers.gpkg"
     layers = {n: QgsVectorLayer(f"{gpkg}|layername={n}", n, "ogr") for n in ("grids", "units", "facilities")}
     for lyr in layers.values():
@@ -119,6 +124,7 @@ def main() -> int:
     # printed by now, so leave without the teardown and keep the exit status meaningful.
     sys.stdout.flush()
     sys.stderr.flush()
+    shutil.rmtree(folder.parent, ignore_errors=True)
     os._exit(0)
 
 
