@@ -482,3 +482,12 @@ def test_bad_crs_is_one_problem_not_a_cascade(toy_copy, crs, needle):
     (toy_copy / "scenario.toml").write_text(TOML.replace('crs = "EPSG:32648"', f'crs = "{crs}"'))
     err = failed(gridgov("validate", toy_copy), 1, "1 problem(s)", "field 'crs'", needle)
     assert "zero length" not in err
+
+
+def test_batch_validates_scenario_layers_before_any_run(tmp_path, toy_copy):
+    _break(toy_copy, "negative_households")
+    exp = _experiment(tmp_path, toy_copy, "[design.factors]\nincident_rate_multiplier = [1, 2]\n")
+    for extra in (["--dry-run"], ["--workers", "0"]):
+        failed(gridgov("batch", exp, "--out", tmp_path / "o", *extra), 1, "scenario 'toy'",
+               "layer 'units', feature 2, field 'households'")
+    assert not (tmp_path / "o").exists()

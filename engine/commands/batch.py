@@ -8,7 +8,8 @@ DESCRIPTION = (
     "an existing cluster with --scheduler.  Each finished run is written atomically to "
     "OUT/runs/ (Parquet, partitioned by design point); rerunning the same command resumes a "
     "killed batch, skipping finished runs.  Finally OUT/summary.csv, summary.parquet, PNG plots "
-    "and summary.html give mean and 95% confidence interval per design point and metric.")
+    "and summary.html give mean and 95% confidence interval per design point and metric. Every scenario "
+    "folder is validated first (--dry-run too).")
 
 
 def add_arguments(parser) -> None:
@@ -48,6 +49,7 @@ def run(args) -> int:
         raise GridGovError(f"--connect-timeout must be a number of seconds > 0 (got {args.connect_timeout:g})")
     check_out_dir(args.out)
     exp = load_experiment(args.experiment)
+    _check_scenarios(exp)
     say = (lambda *a, **k: None) if args.quiet else print
     say(f"experiment '{exp.name}': {exp.n_points} design point(s) × {exp.replications} replication(s) "
         f"= {len(exp.runs)} runs; factors: {', '.join(exp.factor_names) or '(none)'}")
@@ -67,3 +69,20 @@ def run(args) -> int:
         paths = write_summary(exp, args.out)
         print("summary: " + ", ".join(str(p) for p in paths.values()))
     return 0
+
+
+def _check_scenarios(exp) -> None:
+    """Validate every scenario folder (layers too) before any run or cluster start, so a broken
+    layers.gpkg is one list of problems, not a failed run after the cluster started."""
+    from ..errors import Problem, ValidationError
+    from ..scenario import validate_scenario
+
+    problems = []
+    for name, path in dict.fromkeys((r.scenario, r.scenario_path) for r in exp.runs):
+        errors = [p for p in validate_scenario(path) if p.severity == "error"]
+        if errors:
+            problems.append(Problem(f"scenario '{name}' ({path}) has {len(errors)} problem(s):", str(exp.path),
+                                    field="scenario"))
+            problems += errors
+    if problems:
+        raise ValidationError(problems)
