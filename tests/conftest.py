@@ -37,3 +37,30 @@ def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.skip("../shared/data not present")
     return SHARED_DATA
+
+
+# The bundled scenarios are user-facing data: no test may write into them (QGIS, for one,
+# rewrites a GeoPackage's header when it merely opens it for editing).  Fingerprint them at
+# the start of the session and fail the session if any byte changed.
+def _fingerprint() -> dict[str, str]:
+    import hashlib
+
+    return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((ROOT / "scenarios").rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+
+
+def pytest_sessionstart(session):
+    session.config._gridgov_scenarios = _fingerprint()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_gridgov_scenarios", None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    after = _fingerprint()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if changed:
+        session.config.get_terminal_writer().line(
+            "bundled scenario files changed during the tests (a test must work on a copy): " + ", ".join(changed),
+            red=True)
+        session.exitstatus = 1
