@@ -491,3 +491,10 @@ def test_batch_validates_scenario_layers_before_any_run(tmp_path, toy_copy):
         failed(gridgov("batch", exp, "--out", tmp_path / "o", *extra), 1, "scenario 'toy'",
                "layer 'units', feature 2, field 'households'")
     assert not (tmp_path / "o").exists()
+
+
+def test_compare_days_on_finished_runs(tmp_path, toy, toy_run):
+    failed(gridgov("compare", toy_run, toy_run, "--out", tmp_path / "o", "--days", 3), 1, "--days would have no effect")
+    proc = gridgov("compare", toy_run, toy, "--out", tmp_path / "o", "--days", 1, "--quiet", "--no-pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert f"{toy_run} is a finished run: --days apply only to the scenario folders" in proc.stderr

@@ -32,6 +32,7 @@ def run(args) -> int:
         raise GridGovError("compare needs at least two DIRs (scenario folders or 'gridgov run' outputs), "
                            f"got {len(args.dirs)}")
     check_out_dir(args.out, inputs=tuple(args.dirs))
+    _check_sim_options(args)
     progress = NULL if args.quiet else TerminalProgress("gridgov compare")
     try:
         result = compare_scenarios(args.dirs, args.out, lang=args.lang, pdf=not args.no_pdf, days=args.days,
@@ -50,3 +51,22 @@ def run(args) -> int:
     for key, path in result.paths.items():
         print(f"{key:>8}: {path}")
     return 0
+
+
+def _check_sim_options(args) -> None:
+    """--days/--seed only reach scenario folders; finished runs keep their own simulation."""
+    import sys
+    from pathlib import Path
+
+    from ..errors import GridGovError
+
+    given = [o for o, v in (("--days", args.days), ("--seed", args.seed)) if v is not None]
+    if not given:
+        return
+    runs = [d for d in args.dirs if (Path(d) / "scores.json").is_file()]
+    if len(runs) == len(args.dirs):
+        raise GridGovError(f"every DIR is a finished run (scores.json), reused as computed: {', '.join(given)} "
+                           "would have no effect; pass scenario folders to recompute")
+    for d in runs:
+        print(f"gridgov compare: {d} is a finished run: {', '.join(given)} apply only to the scenario folders "
+              "(its scores are reused as computed)", file=sys.stderr)
