@@ -64,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    if not os.environ.get("GRIDGOV_DEBUG"):
+        # GDAL's own "Warning 1: ..." lines would come on top of our located Problems (failures
+        # are exceptions, engine/gpkg.py): keep them for GRIDGOV_DEBUG=1 or an explicit CPL_LOG.
+        os.environ.setdefault("CPL_LOG", os.devnull)
     previous = _terminate_like_ctrl_c()
     try:
         return int(args._run(args) or 0)

@@ -205,6 +205,10 @@ def _break(folder: Path, how: str) -> str:
     if how == "bad_value_in_toml":  # right type, wrong value: only the simulation's own checks see it
         (folder / "scenario.toml").write_text(TOML + '\n[workflow]\ndispatch_policy = "fastest"\n')
         return "field 'dispatch_policy': must be one of"
+    if how == "truncated_geopackage":  # a copy cut short (full disk, interrupted download)
+        data = (folder / "layers.gpkg").read_bytes()
+        (folder / "layers.gpkg").write_bytes(data[: len(data) // 3])
+        return "layers.gpkg"
     if how == "not_a_geopackage":
         (folder / "layers.gpkg").write_bytes(b"not a geopackage at all")
         return "layers.gpkg: cannot open as a GeoPackage"
@@ -225,8 +229,8 @@ def _break(folder: Path, how: str) -> str:
     return needle
 
 
-BREAKS = ["toml_syntax", "unknown_parameter", "bad_value_in_toml", "not_a_geopackage", "missing_layer",
-          "negative_households", "missing_field"]
+BREAKS = ["toml_syntax", "unknown_parameter", "bad_value_in_toml", "truncated_geopackage", "not_a_geopackage",
+          "missing_layer", "negative_households", "missing_field"]
 
 
 @pytest.mark.parametrize("how", BREAKS)
@@ -235,7 +239,7 @@ def test_broken_scenario(tmp_path, toy_copy, how):
     out = tmp_path / "out"
     v = gridgov("validate", toy_copy)
     failed(v, 1, needle)
-    assert "problem(s) in" in v.stderr
+    assert "problem(s) in" in v.stderr and "Warning 1" not in v.stderr  # no raw GDAL chatter
     for command in ("run", "simulate"):
         failed(gridgov(command, toy_copy, "--out", out, "--days", 1, "--quiet"), 1, f"gridgov {command}: ", needle)
     assert not out.exists() or not any(out.iterdir())  # nothing half-written
