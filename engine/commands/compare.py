@@ -5,7 +5,7 @@ NAME = "compare"
 HELP = "compare two or more scenarios: metric deltas, maps, ranking sensitivity, HTML + PDF report"
 DESCRIPTION = ("Each DIR is a scenario folder (computed with the same stages as 'gridgov run') or the output "
                "folder of an earlier 'gridgov run' (its scores are reused). Writes OUT/compare.html, "
-               "OUT/compare.pdf, OUT/compare.csv and OUT/compare.json.")
+               "OUT/compare.pdf (unless --no-pdf), OUT/compare.csv and OUT/compare.json.")
 
 
 def add_arguments(parser) -> None:

@@ -6,7 +6,7 @@ MAX_WEIGHT = 1e6
 HELP = "score a scenario (or re-score a finished run with other weights) and write the report"
 DESCRIPTION = ("DIR is a scenario folder (circles and simulation are computed; --no-sim skips the simulation) "
                "or the OUT folder of 'gridgov run' (its scores.json is re-weighted and re-reported without "
-               "recomputing). Writes OUT/scores.json, OUT/report.html and OUT/report.pdf.")
+               "recomputing). Writes OUT/scores.json, OUT/report.html and OUT/report.pdf (unless --no-pdf).")
 
 
 def add_arguments(parser) -> None:
