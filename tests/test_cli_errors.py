@@ -502,3 +502,15 @@ def test_compare_days_on_finished_runs(tmp_path, toy, toy_run):
     proc = gridgov("compare", toy_run, toy, "--out", tmp_path / "o", "--days", 1, "--quiet", "--no-pdf")
     assert proc.returncode == 0, proc.stderr
     assert f"{toy_run} is a finished run: --days apply only to the scenario folders" in proc.stderr
+
+
+@pytest.mark.parametrize("argv, keys", [
+    (["simulate", "--days", "1", "--events"], {"simulation", "events"}),
+    (["circles", "--no-facility-bands"], {"layers", "summary"}),
+    (["run", "--days", "1", "--no-pdf"], {"report", "results", "scores"}),
+])
+def test_every_command_ends_with_key_path_lines(tmp_path, toy, argv, keys):
+    proc = gridgov(argv[0], toy, "--out", tmp_path, "--quiet", *argv[1:])
+    assert proc.returncode == 0, proc.stderr
+    got = dict(line.strip().split(": ", 1) for line in proc.stdout.splitlines())
+    assert set(got) == keys and all(Path(p).is_file() for p in got.values())

@@ -60,5 +60,6 @@ def run(args) -> int:
             print(f"{t:20s} ≤{circles.tier_distance_m[t]:.0f} m: "
                   f"{'n/a' if share is None else f'{100 * share:5.1f}%'} of households; bands "
                   + " ".join(f"{k}={'n/a' if v is None else f'{100 * v:.1f}%'}" for k, v in s["band_share"].items()))
-        print(f"wrote {out / 'circles.gpkg'} and {out / 'circles.json'}")
+    for key, name in (("layers", "circles.gpkg"), ("summary", "circles.json")):  # as run/score/compare do
+        print(f"{key:>8}: {out / name}")
     return 0

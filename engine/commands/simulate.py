@@ -69,5 +69,7 @@ def run(args) -> int:
         print(f"closed within 24 h {num('closed_24h_share', 100, unit='%')}, on time "
               f"{num('on_time_share', 100, unit='%')}; utilisation mean {num('utilisation_mean', 100, unit='%')} "
               f"max {num('utilisation_max', 100, unit='%')}; workload Gini {num('workload_gini', fmt='.2f')}")
-        print(f"wrote {out / 'simulation.json'}" + (f" and {out / 'events.parquet'}" if args.events else ""))
+    print(f"{'simulation':>8}: {out / 'simulation.json'}")  # key: path lines, as run/score/compare
+    if args.events:
+        print(f"{'events':>8}: {out / 'events.parquet'}")
     return 0
