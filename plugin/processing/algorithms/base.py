@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
-                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterFile)
+                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterFile,
+                       QgsProcessingParameterNumber)
 
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
@@ -61,6 +62,17 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
                            optional: bool = False) -> QgsProcessingParameterFile:
         return QgsProcessingParameterFile(name, description or _tr("Scenario folder"), behavior=QgsProcessingParameterFile.Folder,
                                           optional=optional)
+
+    def add_days_seed_parameters(self) -> None:
+        """Optional DAYS and SEED; empty means the scenario's own [simulation] values."""
+        self.addParameter(QgsProcessingParameterNumber("DAYS", _tr("Simulated days (empty = scenario)"),
+                                                       QgsProcessingParameterNumber.Integer, None, True, 1, 3650))
+        self.addParameter(QgsProcessingParameterNumber("SEED", _tr("Random seed (empty = scenario)"),
+                                                       QgsProcessingParameterNumber.Integer, None, True, 0))
+
+    def optional_int(self, parameters, name: str, context) -> int | None:
+        """An optional integer parameter: None when left empty."""
+        return None if parameters.get(name) in (None, "") else self.parameterAsInt(parameters, name, context)
 
     def scenario_dir(self, parameters, context, name: str = "SCENARIO") -> Path:
         """The scenario folder; accepts the folder or its scenario.toml (handy in batch mode)."""

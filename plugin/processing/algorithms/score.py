@@ -6,7 +6,7 @@ import json
 
 from qgis.core import (QgsProcessingOutputFile, QgsProcessingOutputHtml, QgsProcessingOutputNumber,
                        QgsProcessingOutputVectorLayer, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber)
+                       QgsProcessingParameterFolderDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from .base import GridGovAlgorithm, _tr
@@ -25,10 +25,7 @@ class ScoreAlgorithm(GridGovAlgorithm):
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())
-        self.addParameter(QgsProcessingParameterNumber("DAYS", _tr("Simulated days (empty = scenario)"),
-                                                       QgsProcessingParameterNumber.Integer, None, True, 1, 3650))
-        self.addParameter(QgsProcessingParameterNumber("SEED", _tr("Random seed (empty = scenario)"),
-                                                       QgsProcessingParameterNumber.Integer, None, True, 0))
+        self.add_days_seed_parameters()
         self.addParameter(QgsProcessingParameterEnum("LANG", _tr("Report language"), list(LANGS), False, 0))
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", _tr("Output folder")))
         self.addOutput(QgsProcessingOutputNumber("TOTAL", _tr("Total score")))
@@ -43,11 +40,9 @@ class ScoreAlgorithm(GridGovAlgorithm):
 
         folder = self.scenario_dir(parameters, context)
         out = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
-        days = parameters.get("DAYS")
-        seed = parameters.get("SEED")
         result = run_scenario(folder, out,
-                              days=None if days in (None, "") else self.parameterAsInt(parameters, "DAYS", context),
-                              seed=None if seed in (None, "") else self.parameterAsInt(parameters, "SEED", context),
+                              days=self.optional_int(parameters, "DAYS", context),
+                              seed=self.optional_int(parameters, "SEED", context),
                               lang=LANGS[self.parameterAsEnum(parameters, "LANG", context)], pdf=False,
                               progress=progress)
         paths = {k: str(v) for k, v in result.paths.items()}

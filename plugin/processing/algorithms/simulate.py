@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from qgis.core import (QgsProcessingOutputFile, QgsProcessingOutputVectorLayer, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterNumber)
+                       QgsProcessingParameterFileDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from .base import GridGovAlgorithm, _tr
@@ -24,10 +24,7 @@ class SimulateAlgorithm(GridGovAlgorithm):
 
     def init_parameters(self) -> None:
         self.addParameter(self.scenario_parameter())
-        self.addParameter(QgsProcessingParameterNumber("DAYS", _tr("Simulated days (empty = scenario)"),
-                                                       QgsProcessingParameterNumber.Integer, None, True, 1, 3650))
-        self.addParameter(QgsProcessingParameterNumber("SEED", _tr("Random seed (empty = scenario)"),
-                                                       QgsProcessingParameterNumber.Integer, None, True, 0))
+        self.add_days_seed_parameters()
         self.addParameter(QgsProcessingParameterEnum("ENGINE", _tr("Engine"), list(ENGINES), False, 0))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", _tr("Per-grid statistics"),
                                                                 "GeoPackage (*.gpkg)"))
@@ -45,8 +42,8 @@ class SimulateAlgorithm(GridGovAlgorithm):
         from ....engine.simulation import simulate_scenario
 
         folder = self.scenario_dir(parameters, context)
-        days = None if parameters.get("DAYS") in (None, "") else self.parameterAsInt(parameters, "DAYS", context)
-        seed = None if parameters.get("SEED") in (None, "") else self.parameterAsInt(parameters, "SEED", context)
+        days = self.optional_int(parameters, "DAYS", context)
+        seed = self.optional_int(parameters, "SEED", context)
         engine = ENGINES[self.parameterAsEnum(parameters, "ENGINE", context)]
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         summary_path = self.parameterAsFileOutput(parameters, "SUMMARY", context)
