@@ -64,10 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
-    if not os.environ.get("GRIDGOV_DEBUG"):
+    quiet_gdal = not os.environ.get("GRIDGOV_DEBUG") and "CPL_LOG" not in os.environ
+    if quiet_gdal:
         # GDAL's own "Warning 1: ..." lines would come on top of our located Problems (failures
         # are exceptions, engine/gpkg.py): keep them for GRIDGOV_DEBUG=1 or an explicit CPL_LOG.
-        os.environ.setdefault("CPL_LOG", os.devnull)
+        os.environ["CPL_LOG"] = os.devnull
     previous = _terminate_like_ctrl_c()
     try:
         return int(args._run(args) or 0)
@@ -99,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if quiet_gdal:  # main() called in-process (tests): leave the environment as found
+            os.environ.pop("CPL_LOG", None)
 
 
 class Terminated(KeyboardInterrupt):
