@@ -105,6 +105,9 @@ ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+EMPTY_IS_ERROR = {"roads": "road", "grids": "grid", "units": "residential unit"}
+
+
 def check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collector):
     """Read and check one layer; the model dataclass, or None when it cannot be used."""
     file = str(gpath)
@@ -132,6 +135,12 @@ def _check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collect
     except ValidationError as exc:
         col.problems.extend(exc.problems)
         return None
+    if len(fids) == 0 and name in EMPTY_IS_ERROR:  # nothing to route on, to serve or to staff
+        col.error(f"layer has no features: a scenario needs at least one {EMPTY_IS_ERROR[name]}", file=file,
+                  layer=name)
+        return None
+    if len(fids) == 0 and spec.required:
+        col.warning("layer has no features: every result that depends on it will be empty", file=file, layer=name)
     present = ", ".join(cols) or "none"
     missing = False
     lower = {k.lower(): k for k in cols}

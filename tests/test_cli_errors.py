@@ -245,6 +245,25 @@ def test_broken_scenario(tmp_path, toy_copy, how):
     assert not out.exists() or not any(out.iterdir())  # nothing half-written
 
 
+@pytest.mark.parametrize("layer, code, needle", [
+    ("roads", 1, "layer 'roads': layer has no features: a scenario needs at least one road"),
+    ("units", 1, "layer 'units': layer has no features: a scenario needs at least one residential unit"),
+    ("grids", 1, "layer 'grids': layer has no features: a scenario needs at least one grid"),
+    ("facilities", 0, "[warning]"),
+])
+def test_empty_layer(tmp_path, toy_copy, layer, code, needle):
+    layers = toy_layers()
+    layers[layer]["geometry"] = layers[layer]["geometry"][:0]
+    layers[layer]["columns"] = {k: v[:0] for k, v in layers[layer]["columns"].items()}
+    (toy_copy / "layers.gpkg").unlink()
+    make_toy(toy_copy, layers=layers, toml=None)
+    proc = gridgov("validate", toy_copy)
+    assert proc.returncode == code and "Traceback" not in proc.stderr
+    assert needle in (proc.stderr if code else proc.stdout)
+    if code:
+        failed(gridgov("run", toy_copy, "--out", tmp_path / "o", "--days", 1, "--quiet"), 1, needle)
+
+
 def test_validate_rejects_days_that_run_would_reject(toy_copy):
     (toy_copy / "scenario.toml").write_text(TOML + "\n[simulation]\ndays = -2\n")
     failed(gridgov("validate", toy_copy), 1, str(toy_copy / "scenario.toml"), "field 'days'", "got -2")

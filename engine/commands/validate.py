@@ -25,7 +25,7 @@ def _ok_line(s: dict) -> str:
     types = ", ".join(f"{n} {t}" for t, n in sorted(s["facility_types"].items()))
     line = (f"ok: {s['roads']} roads, {s['grids']} grids ({s['general']} general, {s['micro']} micro, "
             f"{s['dedicated']} dedicated), {s['units']} units ({s['households']} households, "
-            f"{s['residents']} residents), {s['facilities']} facilities ({types})")
+            f"{s['residents']} residents), {s['facilities']} facilities" + (f" ({types})" if types else ""))
     if s["incidents"]:
         line += f", {s['incidents']} incidents"
     return line
