@@ -79,8 +79,9 @@ def test_file_given_as_scenario_folder(tmp_path, toy, command):
     failed(gridgov(command, toy / "layers.gpkg", *extra), 1, "is a file, not a scenario folder", str(toy))
 
 
-def test_empty_scenario_path(tmp_path):
+def test_empty_scenario_path(tmp_path, toy):
     failed(gridgov("validate", ""), 1, "empty scenario path")
+    failed(gridgov("simulate", toy, "--out", ""), 1, "--out: empty path")
 
 
 # ------------------------------------------------------------------ --out that cannot be written
