@@ -74,7 +74,8 @@ def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, la
     t = time.perf_counter()
     # Everything is written into a hidden staging folder first and moved into OUT only when
     # every file exists, so a failure leaves the previous run's files untouched and complete.
-    stage = Path(tempfile.mkdtemp(prefix=".gridgov-run-", dir=out))
+    _remove_dead_stages(out)
+    stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=out))
     try:
         progress(0.86, "writing results.gpkg")
         write_results_gpkg(stage / "results.gpkg", scenario, circles, sim, scores)
@@ -97,6 +98,26 @@ def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, la
     timings["write"] = time.perf_counter() - t
     progress(1.0, "done")
     return RunResult(scenario, circles, sim, scores, paths, timings)
+
+
+STAGE_PREFIX = ".gridgov-run-"
+
+
+def _remove_dead_stages(out: Path) -> None:
+    """Staging folders left by a run that was killed (kill -9, power cut): their process is gone.
+
+    The folder name carries the writer's PID; a live PID (even a reused one) is left alone.
+    """
+    for stale in out.glob(f"{STAGE_PREFIX}*-*"):
+        pid = stale.name[len(STAGE_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or not stale.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(stale, ignore_errors=True)
+        except OSError:  # alive but not ours (EPERM), or cannot tell: keep it
+            pass
 
 
 def write_results_gpkg(path: Path, scenario, circles, sim, scores) -> Path:

@@ -534,3 +534,19 @@ def test_every_command_ends_with_key_path_lines(tmp_path, toy, argv, keys):
     assert proc.returncode == 0, proc.stderr
     got = dict(line.strip().split(": ", 1) for line in proc.stdout.splitlines())
     assert set(got) == keys and all(Path(p).is_file() for p in got.values())
+
+
+def test_run_killed_while_writing_leaves_no_staging_folder_behind(tmp_path, sample_dir, toy):
+    """kill -9 cannot be caught: the next run into the same OUT removes the dead run's staging."""
+    out = tmp_path / "out"
+    proc = subprocess.Popen([*GRIDGOV, "run", str(sample_dir), "--out", str(out), "--days", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    for line in proc.stderr:
+        if b"writing results.gpkg" in line or b"writing report" in line:
+            break
+    proc.kill()
+    proc.wait(30)
+    staged = list(out.glob(".gridgov-run-*"))
+    assert staged and not (out / "scores.json").exists()  # killed mid-write: nothing moved in
+    assert gridgov("run", toy, "--out", out, "--days", 1, "--quiet", "--no-pdf").returncode == 0
+    assert not list(out.glob(".gridgov-run-*")) and (out / "scores.json").is_file()
