@@ -6,6 +6,7 @@ Everything is written to a temporary sibling and moved into place with ``os.repl
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
@@ -23,7 +24,9 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix or target.suffix, dir=target.parent)
+    _remove_dead_temporaries(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}-", suffix=suffix or target.suffix,
+                               dir=target.parent)
     os.close(fd)
     os.unlink(tmp)  # let the writer create it (GDAL refuses to open an empty file as GPKG)
     tmp_path = Path(tmp)
@@ -37,6 +40,27 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
             else:
                 tmp_path.unlink()
         raise
+
+
+def _remove_dead_temporaries(target: Path) -> None:
+    """Temporaries of ``target`` left by a writer killed with SIGKILL (nothing could clean up).
+
+    Their names carry the writer's PID; only those whose process is gone are removed.
+    """
+    if os.name != "posix":  # os.kill(pid, 0) is a liveness probe only on POSIX (it kills on Windows)
+        return
+    head = f".{target.stem}."
+    for p in target.parent.glob(f"{glob.escape(head)}*-*"):
+        pid = p.name[len(head):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
+        except OSError:  # alive (another user's process) or cannot tell: keep it
+            pass
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:

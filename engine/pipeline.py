@@ -108,6 +108,8 @@ def _remove_dead_stages(out: Path) -> None:
 
     The folder name carries the writer's PID; a live PID (even a reused one) is left alone.
     """
+    if os.name != "posix":  # os.kill(pid, 0) is a liveness probe only on POSIX (it kills on Windows)
+        return
     for stale in out.glob(f"{STAGE_PREFIX}*-*"):
         pid = stale.name[len(STAGE_PREFIX):].split("-", 1)[0]
         if not pid.isdigit() or not stale.is_dir():

@@ -550,3 +550,14 @@ def test_run_killed_while_writing_leaves_no_staging_folder_behind(tmp_path, samp
     assert staged and not (out / "scores.json").exists()  # killed mid-write: nothing moved in
     assert gridgov("run", toy, "--out", out, "--days", 1, "--quiet", "--no-pdf").returncode == 0
     assert not list(out.glob(".gridgov-run-*")) and (out / "scores.json").is_file()
+
+
+def test_simulate_killed_while_writing_leaves_no_temporary_behind(tmp_path, toy):
+    """A temporary named by a dead writer's PID is removed by the next write of the same file."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / f".simulation.{dead.pid}-x1y2.json").write_text('{"half": ')
+    (tmp_path / f".simulation.{os.getpid()}-keep.json").write_text("mine, alive")
+    assert gridgov("simulate", toy, "--out", tmp_path, "--days", 1, "--quiet").returncode == 0
+    left = sorted(p.name for p in tmp_path.glob(".simulation.*"))
+    assert left == [f".simulation.{os.getpid()}-keep.json"]
