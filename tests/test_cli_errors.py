@@ -564,3 +564,15 @@ def test_simulate_killed_while_writing_leaves_no_temporary_behind(tmp_path, toy)
     assert gridgov("simulate", toy, "--out", tmp_path, "--days", 1, "--quiet").returncode == 0
     left = sorted(p.name for p in tmp_path.glob(".simulation.*"))
     assert left == [f".simulation.{os.getpid()}-keep.json"]
+
+
+def test_no_walkable_road_is_located(tmp_path, toy_copy):
+    import numpy as np
+
+    layers = toy_layers()
+    layers["roads"]["columns"]["class"] = np.array(["motorway", "motorway"], dtype=object)
+    layers["roads"]["columns"]["speed_kmh"] = np.array([np.nan, np.nan])
+    (toy_copy / "layers.gpkg").unlink()
+    make_toy(toy_copy, layers=layers, toml=None)
+    failed(gridgov("circles", toy_copy, "--out", tmp_path / "o", "--quiet"), 1,
+           f"{toy_copy / 'layers.gpkg'}, layer 'roads': no road usable for mode 'walk'")

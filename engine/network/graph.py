@@ -18,7 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from ..errors import GridGovError, Problem
+from ..errors import GridGovError, Problem, ValidationError
 from ..model import Roads
 from ..params import defaults
 from ..vocab import NON_DRIVABLE_CLASSES, ROAD_CLASS_SPEED_KMH, TRAVEL_MODES
@@ -145,7 +145,9 @@ def build_graph(roads: Roads, mode: str = "walk", travel: dict | None = None, so
     use = np.flatnonzero((speed > 0) & ~np.isin(np.arange(len(geoms)), bad))
     coords, owner = shapely.get_coordinates(geoms[use], return_index=True)
     if coords.shape[0] == 0:
-        raise GridGovError(f"the roads layer has no line usable for mode '{mode}'")
+        raise ValidationError([Problem(f"no road usable for mode '{mode}' (every road has speed 0 for this mode "
+                                       "or no line geometry): check the class and speed_kmh fields",
+                                       source, "roads")])
     owner = use[owner]
     # first / last vertex of each line
     starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
