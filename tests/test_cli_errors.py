@@ -268,6 +268,13 @@ def test_empty_layer(tmp_path, toy_copy, layer, code, needle):
         failed(gridgov("run", toy_copy, "--out", tmp_path / "o", "--days", 1, "--quiet"), 1, needle)
 
 
+def test_travel_speed_zero_is_located_in_validate_and_circles(tmp_path, toy_copy):
+    (toy_copy / "scenario.toml").write_text(TOML + "\n[travel]\nwalk_speed_mps = 0.0\n")
+    where = f"{toy_copy / 'scenario.toml'}, layer 'travel', field 'walk_speed_mps'"
+    failed(gridgov("validate", toy_copy), 1, where)
+    failed(gridgov("circles", toy_copy, "--out", tmp_path / "o", "--quiet"), 1, where)
+
+
 def test_validate_rejects_days_that_run_would_reject(toy_copy):
     (toy_copy / "scenario.toml").write_text(TOML + "\n[simulation]\ndays = -2\n")
     failed(gridgov("validate", toy_copy), 1, str(toy_copy / "scenario.toml"), "field 'days'", "got -2")

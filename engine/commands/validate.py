@@ -32,17 +32,19 @@ def _ok_line(s: dict) -> str:
 
 
 def _value_problems(scenario) -> list:
-    """The simulation's own value checks (days, seed, engine, workflow, staffing), so that
-    'validate' says no when 'run' would: parameter types alone do not catch ``days = -2``."""
+    """The network's and the simulation's own value checks (travel speeds, days, seed, engine,
+    workflow, staffing), so that 'validate' says no when 'run' would: parameter types alone do
+    not catch ``days = -2`` or ``walk_speed_mps = 0``."""
     from ..errors import ValidationError
+    from ..network.graph import check_travel_params
     from ..simulation.run import _options, check_workflow_params
 
-    found = []
+    toml = str(scenario.path / "scenario.toml")
+    found = check_travel_params(scenario.params["travel"], toml)
     for check in (lambda: _options(scenario, None, None, None), lambda: check_workflow_params(scenario.params)):
         try:
             check()
         except ValidationError as exc:
-            toml = str(scenario.path / "scenario.toml") if getattr(scenario, "path", None) else "scenario.toml"
             found += [dataclasses.replace(p, file=toml if p.file == "scenario.toml" else p.file) for p in exc.problems]
     return found
 

@@ -120,20 +120,34 @@ def mode_speeds(roads: Roads, mode: str, travel: dict) -> np.ndarray:
     return speed
 
 
-def _check_travel(mode: str, travel: dict) -> None:
-    if mode not in TRAVEL_MODES:
-        raise GridGovError(f"unknown travel mode '{mode}' (known: {', '.join(TRAVEL_MODES)})")
+def check_travel_params(travel: dict, file: str = "scenario.toml") -> list[Problem]:
+    """Every bad [travel] value (speeds > 0, node tolerance ≥ 0), located in ``file``."""
+    problems = []
     for key in ("walk_speed_mps", "elderly_speed_mps", "ebike_speed_kmh", "drive_speed_factor"):
         if not float(travel[key]) > 0:
-            raise GridGovError(f"[travel] {key} must be > 0 (got {travel[key]!r})")
+            problems.append(Problem(f"[travel] {key} must be > 0 (got {travel[key]!r})", file, "travel", field=key))
     if not float(travel["node_tolerance_m"]) >= 0:
-        raise GridGovError(f"[travel] node_tolerance_m must be >= 0 (got {travel['node_tolerance_m']!r})")
+        problems.append(Problem(f"[travel] node_tolerance_m must be >= 0 (got {travel['node_tolerance_m']!r})",
+                                file, "travel", field="node_tolerance_m"))
+    return problems
 
 
-def build_graph(roads: Roads, mode: str = "walk", travel: dict | None = None, source: str = "") -> Network:
-    """Build the graph of ``mode`` from a ``Roads`` table (metric CRS); see the module doc."""
+def _check_travel(mode: str, travel: dict, file: str = "scenario.toml") -> None:
+    if mode not in TRAVEL_MODES:
+        raise GridGovError(f"unknown travel mode '{mode}' (known: {', '.join(TRAVEL_MODES)})")
+    problems = check_travel_params(travel, file)
+    if problems:
+        raise ValidationError(problems)
+
+
+def build_graph(roads: Roads, mode: str = "walk", travel: dict | None = None, source: str = "",
+                params_file: str = "scenario.toml") -> Network:
+    """Build the graph of ``mode`` from a ``Roads`` table (metric CRS); see the module doc.
+
+    ``source`` (the roads' file) and ``params_file`` (where ``travel`` came from) locate problems.
+    """
     travel = {**defaults()["travel"], **(travel or {})}
-    _check_travel(mode, travel)
+    _check_travel(mode, travel, params_file)
     tol = float(travel["node_tolerance_m"])
     speed = mode_speeds(roads, mode, travel)
     geoms = np.asarray(roads.geometry, dtype=object)
@@ -237,7 +251,8 @@ def _assemble(mode, node_xy, eu, ev, length, fwd, bwd, pieces, road, problems) -
 def build_network(scenario, mode: str | None = None) -> Network:
     """The graph of ``mode`` (default: the scenario's ``[circles] mode``) for a loaded scenario."""
     mode = mode or scenario.params["circles"]["mode"]
-    return build_graph(scenario.roads, mode, scenario.params["travel"], str(scenario.layers_path))
+    return build_graph(scenario.roads, mode, scenario.params["travel"], str(scenario.layers_path),
+                       str(scenario.path / "scenario.toml"))
 
 
 def component_sizes(net: Network) -> np.ndarray:
