@@ -275,6 +275,20 @@ def test_travel_speed_zero_is_located_in_validate_and_circles(tmp_path, toy_copy
     failed(gridgov("circles", toy_copy, "--out", tmp_path / "o", "--quiet"), 1, where)
 
 
+@pytest.mark.parametrize("extra, section, key", [
+    ("[travel]\nsnap_max_m = -5.0", "travel", "snap_max_m"),
+    ("[travel]\nworker_mode = \"rocket\"", "travel", "worker_mode"),
+    ("[circles]\nmode = \"fly\"", "circles", "mode"),
+    ("[circles]\nband_minutes = [15, 10, 5]", "circles", "band_minutes"),
+    ("[circles]\ntier_distance_m = {5min = -300.0}", "circles", "tier_distance_m"),
+])
+def test_parameter_values_located_by_validate_and_run(tmp_path, toy_copy, extra, section, key):
+    (toy_copy / "scenario.toml").write_text(TOML + "\n" + extra + "\n")
+    where = f"{toy_copy / 'scenario.toml'}, layer '{section}', field '{key}'"
+    failed(gridgov("validate", toy_copy), 1, where)
+    failed(gridgov("run", toy_copy, "--out", tmp_path / "o", "--days", 1, "--quiet", "--no-pdf"), 1, where)
+
+
 def test_validate_rejects_days_that_run_would_reject(toy_copy):
     (toy_copy / "scenario.toml").write_text(TOML + "\n[simulation]\ndays = -2\n")
     failed(gridgov("validate", toy_copy), 1, str(toy_copy / "scenario.toml"), "field 'days'", "got -2")

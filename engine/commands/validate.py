@@ -32,15 +32,15 @@ def _ok_line(s: dict) -> str:
 
 
 def _value_problems(scenario) -> list:
-    """The network's and the simulation's own value checks (travel speeds, days, seed, engine,
+    """The life circles' and the simulation's own value checks (travel, circles, days, seed, engine,
     workflow, staffing), so that 'validate' says no when 'run' would: parameter types alone do
     not catch ``days = -2`` or ``walk_speed_mps = 0``."""
+    from ..circles import check_circle_params
     from ..errors import ValidationError
-    from ..network.graph import check_travel_params
     from ..simulation.run import _options, check_workflow_params
 
     toml = str(scenario.path / "scenario.toml")
-    found = check_travel_params(scenario.params["travel"], toml)
+    found = check_circle_params(scenario.params, toml)
     for check in (lambda: _options(scenario, None, None, None), lambda: check_workflow_params(scenario.params)):
         try:
             check()

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import GridGovError, Problem, ValidationError
 from ..progress import NULL, Progress
+from ..vocab import TRAVEL_MODES
 from . import metrics
 from .workflow import POLICIES, WorkflowInputs, patrol_finders, run_workflow, shift_starts
 
@@ -109,6 +110,8 @@ def check_workflow_params(params: dict) -> None:
         bad("staffing", "shift_hours", f"must be in (0, 24], got {st['shift_hours']!r}")
     if not 0 <= float(st["shift_start_hour"]) < 24:
         bad("staffing", "shift_start_hour", f"must be in [0, 24), got {st['shift_start_hour']!r}")
+    if params["travel"]["worker_mode"] not in TRAVEL_MODES:
+        bad("travel", "worker_mode", f"must be one of {', '.join(TRAVEL_MODES)}, got {params['travel']['worker_mode']!r}")
     for sec, key, low in (("staffing", "workers_per_general_grid", 1), ("workflow", "neighbour_grids", 0)):
         v = params[sec][key]  # also checked by setup.build_layout; here so batch --dry-run sees it
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v).is_integer() or v < low:
