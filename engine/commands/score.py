@@ -52,11 +52,12 @@ def run(args) -> int:
     from ..progress import NULL, TerminalProgress
     from ..report import write_documents
     from ..score.serialize import _plain
-
     from ._options import check_out_dir
     from ._outputs import drop_stale_pdf
 
     weights = parse_weights(args.weight)
+    if args.no_sim and (args.days is not None or args.seed is not None):
+        raise GridGovError("--days and --seed set the simulation, which --no-sim skips: give one or the other")
     src = Path(args.dir)
     src = src.parent if src.name == "scenario.toml" else src
     out = check_out_dir(args.out, inputs=(args.dir,))
@@ -81,10 +82,6 @@ def run(args) -> int:
             scenario = load_scenario(src, overrides=overrides)
             if args.no_sim:
                 from ..circles import compute_circles
-
-                if args.days is not None or args.seed is not None:
-                    raise GridGovError("--days and --seed set the simulation, which --no-sim skips: give one or "
-                                       "the other")
 
                 scores = score_scenario(scenario, circles=compute_circles(scenario, progress=progress.sub(0, 0.9)))
             else:
