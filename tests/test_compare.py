@@ -71,14 +71,14 @@ def _run_folder(tmp_path: Path, scenario_dir: Path) -> Path:
     """A 'gridgov run'-like output folder (scores.json with the scenario path), circles only."""
     from gridgov.engine.circles import compute_circles
     from gridgov.engine.scenario import load_scenario
-    from gridgov.engine.score.serialize import _plain
+    from gridgov.engine.jsonio import plain
 
     sc = load_scenario(scenario_dir)
     doc = score_scenario(sc, compute_circles(sc)).to_dict()
     doc["scenario"] = {"name": sc.name, "path": str(scenario_dir.resolve())}
     out = tmp_path / sc.name
     out.mkdir()
-    (out / "scores.json").write_text(json.dumps(_plain(doc), ensure_ascii=False), encoding="utf-8")
+    (out / "scores.json").write_text(json.dumps(plain(doc), ensure_ascii=False), encoding="utf-8")
     return out
 
 

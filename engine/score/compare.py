@@ -17,11 +17,11 @@ import numpy as np
 
 from ..atomic import write_text
 from ..errors import GridGovError
+from ..jsonio import write_json
 from ..progress import NULL, Progress
 from .registry import GROUPS, better
 from .scorer import Scores
 from .sensitivity import ranking_sensitivity
-from .serialize import _plain
 
 
 @dataclass
@@ -173,6 +173,6 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
                "totals": [s.total for s in scores],
                "ranks": sens["base_ranks"], "table": table, "sensitivity": sens,
                "by_street": {n: s.by_street for n, s in zip(names, scores)}}
-    paths["json"] = write_text(out / "compare.json", json.dumps(_plain(summary), ensure_ascii=False, indent=2))
+    paths["json"] = write_json(out / "compare.json", summary)
     progress(1.0, "done")
     return CompareResult(names, scores, table, sens, paths)

@@ -6,29 +6,14 @@ from typing import Any
 
 import numpy as np
 
-
-def _plain(obj):
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _plain(obj.tolist())
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        return f if np.isfinite(f) else None
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    return obj
+from ..jsonio import plain
 
 
 def scores_to_dict(scores) -> dict[str, Any]:
     from .scorer import MetricResult
 
     names = [f.name for f in fields(MetricResult)]
-    return _plain({
+    return plain({
         "format": "gridgov-scores/1",
         "scenario_name": scores.scenario_name,
         "total": scores.total,
