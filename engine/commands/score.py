@@ -44,14 +44,12 @@ def parse_weights(items: list[str]) -> dict[str, float]:
 
 
 def run(args) -> int:
-    import json
     from pathlib import Path
 
-    from ..atomic import write_text
     from ..errors import GridGovError
+    from ..jsonio import write_json
     from ..progress import NULL, TerminalProgress
     from ..report import write_documents
-    from ..score.serialize import _plain
     from ._options import check_out_dir
     from ._outputs import drop_stale_pdf
 
@@ -98,7 +96,7 @@ def run(args) -> int:
         doc = scores.to_dict()
         doc["scenario"] = {"name": name, "path": str(Path(scenario_path).resolve()),
                            "synthetic": bool(scenario.meta.get("synthetic", False))}
-        paths["scores"] = write_text(out / "scores.json", json.dumps(_plain(doc), ensure_ascii=False, indent=2))
+        paths["scores"] = write_json(out / "scores.json", doc)
         progress(1.0, "done")
     finally:  # OUT was checked above; any other OSError names its own file (engine/cli.py)
         if progress is not NULL:
