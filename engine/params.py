@@ -150,6 +150,22 @@ def merge(user: dict[str, Any], where: str = "scenario.toml") -> tuple[dict[str,
     return params, problems
 
 
+def check_values(params: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    """Value checks that types alone cannot catch, as ``(field, message)`` pairs.
+
+    Grid size norms must read 0 ≤ min ≤ target ≤ max: a reversed range would silently
+    mark every grid as out of norm (or every grid as fine).
+    """
+    problems = []
+    for key in ("general_households", "micro_households"):
+        norm = params["grids"][key]
+        lo, target, hi = norm["min"], norm["target"], norm["max"]
+        if not 0 <= lo <= target <= hi:
+            problems.append((f"grids.{key}", f"[grids] {key} must satisfy 0 ≤ min ≤ target ≤ max "
+                                             f"(got min {lo}, target {target}, max {hi})"))
+    return problems
+
+
 def _same_kind(default: Any, value: Any) -> bool:
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(default, bool) and isinstance(value, bool)

@@ -24,7 +24,7 @@ import shapely
 from . import gpkg
 from .errors import GridGovError, Problem, ValidationError
 from .model import Scenario
-from .params import DEFAULTS, merge
+from .params import DEFAULTS, check_values, merge
 from .scenario_checks import LAYER_SPECS, Collector, check_layer, link_units
 
 TOML_NAME = "scenario.toml"
@@ -94,6 +94,9 @@ def check_toml(doc: dict[str, Any], overrides: dict[str, Any] | None, file: str,
     params, problems = merge({k: v for k, v in doc.items() if k in DEFAULTS}, where=file)
     for msg in problems:
         col.error(msg.split(": ", 1)[-1], file=file)
+    file_value_problems = check_values(params)
+    for field_name, msg in file_value_problems:
+        col.error(msg, file=file, field=field_name)
     if overrides:
         for sec in overrides:
             if sec not in DEFAULTS:
@@ -103,6 +106,9 @@ def check_toml(doc: dict[str, Any], overrides: dict[str, Any] | None, file: str,
         params, problems = merge(user, where="overrides")
         for msg in problems:
             col.error(msg.split(": ", 1)[-1], file="overrides")
+        for field_name, msg in check_values(params):
+            if (field_name, msg) not in file_value_problems:  # the file's own are reported above
+                col.error(msg, file="overrides", field=field_name)
     return meta, params
 
 

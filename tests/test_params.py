@@ -1,5 +1,11 @@
 """Parameter defaults and the merge of scenario.toml values over them."""
+import shutil
+
+import pytest
+
 from gridgov.engine import params
+from gridgov.engine.errors import ValidationError
+from gridgov.engine.scenario import load_scenario, validate_scenario
 
 
 def test_defaults_follow_domain_table():
@@ -34,3 +40,21 @@ def test_defaults_are_copies():
     a = params.defaults()
     a["demand"]["type_mix"]["dispute"] = 0.9
     assert params.defaults()["demand"]["type_mix"]["dispute"] == 0.10
+
+
+def test_reversed_grid_norm_is_a_located_problem(tmp_path, sample_dir):
+    assert params.check_values(params.defaults()) == []
+    folder = tmp_path / "s"
+    shutil.copytree(sample_dir, folder)
+    toml = folder / "scenario.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[grids]\ngeneral_households = {min = 600, max = 500}\n",
+                    encoding="utf-8")
+    problems = [p for p in validate_scenario(folder) if p.severity == "error"]
+    assert len(problems) == 1
+    p = problems[0]
+    assert p.file.endswith("scenario.toml") and p.field == "grids.general_households"
+    assert "min 600" in p.message and "max 500" in p.message
+    # an override can break a sound file, and is named as the culprit
+    with pytest.raises(ValidationError) as err:
+        load_scenario(sample_dir, overrides={"grids": {"micro_households": {"target": 200}}})
+    assert [(q.file, q.field) for q in err.value.problems] == [("overrides", "grids.micro_households")]
