@@ -122,6 +122,11 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         "generated": t("generated", lang, when=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__),
         "synthetic": any(bool(sc.meta.get("synthetic")) for _, sc, _ in entries),
         "names": names, "compare": len(entries) > 1, "headline": headline,
+        # the short names head every column; this says what each scenario is (its title and
+        # description from scenario.toml, e.g. which grids a restructuring merges or splits)
+        "scenarios": [{"name": n, "title": str(sc.meta.get("title") or ""),
+                       "description": str(sc.meta.get("description") or sc.description or "")}
+                      for n, sc, _ in entries],
         "group_labels": [t(f"group_{g}", lang) for g in GROUPS],
         "weights": [f"{100 * base.weights.get(g, 0):.0f}%" for g in GROUPS],
         "sections": sections, "problems": problems, "streets": streets_table(entries, lang),

@@ -15,6 +15,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "figures illustrate the method, not a real district.",
                        "本方案的住户、网格和事件为合成数据（基于真实路网生成），数字用于说明方法，不代表真实辖区。"),
     "headline": ("Headline", "总体结论"),
+    "scenarios_section": ("Scenarios compared", "参与比较的方案"),
+    "scenario_what": ("What it is", "方案说明"),
     "scenario": ("Scenario", "方案"),
     "baseline": ("baseline", "基准"),
     "total": ("Total score (0–100)", "总分（0–100）"),

@@ -158,6 +158,11 @@ class _Pages:
         self.pdf.savefig(fig)
 
 
+def _clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters (the HTML report carries the full text)."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def write_pdf(path: str | Path, doc: dict) -> Path:
     t = doc["t"]
     with atomic_path(path) as tmp:
@@ -167,6 +172,11 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
             pages.text(doc["generated"], 8)
             if doc["synthetic"]:
                 pages.text(t("synthetic_note"), 8)
+            if doc["compare"]:
+                pages.text(t("scenarios_section"), 12, bold=True)
+                pages.table([t("scenario"), t("scenario_what")],
+                            [[sc["name"], (sc["title"] + "\n" if sc["title"] else "") + _clip(sc["description"], 400)]
+                             for sc in doc["scenarios"]], widths=[0.25, 0.75])
             pages.text(t("headline"), 12, bold=True)
             if doc["compare"]:
                 pages.text(t("how_to_read") + " " + t("weights_note"), 7)
