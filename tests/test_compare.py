@@ -203,6 +203,9 @@ def test_compare_computes_scenario_folders_and_in_memory_layouts(tmp_path, sampl
     assert base.metric("general_size_share").value == moved.metric("general_size_share").value
     summary = json.loads(res.paths["json"].read_text(encoding="utf-8"))
     assert summary["inputs"][1] == "(in memory) edited"
+    # the report says what each scenario is, from its scenario.toml
+    html = res.paths["report"].read_text(encoding="utf-8")
+    assert "Scenarios compared" in html and edited.meta["title"] in html
 
 
 @pytest.mark.parametrize("text", ["[1, 2]", '{"scenario": [1]}', '{"scenario": {"path": 5}}'])
