@@ -172,11 +172,10 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
             pages.text(doc["generated"], 8)
             if doc["synthetic"]:
                 pages.text(t("synthetic_note"), 8)
-            if doc["compare"]:
-                pages.text(t("scenarios_section"), 12, bold=True)
-                pages.table([t("scenario"), t("scenario_what")],
-                            [[sc["name"], (sc["title"] + "\n" if sc["title"] else "") + _clip(sc["description"], 400)]
-                             for sc in doc["scenarios"]], widths=[0.25, 0.75])
+            pages.text(t("scenarios_section") if doc["compare"] else t("scenario"), 12, bold=True)
+            pages.table([t("scenario"), t("scenario_what")],
+                        [[sc["name"], (sc["title"] + "\n" if sc["title"] else "") + _clip(sc["description"], 400)]
+                         for sc in doc["scenarios"]], widths=[0.25, 0.75])
             pages.text(t("headline"), 12, bold=True)
             if doc["compare"]:
                 pages.text(t("how_to_read") + " " + t("weights_note"), 7)
