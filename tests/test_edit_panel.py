@@ -11,8 +11,8 @@ from qgis.PyQt.QtCore import Qt
 from gridgov.engine.scenario import load_scenario
 from gridgov.plugin.gui.edit_panel import EditPanel, cell_text
 from test_live_stats import scenario_of, synth
-from test_maptools_common import (attr, facilities_layer, grids_layer, make_canvas, mouse, setup_canvas,
-                                  units_layer)
+from test_maptools_common import canvas  # noqa: F401 - fixture
+from test_maptools_common import attr, facilities_layer, grids_layer, mouse, setup_canvas, units_layer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,14 +29,6 @@ class StubIface:
 
     def setActiveLayer(self, layer):  # noqa: N802
         self.active = layer
-
-
-@pytest.fixture(scope="module")
-def canvas(qgis_app):
-    c = make_canvas()
-    yield c
-    c.close()
-    c.deleteLater()
 
 
 @pytest.fixture

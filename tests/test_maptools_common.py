@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsPointXY, QgsProject,
                        QgsRectangle, QgsVectorLayer)
 from qgis.gui import QgsMapCanvas, QgsMapMouseEvent
@@ -72,6 +73,15 @@ def make_canvas() -> QgsMapCanvas:
         time.sleep(0.01)
     assert canvas.mapSettings().outputSize() == QSize(400, 400)
     return canvas
+
+
+@pytest.fixture(scope="module")
+def canvas(qgis_app):
+    """A module-wide canvas for the map-tool tests (import this fixture by name)."""
+    c = make_canvas()
+    yield c
+    c.close()
+    c.deleteLater()
 
 
 def setup_canvas(canvas: QgsMapCanvas, layers) -> None:

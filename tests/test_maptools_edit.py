@@ -11,16 +11,8 @@ from gridgov.plugin.maptools.merge_action import merge_selected
 from gridgov.plugin.maptools.paint_tool import PaintTool
 from gridgov.plugin.maptools.split_tool import SplitTool
 from gridgov.plugin.maptools.vertex import enable_topological_editing, move_shared_vertex
-from test_maptools_common import (areas, attr, facilities_layer, grids_layer, make_canvas, mouse, setup_canvas,
-                                 units_layer)
-
-
-@pytest.fixture(scope="module")
-def canvas(qgis_app):
-    c = make_canvas()
-    yield c
-    c.close()
-    c.deleteLater()
+from test_maptools_common import canvas  # noqa: F401 - fixture
+from test_maptools_common import areas, attr, facilities_layer, grids_layer, mouse, setup_canvas, units_layer
 
 
 @pytest.fixture
