@@ -287,6 +287,7 @@ def cover_swap(cp, ci, dp, di, w, is_open, fixed, max_passes):
     n = w.shape[0]
     loss = np.zeros(m)
     corr = np.zeros(m)
+    outs = np.empty(m, np.int64)
     passes = 0
     for _ in range(max_passes):
         passes += 1
@@ -302,6 +303,11 @@ def cover_swap(cp, ci, dp, di, w, is_open, fixed, max_passes):
         for i in range(n):
             if cnt[i] == 1:
                 loss[sole[i]] += w[i]
+        n_out = 0
+        for r in range(m):
+            if is_open[r] and not fixed[r]:
+                outs[n_out] = r
+                n_out += 1
         best, bj, br = 1e-12, -1, -1
         for j in range(m):
             if is_open[j]:
@@ -313,11 +319,11 @@ def cover_swap(cp, ci, dp, di, w, is_open, fixed, max_passes):
                     gain += w[i]
                 elif cnt[i] == 1:
                     corr[sole[i]] += w[i]
-            for r in range(m):
-                if is_open[r] and not fixed[r]:
-                    d = gain - loss[r] + corr[r]
-                    if d > best:
-                        best, bj, br = d, j, r
+            for q in range(n_out):
+                r = outs[q]
+                d = gain - loss[r] + corr[r]
+                if d > best:
+                    best, bj, br = d, j, r
             for q in range(cp[j], cp[j + 1]):
                 i = ci[q]
                 if cnt[i] == 1:
@@ -386,3 +392,72 @@ def drop_redundant(cp, ci, n, is_open, fixed):
             is_open[j] = False
             for q in range(cp[j], cp[j + 1]):
                 cnt[ci[q]] -= 1
+
+
+@njit(cache=True)
+def coverage_csr(cost, radius):
+    """Pairs with cost ≤ radius as CSR both ways: candidate → demands and demand → candidates."""
+    n, m = cost.shape
+    cc = np.zeros(m + 1, np.int64)
+    dc = np.zeros(n + 1, np.int64)
+    for i in range(n):
+        for j in range(m):
+            if cost[i, j] <= radius:
+                cc[j + 1] += 1
+                dc[i + 1] += 1
+    for j in range(m):
+        cc[j + 1] += cc[j]
+    for i in range(n):
+        dc[i + 1] += dc[i]
+    ci = np.empty(cc[m], np.int64)
+    di = np.empty(dc[n], np.int64)
+    fill = cc[:m].copy()
+    q = 0
+    for i in range(n):
+        for j in range(m):
+            if cost[i, j] <= radius:
+                ci[fill[j]] = i
+                fill[j] += 1
+                di[q] = j
+                q += 1
+    return cc, ci, dc, di
+
+
+@njit(cache=True)
+def covered_weight(cp, ci, w, is_open):
+    n = w.shape[0]
+    hit = np.zeros(n, np.bool_)
+    for j in range(cp.shape[0] - 1):
+        if is_open[j]:
+            for q in range(cp[j], cp[j + 1]):
+                hit[ci[q]] = True
+    s = 0.0
+    for i in range(n):
+        if hit[i]:
+            s += w[i]
+    return s
+
+
+@njit(cache=True)
+def cover_ils(cp, ci, dp, di, w, is_open, fixed, rounds, kick, seed):
+    """Iterated local search for MCLP: from the local optimum, swap ``kick`` random open sites for
+    random closed ones, search again, keep the result when it covers more."""
+    np.random.seed(seed)
+    m = cp.shape[0] - 1
+    best = covered_weight(cp, ci, w, is_open)
+    trial = is_open.copy()
+    for _ in range(rounds):
+        trial[:] = is_open
+        for _k in range(kick):
+            opened = np.flatnonzero(trial & ~fixed)
+            closed = np.flatnonzero(~trial)
+            if opened.size == 0 or closed.size == 0:
+                break
+            trial[opened[np.random.randint(opened.size)]] = False
+            trial[closed[np.random.randint(closed.size)]] = True
+        cover_swap(cp, ci, dp, di, w, trial, fixed, 200)
+        v = covered_weight(cp, ci, w, trial)
+        if v > best:
+            best = v
+            is_open[:] = trial
+    return best

@@ -22,6 +22,7 @@ from . import location_milp as milp
 EXACT_MAX_PAIRS = 20_000
 SWAP_PASSES = 200
 LAGRANGE_ITERS = 150
+ILS_ROUNDS = 10
 MODELS = ("p_median", "p_center", "lscp", "mclp")
 
 
@@ -91,12 +92,7 @@ def _finite(cost):
 
 
 def _coverage(cost, radius):
-    cov = cost <= radius
-    ci_i, ci_j = np.nonzero(cov.T)                 # candidate-major
-    cp = np.concatenate([[0], np.cumsum(cov.sum(axis=0))]).astype(np.int64)
-    di_i, di_j = np.nonzero(cov)                   # demand-major
-    dp = np.concatenate([[0], np.cumsum(cov.sum(axis=1))]).astype(np.int64)
-    return cp, ci_j.astype(np.int64), dp, di_j.astype(np.int64)
+    return K.coverage_csr(cost, float(radius))
 
 
 def _exact(model, cost, w, p, fixed, capacity, radius, time_limit):
@@ -109,8 +105,8 @@ def _exact(model, cost, w, p, fixed, capacity, radius, time_limit):
     return milp.p_center(cost, w, p, fixed, capacity, time_limit)
 
 
-def _heuristic(model, cost, w, p, fixed, capacity, radius, bound):
-    fc, _ = _finite(cost)
+def _heuristic(model, cost, w, p, fixed, capacity, radius, bound, seed=0):
+    fc = _finite(cost)[0] if model in ("p_median", "p_center") else cost
     is_open = fixed.copy()
     info = {}
     if model == "p_median" and capacity is None:
@@ -129,11 +125,11 @@ def _heuristic(model, cost, w, p, fixed, capacity, radius, bound):
         cp, ci, dp, di = _coverage(cost, radius)
         K.cover_greedy(cp, ci, w, p, is_open)
         info["passes"] = int(K.cover_swap(cp, ci, dp, di, w, is_open, fixed, SWAP_PASSES))
-        reach = np.where(is_open[None, :] & (cost <= radius), cost, np.inf)
-        assign = np.where(np.isfinite(reach).any(axis=1), np.argmin(reach, axis=1), -1)
+        K.cover_ils(cp, ci, dp, di, w, is_open, fixed, ILS_ROUNDS, max(1, p // 10), seed)
         if capacity is not None:  # capacitated: the covering sites' capacities decide who is served
             obj, assign = _capacitated_cover(cost, w, capacity, is_open, radius)
         else:
+            assign = _nearest_open(cost, is_open, radius)
             obj = float(w[assign >= 0].sum())
         ub = _lp_bound(model, cost, w, p, fixed, capacity, radius) if bound else None
         return is_open, assign, obj, ub, info
@@ -142,7 +138,7 @@ def _heuristic(model, cost, w, p, fixed, capacity, radius, bound):
         if not K.set_cover_greedy(cp, ci, cost.shape[0], is_open):
             raise GridGovError(f"LSCP: some demand points have no candidate within {radius:g}: raise the radius")
         K.drop_redundant(cp, ci, cost.shape[0], is_open, fixed)
-        assign = np.argmin(np.where(is_open[None, :] & (cost <= radius), cost, np.inf), axis=1)
+        assign = _nearest_open(cost, is_open, radius)
         lb = _lp_bound(model, cost, w, p, fixed, capacity, radius) if bound else None
         return is_open, assign, float(is_open.sum()), (np.ceil(lb - 1e-9) if lb is not None else None), info
     # p-center: the least radius whose greedy set cover needs ≤ p sites
@@ -166,6 +162,14 @@ def _heuristic(model, cost, w, p, fixed, capacity, radius, bound):
         K.median_greedy(fc, w, int(best.sum()) + spare, best)
     assign = np.argmin(np.where(best[None, :], fc, np.inf), axis=1)
     return best, assign, float(cost[np.arange(cost.shape[0]), assign].max()), None, info
+
+
+def _nearest_open(cost, is_open, radius=np.inf):
+    """Nearest open site of each demand point within ``radius`` (−1: none)."""
+    sub = cost[:, is_open]
+    k = np.argmin(sub, axis=1)
+    best = sub[np.arange(sub.shape[0]), k]
+    return np.where(best <= radius, np.flatnonzero(is_open)[k], -1)
 
 
 def _capacitated_cover(cost, w, capacity, is_open, radius):
