@@ -3,7 +3,7 @@
 ``load_scenario`` reads, checks and reprojects everything to the metric working CRS and raises
 ``ValidationError`` carrying *every* problem found; ``validate_scenario`` returns the same
 problems (errors and warnings) without raising; ``save_scenario`` writes a new folder atomically.
-The per-layer checks live in ``engine/scenario_checks.py``; the format is documented in
+The per-layer checks live in ``engine/scenario/checks.py``; the format is documented in
 ``docs/scenario.md``.
 """
 from __future__ import annotations
@@ -22,10 +22,10 @@ import numpy as np
 import shapely
 
 from . import gpkg
-from .errors import GridGovError, Problem, ValidationError
+from ..errors import GridGovError, Problem, ValidationError
 from .model import Scenario
-from .params import DEFAULTS, check_values, merge
-from .scenario_checks import LAYER_SPECS, Collector, check_layer, link_units
+from ..params import DEFAULTS, check_values, merge
+from .checks import LAYER_SPECS, Collector, check_layer, link_units
 
 TOML_NAME = "scenario.toml"
 GPKG_NAME = "layers.gpkg"

@@ -14,9 +14,9 @@ import numpy as np
 import shapely
 
 from . import gpkg
-from .errors import Problem, ValidationError
+from ..errors import Problem, ValidationError
 from .model import Facilities, Grids, Incidents, Roads, Units
-from .vocab import FACILITY_TYPES, GRID_LEVELS, INCIDENT_TYPES, ROAD_CLASS_SPEED_KMH
+from ..vocab import FACILITY_TYPES, GRID_LEVELS, INCIDENT_TYPES, ROAD_CLASS_SPEED_KMH
 
 POINT, LINE, POLY = {"Point"}, {"LineString", "MultiLineString"}, {"Polygon", "MultiPolygon"}
 _TRUE = {"yes", "true", "1", "t", "y", "forward"}
