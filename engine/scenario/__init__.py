@@ -7,9 +7,9 @@
 """
 from __future__ import annotations
 
-from .load import (GPKG_NAME, TOML_NAME, check_scenario, load_scenario, save_scenario, scenario_layers, summary,
-                   validate_scenario)
+from .load import GPKG_NAME, TOML_NAME, check_scenario, load_scenario, summary, validate_scenario
 from .model import Facilities, Grids, Incidents, Roads, Scenario, Units
+from .save import save_scenario, scenario_layers
 
 __all__ = ["GPKG_NAME", "TOML_NAME", "Facilities", "Grids", "Incidents", "Roads", "Scenario", "Units",
            "check_scenario", "load_scenario", "save_scenario", "scenario_layers", "summary", "validate_scenario"]
