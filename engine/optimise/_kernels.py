@@ -22,6 +22,9 @@ import numpy as np
 from numba import njit
 
 
+RECOM_ATTEMPTS = 4   # spanning trees drawn for one merged pair before giving up on it
+
+
 @njit(cache=True, inline="always")
 def _find(parent, a):
     while parent[a] != a:
@@ -31,26 +34,17 @@ def _find(parent, a):
 
 
 @njit(cache=True)
-def tree_split(indptr, indices, nodes, hh, lo, hi, ideal, pick_random, pos, side):
-    """Draw a random spanning tree of ``nodes`` and cut one edge so one side weighs in ``[lo, hi]``.
-
-    ``pos`` is scratch of size n filled with -1 (restored on return).  On success ``side[i]``
-    (local index) is 1 for the nodes of the cut-off part and the return value is its weight;
-    ``-1.0`` when no tree edge qualifies.  With ``pick_random`` a qualifying edge is chosen
-    uniformly (ReCom); otherwise the one closest to ``ideal`` (seeding).  When nothing
-    qualifies, ``side`` still holds the cut closest to the band and the return is ``-2 - weight``
-    so the caller can take it as a relaxed cut.
-    """
+def region_edges(indptr, indices, nodes, pos):
+    """Edges of the subgraph induced by ``nodes`` in local numbering, each once (``pos``: scratch of
+    size n filled with -1, restored on return)."""
     m = nodes.shape[0]
     for i in range(m):
         pos[nodes[i]] = i
-    # edges of the induced subgraph, each once, with random keys
     ne = 0
     for i in range(m):
         u = nodes[i]
         for e in range(indptr[u], indptr[u + 1]):
-            j = pos[indices[e]]
-            if j > i:
+            if pos[indices[e]] > i:
                 ne += 1
     ea = np.empty(ne, np.int64)
     eb = np.empty(ne, np.int64)
@@ -63,8 +57,44 @@ def tree_split(indptr, indices, nodes, hh, lo, hi, ideal, pick_random, pos, side
                 ea[ne] = i
                 eb[ne] = j
                 ne += 1
-    keys = np.random.random(ne)
-    order = np.argsort(keys)
+    for i in range(m):
+        pos[nodes[i]] = -1
+    return ea, eb
+
+
+@njit(cache=True)
+def tree_split(indptr, indices, nodes, hh, lo, hi, ideal, pick_random, pos, side, attempts=1):
+    """Draw random spanning trees of ``nodes`` (up to ``attempts``) and cut one edge so one side
+    weighs in ``[lo, hi]``.
+
+    ``pos`` is scratch of size n filled with -1 (restored on return).  On success ``side[i]``
+    (local index) is 1 for the nodes of the cut-off part and the return value is its weight;
+    ``-1.0`` when no tree edge qualifies.  With ``pick_random`` a qualifying edge is chosen
+    uniformly (ReCom); otherwise the one closest to ``ideal`` (seeding).  When nothing
+    qualifies, ``side`` still holds the cut closest to the band and the return is ``-2 - weight``
+    so the caller can take it as a relaxed cut.
+    """
+    ea, eb = region_edges(indptr, indices, nodes, pos)
+    hl = np.empty(nodes.shape[0])
+    for i in range(nodes.shape[0]):
+        hl[i] = hh[nodes[i]]
+    w = -1.0
+    for _ in range(attempts):
+        w = _tree_cut(ea, eb, hl, lo, hi, ideal, pick_random, side)
+        if w >= 0.0:
+            break
+    return w
+
+
+@njit(cache=True)
+def _tree_cut(ea, eb, hl, lo, hi, ideal, pick_random, side):
+    """One random spanning tree (Kruskal on a random edge order) of a region and its best cut."""
+    m = hl.shape[0]
+    ne = ea.shape[0]
+    order = np.arange(ne)  # a uniformly random edge order (Fisher–Yates) = Kruskal on iid random weights
+    for q in range(ne - 1, 0, -1):
+        r = np.random.randint(q + 1)
+        order[q], order[r] = order[r], order[q]
     parent = np.arange(m)
     deg = np.zeros(m + 1, np.int64)
     ta = np.empty(max(m - 1, 0), np.int64)
@@ -83,8 +113,6 @@ def tree_split(indptr, indices, nodes, hh, lo, hi, ideal, pick_random, pos, side
             nt += 1
             if nt == m - 1:
                 break
-    for i in range(m):
-        pos[nodes[i]] = -1
     for i in range(m):
         deg[i + 1] += deg[i]
     fill = deg[:m].copy()
@@ -111,9 +139,7 @@ def tree_split(indptr, indices, nodes, hh, lo, hi, ideal, pick_random, pos, side
                 par[b] = a
                 order_bfs[tail] = b
                 tail += 1
-    sub = np.empty(m, np.float64)
-    for i in range(m):
-        sub[i] = hh[nodes[i]]
+    sub = hl.copy()
     for q in range(tail - 1, 0, -1):
         a = order_bfs[q]
         sub[par[a]] += sub[a]
@@ -367,7 +393,7 @@ def anneal(indptr, indices, ew, hh, x, y, labels, orig, k, target, lo, hi,
             shi = min(hi, tot - lo)
             if slo > shi:
                 continue
-            wa = tree_split(indptr, indices, nodes, hh, slo, shi, ideal, True, pos, side)
+            wa = tree_split(indptr, indices, nodes, hh, slo, shi, ideal, True, pos, side, RECOM_ATTEMPTS)
             if wa < 0.0:
                 continue
             na = np.zeros(5)
