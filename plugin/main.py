@@ -99,6 +99,7 @@ class GridGovPlugin:
             self.toolbar.addAction(action)
             self.iface.addPluginToMenu(MENU, action)
             self.actions.append(action)
+        self._add_optimise_actions()
 
     def unload(self) -> None:
         for action in self.actions:
@@ -133,6 +134,19 @@ class GridGovPlugin:
     def open_sample(self) -> None:
         self.show_dock()
         self.dock.scenario_panel.open_sample()
+
+    def _add_optimise_actions(self) -> None:
+        """Menu entries: optimise the open scenario's grids (a QgsTask), accept selected proposed grids."""
+        from .optimise_action import OptimiseAction
+
+        self.optimiser = OptimiseAction(self.iface, self.dock.state, self.dock)
+        start = QAction(_tr("Optimise grids (proposal beside the scenario)"), self.iface.mainWindow())
+        start.triggered.connect(lambda: self.optimiser.start("grids"))
+        accept = QAction(_tr("Accept selected proposal grids"), self.iface.mainWindow())
+        accept.triggered.connect(self.optimiser.accept_selected)
+        for action in (start, accept):
+            self.iface.addPluginToMenu(MENU, action)
+            self.actions.append(action)
 
     def run_scenario(self) -> None:
         self.show_dock()
