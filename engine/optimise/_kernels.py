@@ -22,7 +22,46 @@ import numpy as np
 from numba import njit
 
 
-RECOM_ATTEMPTS = 4   # spanning trees drawn for one merged pair before giving up on it
+RECOM_ATTEMPTS = 4
+
+
+# ----------------------------------------------------------------------------- random numbers
+# xorshift64* in a one-element uint64 array: several times faster than np.random.randint in
+# the innermost loops (a Fisher–Yates shuffle per spanning tree).
+
+
+@njit(cache=True)
+def rng_state(seed):
+    """A generator state from any integer seed (splitmix64 scrambling; never zero)."""
+    z = np.uint64(seed) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    st = np.empty(1, np.uint64)
+    st[0] = z if z != np.uint64(0) else np.uint64(1)
+    return st
+
+
+@njit(cache=True, inline="always")
+def _next(rs):
+    x = rs[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    rs[0] = x
+    return x * np.uint64(0x2545F4914F6CDD1D)
+
+
+@njit(cache=True, inline="always")
+def _uniform(rs):
+    """Uniform float in [0, 1)."""
+    return np.float64(_next(rs) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True, inline="always")
+def _below(rs, n):
+    """Uniform integer in [0, n)."""
+    return np.int64(_uniform(rs) * n)   # spanning trees drawn for one merged pair before giving up on it
 
 
 @njit(cache=True, inline="always")
@@ -63,7 +102,7 @@ def region_edges(indptr, indices, nodes, pos):
 
 
 @njit(cache=True)
-def tree_split(indptr, indices, nodes, hh, lo, hi, ideal, pick_random, pos, side, attempts=1):
+def tree_split(indptr, indices, nodes, hh, lo, hi, ideal, pick_random, pos, side, rs, attempts=1):
     """Draw random spanning trees of ``nodes`` (up to ``attempts``) and cut one edge so one side
     weighs in ``[lo, hi]``.
 
@@ -80,20 +119,20 @@ def tree_split(indptr, indices, nodes, hh, lo, hi, ideal, pick_random, pos, side
         hl[i] = hh[nodes[i]]
     w = -1.0
     for _ in range(attempts):
-        w = _tree_cut(ea, eb, hl, lo, hi, ideal, pick_random, side)
+        w = _tree_cut(ea, eb, hl, lo, hi, ideal, pick_random, side, rs)
         if w >= 0.0:
             break
     return w
 
 
 @njit(cache=True)
-def _tree_cut(ea, eb, hl, lo, hi, ideal, pick_random, side):
+def _tree_cut(ea, eb, hl, lo, hi, ideal, pick_random, side, rs):
     """One random spanning tree (Kruskal on a random edge order) of a region and its best cut."""
     m = hl.shape[0]
     ne = ea.shape[0]
     order = np.arange(ne)  # a uniformly random edge order (Fisher–Yates) = Kruskal on iid random weights
     for q in range(ne - 1, 0, -1):
-        r = np.random.randint(q + 1)
+        r = _below(rs, q + 1)
         order[q], order[r] = order[r], order[q]
     parent = np.arange(m)
     deg = np.zeros(m + 1, np.int64)
@@ -155,7 +194,7 @@ def _tree_cut(ea, eb, hl, lo, hi, ideal, pick_random, side):
             if lo <= s <= hi:
                 n_ok += 1
                 if pick_random:
-                    if np.random.random() * n_ok < 1.0:  # reservoir sampling: uniform among qualifiers
+                    if _uniform(rs) * n_ok < 1.0:  # reservoir sampling: uniform among qualifiers
                         best, best_comp = a, comp == 1
                 elif abs(s - ideal) < best_score:
                     best, best_comp, best_score = a, comp == 1, abs(s - ideal)
@@ -291,7 +330,7 @@ def anneal(indptr, indices, ew, hh, x, y, labels, orig, k, target, lo, hi,
     ReCom chain).  Moves never make an in-norm district leave the norms.  ``stats`` receives
     [flips tried, flips taken, recoms tried, recoms taken].
     """
-    np.random.seed(seed)
+    rs = rng_state(seed)
     n = labels.shape[0]
     head, nxt, prv, size = build_lists(labels, k)
     H = np.zeros(k)
@@ -325,14 +364,14 @@ def anneal(indptr, indices, ew, hh, x, y, labels, orig, k, target, lo, hi,
     T = t0
     for step in range(n_steps):
         T *= ratio
-        u = movable[np.random.randint(nm)]
+        u = movable[_below(rs, nm)]
         deg = indptr[u + 1] - indptr[u]
-        v = indices[indptr[u] + np.random.randint(deg)]
+        v = indices[indptr[u] + _below(rs, deg)]
         a = labels[u]
         b = labels[v]
         if b < 0 or b == a:
             continue
-        if np.random.random() >= p_recom:
+        if _uniform(rs) >= p_recom:
             # ---------------------------------------------------------------- flip u: a -> b
             stats[0] += 1
             hu = hh[u]
@@ -357,7 +396,7 @@ def anneal(indptr, indices, ew, hh, x, y, labels, orig, k, target, lo, hi,
                            + _inertia(H[b] + hu, Sx[b] + hu * x[u], Sy[b] + hu * y[u], Sq[b] + hu * qu)
                            - _inertia(H[a], Sx[a], Sy[a], Sq[a]) - _inertia(H[b], Sx[b], Sy[b], Sq[b]))
             dE += w_chg * ((1.0 if orig[u] != b else 0.0) - (1.0 if orig[u] != a else 0.0))
-            if anneal_on and dE > 0.0 and np.random.random() >= math.exp(-dE / T):
+            if anneal_on and dE > 0.0 and _uniform(rs) >= math.exp(-dE / T):
                 continue
             tick += 2
             if not _stays_connected(indptr, indices, labels, u, stamp, tick, queue):
@@ -393,7 +432,7 @@ def anneal(indptr, indices, ew, hh, x, y, labels, orig, k, target, lo, hi,
             shi = min(hi, tot - lo)
             if slo > shi:
                 continue
-            wa = tree_split(indptr, indices, nodes, hh, slo, shi, ideal, True, pos, side, RECOM_ATTEMPTS)
+            wa = tree_split(indptr, indices, nodes, hh, slo, shi, ideal, True, pos, side, rs, RECOM_ATTEMPTS)
             if wa < 0.0:
                 continue
             na = np.zeros(5)
@@ -421,7 +460,7 @@ def anneal(indptr, indices, ew, hh, x, y, labels, orig, k, target, lo, hi,
             dE += w_cut * dcut + w_chg * dchg
             dE += w_ine * (_inertia(na[0], na[1], na[2], na[3]) + _inertia(nb[0], nb[1], nb[2], nb[3])
                            - _inertia(H[a], Sx[a], Sy[a], Sq[a]) - _inertia(H[b], Sx[b], Sy[b], Sq[b]))
-            if anneal_on and dE > 0.0 and np.random.random() >= math.exp(-dE / T):
+            if anneal_on and dE > 0.0 and _uniform(rs) >= math.exp(-dE / T):
                 continue
             stats[3] += 1
             head[a] = -1
@@ -477,8 +516,3 @@ def contiguous(indptr, indices, labels, k):
                     t += 1
     return parts
 
-
-@njit(cache=True)
-def np_seed(seed):
-    """Seed Numba's own random generator (separate from NumPy's in Python)."""
-    np.random.seed(seed)

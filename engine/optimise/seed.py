@@ -43,7 +43,7 @@ def seed_partition(indptr, indices, hh, regions: list[tuple[np.ndarray, int]], l
     labels = np.full(n, -1, np.int64)
     pos = np.full(n, -1, np.int64)
     report = SeedReport()
-    _kernels.np_seed(int(rng.integers(2**31 - 1)))
+    rs = _kernels.rng_state(int(rng.integers(2**62)))
     next_label = 0
     stack = [(np.asarray(nodes, np.int64), int(k)) for nodes, k in regions]
     while stack:
@@ -69,7 +69,7 @@ def seed_partition(indptr, indices, hh, regions: list[tuple[np.ndarray, int]], l
                 continue
             for _ in range(tries if tol is not None else 8 * tries):
                 report.trees += 1
-                w = _kernels.tree_split(indptr, indices, nodes, hh, blo, bhi, ideal, False, pos, side)
+                w = _kernels.tree_split(indptr, indices, nodes, hh, blo, bhi, ideal, False, pos, side, rs)
                 if w >= 0:
                     best_side, took = side.copy(), ("norms" if tol is None else tol)
                     break
