@@ -395,7 +395,7 @@ notes = "Synthetic city at the scale of Chengdu 2023 (~14,000 general grids, ~11
 
 def write_scenario(out: Path, layers: dict, stats: dict, scale: str, seed: int, comms: list) -> None:
     from gridgov.engine.atomic import write_text
-    from gridgov.engine.gpkg import write_layers
+    from gridgov.engine.scenario.gpkg import write_layers
 
     out.mkdir(parents=True, exist_ok=True)
     write_layers(out / "layers.gpkg", layers, WORK_CRS)
