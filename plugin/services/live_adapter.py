@@ -174,9 +174,9 @@ class LiveAdapter(QObject):
             mapping = {}
             for f in feats:
                 uid, gid = str(f["id"]), "" if _null(f[name]) else str(f[name])
-                u = live.unit_index.get(uid)
-                slot = live.member[u, col] if u is not None else -2
-                if slot == -2 or (live.slot_id[slot] if slot >= 0 else "") != gid:
+                u = live.units.index.get(uid)
+                slot = live.units.member[u, col] if u is not None else -2
+                if slot == -2 or (live.grids.ids[slot] if slot >= 0 else "") != gid:
                     mapping[uid] = gid
             if mapping:
                 touched |= live.assign_units(mapping, field=name).touched
@@ -228,7 +228,7 @@ class LiveAdapter(QObject):
 
     # ------------------------------------------------------------------ panel helpers
     def stats_for(self, grid_ids) -> dict[str, dict[str, Any]]:
-        return self.live.stats([g for g in grid_ids if g in self.live.slot_of])
+        return self.live.stats([g for g in grid_ids if g in self.live.grids.slot_of])
 
     def selected_grid_ids(self) -> list[str]:
         return sorted(str(f["id"]) for f in self.grids.getSelectedFeatures())
