@@ -42,14 +42,14 @@ class LiveAdapter(QObject):
                              .format(crs.authid() or "none"))
         self.crs = crs
         ctx = QgsProject.instance().transformContext()
-        self._to_metric = {lyr.id(): QgsCoordinateTransform(lyr.crs(), crs, ctx)
+        self.to_metric = {lyr.id(): QgsCoordinateTransform(lyr.crs(), crs, ctx)
                            for lyr in (grids, units, facilities) if lyr is not None}
         self._fid_id = {lyr.id(): {f.id(): str(f["id"]) for f in lyr.getFeatures()}
                         for lyr in (grids, units, facilities) if lyr is not None}
         if scenario is not None:
             self.live = LiveStats.from_scenario(scenario, circles, compute=circles is None)
         else:
-            g, u, f = read_model(grids, units, facilities, self._to_metric)
+            g, u, f = read_model(grids, units, facilities, self.to_metric)
             self.live = LiveStats(g, u, f, None, circles)
         self.edited: set[str] = set()          # grid ids touched since the saved layout
         self.last_elapsed_ms = float("nan")
@@ -101,7 +101,7 @@ class LiveAdapter(QObject):
         import shapely
 
         g = QgsGeometry(geom)
-        g.transform(self._to_metric[layer.id()])
+        g.transform(self.to_metric[layer.id()])
         return shapely.from_wkb(bytes(g.asWkb()))
 
     def flush(self) -> dict[str, Any] | None:
