@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..errors import GridGovError
-from ..model import Facilities, Grids, Scenario, Units
+from ..scenario.model import Facilities, Grids, Scenario, Units
 from ..params import defaults
 from ..staffing import workers_for_grids
 from ..vocab import BAND_MINUTES, FACILITY_TYPES
