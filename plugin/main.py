@@ -42,6 +42,7 @@ class GridGovPlugin:
         self.provider = None
         self.dock = None              # the dock widget (plugin.gui.dock.GridGovDock)
         self.controller = None        # what runs it (plugin.controllers.dock_controller.DockController)
+        self.optimiser = None         # plugin.controllers.optimise_controller.OptimiseController (menu actions)
         self.toolbar = None
         self.actions: list[QAction] = []
         self.dependency_report: deps.DependencyReport | None = None
@@ -112,6 +113,9 @@ class GridGovPlugin:
         if self.toolbar is not None:
             self.toolbar.deleteLater()
             self.toolbar = None
+        if self.optimiser is not None:
+            self.optimiser.shutdown()
+            self.optimiser = None
         if self.controller is not None:
             self.controller.shutdown()
             self.controller.deleteLater()
@@ -142,9 +146,9 @@ class GridGovPlugin:
 
     def _add_optimise_actions(self) -> None:
         """Menu entries: optimise the open scenario's grids (a QgsTask), accept selected proposed grids."""
-        from .optimise_action import OptimiseAction
+        from .controllers.optimise_controller import OptimiseController
 
-        self.optimiser = OptimiseAction(self.iface, self.dock.state, self.dock)
+        self.optimiser = OptimiseController(self.iface, self.controller.state, self.controller)
         start = QAction(_tr("Optimise grids (proposal beside the scenario)"), self.iface.mainWindow())
         start.triggered.connect(lambda: self.optimiser.start("grids"))
         accept = QAction(_tr("Accept selected proposal grids"), self.iface.mainWindow())

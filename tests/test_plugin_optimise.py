@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsProject
 
-from gridgov.plugin.optimise_action import OptimiseAction
+from gridgov.plugin.controllers.optimise_controller import OptimiseController
 from gridgov.plugin.services.layers import load_scenario_layers
 from gridgov.plugin.services.state import ScenarioState
 from gridgov.plugin.tasks.optimise_task import optimise_task
@@ -17,7 +17,7 @@ from gridgov.plugin.tasks.optimise_task import optimise_task
 def opened(qgis_new_project, qgis_iface, sample_copy):
     state = ScenarioState()
     state.set_scenario(sample_copy, load_scenario_layers(sample_copy), [])
-    yield state, OptimiseAction(qgis_iface, state)
+    yield state, OptimiseController(qgis_iface, state)
     for name in ("grids", "units"):
         layer = state.layer(name)
         if layer is not None and layer.isEditable():

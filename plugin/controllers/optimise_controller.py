@@ -1,27 +1,28 @@
-"""The Optimise action: run ``gridgov optimise`` on the open scenario as a QgsTask, show the
-proposal beside it, and accept the proposed grids the planner selects (grid by grid).
-
-Kept out of the dock: it only needs the dock's ``ScenarioState`` and the message bar.
+"""The Optimise actions: run ``gridgov optimise`` on the open scenario as a QgsTask (progress and
+cancel in QGIS's task bar), show the proposal beside it, and accept the proposed grids the
+planner selects (grid by grid).  Menu actions rather than a dock tab: it needs only the shared
+``ScenarioState`` and the message bar.
 """
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.core import Qgis, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, QObject
 
-from .services.proposal import accept_grid, load_proposal_layers
-from .tasks.optimise_task import optimise_task
+from ..services.proposal import accept_grid, load_proposal_layers
+from ..services.runner import TaskRunner
+from ..tasks.optimise_task import optimise_task
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("OptimiseAction", text)
+    return QCoreApplication.translate("OptimiseController", text)
 
 
-class OptimiseAction(QObject):
+class OptimiseController(QObject):
     def __init__(self, iface, state, parent=None):
         super().__init__(parent)
         self.iface = iface
         self.state = state
-        self.task = None
+        self.runner = TaskRunner(self)
         self.proposal_layers = []
 
     def _bar(self, text: str, level=Qgis.Info) -> None:
@@ -32,10 +33,8 @@ class OptimiseAction(QObject):
         if self.state.scenario_dir is None:
             self._bar(_tr("Open a scenario first."), Qgis.Warning)
             return None
-        self.task = optimise_task(self.state.scenario_dir, mode, seed=seed, time_limit=time_limit)
-        self.task.done.connect(self._finished)
-        QgsApplication.taskManager().addTask(self.task)
-        return self.task
+        return self.runner.start(optimise_task(self.state.scenario_dir, mode, seed=seed, time_limit=time_limit),
+                                 self._finished)
 
     def _finished(self, ok: bool, result, error: str) -> None:
         if not ok:
@@ -45,6 +44,9 @@ class OptimiseAction(QObject):
         moved = sum(level["units_moved"] for level in result["summary"].get("grids", {}).get("changes", [])[:1])
         self._bar(_tr("Proposal ready ({0} units moved): select proposed grids and use 'Accept selected "
                       "proposal grids'.").format(moved))
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
 
     def show_proposal(self, proposal_dir) -> list:
         self.proposal_layers = load_proposal_layers(proposal_dir)
