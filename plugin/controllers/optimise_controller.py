@@ -10,6 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QObject
 
 from ..services.proposal import accept_grid, load_proposal_layers
 from ..services.runner import TaskRunner
+from ..tasks.engine_task import cancelled_text
 from ..tasks.optimise_task import optimise_task
 
 
@@ -38,7 +39,7 @@ class OptimiseController(QObject):
 
     def _finished(self, ok: bool, result, error: str) -> None:
         if not ok:
-            self._bar(error, Qgis.Info if error == _tr("Cancelled.") else Qgis.Critical)
+            self._bar(error, Qgis.Info if error == cancelled_text() else Qgis.Critical)
             return
         self.show_proposal(result["dir"])
         moved = sum(level["units_moved"] for level in result["summary"].get("grids", {}).get("changes", [])[:1])
