@@ -124,29 +124,30 @@ def _remove_dead_stages(out: Path) -> None:
 
 def write_results_gpkg(path: Path, scenario, circles, sim, scores) -> Path:
     """results.gpkg: units (bands, nearest facility), grids (metrics), facilities, areas, bands."""
+    from .circles.layers import band_layer, facility_columns, grid_columns, responsibility_layer, unit_columns
     from .scenario.gpkg import write_layers
 
     units, grids, fac = scenario.units, scenario.grids, scenario.facilities
     unit_cols = {"unit_id": units.id, "households": units.households, "residents": units.residents,
                  "grid_id": units.grid_id, "micro_id": units.micro_id}
-    unit_cols.update(circles.unit_columns())
+    unit_cols.update(unit_columns(circles))
     for kind in circles.types:  # readable ids next to the kernel's row indices
         rows = np.asarray(circles.unit_nearest[kind])
         unit_cols[f"{kind}_nearest_id"] = np.where(rows >= 0, fac.id[np.maximum(rows, 0)], "")
     grid_cols = {"grid_id": grids.id, "code": grids.code, "level": grids.level, "parent_id": grids.parent_id,
                  "community": grids.community, "street": grids.street, "name": grids.name}
-    grid_cols.update(circles.grid_columns())
+    grid_cols.update(grid_columns(circles))
     for key, values in (getattr(sim, "per_grid", None) or {}).items():
         grid_cols[f"sim_{key}"] = np.asarray(values)
     grid_cols.update(scores.per_grid)
     fac_cols = {"facility_id": fac.id, "type": fac.type, "name": fac.name, "staff": fac.staff}
-    fac_cols.update(circles.facility_columns())
+    fac_cols.update(facility_columns(circles))
     layers = {
         "units": {"geometry": units.geometry, "columns": unit_cols},
         "grids": {"geometry": grids.geometry, "columns": grid_cols, "geometry_type": "MultiPolygon"},
         "facilities": {"geometry": _points(fac.x, fac.y), "columns": fac_cols, "geometry_type": "Point"},
-        "service_areas": circles.responsibility_layer(),
-        "bands": circles.band_layer(),
+        "service_areas": responsibility_layer(circles),
+        "bands": band_layer(circles),
     }
     write_layers(path, layers, scenario.crs)
     return path
