@@ -95,7 +95,7 @@ def test_nearest_facility_is_consistent(circ):
     s = circ.scenario
     rows = s.facilities.of_type("clinic")
     tt = travel_times(circ.network, np.c_[s.facilities.x[rows], s.facilities.y[rows]], np.c_[s.units.x, s.units.y],
-                      max_snap_m=300.0)
+                      snap_max_m=300.0)
     best = tt.min(axis=0)
     np.testing.assert_allclose(circ.unit_time_min["clinic"] * 60, best, rtol=1e-12)
     lowest = rows[np.argmax(np.isclose(tt, best[None, :], rtol=1e-12, atol=0), axis=0)]

@@ -180,18 +180,18 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
         raise ValidationError(problems)
     limits = [float(m) for m in params["circles"]["band_minutes"]]
     tiers = params["circles"]["tier_distance_m"]
-    snap_max = float(params["travel"]["snap_max_m"])
+    snap_max_m = float(params["travel"]["snap_max_m"])
     src = str(scenario.layers_path)
     progress(0.0, "road network")
     net = network or build_network(scenario)
     dnet = build_network(scenario, "walk") if net.mode == "drive" else net
     units, fac = scenario.units, scenario.facilities
     progress(0.1, "snapping units and facilities")
-    usnap = snap_points(net, units.x, units.y, snap_max)
-    fsnap = snap_points(net, fac.x, fac.y, snap_max)
-    usnap_d = usnap if dnet is net else snap_points(dnet, units.x, units.y, snap_max)
-    fsnap_d = fsnap if dnet is net else snap_points(dnet, fac.x, fac.y, snap_max)
-    problems = _snap_problems(net, usnap, fsnap, units, fac, snap_max, src)
+    usnap = snap_points(net, units.x, units.y, snap_max_m)
+    fsnap = snap_points(net, fac.x, fac.y, snap_max_m)
+    usnap_d = usnap if dnet is net else snap_points(dnet, units.x, units.y, snap_max_m)
+    fsnap_d = fsnap if dnet is net else snap_points(dnet, fac.x, fac.y, snap_max_m)
+    problems = _snap_problems(net, usnap, fsnap, units, fac, snap_max_m, src)
     ucomp = np.where(usnap.ok, net.component[net.edge_u[np.maximum(usnap.edge, 0)]], -1) if net.n_edges \
         else np.full(len(units), -1)
     fcomp = np.where(fsnap.ok, net.component[net.edge_u[np.maximum(fsnap.edge, 0)]], -1) if net.n_edges \
@@ -240,12 +240,12 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
                    facility_snap=fsnap, unit_tier_complete=complete, grid_tier_complete_share=g_complete)
 
 
-def _snap_problems(net, usnap, fsnap, units, fac, snap_max, src) -> list[Problem]:
+def _snap_problems(net, usnap, fsnap, units, fac, snap_max_m, src) -> list[Problem]:
     out: list[Problem] = []
     sizes = np.bincount(net.component) if net.n_nodes else np.zeros(1, np.int64)
     for layer, table, snap in (("units", units, usnap), ("facilities", fac, fsnap)):
         for i in np.flatnonzero(~snap.ok):
-            out.append(Problem(f"farther than snap_max_m = {snap_max:g} m from every usable road "
+            out.append(Problem(f"farther than snap_max_m = {snap_max_m:g} m from every usable road "
                                f"({net.mode}); not served", src, layer, int(table.fid[i]), "geometry", "warning"))
         comp = np.where(snap.ok, net.component[net.edge_u[np.maximum(snap.edge, 0)]], -1) if net.n_edges \
             else np.full(len(table), -1)

@@ -57,9 +57,9 @@ def write_simulation_json(path: str | os.PathLike, run: SimulateRun) -> Path:
     return write_json(path, simulation_document(run))
 
 
-def grid_statistics_columns(run: SimulateRun) -> dict[str, np.ndarray]:
+def grid_statistics_columns(sim: SimulationResult) -> dict[str, np.ndarray]:
     """Per grid row: the simulation's per-grid statistics as ``sim_<key>`` columns."""
-    return {f"sim_{key}": np.asarray(values) for key, values in run.simulation.per_grid.items()}
+    return {f"sim_{key}": np.asarray(values) for key, values in sim.per_grid.items()}
 
 
 def write_grid_statistics(path: str | os.PathLike, run: SimulateRun) -> Path:
@@ -67,7 +67,7 @@ def write_grid_statistics(path: str | os.PathLike, run: SimulateRun) -> Path:
     from ..scenario.gpkg import write_layers
 
     grids = run.scenario.grids
-    cols = {"grid_id": grids.id, "level": grids.level, "name": grids.name, **grid_statistics_columns(run)}
+    cols = {"grid_id": grids.id, "level": grids.level, "name": grids.name, **grid_statistics_columns(run.simulation)}
     write_layers(path, {"grids": {"geometry": grids.geometry, "columns": cols, "geometry_type": "MultiPolygon"}},
                  run.scenario.crs)
     return Path(path)

@@ -1,7 +1,7 @@
 """The dock's "Scenario" tab: open a folder, see its layers and problems, run it, read scores.
 
 Widgets only: validation is ``engine.scenario.validate_scenario``, the run is
-``engine.pipeline.run_scenario`` inside an :class:`~..tasks.engine_task.EngineTask`, layers
+``engine.workflows.run.run_scenario`` inside an :class:`~..tasks.engine_task.EngineTask`, layers
 come from ``services.layers`` and the score rows from ``services.scores``.
 """
 from __future__ import annotations
@@ -237,7 +237,7 @@ class ScenarioPanel(QWidget):
         lang = "zh_CN" if self.lang.startswith("zh") else "en"
 
         def work(progress):
-            from ...engine.pipeline import run_scenario
+            from ...engine.workflows.run import run_scenario
 
             result = run_scenario(scenario_dir, out, lang=lang, pdf=False, progress=progress)
             return {key: str(p) for key, p in result.paths.items()}
