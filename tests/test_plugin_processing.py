@@ -215,7 +215,7 @@ def _bad_toy(tmp_path, case):
 
 
 @pytest.mark.parametrize("case", sorted(BAD_TOML))
-def test_cli_processing_and_workflow_list_the_same_problems(provider, tmp_path, capsys, case):
+def test_cli_processing_dock_and_workflow_list_the_same_problems(provider, tmp_path, capsys, case):
     import processing
 
     from gridgov.engine.cli import main
@@ -234,3 +234,6 @@ def test_cli_processing_and_workflow_list_the_same_problems(provider, tmp_path, 
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [(r["severity"], r["file"], r["layer"], r["field"], r["message"]) for r in rows] == \
         [(p["severity"], p["file"], p["layer"], p["field"], p["message"]) for p in expected]
+    from gridgov.plugin.services.validation import validate_folder   # what the dock shows
+
+    assert [problem_dict(p) for p in validate_folder(folder)] == expected
