@@ -124,3 +124,21 @@ def test_facilities_and_joint_modes_cut_travel(source):
     st = joint.facilities.of_type("grid_station")
     assert set(joint.grids.id[joint.grids.level == "general"]) <= set(joint.facilities.grid_id[st])
     assert js["mean_travel_s_after"] <= js["mean_travel_s_before"]
+
+
+def test_joint_mode_scores_both_layouts_with_the_simulation(tmp_path):
+    from gridgov.engine.workflows.optimise import optimise, summary_lines, write_optimised
+
+    short = load_scenario(WUHOU, overrides={"simulation": {"days": 2}})
+    run = optimise(short, "joint", seed=3, time_limit=5)
+    scores = run.summary["scores"]
+    assert set(scores) == {"before", "after"}
+    assert scores["after"]["households_gini"] < scores["before"]["households_gini"]
+    assert scores["after"]["response_on_duty_p90_min"] is not None
+    assert run.summary["facilities"]["created"] + run.summary["facilities"]["moved"] == \
+        int((run.scenario.grids.level == "general").sum())
+    assert any(line.startswith("  score after") for line in summary_lines(run.summary))
+    out = write_optimised(run, tmp_path / "joint")
+    doc = json.loads((out / "optimise.json").read_text(encoding="utf-8"))
+    assert doc["scenario"]["name"] == "chengdu_wuhou" and doc["mode"] == "joint"
+    assert load_scenario(out).facilities.of_type("grid_station").size >= 92

@@ -123,15 +123,17 @@ def optimise(scenario: Scenario | str | os.PathLike, mode: str = "grids", *, loc
 
 
 def _score_both(before: Scenario, after: Scenario, progress: Progress) -> dict:
-    from ..pipeline import compute_stages
+    """Key simulated scores of both layouts (same seed and horizon: the scenario's own)."""
+    from .run import compute_stages
 
-    keys = ("response_p90_min", "households_gini", "polsby_popper_mean", "workload_gini", "total")
+    keys = ("response_on_duty_p90_min", "response_on_duty_within_15min", "workload_gini", "households_gini",
+            "polsby_popper_mean")
     out = {}
     for name, sc, sub in (("before", before, progress.sub(0, 0.5)), ("after", after, progress.sub(0.5, 1.0))):
-        _, _, scores = compute_stages(sc, progress=sub)
-        doc = scores.to_dict()
-        metrics = {m["key"]: m.get("value") for m in doc.get("metrics", []) if isinstance(m, dict)}
-        out[name] = {k: metrics.get(k, doc.get(k)) for k in keys}
+        doc = compute_stages(sc, progress=sub).scores.to_dict()
+        metrics = doc.get("metrics", {})
+        out[name] = {k: (metrics.get(k) or {}).get("value") for k in keys}
+        out[name]["total"] = doc.get("total")
     return out
 
 
@@ -146,7 +148,9 @@ def write_optimised(run: OptimiseRun, out_dir: str | os.PathLike, overwrite: boo
             "description": f"GridGov optimise --mode {run.mode} of '{src.name}' (seed {run.summary['seed']}). "
                            + str(src.meta.get("description", ""))}
     save_scenario(run.scenario, out, overwrite=overwrite, meta=meta)
-    write_json(out / SUMMARY, {**run.summary, "source": str(Path(src.path).resolve())})
+    from .documents import scenario_block
+
+    write_json(out / SUMMARY, {"scenario": scenario_block(src), **run.summary})
     return out
 
 
