@@ -37,7 +37,7 @@ def _times(net, scenario, from_xy, to_xy) -> np.ndarray:
     """Seconds from each ``from_xy`` to each ``to_xy`` (inf = unreachable)."""
     from ..network.travel import travel_times
 
-    return travel_times(net, from_xy, to_xy, max_snap_m=scenario.params["travel"]["snap_max_m"])
+    return travel_times(net, from_xy, to_xy, snap_max_m=scenario.params["travel"]["snap_max_m"])
 
 
 def relocate_stations(scenario: Scenario, locked_ids=(), *, seed: int = 0, time_limit: float | None = None,
