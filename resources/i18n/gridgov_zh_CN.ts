@@ -391,7 +391,7 @@
     </message>
     <message>
       <source>GridGov: optimise {0} ({1})</source>
-      <translation type="unfinished" />
+      <translation>GridGov：优化 {0}（{1}）</translation>
     </message>
   </context>
   <context>
@@ -589,11 +589,11 @@
     </message>
     <message>
       <source>Optimise grids (proposal beside the scenario)</source>
-      <translation type="unfinished" />
+      <translation>优化网格（在方案旁生成建议）</translation>
     </message>
     <message>
       <source>Accept selected proposal grids</source>
-      <translation type="unfinished" />
+      <translation>采纳所选的建议网格</translation>
     </message>
   </context>
   <context>
@@ -892,23 +892,23 @@
     <name>OptimiseController</name>
     <message>
       <source>Open a scenario first.</source>
-      <translation type="unfinished" />
+      <translation>请先打开一个方案。</translation>
     </message>
     <message>
       <source>Run Optimise first, with the scenario's grids and units layers open.</source>
-      <translation type="unfinished" />
+      <translation>请先运行优化，并保持方案的网格和居住单元图层处于打开状态。</translation>
     </message>
     <message>
       <source>Select one or more general grids in the proposal layer.</source>
-      <translation type="unfinished" />
+      <translation>请在建议图层中选择一个或多个一般网格。</translation>
     </message>
     <message>
       <source>Proposal ready ({0} units moved): select proposed grids and use 'Accept selected proposal grids'.</source>
-      <translation type="unfinished" />
+      <translation>建议已生成（调整 {0} 个居住单元）：选择建议网格后使用“采纳所选的建议网格”。</translation>
     </message>
     <message>
       <source>{0} grid(s) accepted into the scenario's edit buffer (save the layers to keep them).</source>
-      <translation type="unfinished" />
+      <translation>已将 {0} 个网格采纳到方案的编辑缓冲区（保存图层后生效）。</translation>
     </message>
   </context>
   <context>
