@@ -23,7 +23,7 @@ from . import location_milp as milp
 EXACT_MAX_PAIRS = 20_000
 SWAP_PASSES = 200
 LAGRANGE_ITERS = 150
-ILS_ROUNDS = 10
+ILS_ROUNDS = 3
 COVER_LAGRANGE_ITERS = 300
 MODELS = ("p_median", "p_center", "lscp", "mclp")
 
