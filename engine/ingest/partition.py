@@ -1,0 +1,245 @@
+"""Balanced, contiguous partition of weighted points: the import's grid drawer until the
+districting engine (engine/optimise, issue 13) is available; ``grids.draw_partition`` is the one
+call site to swap.
+
+Method ("Hilbert chunking with contiguity repair"), per group (a community, or a general grid
+when drawing micro-grids), never across groups:
+
+1. ``k`` parts: households ÷ target, clamped so that the mean size lies within min..max when
+   any whole number of parts allows it.
+2. Points are ordered along a Hilbert curve and the order is cut into ``k`` runs of equal
+   cumulative weight (a run's weight is off by at most one point's weight).
+3. Adjacency is the Delaunay triangulation of the group's points (connected by construction);
+   a run that falls apart on it keeps its heaviest piece and its other pieces join the
+   neighbouring part they touch.
+4. Parts above max are split again (steps 2-3 on the part); parts below min merge into the
+   lightest neighbouring part when the sum stays within max.  A single point heavier than max
+   stays alone (reported by the caller).
+
+Everything per point is vectorised (NumPy, scipy.sparse.csgraph); Python loops run over parts.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import Delaunay, QhullError
+
+
+def part_count(total: float, target: float, lo: float, hi: float) -> int:
+    """Parts for ``total`` households: nearest to target size, inside [lo, hi] when possible."""
+    if total <= 0:
+        return 1
+    k = max(1, round(total / target))
+    k_min = max(1, math.ceil(total / hi)) if hi > 0 else k
+    k_max = max(1, math.floor(total / lo)) if lo > 0 else k
+    if k_min <= k_max:
+        k = min(max(k, k_min), k_max)
+    else:
+        k = k_min
+    return int(k)
+
+
+def hilbert_index(xy: np.ndarray, bits: int = 16) -> np.ndarray:
+    """Position of each point along a Hilbert curve over the points' bounding square."""
+    n = 1 << bits
+    lo = xy.min(axis=0)
+    span = float(max((xy.max(axis=0) - lo).max(), 1e-9))
+    x = np.minimum(((xy[:, 0] - lo[0]) / span * (n - 1)).astype(np.int64), n - 1)
+    y = np.minimum(((xy[:, 1] - lo[1]) / span * (n - 1)).astype(np.int64), n - 1)
+    d = np.zeros(len(xy), dtype=np.int64)
+    s = n >> 1
+    while s > 0:
+        rx = (x & s) > 0
+        ry = (y & s) > 0
+        d += s * s * ((3 * rx) ^ ry)
+        # rotate the quadrant (vectorised form of the classic xy2d loop)
+        flip = ~ry
+        swap_x = np.where(flip & rx, s - 1 - x, x)
+        swap_y = np.where(flip & rx, s - 1 - y, y)
+        x = np.where(flip, swap_y, swap_x)
+        y = np.where(flip, swap_x, swap_y)
+        s >>= 1
+    return d
+
+
+def delaunay_edges(xy: np.ndarray) -> np.ndarray:
+    """(m, 2) undirected edges of the Delaunay graph; a chain for < 3 or collinear points."""
+    n = len(xy)
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    chain = np.lexsort((xy[:, 1], xy[:, 0]))
+    chain_edges = np.column_stack([chain[:-1], chain[1:]])
+    if n < 3:
+        return chain_edges
+    try:
+        tri = Delaunay(xy)
+    except QhullError:
+        return chain_edges
+    s = tri.simplices
+    e = np.vstack([s[:, [0, 1]], s[:, [1, 2]], s[:, [0, 2]]])
+    e = np.sort(e, axis=1)
+    e = np.unique(e, axis=0)
+    if len(np.unique(e)) < n:  # Qhull skipped coplanar points: tie them in along the chain
+        e = np.unique(np.sort(np.vstack([e, chain_edges]), axis=1), axis=0)
+    return e
+
+
+def _chunks(order_w: np.ndarray, k: int) -> np.ndarray:
+    """Run label of each point in order: cuts at equal shares of the cumulative weight."""
+    cum = np.cumsum(order_w) - order_w / 2.0          # weight up to the point's middle
+    total = order_w.sum()
+    if total <= 0:
+        return (np.arange(len(order_w)) * k // max(len(order_w), 1)).astype(np.int64)
+    return np.minimum((cum / total * k).astype(np.int64), k - 1)
+
+
+def _repair_contiguity(labels: np.ndarray, w: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Each label keeps its heaviest connected piece; other pieces join a touching label."""
+    n = len(labels)
+    for _ in range(n + 1):
+        same = labels[edges[:, 0]] == labels[edges[:, 1]]
+        e = edges[same]
+        g = coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
+        _, comp = connected_components(g, directed=False)
+        comp_w = np.bincount(comp, weights=w + 1e-9)
+        # heaviest component of each label
+        best = np.full(labels.max() + 1, -1, dtype=np.int64)
+        comp_label = np.zeros(comp.max() + 1, dtype=np.int64)
+        comp_label[comp] = labels
+        order = np.lexsort((-comp_w, comp_label))
+        firsts = order[np.r_[0, np.flatnonzero(np.diff(comp_label[order])) + 1]]
+        best[comp_label[firsts]] = firsts
+        orphan = best[labels] != comp
+        if not orphan.any():
+            return labels
+        # orphan points next to a kept point of another label take that label (lowest label id wins)
+        a, b = edges[:, 0], edges[:, 1]
+        cand = np.full(n, np.iinfo(np.int64).max)
+        m1 = orphan[a] & ~orphan[b]
+        m2 = orphan[b] & ~orphan[a]
+        np.minimum.at(cand, a[m1], labels[b[m1]])
+        np.minimum.at(cand, b[m2], labels[a[m2]])
+        # whole orphan components move together: the label found by any of their points
+        comp_cand = np.full(comp.max() + 1, np.iinfo(np.int64).max)
+        np.minimum.at(comp_cand, comp, cand)
+        move = orphan & (comp_cand[comp] != np.iinfo(np.int64).max)
+        if not move.any():
+            return labels
+        labels = labels.copy()
+        labels[move] = comp_cand[comp[move]]
+    return labels
+
+
+def _neighbours(labels: np.ndarray, edges: np.ndarray) -> dict[int, set[int]]:
+    la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+    diff = la != lb
+    pairs = np.unique(np.column_stack([la[diff], lb[diff]]), axis=0)
+    out: dict[int, set[int]] = {}
+    for a, b in pairs:
+        out.setdefault(int(a), set()).add(int(b))
+        out.setdefault(int(b), set()).add(int(a))
+    return out
+
+
+def _split(idx: np.ndarray, xy, w, k: int, edges_all, pos) -> np.ndarray:
+    """Labels 0..k-1 of the points ``idx`` (Hilbert runs + contiguity repair on their subgraph)."""
+    order = np.argsort(hilbert_index(xy[idx]), kind="stable")
+    lab = np.empty(len(idx), dtype=np.int64)
+    lab[order] = _chunks(w[idx][order], k)
+    local = np.full(len(xy), -1, dtype=np.int64)
+    local[idx] = np.arange(len(idx))
+    e = local[edges_all]
+    e = e[(e >= 0).all(axis=1)]
+    return _repair_contiguity(lab, w[idx], e)
+
+
+def _connected_without(labels: np.ndarray, edges: np.ndarray, lab: int, drop: int) -> bool:
+    members = np.flatnonzero(labels == lab)
+    members = members[members != drop]
+    if len(members) <= 1:
+        return len(members) == 1
+    local = np.full(len(labels), -1, dtype=np.int64)
+    local[members] = np.arange(len(members))
+    e = local[edges]
+    e = e[(e >= 0).all(axis=1)]
+    g = coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(len(members), len(members)))
+    return connected_components(g, directed=False)[0] == 1
+
+
+def _grow_small(labels, xy, w, edges, lo, hi, max_moves: int = 200) -> bool:
+    """Parts still below min take boundary points from neighbours that can spare them
+    (the neighbour stays ≥ min and connected); in place, True when anything moved."""
+    moved = False
+    sizes = np.bincount(labels, weights=w)
+    for lab in np.flatnonzero((sizes < lo) & (sizes > 0)):
+        for _ in range(max_moves):
+            if sizes[lab] >= lo:
+                break
+            a, b = edges[:, 0], edges[:, 1]
+            cand = np.unique(np.r_[b[(labels[a] == lab) & (labels[b] != lab)], a[(labels[b] == lab) & (labels[a] != lab)]])
+            cand = cand[(sizes[labels[cand]] - w[cand] >= lo) & (sizes[lab] + w[cand] <= hi)]
+            if not len(cand):
+                break
+            centre = xy[labels == lab].mean(axis=0)
+            cand = cand[np.argsort(np.hypot(*(xy[cand] - centre).T))]
+            for c in cand[:10]:
+                donor = labels[c]
+                if _connected_without(labels, edges, donor, c):
+                    labels[c] = lab
+                    sizes[donor] -= w[c]
+                    sizes[lab] += w[c]
+                    moved = True
+                    break
+            else:
+                break
+    return moved
+
+
+def partition(xy: np.ndarray, w: np.ndarray, target: float, lo: float, hi: float,
+              max_rounds: int = 20) -> np.ndarray:
+    """Label (0..k-1) of each point: contiguous on the Delaunay graph, sizes within [lo, hi]
+    wherever whole points allow it."""
+    n = len(xy)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    w = np.asarray(w, dtype=np.float64)
+    edges = delaunay_edges(xy)
+    idx = np.arange(n)
+    labels = _split(idx, xy, w, part_count(w.sum(), target, lo, hi), edges, None)
+    for _ in range(max_rounds):
+        sizes = np.bincount(labels, weights=w)
+        changed = False
+        next_label = labels.max() + 1
+        for lab in np.flatnonzero(sizes > hi):
+            members = np.flatnonzero(labels == lab)
+            if len(members) < 2:
+                continue
+            k = max(2, part_count(sizes[lab], target, lo, hi))
+            sub = _split(members, xy, w, k, edges, None)
+            labels[members] = np.where(sub == 0, lab, next_label + sub - 1)
+            next_label += k - 1
+            changed = True
+        sizes = np.bincount(labels, weights=w, minlength=next_label)
+        nbrs = _neighbours(labels, edges)
+        merged: set[int] = set()
+        for lab in np.argsort(sizes):
+            if sizes[lab] >= lo or sizes[lab] == 0 or lab in merged:
+                continue
+            options = [b for b in nbrs.get(int(lab), ()) if b not in merged and sizes[b] + sizes[lab] <= hi]
+            if not options:
+                continue
+            into = min(options, key=lambda b: sizes[b])
+            labels[labels == lab] = into
+            sizes[into] += sizes[lab]
+            sizes[lab] = 0
+            merged.update({int(lab), int(into)})
+            changed = True
+        labels = _repair_contiguity(labels, w, edges)
+        changed |= _grow_small(labels, xy, w, edges, lo, hi)
+        if not changed:
+            break
+    _, labels = np.unique(labels, return_inverse=True)
+    return labels.astype(np.int64)
