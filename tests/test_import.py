@@ -10,7 +10,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from gridgov.engine import gpkg
+from gridgov.engine.scenario import gpkg
 from gridgov.engine.cli import main
 from gridgov.engine.ingest import coords
 from gridgov.engine.ingest.partition import delaunay_edges, partition

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from .. import gpkg
+from ..scenario import gpkg
 from ..errors import Problem, ValidationError
 from ..params import defaults
 from ..progress import Progress

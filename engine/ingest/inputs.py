@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from .. import gpkg
+from ..scenario import gpkg
 from ..errors import GridGovError, Problem, ValidationError
-from ..scenario import utm_for
+from ..scenario.load import utm_for
 from . import facilities as fac_mod
 from . import roads as roads_mod
 from .sources import LONLAT, Table, check_coords, parse_map, read_osm, read_table, split_source

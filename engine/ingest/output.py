@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .. import gpkg
+from ..scenario import gpkg
 from ..errors import GridGovError
 from ..params import DEFAULTS
 from ..scenario import GPKG_NAME, TOML_NAME

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .. import gpkg
+from ..scenario import gpkg
 from ..errors import Problem, ValidationError
 from .coords import SYSTEMS, to_wgs84_xy
 
