@@ -172,3 +172,19 @@ def test_unload_while_running_cancels_cleanly(qgis_iface, qgis_new_project, tmp_
     assert task.status() == task.Terminated
     assert not (tmp_path / "run" / "scores.json").exists()
     QgsProject.instance().clear()
+
+
+def test_new_scenario_from_layers_opens_the_import_dialog_then_the_result(dock, sample_dir, monkeypatch):
+    """The Scenario tab's button shows gridgov:import and opens the folder it made."""
+    import processing
+
+    asked = []
+    monkeypatch.setattr(processing, "execAlgorithmDialog",
+                        lambda alg_id, *a, **k: asked.append(alg_id) or {"OUTPUT": str(sample_dir)})
+    opened = []
+    dock.scenario_panel.state.scenarioOpened.connect(opened.append)
+    dock.scenario_panel.import_button.click()
+    assert asked == ["gridgov:import"]
+    assert opened and Path(opened[-1]) == sample_dir
+    monkeypatch.setattr(processing, "execAlgorithmDialog", lambda *a, **k: {})   # dialog closed: nothing opened
+    assert dock.scenario_panel.new_from_layers() is False

@@ -74,10 +74,18 @@ class ScenarioPanel(QWidget):
         self.sample_button = QPushButton(_tr("Sample"))
         self.sample_button.setToolTip(_tr("Open the bundled Chengdu Wuhou sample scenario"))
         self.sample_button.clicked.connect(self.open_sample)
+        self.import_button = QPushButton(_tr("New scenario from layers…"))
+        self.import_button.setObjectName("gridgovImportButton")
+        self.import_button.setToolTip(_tr("Build a scenario from an OSM extract, project layers and a household "
+                                          "register (Processing: GridGov › New scenario from layers)"))
+        self.import_button.clicked.connect(self.new_from_layers)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.open_button)
         row.addWidget(self.sample_button)
+        new_row = QHBoxLayout()
+        new_row.addWidget(self.import_button)
+        new_row.addStretch(1)
 
         self.info = QLabel(_tr("Open a scenario folder, or the sample."))
         self.info.setWordWrap(True)
@@ -126,6 +134,7 @@ class ScenarioPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addLayout(new_row)
         layout.addWidget(self.info)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -149,6 +158,13 @@ class ScenarioPanel(QWidget):
     # ---- open ----------------------------------------------------------------------------
     def open_sample(self) -> bool:
         return self.open_scenario(str(SAMPLE_DIR))
+
+    def new_from_layers(self) -> bool:
+        """The gridgov:import Processing dialog; the new scenario is opened when it finishes."""
+        import processing
+
+        results = processing.execAlgorithmDialog("gridgov:import") or {}
+        return bool(results.get("OUTPUT")) and self.open_scenario(str(results["OUTPUT"]))
 
     def open_scenario(self, path: str) -> bool:
         """Validate ``path``, add its layers (styled) and zoom to them; False on failure."""
