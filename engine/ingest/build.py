@@ -20,7 +20,8 @@ from . import facilities as fac_mod
 from . import households as hh_mod
 from . import roads as roads_mod
 from .checks import empty_buildings, far_from_roads
-from .grids import atoms, cluster_communities, draw
+from .partition import delaunay_edges
+from .grids import atoms, clip_cells, cluster_communities, draw, union_cells
 from .inputs import Inputs, collect
 from .output import polygonal, write_scenario
 from .sources import LONLAT, Table, column, parse_map
@@ -81,9 +82,9 @@ def import_scenario(opts: ImportOptions, progress: Progress | None = None) -> Im
     prog(2 / 7, "households")
     units = _units(inp, opts, mapping, params, problems, notes)
     prog(3 / 7, "communities")
-    comm, names, streets, extents = _communities(inp, units, params, problems, notes)
+    comm, names, streets, extents, cells, graph = _communities(inp, units, params, problems, notes)
     prog(4 / 7, "grids")
-    grid_layer, unit_grid, unit_micro = _grids(inp, units, comm, names, streets, extents, opts, params,
+    grid_layer, unit_grid, unit_micro = _grids(inp, units, comm, names, streets, extents, (cells, graph), opts, params,
                                                problems, notes, mapping)
     prog(5 / 7, "facilities")
     facilities = _facilities(inp, units, comm, names, grid_layer, params, notes)
@@ -216,22 +217,24 @@ def _communities(inp: Inputs, units: dict, params, problems, notes):
                 s = _name_of(street_polys, int(hit[0])) if len(hit) else ""
             streets.append(s or "street 1")
         extents = [shapely.make_valid(b.geometry[i]) for i in used]
-        return remap[comm], names, streets, extents
+        return remap[comm], names, streets, extents, None, None
     hh = units["households"].astype(np.float64)
     target = params["import"]["community_households"]
     atom_xy, atom_of = atoms(xy)
-    atom_label = cluster_communities(atom_xy, np.maximum(np.bincount(atom_of, weights=hh), 1e-6), target)
+    graph = delaunay_edges(atom_xy)
+    atom_label = cluster_communities(atom_xy, np.maximum(np.bincount(atom_of, weights=hh), 1e-6), target, graph)
     comm = atom_label[atom_of]
     k = int(comm.max()) + 1 if len(comm) else 0
     notes.append(f"no community boundaries: {k} communities drawn as contiguous clusters of about {target} "
                  f"households ([import] community_households), all in one street; give --boundaries for real ones")
     if len(atom_xy) > 1:
         cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(atom_xy), extend_to=area, ordered=True))
-        cells = shapely.intersection(cells, area)
+        cells = clip_cells(cells, area)
     else:
         cells = np.array([area], dtype=object)
-    extents = [shapely.make_valid(shapely.union_all(cells[atom_label == c])) for c in range(k)]
-    return comm, [f"community {c + 1}" for c in range(k)], ["street 1"] * k, extents
+    extents = [union_cells(cells[atom_label == c]) for c in range(k)]
+    cells = np.asarray(cells, dtype=object)
+    return comm, [f"community {c + 1}" for c in range(k)], ["street 1"] * k, extents, cells, graph
 
 
 def _name_of(t: Table, i: int) -> str:
@@ -251,7 +254,7 @@ def _study_area(inp: Inputs, xy: np.ndarray):
     return shapely.buffer(hull, 100.0)
 
 
-def _grids(inp, units, comm, names, streets, extents, opts, params, problems, notes, mapping):
+def _grids(inp, units, comm, names, streets, extents, drawn_cells, opts, params, problems, notes, mapping):
     if inp.grids is not None:
         g = inp.grids
         cols = {}
@@ -279,7 +282,7 @@ def _grids(inp, units, comm, names, streets, extents, opts, params, problems, no
             dedicated.append((kind, str(fp.columns["name"][i]), fp.geometry[i],
                               int(hit[0]) if len(hit) else -1))
     drawn = draw(units["xy"], units["households"], comm, names, streets, extents, params["grids"],
-                 opts.region_code, [d for d in dedicated if d[3] >= 0])
+                 opts.region_code, [d for d in dedicated if d[3] >= 0], atom_cells=drawn_cells[0], graph=drawn_cells[1])
     gen = params["grids"]["general_households"]
     for gid, hh, row in drawn.oversized:
         problems.append(Problem(f"one unit alone has {hh:.0f} households, above a general grid's max {gen['max']}: "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from .partition import hilbert_index, partition
+from .partition import Subgraphs, delaunay_edges, hilbert_index, partition
 
 # The one call site of the districting method: swap for engine/optimise's engine here.
 draw_partition = partition
@@ -35,9 +35,9 @@ def atoms(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xy[first], inv.ravel()
 
 
-def cluster_communities(xy: np.ndarray, w: np.ndarray, target: float) -> np.ndarray:
+def cluster_communities(xy: np.ndarray, w: np.ndarray, target: float, graph: np.ndarray | None = None) -> np.ndarray:
     """Community label per atom when no boundaries exist: contiguous clusters of ~target households."""
-    return draw_partition(xy, w, target, 0.5 * target, 1.5 * target)
+    return draw_partition(xy, w, target, 0.5 * target, 1.5 * target, edges=graph)
 
 
 def voronoi_cells(xy: np.ndarray, group: np.ndarray, extents: dict[int, object]) -> np.ndarray:
@@ -57,8 +57,24 @@ def voronoi_cells(xy: np.ndarray, group: np.ndarray, extents: dict[int, object])
             p_i, c_i = tree.query(shapely.points(xy[idx]), predicate="intersects")
             first = np.unique(p_i, return_index=True)[1]
             parts = parts[c_i[first]]
-        cells[idx] = shapely.intersection(parts, extent)
+        cells[idx] = clip_cells(parts, extent)
     return cells
+
+
+def clip_cells(cells: np.ndarray, extent) -> np.ndarray:
+    """Voronoi cells ∩ extent; cells of a regular lattice can be degenerate for GEOS's overlay:
+    then the cells are repaired and snapped to 1 cm first."""
+    out = np.array(cells, dtype=object)
+    shapely.prepare(extent)
+    edge = np.flatnonzero(~shapely.contains_properly(extent, out))   # only cells crossing the edge are cut
+    if not len(edge):
+        return out
+    try:
+        out[edge] = shapely.intersection(out[edge], extent)
+    except shapely.errors.GEOSException:
+        fixed = shapely.set_precision(shapely.make_valid(out[edge]), 0.01)
+        out[edge] = shapely.intersection(fixed, shapely.set_precision(shapely.make_valid(extent), 0.01), grid_size=0.01)
+    return out
 
 
 def _dissolve(cells: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -67,8 +83,17 @@ def _dissolve(cells: np.ndarray, labels: np.ndarray) -> np.ndarray:
     out = np.empty(len(bounds) - 1, dtype=object)
     for j in range(len(bounds) - 1):
         group = cells[order[bounds[j]:bounds[j + 1]]]
-        out[j] = group[0] if len(group) == 1 else shapely.make_valid(shapely.union_all(group))
+        out[j] = group[0] if len(group) == 1 else union_cells(group)
     return out
+
+
+def union_cells(cells: np.ndarray):
+    """Union of adjacent Voronoi cells: the fast coverage union, the snapped overlay when GEOS
+    finds the cells do not match exactly (regular point lattices give degenerate vertices)."""
+    try:
+        return shapely.make_valid(shapely.coverage_union_all(cells))
+    except shapely.errors.GEOSException:
+        return shapely.make_valid(shapely.union_all(shapely.make_valid(cells), grid_size=0.01))
 
 
 def _rank(geoms: np.ndarray) -> np.ndarray:
@@ -84,7 +109,8 @@ def _rank(geoms: np.ndarray) -> np.ndarray:
 
 def draw(unit_xy: np.ndarray, households: np.ndarray, comm: np.ndarray, comm_names: list[str],
          comm_street: list[str], comm_extent: list, norms: dict, region_code: str,
-         dedicated: list[tuple[str, str, object, int]]) -> DrawnGrids:
+         dedicated: list[tuple[str, str, object, int]], atom_cells: np.ndarray | None = None,
+         graph: np.ndarray | None = None) -> DrawnGrids:
     """Draw every grid.  ``comm`` = community index per unit; ``dedicated`` = (kind, name, polygon,
     community index) footprints; units inside a dedicated footprint belong to its dedicated grid."""
     gen, mic = norms["general_households"], norms["micro_households"]
@@ -105,7 +131,8 @@ def draw(unit_xy: np.ndarray, households: np.ndarray, comm: np.ndarray, comm_nam
     atom_w = np.bincount(atom_of, weights=np.where(in_dedicated < 0, households, 0).astype(np.float64))
     atom_comm = np.zeros(len(atom_xy), dtype=np.int64)
     atom_comm[atom_of] = comm
-    cells = voronoi_cells(atom_xy, atom_comm, {c: comm_extent[c] for c in range(len(comm_names))})
+    cells = atom_cells if atom_cells is not None else voronoi_cells(
+        atom_xy, atom_comm, {c: comm_extent[c] for c in range(len(comm_names))})
     streets = sorted(set(comm_street), key=lambda s: comm_street.index(s))
     c_rank = _rank(np.array(comm_extent, dtype=object))
     comm_code: dict[int, str] = {}
@@ -113,16 +140,19 @@ def draw(unit_xy: np.ndarray, households: np.ndarray, comm: np.ndarray, comm_nam
         members = sorted((c for c in range(len(comm_names)) if comm_street[c] == street), key=lambda c: c_rank[c])
         for c_i, c in enumerate(members, start=1):
             comm_code[c] = f"{region_code}{s_i:03d}{c_i:03d}"
+    if graph is None:                            # one triangulation; each group uses its part of it
+        graph = delaunay_edges(atom_xy)
+    by_comm = Subgraphs(atom_comm, graph)
+    atom_gen = np.full(len(atom_xy), -1, dtype=np.int64)
+    general_rows = []                            # (first atom label, grid id, community) per general grid
     for c in range(len(comm_names)):
-        a_idx = np.flatnonzero((atom_comm == c) & (atom_w > 0))
-        if not len(a_idx):
+        if c >= by_comm.ngroups:
+            break
+        all_idx = by_comm.members(c)
+        if not len(all_idx) or atom_w[all_idx].sum() <= 0:
             continue
-        labels = draw_partition(atom_xy[a_idx], atom_w[a_idx], gen["target"], gen["min"], gen["max"])
-        # atoms without households (only dedicated units, say) join the nearest labelled atom's grid
-        all_idx = np.flatnonzero(atom_comm == c)
-        tree = shapely.STRtree(shapely.points(atom_xy[a_idx]))
-        nearest = tree.nearest(shapely.points(atom_xy[all_idx]))
-        all_labels = labels[nearest]
+        all_labels = draw_partition(atom_xy[all_idx], atom_w[all_idx], gen["target"], gen["min"], gen["max"],
+                                    edges=by_comm.local_edges(c))
         polys = _dissolve(cells[all_idx], all_labels)
         rank = _rank(polys)
         for lab in range(len(polys)):
@@ -133,23 +163,29 @@ def draw(unit_xy: np.ndarray, households: np.ndarray, comm: np.ndarray, comm_nam
             geoms.append(polys[lab])
             g_atoms = all_idx[all_labels == lab]
             atom_grid[g_atoms] = gid
+            atom_gen[g_atoms] = len(general_rows)
+            general_rows.append((gid, c, rank[lab]))
             hh = float(atom_w[g_atoms].sum())
             if hh > gen["max"] and len(g_atoms) == 1:
                 oversized.append((gid, hh, int(np.flatnonzero(atom_of == g_atoms[0])[0])))
-            # micro-grids inside this grid
-            g_w = atom_w[g_atoms]
-            if g_w.sum() <= 0:
-                continue
-            m_labels = draw_partition(atom_xy[g_atoms], g_w, mic["target"], mic["min"], mic["max"])
-            m_polys = _dissolve(cells[g_atoms], m_labels)
-            m_rank = _rank(m_polys)
-            for m in range(len(m_polys)):
-                mid = f"{gid}{m_rank[m] + 1:03d}"
-                cols["id"].append(mid); cols["code"].append(mid); cols["level"].append("micro")
-                cols["parent_id"].append(gid); cols["community"].append(comm_names[c])
-                cols["street"].append(comm_street[c]); cols["name"].append(f"{comm_names[c]} grid {rank[lab] + 1} micro {m_rank[m] + 1}")
-                geoms.append(m_polys[m])
-                atom_micro[g_atoms[m_labels == m]] = mid
+    by_grid = Subgraphs(np.maximum(atom_gen, 0), graph) if len(general_rows) else None
+    for row, (gid, c, g_rank) in enumerate(general_rows):
+        g_atoms = by_grid.members(row)
+        g_atoms = g_atoms[atom_gen[g_atoms] == row]
+        g_w = atom_w[g_atoms]
+        if g_w.sum() <= 0:
+            continue
+        local = by_grid.local_edges(row) if (atom_gen >= 0).all() else None
+        m_labels = draw_partition(atom_xy[g_atoms], g_w, mic["target"], mic["min"], mic["max"], edges=local)
+        m_polys = _dissolve(cells[g_atoms], m_labels)
+        m_rank = _rank(m_polys)
+        for m in range(len(m_polys)):
+            mid = f"{gid}{m_rank[m] + 1:03d}"
+            cols["id"].append(mid); cols["code"].append(mid); cols["level"].append("micro")
+            cols["parent_id"].append(gid); cols["community"].append(comm_names[c])
+            cols["street"].append(comm_street[c]); cols["name"].append(f"{comm_names[c]} grid {g_rank + 1} micro {m_rank[m] + 1}")
+            geoms.append(m_polys[m])
+            atom_micro[g_atoms[m_labels == m]] = mid
     unit_grid[:] = atom_grid[atom_of]
     unit_micro[:] = atom_micro[atom_of]
     counters: dict[int, int] = {}

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from ..scenario import gpkg
 from ..errors import GridGovError
 from ..params import DEFAULTS
 from ..scenario import GPKG_NAME, TOML_NAME
+from .bulk_gpkg import write_layers_bulk
 
 # Parameter tables written in full (the values the import used), each key with its basis.
 WRITTEN_TABLES = ("import", "grids")
@@ -83,7 +83,7 @@ def write_scenario(out, crs, roads, units, unit_grid, unit_micro, grid_layer, fa
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.{os.getpid()}.", dir=dest.parent))
     try:
-        gpkg.write_layers(tmp / GPKG_NAME, layers, crs)
+        write_layers_bulk(tmp / GPKG_NAME, layers, crs)
         (tmp / TOML_NAME).write_text(_toml_text(meta, params), encoding="utf-8")
         (tmp / "ATTRIBUTION.md").write_text(_attribution(meta, licences), encoding="utf-8")
         if dest.exists():

@@ -80,11 +80,48 @@ def delaunay_edges(xy: np.ndarray) -> np.ndarray:
         return chain_edges
     s = tri.simplices
     e = np.vstack([s[:, [0, 1]], s[:, [1, 2]], s[:, [0, 2]]])
-    e = np.sort(e, axis=1)
-    e = np.unique(e, axis=0)
+    e = _unique_edges(e, n)
     if len(np.unique(e)) < n:  # Qhull skipped coplanar points: tie them in along the chain
-        e = np.unique(np.sort(np.vstack([e, chain_edges]), axis=1), axis=0)
+        e = _unique_edges(np.vstack([e, chain_edges]), n)
     return e
+
+
+def _unique_edges(e: np.ndarray, n: int) -> np.ndarray:
+    """Distinct undirected edges (one int64 key per edge: far faster than unique(axis=0))."""
+    lo, hi = np.minimum(e[:, 0], e[:, 1]).astype(np.int64), np.maximum(e[:, 0], e[:, 1]).astype(np.int64)
+    key = np.unique(lo * n + hi)
+    return np.column_stack([key // n, key % n])
+
+
+def _connected(edges: np.ndarray, n: int) -> bool:
+    if n <= 1:
+        return True
+    g = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    return connected_components(g, directed=False)[0] == 1
+
+
+class Subgraphs:
+    """The members and the internal edges of every group of a graph, in local indices, found
+    with one sort (no per-group scan of all points or edges)."""
+
+    def __init__(self, group: np.ndarray, edges: np.ndarray):
+        self.order = np.argsort(group, kind="stable")
+        sorted_groups = group[self.order]
+        self.ngroups = int(group.max()) + 1 if len(group) else 0
+        self.start = np.searchsorted(sorted_groups, np.arange(self.ngroups + 1))
+        self.pos = np.empty(len(group), dtype=np.int64)
+        self.pos[self.order] = np.arange(len(group)) - self.start[sorted_groups]
+        inner = edges[group[edges[:, 0]] == group[edges[:, 1]]]
+        eg = group[inner[:, 0]]
+        eo = np.argsort(eg, kind="stable")
+        self.edges = self.pos[inner[eo]]
+        self.estart = np.searchsorted(eg[eo], np.arange(self.ngroups + 1))
+
+    def members(self, g: int) -> np.ndarray:
+        return self.order[self.start[g]:self.start[g + 1]]
+
+    def local_edges(self, g: int) -> np.ndarray:
+        return self.edges[self.estart[g]:self.estart[g + 1]]
 
 
 def _chunks(order_w: np.ndarray, k: int) -> np.ndarray:
@@ -199,14 +236,17 @@ def _grow_small(labels, xy, w, edges, lo, hi, max_moves: int = 200) -> bool:
 
 
 def partition(xy: np.ndarray, w: np.ndarray, target: float, lo: float, hi: float,
-              max_rounds: int = 20) -> np.ndarray:
-    """Label (0..k-1) of each point: contiguous on the Delaunay graph, sizes within [lo, hi]
-    wherever whole points allow it."""
+              max_rounds: int = 20, edges: np.ndarray | None = None) -> np.ndarray:
+    """Label (0..k-1) of each point: contiguous on the adjacency graph, sizes within [lo, hi]
+    wherever whole points allow it.  ``edges`` (local indices): the adjacency, e.g. a larger
+    Delaunay graph restricted to these points (default, or when that is not connected: the
+    points' own Delaunay graph)."""
     n = len(xy)
     if n == 0:
         return np.empty(0, dtype=np.int64)
     w = np.asarray(w, dtype=np.float64)
-    edges = delaunay_edges(xy)
+    if edges is None or not _connected(edges, n):
+        edges = delaunay_edges(xy) if edges is None else _unique_edges(np.vstack([edges, delaunay_edges(xy)]), n)
     idx = np.arange(n)
     labels = _split(idx, xy, w, part_count(w.sum(), target, lo, hi), edges, None)
     for _ in range(max_rounds):
