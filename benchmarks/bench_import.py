@@ -69,7 +69,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000, help="buildings (default 1,000,000)")
     ap.add_argument("--osm", help="time the import of this OSM extract instead")
+    ap.add_argument("--quick", action="store_true", help="50,000 buildings (the 2 min / 4 GB target is for 1 M)")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.n = 50_000
     gridgov = [sys.executable, "-m", "gridgov"]
     with tempfile.TemporaryDirectory(prefix="bench_import.") as tmp:
         tmp = Path(tmp)
@@ -84,9 +87,9 @@ def main(argv=None) -> int:
         print(f"peer ogr2ogr copy of the buildings: {peer:.1f} s, peak {peer_mb:.0f} MB")
         dt, mb, rc = timed(gridgov + ["import", "--roads", str(roads), "--buildings", str(blds),
                                       "--map", "floors=floors", "--out", str(tmp / "district"), "--quiet"])
-        ok = rc == 0 and dt < 120 and mb < 4096
-        print(f"gridgov import: {dt:.1f} s, peak {mb:.0f} MB, exit {rc} "
-              f"(target < 120 s and < 4096 MB: {'met' if ok else 'NOT met'})")
+        ok = rc == 0 and (args.n < 1_000_000 or (dt < 120 and mb < 4096))
+        target = f"target < 120 s and < 4096 MB: {'met' if ok else 'NOT met'}" if args.n >= 1_000_000 else "no target below 1 M"
+        print(f"gridgov import: {dt:.1f} s, peak {mb:.0f} MB, exit {rc} ({target})")
         print(f"ratio import / ogr2ogr copy: {dt / peer:.1f}x")
         return 0 if ok else 1
 
