@@ -186,6 +186,7 @@ def join_register(reg: Register, buildings: Table, building_ids: np.ndarray, poi
         pos = np.minimum(pos, len(sorted_ids) - 1)
         hit = (reg.id != "") & (sorted_ids[pos] == reg.id.astype(str))
         target[hit] = order[pos[hit]]
+    by_id = target >= 0
     todo = np.flatnonzero((target < 0) & np.isfinite(reg.lon) & np.isfinite(reg.lat))
     if len(todo) and n:
         tree = shapely.STRtree(buildings.geometry)
@@ -202,7 +203,8 @@ def join_register(reg: Register, buildings: Table, building_ids: np.ndarray, poi
     out = Households(hh, np.round(res).astype(np.int64), method)
     unjoined = np.flatnonzero(~ok)
     out.notes.append(f"households of {int(named.sum())} buildings from the register {reg.file} "
-                     f"({int(ok.sum())} of {len(ok)} rows joined: {int((ok & (reg.id != '')).sum())} by id or location)")
+                     f"({int(ok.sum())} of {len(ok)} rows joined: {int(by_id.sum())} by id, "
+                     f"{int((ok & ~by_id).sum())} by location)")
     for i in unjoined[:50]:
         why = ("its id matches no building and it has no lon/lat" if not np.isfinite(reg.lon[i])
                else "its point lies in no building" + (" and its id matches none" if reg.id[i] else ""))
