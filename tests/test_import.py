@@ -166,3 +166,57 @@ def test_bad_options_are_located(wuhou, tmp_path, capsys, args, text):
     rc = main(["import", "--roads", f"{wuhou}|layername=edges", "--out", str(tmp_path / "x"), "--quiet", *args])
     assert rc == 1
     assert text in capsys.readouterr().err
+
+
+def _toy_boundaries(tmp_path, layer, rows):
+    """Polygons in UTM 48N (same frame as tests/import_toy.py) stored as EPSG:4326."""
+    path = tmp_path / f"{layer}.gpkg"
+    geoms = np.array([shapely.box(*r["box"]) for r in rows], dtype=object)
+    cols = {k: np.array([r[k] for r in rows], dtype=object) for k in rows[0] if k != "box"}
+    gpkg.write_layers(path, {layer: {"geometry": geoms, "geometry_type": "Polygon", "columns": cols}},
+                      "EPSG:4326", source_crs="EPSG:32648")
+    return path
+
+
+def test_boundaries_name_communities_and_grids_never_cross_them(tmp_path):
+    from import_toy import make_district
+
+    from gridgov.engine.scenario import load_scenario
+
+    roads, blds = make_district(tmp_path / "src", blocks=8)
+    x0, y0, side = 404000.0, 3389000.0, 8 * 120.0
+    bounds = _toy_boundaries(tmp_path, "communities", [
+        {"box": (x0 - 50, y0 - 50, x0 + side / 2, y0 + side + 50), "name": "西社区", "street": "甲街道"},
+        {"box": (x0 + side / 2, y0 - 50, x0 + side + 50, y0 + side + 50), "name": "东社区", "street": "甲街道"}])
+    out = tmp_path / "new"
+    assert main(["import", "--roads", str(roads), "--buildings", str(blds), "--boundaries", str(bounds),
+                 "--map", "floors=FLOORS", "--region-code", "510107", "--out", str(out), "--quiet"]) == 0
+    s = load_scenario(out)
+    g, u = s.grids, s.units
+    general = g.level == "general"
+    assert set(g.community[general]) == {"西社区", "东社区"} and set(g.street[general]) == {"甲街道"}
+    west = u.x < x0 + side / 2
+    for gid, comm in zip(g.id[general], g.community[general]):
+        members = u.grid_id == gid
+        assert members.any() and (west[members] == (comm == "西社区")).all()
+    # codes nest street → community → grid
+    assert len({c[:12] for c in g.code[general]}) == 2 and all(len(c) == 15 for c in g.code[general])
+
+
+def test_given_grids_are_kept_with_their_codes(tmp_path):
+    from import_toy import make_district
+
+    from gridgov.engine.scenario import load_scenario
+
+    roads, blds = make_district(tmp_path / "src")
+    x0, y0, half = 404000.0, 3389000.0, 3 * 120.0
+    grids = _toy_boundaries(tmp_path, "grids", [
+        {"box": (x0 - 50 + i * half, y0 - 50 + j * half, x0 + (i + 1) * half + (50 if i else 0),
+                 y0 + (j + 1) * half + (50 if j else 0)),
+         "GRID_NO": f"G{i}{j}", "level": "general", "community": "c"} for i in range(2) for j in range(2)])
+    out = tmp_path / "new"
+    assert main(["import", "--roads", str(roads), "--buildings", str(blds), "--grids", str(grids),
+                 "--map", "id=GRID_NO", "--out", str(out), "--quiet"]) == 0
+    s = load_scenario(out)
+    assert sorted(s.grids.id) == ["G00", "G01", "G10", "G11"] and sorted(s.grids.code) == sorted(s.grids.id)
+    assert (s.units.grid_id != "").all()
