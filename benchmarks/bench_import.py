@@ -54,15 +54,18 @@ def make_district(folder: Path, n: int) -> tuple[Path, Path]:
 
 
 def timed(cmd: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak RSS of the child in MB, exit code)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(seconds, peak RSS of the child in MB, exit code); prints the child's CPU seconds too,
+    which the load of other jobs on the machine does not inflate."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     dt = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    print(f"  ({cpu:.1f} CPU s in {dt:.1f} s wall, load average {os.getloadavg()[0]:.1f})")
     if rc.returncode:
         print(rc.stderr[-2000:], file=sys.stderr)
-    return dt, max(peak, before) / 1024.0, rc.returncode
+    return dt, max(after.ru_maxrss, before.ru_maxrss) / 1024.0, rc.returncode
 
 
 def main(argv=None) -> int:
