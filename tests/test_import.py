@@ -220,3 +220,18 @@ def test_given_grids_are_kept_with_their_codes(tmp_path):
     s = load_scenario(out)
     assert sorted(s.grids.id) == ["G00", "G01", "G10", "G11"] and sorted(s.grids.code) == sorted(s.grids.id)
     assert (s.units.grid_id != "").all()
+
+
+def test_partition_groups_matches_norms_and_never_crosses_groups():
+    from gridgov.engine.ingest.partition import partition_groups
+
+    rng = np.random.default_rng(5)
+    xy = rng.random((6000, 2)) * 3000
+    w = rng.integers(1, 40, len(xy)).astype(float)
+    group = (xy[:, 0] // 1000).astype(np.int64) * 3 + (xy[:, 1] // 1000).astype(np.int64)
+    labels = partition_groups(xy, w, group, 400, 160, 500, delaunay_edges(xy))
+    sizes = np.bincount(labels, weights=w)
+    assert sizes.min() >= 160 and sizes.max() <= 500
+    assert all(len(np.unique(group[labels == lab])) == 1 for lab in np.unique(labels))
+    assert _contiguous(xy, labels) or all(
+        _contiguous(xy[group == g], np.unique(labels[group == g], return_inverse=True)[1]) for g in np.unique(group))

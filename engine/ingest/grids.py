@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from .partition import Subgraphs, delaunay_edges, hilbert_index, partition
+from .partition import Subgraphs, delaunay_edges, hilbert_index, partition_groups
 
-# The one call site of the districting method: swap for engine/optimise's engine here.
-draw_partition = partition
+# The districting method, one name for every use (communities, general grids, micro-grids):
+# swap for engine/optimise's engine here.  Signature: (xy, households, group, target, min, max,
+# adjacency edges) → part label per point, parts never crossing a group.
+draw_partition = partition_groups
 
 
 @dataclass
@@ -37,7 +39,9 @@ def atoms(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def cluster_communities(xy: np.ndarray, w: np.ndarray, target: float, graph: np.ndarray | None = None) -> np.ndarray:
     """Community label per atom when no boundaries exist: contiguous clusters of ~target households."""
-    return draw_partition(xy, w, target, 0.5 * target, 1.5 * target, edges=graph)
+    if graph is None:
+        graph = delaunay_edges(xy)
+    return draw_partition(xy, w, np.zeros(len(xy), dtype=np.int64), target, 0.5 * target, 1.5 * target, graph)
 
 
 def voronoi_cells(xy: np.ndarray, group: np.ndarray, extents: dict[int, object]) -> np.ndarray:
@@ -91,7 +95,7 @@ def union_cells(cells: np.ndarray):
     """Union of adjacent Voronoi cells: the fast coverage union, the snapped overlay when GEOS
     finds the cells do not match exactly (regular point lattices give degenerate vertices)."""
     try:
-        return shapely.make_valid(shapely.coverage_union_all(cells))
+        return shapely.coverage_union_all(cells)
     except shapely.errors.GEOSException:
         return shapely.make_valid(shapely.union_all(shapely.make_valid(cells), grid_size=0.01))
 
@@ -142,17 +146,15 @@ def draw(unit_xy: np.ndarray, households: np.ndarray, comm: np.ndarray, comm_nam
             comm_code[c] = f"{region_code}{s_i:03d}{c_i:03d}"
     if graph is None:                            # one triangulation; each group uses its part of it
         graph = delaunay_edges(atom_xy)
-    by_comm = Subgraphs(atom_comm, graph)
+    gen_label = draw_partition(atom_xy, atom_w, atom_comm, gen["target"], gen["min"], gen["max"], graph)
+    by_comm = Subgraphs(atom_comm, np.empty((0, 2), dtype=np.int64))
     atom_gen = np.full(len(atom_xy), -1, dtype=np.int64)
-    general_rows = []                            # (first atom label, grid id, community) per general grid
-    for c in range(len(comm_names)):
-        if c >= by_comm.ngroups:
-            break
+    general_rows = []                            # (grid id, community, rank) per general grid
+    for c in range(min(len(comm_names), by_comm.ngroups)):
         all_idx = by_comm.members(c)
         if not len(all_idx) or atom_w[all_idx].sum() <= 0:
             continue
-        all_labels = draw_partition(atom_xy[all_idx], atom_w[all_idx], gen["target"], gen["min"], gen["max"],
-                                    edges=by_comm.local_edges(c))
+        _, all_labels = np.unique(gen_label[all_idx], return_inverse=True)
         polys = _dissolve(cells[all_idx], all_labels)
         rank = _rank(polys)
         for lab in range(len(polys)):
@@ -168,15 +170,22 @@ def draw(unit_xy: np.ndarray, households: np.ndarray, comm: np.ndarray, comm_nam
             hh = float(atom_w[g_atoms].sum())
             if hh > gen["max"] and len(g_atoms) == 1:
                 oversized.append((gid, hh, int(np.flatnonzero(atom_of == g_atoms[0])[0])))
-    by_grid = Subgraphs(np.maximum(atom_gen, 0), graph) if len(general_rows) else None
+    drawn = atom_gen >= 0
+    micro_label = np.full(len(atom_xy), -1, dtype=np.int64)
+    if drawn.any():
+        idx = np.flatnonzero(drawn)
+        local = np.full(len(atom_xy), -1, dtype=np.int64)
+        local[idx] = np.arange(len(idx))
+        e = local[graph]
+        micro_label[idx] = draw_partition(atom_xy[idx], atom_w[idx], atom_gen[idx], mic["target"], mic["min"],
+                                            mic["max"], e[(e >= 0).all(axis=1)])
+    by_grid = Subgraphs(np.maximum(atom_gen, 0), np.empty((0, 2), dtype=np.int64))
     for row, (gid, c, g_rank) in enumerate(general_rows):
         g_atoms = by_grid.members(row)
         g_atoms = g_atoms[atom_gen[g_atoms] == row]
-        g_w = atom_w[g_atoms]
-        if g_w.sum() <= 0:
+        if atom_w[g_atoms].sum() <= 0:
             continue
-        local = by_grid.local_edges(row) if (atom_gen >= 0).all() else None
-        m_labels = draw_partition(atom_xy[g_atoms], g_w, mic["target"], mic["min"], mic["max"], edges=local)
+        _, m_labels = np.unique(micro_label[g_atoms], return_inverse=True)
         m_polys = _dissolve(cells[g_atoms], m_labels)
         m_rank = _rank(m_polys)
         for m in range(len(m_polys)):

@@ -42,13 +42,17 @@ def part_count(total: float, target: float, lo: float, hi: float) -> int:
     return int(k)
 
 
-def hilbert_index(xy: np.ndarray, bits: int = 16) -> np.ndarray:
-    """Position of each point along a Hilbert curve over the points' bounding square."""
+def hilbert_index(xy: np.ndarray, bits: int = 16, lo: np.ndarray | None = None,
+                  span: np.ndarray | float | None = None) -> np.ndarray:
+    """Position of each point along a Hilbert curve over the points' bounding square (or over
+    per-point squares ``lo`` (n, 2) / ``span`` (n,): one curve per group in one call)."""
     n = 1 << bits
-    lo = xy.min(axis=0)
-    span = float(max((xy.max(axis=0) - lo).max(), 1e-9))
-    x = np.minimum(((xy[:, 0] - lo[0]) / span * (n - 1)).astype(np.int64), n - 1)
-    y = np.minimum(((xy[:, 1] - lo[1]) / span * (n - 1)).astype(np.int64), n - 1)
+    if lo is None:
+        lo = xy.min(axis=0)
+        span = float(max((xy.max(axis=0) - lo).max(), 1e-9))
+    lo = np.broadcast_to(lo, xy.shape)
+    x = np.minimum(((xy[:, 0] - lo[:, 0]) / span * (n - 1)).astype(np.int64), n - 1)
+    y = np.minimum(((xy[:, 1] - lo[:, 1]) / span * (n - 1)).astype(np.int64), n - 1)
     d = np.zeros(len(xy), dtype=np.int64)
     s = n >> 1
     while s > 0:
@@ -281,5 +285,85 @@ def partition(xy: np.ndarray, w: np.ndarray, target: float, lo: float, hi: float
         changed |= _grow_small(labels, xy, w, edges, lo, hi)
         if not changed:
             break
+    _, labels = np.unique(labels, return_inverse=True)
+    return labels.astype(np.int64)
+
+
+def _merge_small(labels: np.ndarray, w: np.ndarray, edges: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """One vectorised round: each part below ``lo`` joins its lightest touching part when the sum
+    stays ≤ ``hi`` (parts that absorb others do not move themselves in the same round)."""
+    sizes = np.bincount(labels, weights=w)
+    la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+    diff = la != lb
+    src = np.r_[la[diff], lb[diff]]
+    dst = np.r_[lb[diff], la[diff]]
+    ok = (sizes[src] < lo) & (sizes[src] > 0) & (sizes[src] + sizes[dst] <= hi)
+    src, dst = src[ok], dst[ok]
+    if not len(src):
+        return labels
+    order = np.lexsort((sizes[dst], src))
+    src, dst = src[order], dst[order]
+    first = np.r_[True, src[1:] != src[:-1]]
+    src, dst = src[first], dst[first]
+    keep = ~np.isin(dst, src)                    # a target does not move in the same round
+    into = np.arange(len(sizes))
+    into[src[keep]] = dst[keep]
+    return into[labels]
+
+
+def partition_groups(xy: np.ndarray, w: np.ndarray, group: np.ndarray, target: float, lo: float, hi: float,
+                     edges: np.ndarray) -> np.ndarray:
+    """``partition`` of every group at once (labels unique across groups, parts never cross a
+    group): steps 1-3 run vectorised over all groups in one pass; only groups that still
+    have a part outside [lo, hi] go through the iterative ``partition``.  ``edges``: global
+    adjacency (any; only edges inside a group are used)."""
+    n = len(xy)
+    labels = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return labels
+    w = np.asarray(w, dtype=np.float64)
+    order = np.argsort(group, kind="stable")
+    g_sorted = group[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(g_sorted)) + 1]
+    gid = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))      # dense group index, sorted order
+    xs = xy[order]
+    mins = np.column_stack([np.minimum.reduceat(xs[:, 0], starts), np.minimum.reduceat(xs[:, 1], starts)])
+    maxs = np.column_stack([np.maximum.reduceat(xs[:, 0], starts), np.maximum.reduceat(xs[:, 1], starts)])
+    span = np.maximum((maxs - mins).max(axis=1), 1e-9)
+    key = hilbert_index(xs, lo=mins[gid], span=span[gid])
+    inner = np.lexsort((key, gid))                # by group, then along the group's curve
+    pos = order[inner]                            # original index of each position
+    wp = w[pos]
+    total = np.add.reduceat(wp, starts)
+    k = np.array([part_count(t, target, lo, hi) for t in total], dtype=np.int64)
+    offset = np.r_[0, np.cumsum(k)[:-1]]
+    cum = np.cumsum(wp)
+    cum -= np.repeat(cum[starts] - wp[starts], np.diff(np.r_[starts, n]))  # restart at each group
+    mid = cum - wp / 2.0
+    safe_total = np.where(total > 0, total, 1.0)
+    local = np.minimum((mid / safe_total[gid] * k[gid]).astype(np.int64), k[gid] - 1)
+    labels[pos] = offset[gid] + local
+    dense_group = np.empty(n, dtype=np.int64)
+    dense_group[pos] = gid
+    same = dense_group[edges[:, 0]] == dense_group[edges[:, 1]]
+    inner_edges = edges[same]
+    labels = _repair_contiguity(labels, w, inner_edges)
+    for _ in range(3):
+        labels = _merge_small(labels, w, inner_edges, lo, hi)
+    # groups with a part still outside the norm (or split in pieces): the full method, group by group
+    sizes = np.bincount(labels, weights=w, minlength=int(labels.max()) + 1)
+    members = np.bincount(labels, minlength=len(sizes))
+    parts_of_group = np.bincount(dense_group[np.unique(labels, return_index=True)[1]], minlength=len(starts))
+    bad_part = ((sizes > hi) & (members > 1)) | ((sizes < lo) & (members > 0))
+    bad_groups = np.unique(dense_group[bad_part[labels]])
+    bad_groups = bad_groups[(parts_of_group[bad_groups] > 1) | (total[bad_groups] > hi)]
+    if len(bad_groups):
+        sub = Subgraphs(dense_group, edges)
+        next_label = int(labels.max()) + 1
+        for g in bad_groups:
+            idx = sub.members(int(g))
+            lab = partition(xy[idx], w[idx], target, lo, hi, edges=sub.local_edges(int(g)))
+            labels[idx] = next_label + lab
+            next_label += int(lab.max()) + 1
     _, labels = np.unique(labels, return_inverse=True)
     return labels.astype(np.int64)
