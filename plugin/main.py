@@ -40,7 +40,9 @@ class GridGovPlugin:
     def __init__(self, iface):
         self.iface = iface
         self.provider = None
-        self.dock = None
+        self.dock = None              # the dock widget (plugin.gui.dock.GridGovDock)
+        self.controller = None        # what runs it (plugin.controllers.dock_controller.DockController)
+        self.optimiser = None         # plugin.controllers.optimise_controller.OptimiseController (menu actions)
         self.toolbar = None
         self.actions: list[QAction] = []
         self.dependency_report: deps.DependencyReport | None = None
@@ -74,9 +76,10 @@ class GridGovPlugin:
         if self.native_problem:
             self.iface.messageBar().pushMessage("GridGov", self.native_problem, Qgis.Critical, 0)
 
-        from .gui.dock import GridGovDock
+        from .controllers.dock_controller import DockController
 
-        self.dock = GridGovDock(self.iface, lang=user_language(), parent=self.iface.mainWindow())
+        self.controller = DockController(self.iface, lang=user_language(), parent=self.iface.mainWindow())
+        self.dock = self.controller.dock
         self.dock.setObjectName("GridGovDock")
         self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
         self.dock.hide()
@@ -99,6 +102,7 @@ class GridGovPlugin:
             self.toolbar.addAction(action)
             self.iface.addPluginToMenu(MENU, action)
             self.actions.append(action)
+        self._add_optimise_actions()
 
     def unload(self) -> None:
         for action in self.actions:
@@ -109,8 +113,14 @@ class GridGovPlugin:
         if self.toolbar is not None:
             self.toolbar.deleteLater()
             self.toolbar = None
+        if self.optimiser is not None:
+            self.optimiser.shutdown()
+            self.optimiser = None
+        if self.controller is not None:
+            self.controller.shutdown()
+            self.controller.deleteLater()
+            self.controller = None
         if self.dock is not None:
-            self.dock.shutdown()
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None
@@ -132,8 +142,21 @@ class GridGovPlugin:
 
     def open_sample(self) -> None:
         self.show_dock()
-        self.dock.scenario_panel.open_sample()
+        self.controller.scenario.open_sample()
+
+    def _add_optimise_actions(self) -> None:
+        """Menu entries: optimise the open scenario's grids (a QgsTask), accept selected proposed grids."""
+        from .controllers.optimise_controller import OptimiseController
+
+        self.optimiser = OptimiseController(self.iface, self.controller.state, self.controller)
+        start = QAction(_tr("Optimise grids (proposal beside the scenario)"), self.iface.mainWindow())
+        start.triggered.connect(lambda: self.optimiser.start("grids"))
+        accept = QAction(_tr("Accept selected proposal grids"), self.iface.mainWindow())
+        accept.triggered.connect(self.optimiser.accept_selected)
+        for action in (start, accept):
+            self.iface.addPluginToMenu(MENU, action)
+            self.actions.append(action)
 
     def run_scenario(self) -> None:
         self.show_dock()
-        self.dock.scenario_panel.start_run()
+        self.controller.scenario.start_run()
