@@ -40,6 +40,8 @@ def add_arguments(parser) -> None:
                         help="change a parameter, e.g. import.dwelling_m2=80 or grids.general_households.max=450 "
                              "(repeatable; see 'gridgov params')")
     parser.add_argument("--overwrite", action="store_true", help="replace NEWDIR if it is a scenario folder")
+    parser.add_argument("--no-validate", action="store_true",
+                        help="skip checking the new scenario with 'validate' (saves time on very large districts)")
     add_quiet(parser, "no progress bar, no warnings list")
 
 
@@ -73,8 +75,8 @@ def parse_sets(items: list[str]) -> dict:
 def run(args) -> int:
     import sys
 
-    from ..ingest import ImportOptions, import_scenario
     from ..progress import NULL, TerminalProgress
+    from ..workflows.import_ import ImportOptions, import_scenario, summary_line
 
     opts = ImportOptions(out=args.out, osm=args.osm, roads=args.roads, buildings=args.buildings,
                          boundaries=args.boundaries, facilities=args.facilities, grids=args.grids,
@@ -83,15 +85,12 @@ def run(args) -> int:
                          overwrite=args.overwrite, params=parse_sets(args.set))
     progress = NULL if args.quiet else TerminalProgress("gridgov import")
     try:
-        result = import_scenario(opts, progress)
+        run_ = import_scenario(opts, progress, check=not args.no_validate)
     finally:
         if progress is not NULL:
             progress.close()
-    s = result.summary
     if not args.quiet:
-        for p in result.problems:
+        for p in run_.problems:
             print(f"gridgov import: {p}", file=sys.stderr)
-    print(f"imported {result.path}: {s['roads']} roads, {s['units']} units ({s['households']} households), "
-          f"{s['communities']} communities, {s['general']} general / {s['micro']} micro / {s['dedicated']} dedicated "
-          f"grids, {s['facilities']} facilities, CRS {s['crs']}; {len(result.problems)} warning(s)")
+    print(summary_line(run_))
     return 0

@@ -60,7 +60,7 @@ class ImportAlgorithm(GridGovAlgorithm):
         return f"{path}|layername={name}" if name else path
 
     def execute(self, parameters, context, feedback, progress):
-        from ....engine.ingest import ImportOptions, import_scenario
+        from ....engine.workflows.import_ import ImportOptions, import_scenario, summary_line
 
         layers = {opt: self._layer_path(parameters, key, context, feedback) for key, opt, _, _ in LAYERS}
         bbox = None
@@ -78,11 +78,10 @@ class ImportAlgorithm(GridGovAlgorithm):
             coords=COORDS[self.parameterAsEnum(parameters, "COORDS", context)],
             region_code=self.parameterAsString(parameters, "REGION_CODE", context) or "000000",
             overwrite=self.parameterAsBool(parameters, "OVERWRITE", context), **layers)
-        result = import_scenario(opts, progress)
-        for p in result.problems:
+        run = import_scenario(opts, progress)
+        for p in run.problems:
             feedback.pushWarning(str(p))
-        s = result.summary
-        feedback.pushInfo(f"{result.path}: {s['units']} units, {s['households']} households, {s['general']} general / "
-                          f"{s['micro']} micro / {s['dedicated']} dedicated grids, {s['facilities']} facilities")
-        return {"OUTPUT": str(result.path), "UNITS": s["units"], "HOUSEHOLDS_TOTAL": s["households"],
-                "GENERAL_GRIDS": s["general"], "WARNINGS": len(result.problems)}
+        feedback.pushInfo(summary_line(run))
+        s = run.result.summary
+        return {"OUTPUT": str(run.result.path), "UNITS": s["units"], "HOUSEHOLDS_TOTAL": s["households"],
+                "GENERAL_GRIDS": s["general"], "WARNINGS": len(run.problems)}
