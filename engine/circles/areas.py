@@ -129,9 +129,15 @@ def segment_geometries(net: Network, segs) -> np.ndarray:
     if len(segs) == 0:
         return np.empty(0, dtype=object)
     arr = np.asarray([s[:3] for s in segs], dtype=np.float64)
-    e = arr[:, 0].astype(np.int64)
-    a = np.minimum(arr[:, 1], arr[:, 2])
-    b = np.maximum(arr[:, 1], arr[:, 2])
+    return cut_edges(net, arr[:, 0].astype(np.int64), arr[:, 1], arr[:, 2])
+
+
+def cut_edges(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """LineStrings of edge ``e[i]`` between ``x0[i]`` and ``x1[i]`` metres (arrays)."""
+    if len(e) == 0:
+        return np.empty(0, dtype=object)
+    a = np.minimum(x0, x1)
+    b = np.maximum(x0, x1)
     xy, offset, key = net.vertices
     cum, big = net._vertices[3], net._vertices[4]
     first, last = offset[e], offset[e + 1] - 1

@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import shapely
 
-from ..network.snap import Snap, out_seeds
-from .areas import band_polygons, dissolve_lines, edge_segments, segment_geometries
+from ..network.snap import Snap
+from .areas import band_polygons, cut_edges, dissolve_lines, edge_segments, segment_geometries
 from .compute import Circles, band_names, finite_or_nan
+from .reach import reachable
 
 
 def unit_columns(c: Circles) -> dict[str, np.ndarray]:
@@ -80,36 +81,28 @@ def band_layer(c: Circles, per_facility: bool = False) -> dict[str, Any]:
     limit, buffered by ``band_buffer_m`` and dissolved — per type (default) or per facility.
     Bands are cumulative: the 10-minute polygon contains the 5-minute one.  Columns: type,
     facility_id ("" when dissolved), band (0, 1, 2), minutes."""
-    from ..network.matrix import seeded_rows
-
     limits = [m * 60.0 for m in c.band_minutes]
     fac = c.scenario.facilities
     net = c.network
-    groups: list[tuple[str, str, list]] = []        # (type, facility id, segments)
+    nb = len(c.band_minutes)
+    groups: list[tuple[str, str, np.ndarray, np.ndarray]] = []    # (type, facility id, lines, band)
     for t in c.types:
         if per_facility:
             mine = fac.of_type(t)
             mine = mine[c.facility_snap.ok[mine]]
-            nodes, cost0 = out_seeds(net, _fsnap(c, mine))
-            rows = seeded_rows(net.indptr, net.indices, net.weights, nodes, cost0, limits[-1])
+            r = reachable(net, _fsnap(c, mine), limits, rings=True)
+            lines = cut_edges(net, r.edge, r.x0, r.x1)
+            order = np.argsort(r.source, kind="stable")
+            cuts = np.searchsorted(r.source[order], np.arange(len(mine) + 1))
             for k, f in enumerate(mine):
-                cost = np.full(net.n_nodes, np.inf)
-                lo, hi = rows.indptr[k], rows.indptr[k + 1]
-                cost[rows.indices[lo:hi]] = rows.data[lo:hi]
-                label = np.where(np.isfinite(cost), f, -1)
-                e0 = int(c.facility_snap.edge[f])
-                touched = np.flatnonzero(np.isfinite(cost[net.edge_u]) | np.isfinite(cost[net.edge_v]))
-                edges = np.union1d(touched, [e0])
-                on = {e0: [(float(c.facility_snap.offset[f]), int(f))]}
-                groups.append((t, str(fac.id[f]), edge_segments(net, cost, label, on, edges, limits)))
+                sel = order[cuts[k]:cuts[k + 1]]
+                groups.append((t, str(fac.id[f]), lines[sel], r.band[sel]))
         else:
-            groups.append((t, "", edge_segments(net, c.node_time[t], c.node_label[t], _on_edge(c, t),
-                                                None, limits)))
+            segs = edge_segments(net, c.node_time[t], c.node_label[t], _on_edge(c, t), None, limits)
+            groups.append((t, "", segment_geometries(net, segs), np.array([s[4] for s in segs], dtype=np.int64)))
 
     def polygons(group):
-        segs = group[2]
-        band = np.array([s[4] for s in segs], dtype=np.int64)
-        return band_polygons(segment_geometries(net, segs), band, len(c.band_minutes), c.band_buffer_m)
+        return band_polygons(group[2], group[3], nb, c.band_buffer_m)
 
     # GEOS releases the GIL: the unions of different groups run in parallel threads
     from concurrent.futures import ThreadPoolExecutor
@@ -118,7 +111,7 @@ def band_layer(c: Circles, per_facility: bool = False) -> dict[str, Any]:
     with ThreadPoolExecutor(max_workers=default_threads()) as pool:
         polys = list(pool.map(polygons, groups))
     out_g, c_type, c_fac, c_band, c_min = [], [], [], [], []
-    for (t, fid, _), ps in zip(groups, polys):
+    for (t, fid, _, _), ps in zip(groups, polys):
         for b, minutes in enumerate(c.band_minutes):
             out_g.append(ps[b])
             c_type.append(t)

@@ -1,0 +1,143 @@
+"""The Numba reachable-interval kernel equals the Python envelope (``edge_envelope`` +
+``split_bands``) of one source at a time: random graphs with one-way, zero-length and loop
+edges, sources on edges (ends included), unsnapped sources, several cutoffs; and the sample."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+
+from gridgov.engine.circles.areas import edge_segments
+from gridgov.engine.circles.reach import reachable
+from gridgov.engine.network.graph import _assemble
+from gridgov.engine.network.matrix import seeded_rows
+from gridgov.engine.network.snap import Snap, out_seeds
+
+
+def random_network(seed: int, n: int = 40, m: int = 90):
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 1000, (n, 2))
+    eu = rng.integers(0, n, m)
+    ev = rng.integers(0, n, m)
+    ev[:5] = eu[:5]                                   # loops
+    length = np.hypot(*(xy[eu] - xy[ev]).T) * rng.uniform(1.0, 1.5, m)
+    length[:5] = rng.uniform(10, 50, 5)
+    length[5:10] = 0.0                                # zero-length edges
+    fwd = length / 1.2
+    bwd = fwd.copy()
+    oneway = rng.random(m)
+    fwd[oneway < 0.15] = np.inf
+    bwd[(oneway >= 0.15) & (oneway < 0.3)] = np.inf
+    geom = shapely.linestrings(np.stack([xy[eu], xy[ev]], axis=1))
+    return _assemble("drive", xy, eu, ev, length, fwd, bwd, geom, np.arange(m), [])
+
+
+def random_snap(net, seed: int, k: int = 25) -> Snap:
+    rng = np.random.default_rng(seed + 1000)
+    e = rng.integers(0, net.n_edges, k)
+    off = rng.uniform(0, 1, k) * net.edge_length[e]
+    off[:3] = 0.0
+    off[3:6] = net.edge_length[e[3:6]]
+    e[-2:] = -1                                       # unsnapped
+    return Snap(e, np.where(e >= 0, off, 0.0), np.zeros(k))
+
+
+def reference(net, snap: Snap, limits, weight="time"):
+    """Per source, edge and limit: the merged reachable intervals of the old Python path."""
+    nodes, cost0 = out_seeds(net, snap, weight)
+    indptr, indices, w = net.csr(weight)
+    rows = seeded_rows(indptr, indices, w, nodes, cost0, limits[-1], threads=1)
+    out = {}
+    for k in range(len(snap)):
+        e0 = int(snap.edge[k])
+        if e0 < 0:
+            continue
+        cost = np.full(net.n_nodes, np.inf)
+        lo, hi = rows.indptr[k], rows.indptr[k + 1]
+        cost[rows.indices[lo:hi]] = rows.data[lo:hi]
+        label = np.where(np.isfinite(cost), k, -1)
+        touched = np.flatnonzero(np.isfinite(cost[net.edge_u]) | np.isfinite(cost[net.edge_v]))
+        edges = np.union1d(touched, [e0])
+        segs = edge_segments(net, cost, label, {e0: [(float(snap.offset[k]), k)]}, edges, list(limits))
+        for b in range(len(limits)):
+            for e, a, z, _, band in segs:
+                if band <= b:
+                    out.setdefault((k, e, b), []).append((a, z))
+    return {key: merged(v) for key, v in out.items() if merged(v)}
+
+
+def merged(iv):
+    out = []
+    for a, b in sorted(iv):
+        if b - a <= 1e-9:
+            continue
+        if out and a <= out[-1][1] + 1e-6:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+def kernel(net, snap, limits, weight="time", threads=2):
+    r = reachable(net, snap, limits, weight, threads=threads)
+    out = {}
+    for s, e, b, a, z in zip(r.source, r.edge, r.band, r.x0, r.x1):
+        out.setdefault((int(s), int(e), int(b)), []).append((a, z))
+    return {key: merged(v) for key, v in out.items()}
+
+
+def assert_same(ref, new, tol=1e-6):
+    assert ref.keys() == new.keys()
+    for key in ref:
+        assert len(ref[key]) == len(new[key]), key
+        np.testing.assert_allclose(np.asarray(ref[key]), np.asarray(new[key]), atol=tol, err_msg=str(key))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_kernel_equals_python_envelope_on_random_graphs(seed):
+    net = random_network(seed)
+    snap = random_snap(net, seed)
+    for limits in ([60.0, 200.0, 400.0], [0.0, 30.0, 1e9], [300.0]):
+        assert_same(reference(net, snap, limits), kernel(net, snap, limits))
+
+
+def test_rings_partition_the_cumulative_bands():
+    net = random_network(3)
+    snap = random_snap(net, 3)
+    limits = [60.0, 200.0, 400.0]
+    cum = reachable(net, snap, limits)
+    ring = reachable(net, snap, limits, rings=True)
+    for k in range(len(snap)):
+        for b in range(3):
+            want = (cum.x1 - cum.x0)[(cum.source == k) & (cum.band == b)].sum()
+            got = (ring.x1 - ring.x0)[(ring.source == k) & (ring.band <= b)].sum()
+            assert got == pytest.approx(want, abs=1e-6)
+
+
+def test_length_weight_and_unsnapped():
+    net = random_network(5)
+    snap = random_snap(net, 5)
+    # fwd = length / 1.2 on every usable edge: metres are 1.2 × seconds
+    assert_same(kernel(net, snap, [180.0, 600.0], "time"), kernel(net, snap, [180.0 * 1.2, 600.0 * 1.2], "length"))
+    r = reachable(net, snap, [500.0], "length")
+    assert not np.isin(r.source, [len(snap) - 2, len(snap) - 1]).any()
+    with pytest.raises(ValueError):
+        reachable(net, snap, [500.0, 100.0])
+
+
+def test_kernel_equals_python_envelope_on_the_sample():
+    from gridgov.engine.scenario.load import load_scenario
+    from gridgov.engine.network.graph import build_network
+    from gridgov.engine.network.snap import snap_points
+
+    root = Path(__file__).resolve().parents[1] / "scenarios" / "chengdu_wuhou"
+    if not root.exists():
+        pytest.skip("sample scenario absent")
+    s = load_scenario(root)
+    net = build_network(s)
+    fac = s.facilities
+    snap = snap_points(net, fac.x[:40], fac.y[:40], 300.0)
+    limits = [300.0, 600.0, 900.0]
+    assert_same(reference(net, snap, limits), kernel(net, snap, limits))
