@@ -16,7 +16,7 @@ from numba import njit
 EPS = 1e-9   # intervals this short (metres) are dropped, as ``areas.edge_envelope`` does
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _merge(lo, hi, n):
     """Sort ``n`` intervals in place by start and merge overlapping ones; returns the count."""
     for i in range(1, n):
@@ -42,7 +42,7 @@ def _merge(lo, hi, n):
     return m
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _within(L, fwd, bwd, cu, cv, t, T, lo, hi):
     """Reachable intervals of one edge within cost ``T`` (``t`` < 0: no source on the edge),
     merged into ``lo``/``hi``; returns their count."""
@@ -68,7 +68,7 @@ def _within(L, fwd, bwd, cu, cv, t, T, lo, hi):
     return _merge(lo, hi, n)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _subtract(alo, ahi, na, blo, bhi, nb, olo, ohi):
     """``A \\ B`` of two sorted disjoint interval lists into ``olo``/``ohi``; returns the count."""
     m = 0
@@ -90,7 +90,8 @@ def _subtract(alo, ahi, na, blo, bhi, nb, olo, ohi):
 
 
 @njit(cache=True, nogil=True)
-def _edge(e, row, t, cost, eu, ev, length, fwd, bwd, limits, rings, buf, fill, pos,
+def _edge(e, row, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
+                                fill, pos,
           o_row, o_edge, o_band, o_x0, o_x1):
     """Emit (or count, when not ``fill``) the intervals of edge ``e`` for every limit."""
     L = length[e]
@@ -98,32 +99,42 @@ def _edge(e, row, t, cost, eu, ev, length, fwd, bwd, limits, rings, buf, fill, p
         return pos
     prev_n = 0
     for b in range(limits.shape[0]):
-        n = _within(L, fwd[e], bwd[e], cost[eu[e]], cost[ev[e]], t, limits[b], buf[0], buf[1])
+        n = _within(L, fwd[e], bwd[e], cost[eu[e]], cost[ev[e]], t, limits[b], lo, hi)
         if rings:
-            m = _subtract(buf[0], buf[1], n, buf[2], buf[3], prev_n, buf[4], buf[5])
-            src = 4
+            m = _subtract(lo, hi, n, plo, phi, prev_n, olo, ohi)
+            for i in range(m):
+                if fill:
+                    o_row[pos] = row
+                    o_edge[pos] = e
+                    o_band[pos] = b
+                    o_x0[pos] = olo[i]
+                    o_x1[pos] = ohi[i]
+                pos += 1
+            for i in range(n):
+                plo[i] = lo[i]
+                phi[i] = hi[i]
+            prev_n = n
         else:
-            m = n
-            src = 0
-        for i in range(m):
-            if fill:
-                o_row[pos] = row
-                o_edge[pos] = e
-                o_band[pos] = b
-                o_x0[pos] = buf[src, i]
-                o_x1[pos] = buf[src + 1, i]
-            pos += 1
-        for i in range(n):
-            buf[2, i] = buf[0, i]
-            buf[3, i] = buf[1, i]
-        prev_n = n
+            for i in range(n):
+                if fill:
+                    o_row[pos] = row
+                    o_edge[pos] = e
+                    o_band[pos] = b
+                    o_x0[pos] = lo[i]
+                    o_x1[pos] = hi[i]
+                pos += 1
     return pos
 
 
 @njit(cache=True, nogil=True)
 def _rows(r_ptr, r_idx, r_cost, row_lo, row_hi, inc_ptr, inc_edge, eu, ev, length, fwd, bwd, own_edge,
           own_off, limits, rings, cost, fill, o_row, o_edge, o_band, o_x0, o_x1):
-    buf = np.empty((6, 8))
+    lo = np.empty(8)
+    hi = np.empty(8)
+    plo = np.empty(8)
+    phi = np.empty(8)
+    olo = np.empty(8)
+    ohi = np.empty(8)
     pos = 0
     for k in range(row_lo, row_hi):
         for p in range(r_ptr[k], r_ptr[k + 1]):
@@ -137,11 +148,11 @@ def _rows(r_ptr, r_idx, r_cost, row_lo, row_hi, inc_ptr, inc_edge, eu, ev, lengt
                     continue
                 # each edge once: from its tail, or from its head when the tail is unreached
                 if a == eu[e] or not np.isfinite(cost[eu[e]]):
-                    pos = _edge(e, k, -1.0, cost, eu, ev, length, fwd, bwd, limits, rings, buf, fill, pos,
-                                o_row, o_edge, o_band, o_x0, o_x1)
+                    pos = _edge(e, k, -1.0, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
+                                fill, pos, o_row, o_edge, o_band, o_x0, o_x1)
         if e0 >= 0:
-            pos = _edge(e0, k, own_off[k], cost, eu, ev, length, fwd, bwd, limits, rings, buf, fill, pos,
-                        o_row, o_edge, o_band, o_x0, o_x1)
+            pos = _edge(e0, k, own_off[k], cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
+                        fill, pos, o_row, o_edge, o_band, o_x0, o_x1)
         for p in range(r_ptr[k], r_ptr[k + 1]):
             cost[r_idx[p]] = np.inf
     return pos

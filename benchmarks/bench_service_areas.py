@@ -1,0 +1,193 @@
+"""Per-facility service areas on the Helsinki extract against QGIS's ``native:serviceareafromlayer``.
+
+Issue 15 targets: ≥ 100× QGIS for the reachable edge segments (the same output as QGIS's lines)
+and ≥ 10× including the band polygons.  The walk network is built the way the engine builds it
+(OSM ways → ``ingest.roads.from_osm`` → ``split_at_junctions`` → ``build_graph(..., "walk")``)
+and QGIS gets exactly that network's edges (so both work on one graph).  800 facilities stand
+at seeded random positions on random edges; the service area is 1,200 m of network distance.
+
+Agreement: per facility, the length of QGIS's lines (dissolved: QGIS emits each fully reached
+segment once per direction) against GridGov's reachable intervals.  Differences come from QGIS's
+graph: it ties a start point to the nearest straight segment of the line (GridGov snaps to the
+edge geometry; both give the same point for points on the line) and it builds nodes from
+coinciding vertices within its topology tolerance (0 here, as GridGov's ``node_tolerance_m``
+default treats only exactly shared vertices as junctions).
+Run: ``.venv/bin/python benchmarks/bench_service_areas.py [--quick] [--facilities N]``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT.parent))
+os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".numba_cache"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+PBF = ROOT.parent / "shared" / "data" / "osm" / "helsinki_centre.osm.pbf"
+QGIS_PLUGINS = "/usr/share/qgis/python/plugins"
+
+
+def walk_network(pbf: Path):
+    """The engine's walk graph of the extract's OSM ways, in their UTM zone (metres)."""
+    from gridgov.engine.ingest.roads import from_osm, split_at_junctions
+    from gridgov.engine.ingest.sources import Table, osm_config
+    from gridgov.engine.network.graph import build_graph, roads_table
+    from gridgov.engine.scenario import gpkg
+
+    crs = "EPSG:32635"        # UTM 35N: Helsinki
+    with osm_config():
+        fids, geoms, cols, _ = gpkg.read_layer(pbf, "lines", crs=crs)
+    roads = split_at_junctions(from_osm(Table(str(pbf), "lines", fids, geoms, cols)))
+    c = roads.columns
+    net = build_graph(roads_table(roads.geometry, c["class"], c["oneway"], c["speed_kmh"], roads.fid), "walk")
+    return net, crs
+
+
+def facilities(net, n: int, seed: int = 15):
+    """``n`` points on random edges of the main component (seeded)."""
+    import shapely
+
+    rng = np.random.default_rng(seed)
+    main = np.flatnonzero((net.component[net.edge_u] == 0) & (net.edge_length > 1.0))
+    e = rng.choice(main, n, replace=False)
+    pts = shapely.line_interpolate_point(net.edge_geometry[e], rng.uniform(0.05, 0.95, n), normalized=True)
+    return shapely.get_x(pts), shapely.get_y(pts)
+
+
+def best_of(fn, repeat: int):
+    best, out = np.inf, None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def gridgov_lines(net, snap, limit_m):
+    from gridgov.engine.circles.areas import cut_edges
+    from gridgov.engine.circles.reach import reachable
+
+    r = reachable(net, snap, [limit_m], "length")      # rows come out grouped by facility
+    return r, cut_edges(net, r.edge, r.x0, r.x1, r.source, len(snap))
+
+
+def gridgov_polygons(net, r, n, width):
+    """Today's band polygons (each reachable segment buffered by ``width`` and dissolved) of
+    the first ``n`` facilities."""
+    from gridgov.engine.circles.areas import band_polygons, cut_edges
+
+    keep = r.source < n
+    lines = cut_edges(net, r.edge[keep], r.x0[keep], r.x1[keep])
+    src = r.source[keep]
+    cuts = np.searchsorted(src, np.arange(n + 1))
+    return [band_polygons(lines[cuts[k]:cuts[k + 1]], r.band[keep][cuts[k]:cuts[k + 1]], 1, width)[0]
+            for k in range(n)]
+
+
+def agreement(ours, theirs, tol: float) -> np.ndarray:
+    """Per facility: length in one output and not within ``tol`` of the other (both ways),
+    as a share of GridGov's reachable length."""
+    import shapely
+
+    out = np.full(len(ours), np.nan)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        if b is None:
+            continue
+        b = shapely.union_all(shapely.get_parts(b))
+        d = shapely.difference(a, shapely.buffer(b, tol)).length + shapely.difference(b, shapely.buffer(a, tol)).length
+        out[k] = d / max(a.length, 1.0)
+    return out
+
+
+def run_qgis(folder: Path, net, crs: str, x, y, limit_m: float, tolerance_m: float):
+    """QGIS 3.22's service areas (lines) from the same points on the same edges: (seconds,
+    dissolved length per facility)."""
+    import shapely
+    from gridgov.engine.scenario import gpkg
+
+    sys.path.append(QGIS_PLUGINS)
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject, QgsVectorLayer
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    import processing
+
+    roads, pts = folder / "roads.gpkg", folder / "facilities.gpkg"
+    gpkg.write_layers(roads, {"roads": {"geometry": net.edge_geometry, "geometry_type": "LineString",
+                                        "columns": {"edge": np.arange(net.n_edges)}}}, crs)
+    gpkg.write_layers(pts, {"facilities": {"geometry": shapely.points(x, y), "geometry_type": "Point",
+                                           "columns": {"fac": np.arange(len(x))}}}, crs)
+    QgsProject.instance().setEllipsoid("NONE")      # planar metres, as GridGov
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    context.setEllipsoid("NONE")
+    road_layer = QgsVectorLayer(f"{roads}|layername=roads", "roads", "ogr")
+    pt_layer = QgsVectorLayer(f"{pts}|layername=facilities", "facilities", "ogr")
+    params = {"INPUT": road_layer, "STRATEGY": 0, "DEFAULT_DIRECTION": 2, "START_POINTS": pt_layer,
+              "TRAVEL_COST2": limit_m, "INCLUDE_BOUNDS": False, "TOLERANCE": tolerance_m,
+              "OUTPUT_LINES": "memory:lines"}
+    t = time.perf_counter()
+    res = processing.run("native:serviceareafromlayer", params, context=context, feedback=QgsProcessingFeedback())
+    seconds = time.perf_counter() - t
+    layer = res["OUTPUT_LINES"]
+    if isinstance(layer, str):
+        layer = context.getMapLayer(layer)
+    geoms = np.full(len(x), None, dtype=object)
+    for f in layer.getFeatures():
+        geoms[int(f["fac"])] = shapely.from_wkb(bytes(f.geometry().asWkb()))
+    return seconds, geoms
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="100 facilities")
+    ap.add_argument("--facilities", type=int, default=800)
+    ap.add_argument("--limit-m", type=float, default=1200.0)
+    ap.add_argument("--polygon-sample", type=int, default=50, help="facilities whose polygons are timed")
+    ap.add_argument("--agreement-sample", type=int, default=100)
+    ap.add_argument("--pbf", type=Path, default=PBF, help="OSM extract (default ../shared/data/osm/...)")
+    args = ap.parse_args()
+    if not args.pbf.exists():
+        print(f"skipped: {args.pbf} absent (the benchmark needs ../shared/data)")
+        return 0
+    n = 100 if args.quick else args.facilities
+    from gridgov.engine.network.snap import snap_points
+    from gridgov.engine.params import defaults
+
+    t = time.perf_counter()
+    net, crs = walk_network(args.pbf)
+    print(f"walk network: {net.n_nodes} nodes, {net.n_edges} edges ({time.perf_counter() - t:.1f} s to build)")
+    tol = float(defaults()["travel"]["node_tolerance_m"])     # QGIS's topology tolerance = the engine's
+    x, y = facilities(net, n)
+    snap = snap_points(net, x, y, 5.0)
+    gridgov_lines(net, snap, args.limit_m)                                   # compile / warm up
+    t_lines, (r, lines) = best_of(lambda: gridgov_lines(net, snap, args.limit_m), 3)
+    m = min(n, args.polygon_sample)
+    t_poly, _ = best_of(lambda: gridgov_polygons(net, r, m, 25.0), 1)
+    t_poly *= n / m
+    with tempfile.TemporaryDirectory(prefix="gridgov-bench-sa-") as tmp:
+        t_qgis, theirs = run_qgis(Path(tmp), net, crs, x, y, args.limit_m, tol)
+    print(f"{n} facilities, {args.limit_m:g} m: {len(r)} reachable segments")
+    print(f"QGIS native:serviceareafromlayer (lines): {t_qgis:.3f} s")
+    print(f"GridGov reachable segments (lines):       {t_lines:.3f} s  ratio {t_qgis / t_lines:.1f}x (target >= 100x)")
+    print(f"GridGov segments + band polygons:         {t_lines + t_poly:.3f} s  "
+          f"ratio {t_qgis / (t_lines + t_poly):.1f}x (target >= 10x; polygons timed on {m} facilities, scaled)")
+    k = min(n, args.agreement_sample)
+    share = agreement(lines[:k], theirs[:k], tol)
+    print(f"agreement with QGIS on {k} facilities (length in one output only, beyond {tol:g} m of the other): "
+          f"median {np.nanmedian(share):.2%}, worst {np.nanmax(share):.2%} of the reachable length; "
+          f"{int(np.isnan(share).sum())} without a QGIS area")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
