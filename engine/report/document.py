@@ -14,6 +14,10 @@ import numpy as np
 from .. import __version__
 from ..score.registry import GROUPS, SECTIONS, better
 from .i18n import problem_text, t
+from .maps import map_credit
+
+
+COUNT_UNITS = ("households", "workers", "stations", "pairs", "gaps", "findings", "m²", "types")
 
 
 def fmt(value, unit: str, lang: str) -> str:
@@ -25,7 +29,7 @@ def fmt(value, unit: str, lang: str) -> str:
         return f"{100 * v:.1f}%"
     if unit == "CNY/year":
         return f"¥{v:,.0f}" + ("/年" if lang.startswith("zh") else "/yr")
-    if unit in ("households", "workers", "stations", "pairs", "gaps", "findings", "m²"):
+    if unit in COUNT_UNITS:
         return f"{v:,.0f}"
     if unit in ("min", "points"):
         return f"{v:.1f}"
@@ -40,7 +44,7 @@ def fmt_delta(a, b, unit: str, lang: str) -> str:
         return f"{100 * d:+.1f}" + (" 个百分点" if lang.startswith("zh") else " pp")
     if unit == "CNY/year":
         return f"{d:+,.0f}"
-    if unit in ("households", "workers", "stations", "pairs", "gaps", "findings", "m²"):
+    if unit in COUNT_UNITS:
         return f"{d:+,.0f}"
     return f"{d:+.1f}" if unit == "points" else f"{d:+.2f}"
 
@@ -57,7 +61,7 @@ def _problem_key(p: dict) -> tuple:
 
 def unit_label(unit: str, lang: str) -> str:
     zh = {"share": "比例", "min": "分钟", "households": "户", "workers": "人", "stations": "个", "pairs": "对",
-          "gaps": "处", "findings": "项", "m²": "平方米", "CNY/year": "元/年", "ratio": "比值", "": ""}
+          "gaps": "处", "findings": "项", "m²": "平方米", "CNY/year": "元/年", "ratio": "比值", "h": "小时", "types": "类", "": ""}
     return zh.get(unit, unit) if lang.startswith("zh") else unit
 
 
@@ -133,6 +137,8 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         "types": types_table(entries, lang),
         "sensitivity": sensitivity_table(sensitivity, names, lang) if sensitivity else None,
         "figures": list(figures), "t": lambda key, **kw: t(key, lang, **kw),
+        # map and data credits from each scenario's own [scenario] sources (one line per distinct text)
+        "credits": list(dict.fromkeys(map_credit(sc, lang).replace("\n", " ") for _, sc, _ in entries)),
     }
 
 
@@ -157,8 +163,10 @@ def streets_table(entries, lang: str) -> dict:
 
 
 def types_table(entries, lang: str) -> dict:
-    """Coverage per facility type: within the tier distance and by band, scenario values joined by ' / '."""
-    from ..vocab import BAND_MINUTES, FACILITY_TYPES
+    """Coverage per required facility type (the baseline's ``[coverage]``): within its walking distance or
+    drive time, and by walking band; scenario values joined by ' / '."""
+    from ..coverage_types import coverage_types
+    from ..vocab import BAND_MINUTES
 
     def per_type(scores, key):
         try:
@@ -169,20 +177,22 @@ def types_table(entries, lang: str) -> dict:
 
     within = [{} for _ in entries]
     for i, (_, _, s) in enumerate(entries):
-        for tier in ("5min", "10min", "15min"):
-            within[i].update(per_type(s, f"coverage_{tier}_tier"))
+        for key in ("coverage_5min_tier", "coverage_10min_tier", "coverage_15min_tier", "emergency_cover_share"):
+            within[i].update(per_type(s, key))
     bands = [[per_type(s, f"coverage_le{m}min") for m in BAND_MINUTES] for _, _, s in entries]
-    kinds = sorted({k for b in bands for d in b for k in d}, key=lambda k: list(FACILITY_TYPES).index(k)
-                   if k in FACILITY_TYPES else 99)
+    types = coverage_types(entries[0][1].params)
+    kinds = [k for k in types if any(k in w for w in within)]
     rows = []
     for k in kinds:
-        ft = FACILITY_TYPES.get(k)
-        tier = "—"
-        if ft and ft.tier:          # "5min" → 5分钟 / 5-minute
-            tier = t("tier_min", lang, m=ft.tier[:-3]) if ft.tier.endswith("min") else ft.tier
+        ct = types[k]
+        if ct.mode == "walk":       # "5min" → 5分钟 / 5-minute, with the distance in use
+            tier = (t("tier_min", lang, m=ct.tier[:-3]) if ct.tier and ct.tier.endswith("min") else "—")
+            tier += f" ({ct.threshold:g} m)"
+        else:
+            tier = t("drive_within", lang, m=f"{ct.threshold:g}")
         cells = [" / ".join(fmt(w.get(k), "share", lang) for w in within)]
         cells += [" / ".join(fmt(b[j].get(k), "share", lang) for b in bands) for j in range(len(BAND_MINUTES))]
-        rows.append({"type": ft.label(lang) if ft else k, "tier": tier, "cells": cells})
+        rows.append({"type": ct.label(lang), "tier": tier, "cells": cells})
     cols = [t("within_tier", lang)] + [t("within_min", lang, m=m) for m in BAND_MINUTES]
     return {"columns": cols, "rows": rows}
 

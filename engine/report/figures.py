@@ -33,7 +33,9 @@ def build_figures(entries, lang: str) -> list[tuple[str, object]]:
     add(t(resp_map, lang), grid_maps(entries, resp, t(resp_map, lang), lang, cmap="YlOrRd", source="grid_sim"))
     add(t("map_workload", lang), grid_maps(entries, "utilisation", t("map_workload", lang), lang,
                                            cmap="YlOrRd", source="grid_sim"))
-    add(t("map_size", lang), grid_maps(entries, "households", t("map_size", lang), lang, cmap="viridis"))
+    norm = entries[0][1].params["grids"]["general_households"]      # the baseline's own size norm
+    size_title = t("map_size", lang, lo=f"{norm['min']:g}", hi=f"{norm['max']:g}")
+    add(size_title, grid_maps(entries, "households", size_title, lang, cmap="viridis"))
     for other in entries[1:]:
         base = entries[0]
         add(t("diff_title", lang, a=base[0], b=other[0], what=t("diff_coverage", lang)),
@@ -52,5 +54,6 @@ def build_figures(entries, lang: str) -> list[tuple[str, object]]:
     add(t("plot_utilisation", lang), histogram(entries, "worker_utilisation", t("plot_utilisation", lang),
                                                t("plot_utilisation", lang), t("workers", lang)))
     add(t("plot_households", lang), histogram(entries, "households_general", t("plot_households", lang),
-                                              t("households", lang), t("grids_count", lang), spans=((160, 500),)))
+                                              t("households", lang), t("grids_count", lang),
+                                              spans=((norm["min"], norm["max"]),)))
     return figs

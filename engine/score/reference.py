@@ -21,13 +21,17 @@ Regenerate: `python -m gridgov.engine.score.reference > docs/scores.md`
 
 
 def markdown_table() -> str:
+    from ..params import defaults
+    from .norms import figures, fill
+
+    figs = figures(defaults())     # the default figures; a report fills in the scenario's own
     lines = ["| key | metric | 指标 | unit | better | weight group | points | needs | norm / source | 标准/来源 |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for m in REGISTRY.values():
         points = f"{m.bad:g} → 0, {m.good:g} → 100" if m.scored else "not in the total"
         group = m.section if m.section in GROUPS else f"({m.section}: listed, not weighted)"
-        lines.append(f"| `{m.key}` | {m.label_en} | {m.label_zh} | {m.unit} | {m.direction} | {group} | {points} | "
-                     f"{', '.join(m.needs) or '—'} | {m.norm} | {m.norm_zh} |")
+        lines.append(f"| `{m.key}` | {fill(m.label_en, figs)} | {fill(m.label_zh, figs)} | {m.unit} | {m.direction} | "
+                     f"{group} | {points} | {', '.join(m.needs) or '—'} | {fill(m.norm, figs)} | {fill(m.norm_zh, figs)} |")
     return "\n".join(lines)
 
 

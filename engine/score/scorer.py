@@ -17,6 +17,7 @@ import shapely
 from ..errors import Problem, ValidationError
 from . import metrics_coverage, metrics_service, metrics_structure  # noqa: F401  (register metrics)
 from .context import Context
+from .norms import figures, fill
 from .geometry import hull_ratio, n_parts, polsby_popper
 from .registry import GROUPS, REGISTRY, NotComputed
 from .problems import collect_problems
@@ -138,11 +139,13 @@ def normalised_weights(params: dict, where: str = "scenario.toml") -> dict[str, 
 def evaluate(ctx: Context, keys: list[str] | None = None) -> list[MetricResult]:
     """Run the registered metrics (all, or ``keys``) on one context."""
     out = []
+    figs = figures(ctx.params)    # labels and norm texts carry this scenario's figures, not the defaults
     for key in keys or list(REGISTRY):
         m = REGISTRY[key]
-        base = dict(key=m.key, unit=m.unit, direction=m.direction, section=m.section, label_en=m.label_en,
-                    label_zh=m.label_zh, norm=m.norm, norm_zh=m.norm_zh, description_en=m.description_en,
-                    description_zh=m.description_zh, good=m.good, bad=m.bad)
+        base = dict(key=m.key, unit=m.unit, direction=m.direction, section=m.section,
+                    label_en=fill(m.label_en, figs), label_zh=fill(m.label_zh, figs), norm=fill(m.norm, figs),
+                    norm_zh=fill(m.norm_zh, figs), description_en=fill(m.description_en, figs),
+                    description_zh=fill(m.description_zh, figs), good=m.good, bad=m.bad)
         try:
             mv = m.fn(ctx)
         except NotComputed as exc:
@@ -202,8 +205,8 @@ def grid_columns(ctx: Context) -> dict[str, np.ndarray]:
     cols = {"households": hh, "size_ok": size_ok, "polsby_popper": polsby_popper(geoms),
             "hull_ratio": hull_ratio(geoms), "n_parts": n_parts(geoms),
             "area_km2": shapely.area(geoms) / 1e6}
-    if ctx.circles is not None and ctx.tier_types():
-        n_types = len(ctx.tier_types())
+    if ctx.circles is not None and ctx.required:
+        n_types = len(ctx.required)
         units_hh = np.asarray(ctx.scenario.units.households, dtype=float)
         missing = ctx.unit_missing_tier.astype(float)
         uncovered = np.zeros(len(g.id))
@@ -224,8 +227,8 @@ def unit_columns(ctx: Context) -> dict[str, np.ndarray]:
     u = ctx.scenario.units
     cols = {"unit_id": np.asarray(u.id, dtype=object), "x": np.asarray(u.x, float), "y": np.asarray(u.y, float),
             "households": np.asarray(u.households, float), "grid_row": ctx.unit_grid_row}
-    if ctx.circles is not None and ctx.tier_types():
-        cols["coverage_share"] = 1.0 - ctx.unit_missing_tier / len(ctx.tier_types())
+    if ctx.circles is not None and ctx.required:
+        cols["coverage_share"] = 1.0 - ctx.unit_missing_tier / len(ctx.required)
     return cols
 
 
