@@ -36,6 +36,7 @@ from .network.snap import snap_points
 from .params import defaults
 from .score.geometry import n_parts, polsby_popper
 from .score.topology import find_gaps, find_overlaps
+from .coverage_types import coverage_types as _coverage_types
 from .vocab import BAND_MINUTES, FACILITY_TYPES
 
 LEVEL_COLUMN = {"general": 0, "dedicated": 0, "micro": 1}
@@ -111,10 +112,11 @@ class LiveStats:
                 type=str(facilities.type[i]), x=float(facilities.x[i]), y=float(facilities.y[i]),
                 staff=int(facilities.staff[i]), grid_id=str(facilities.grid_id[i]))
         present = {f["type"] for f in self.fac.values()}
+        judged = _coverage_types(self.params)      # the scenario's walking life-circle types ([coverage])
         if coverage_types is None:
-            coverage_types = [k for k, t in FACILITY_TYPES.items() if t.tier and k in present]
+            coverage_types = [k for k, t in judged.items() if t.mode == "walk" and k in present]
         self.cov_types = [t for t in coverage_types]
-        unknown = [t for t in self.cov_types if t not in FACILITY_TYPES]
+        unknown = [t for t in self.cov_types if t not in FACILITY_TYPES and t not in judged]
         if unknown:
             raise GridGovError(f"live statistics: unknown facility type(s) {unknown}")
         # --- network snapping and per-unit times (minutes) per coverage type ---
