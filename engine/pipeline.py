@@ -30,12 +30,19 @@ class RunResult:
     timings_s: dict[str, float] = field(default_factory=dict)
 
 
-def compute_stages(scenario, *, days=None, seed=None, engine=None, progress: Progress = NULL,
+def compute_stages(scenario, *, days=None, seed=None, engine=None, replications=None, progress: Progress = NULL,
                    timings: dict | None = None):
-    """Circles, simulation and scores of a loaded scenario (shared by run, compare, the plugin)."""
+    """Circles, simulation and scores of a loaded scenario (shared by run, compare, the plugin).
+
+    The simulation runs ``replications`` times (default ``[simulation] replications``) on common
+    seeds; the returned simulation is the first replication, the scores carry means and intervals.
+    """
     from .circles import compute_circles
-    from .score import score_scenario
-    from .simulation import simulate_scenario
+    from .score.replications import check_replications, score_replications, simulate_replications
+
+    reps = check_replications(scenario.params["simulation"]["replications"] if replications is None
+                              else replications, "[simulation] replications" if replications is None
+                              else "--replications")
 
     timings = {} if timings is None else timings
     t = time.perf_counter()
@@ -45,18 +52,21 @@ def compute_stages(scenario, *, days=None, seed=None, engine=None, progress: Pro
 
     t = time.perf_counter()
     progress(0.45, "incident simulation")
-    sim = simulate_scenario(scenario, days=days, seed=seed, engine=engine, progress=progress.sub(0.45, 0.85))
+    sims = simulate_replications(scenario, reps, days=days, seed=seed, engine=engine,
+                                 progress=progress.sub(0.45, 0.85))
+    sim = sims[0]
     timings["simulation"] = time.perf_counter() - t
 
     t = time.perf_counter()
     progress(0.85, "scores")
-    scores = score_scenario(scenario, circles=circles, sim=sim)
+    scores = score_replications(scenario, circles, sims)
     timings["score"] = time.perf_counter() - t
     return circles, sim, scores
 
 
 def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, lang: str = "zh_CN",
-                 overrides: dict | None = None, pdf: bool = True, progress: Progress = NULL) -> RunResult:
+                 overrides: dict | None = None, pdf: bool = True, replications=None,
+                 progress: Progress = NULL) -> RunResult:
     """Run one scenario end to end and write OUT/scores.json, results.gpkg, report.html."""
     from .report import write_report
     from .scenario import load_scenario
@@ -68,7 +78,7 @@ def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, la
     scenario = load_scenario(scenario_dir, overrides=overrides)
     timings["load"] = time.perf_counter() - t
 
-    circles, sim, scores = compute_stages(scenario, days=days, seed=seed, engine=engine,
+    circles, sim, scores = compute_stages(scenario, days=days, seed=seed, engine=engine, replications=replications,
                                           progress=progress.sub(0.02, 0.85), timings=timings)
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()

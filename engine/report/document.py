@@ -52,6 +52,41 @@ def fmt_delta(a, b, unit: str, lang: str) -> str:
 CLS = {1: "better", -1: "worse", 0: "same"}
 
 
+def fmt_ci(value, ci, unit: str, lang: str) -> str:
+    """``value`` followed by its 95 % interval in brackets, when it has one."""
+    text = fmt(value, unit, lang)
+    if ci and ci[0] is not None and value is not None and ci[1] - ci[0] > 0:
+        text += f" [{fmt(ci[0], unit, lang)}, {fmt(ci[1], unit, lang)}]"
+    return text
+
+
+def fmt_diff(diff: dict | None, a, b, unit: str, lang: str) -> str:
+    """The difference against the baseline with its paired 95 % interval, or "no significant difference"."""
+    text = fmt_delta(a, b, unit, lang)
+    if not text or diff is None:
+        return text
+    if diff.get("lo") is not None and diff["hi"] - diff["lo"] > 0:
+        text += " [" + _signed(diff["lo"], unit) + ", " + _signed(diff["hi"], unit) + "]"
+    if diff.get("significant") is False:
+        text += " · " + t("no_significant", lang) if diff.get("mean") else ""
+    return text
+
+
+def _signed(v: float, unit: str) -> str:
+    if unit == "share":
+        return f"{100 * v:+.1f}"
+    if unit in COUNT_UNITS or unit == "CNY/year":
+        return f"{v:+,.0f}"
+    return f"{v:+.1f}" if unit == "points" else f"{v:+.2f}"
+
+
+def _cls(diff: dict | None, direction: str, a, b) -> str:
+    """better / worse only when the difference is outside the noise."""
+    if diff is not None and diff.get("significant") is False:
+        return "same"
+    return CLS[better(direction, a, b)]
+
+
 def _problem_key(p: dict) -> tuple:
     """Identity of a problem across scenarios: kind + grid ids, or kind + place for gaps."""
     if p["kind"] == "gap":
@@ -66,19 +101,26 @@ def unit_label(unit: str, lang: str) -> str:
 
 
 def build_document(entries, lang: str, sensitivity: dict | None = None, figures=()) -> dict:
+    from ..score.compare import comparison_table
+
     names = [n for n, _, _ in entries]
     base = entries[0][2]
+    # means, intervals and paired differences (with their own intervals) of every row
+    table = {r["key"]: r for r in comparison_table(names, [s for _, _, s in entries])}
     totals = [s.total for _, _, s in entries]
     order = sorted(range(len(entries)), key=lambda i: -(totals[i] if totals[i] is not None else -1e9))
     rank = {i: r + 1 for r, i in enumerate(order)}
     headline = []
+    tot = table["total"]
     for i, (name, _, s) in enumerate(entries):
-        cls = CLS[better("higher", base.total, s.total)] if i else ""
-        headline.append({"name": name, "total": fmt(s.total, "points", lang), "rank": rank[i],
-                         "delta": fmt_delta(base.total, s.total, "points", lang) if i else "", "cls": cls,
-                         "groups": [fmt(s.groups.get(g), "points", lang) for g in GROUPS],
-                         "group_cls": [CLS[better("higher", base.groups.get(g), s.groups.get(g))] if i else ""
-                                       for g in GROUPS],
+        cls = _cls(tot["diff"][i], "higher", base.total, s.total) if i else ""
+        gr = [table[f"group.{g}"] for g in GROUPS]
+        headline.append({"name": name, "total": fmt_ci(s.total, s.total_ci, "points", lang), "rank": rank[i],
+                         "delta": fmt_diff(tot["diff"][i], base.total, s.total, "points", lang) if i else "",
+                         "cls": cls,
+                         "groups": [fmt_ci(s.groups.get(g), s.group_ci.get(g), "points", lang) for g in GROUPS],
+                         "group_cls": [_cls(r["diff"][i], "higher", base.groups.get(g), s.groups.get(g)) if i else ""
+                                       for g, r in zip(GROUPS, gr)],
                          "partial": t("partial_total", lang, groups=", ".join(t(f"group_{g}", lang)
                                                                           for g in s.missing_groups))
                          if s.missing_groups else ""})
@@ -95,9 +137,11 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
                 except KeyError:
                     cells.append({"text": "—", "delta": "", "cls": "", "points": ""})
                     continue
-                text = fmt(mm.value, mm.unit, lang) if mm.computed else f"{t('not_computed', lang)} ({mm.reason})"
-                c = CLS[better(m.direction, m.value, mm.value)] if i else ""
-                cells.append({"text": text, "delta": fmt_delta(m.value, mm.value, m.unit, lang) if i else "",
+                text = fmt_ci(mm.value, mm.ci, mm.unit, lang) if mm.computed \
+                    else f"{t('not_computed', lang)} ({mm.reason})"
+                diff = table[m.key]["diff"][i] if m.key in table else None
+                c = _cls(diff, m.direction, m.value, mm.value) if i else ""
+                cells.append({"text": text, "delta": fmt_diff(diff, m.value, mm.value, m.unit, lang) if i else "",
                               "cls": c, "points": fmt(mm.score, "points", lang) if mm.score is not None else ""})
             rule = t("scoring_rule", lang, good=fmt(m.good, m.unit, lang), bad=fmt(m.bad, m.unit, lang)) \
                 if m.good is not None else ""
@@ -126,6 +170,7 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         "generated": t("generated", lang, when=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__),
         "synthetic": any(bool(sc.meta.get("synthetic")) for _, sc, _ in entries),
         "names": names, "compare": len(entries) > 1, "headline": headline,
+        "replications": t("replications_note", lang, r=" / ".join(str(s.replications) for _, _, s in entries)),
         # the short names head every column; this says what each scenario is (its title and
         # description from scenario.toml, e.g. which grids a restructuring merges or splits)
         "scenarios": [{"name": n, "title": str(sc.meta.get("title") or ""),
@@ -208,5 +253,6 @@ def sensitivity_table(sens: dict, names: list[str], lang: str) -> dict:
                      "cells": [names[row[f]["leader"]] if f in row else "—" for f in factors],
                      "flip": "; ".join(t("flip_at", lang, f=f"{f:g}") for f in fl) or t("stable", lang)})
     return {"factors": [t("factor", lang, f=f"{f:g}") for f in factors], "rows": rows,
-            "win_share": [(n, f"{100 * w:.1f}%") for n, w in zip(names, sens["win_share"])],
+            "win_share": [(n, f"{100 * w:.1f}%") for n, w in zip(names, sens["win_share"])]
+            + ([(t("ties", lang), f"{100 * sens['tie_share']:.1f}%")] if "tie_share" in sens else []),
             "base_ranks": list(zip(names, sens["base_ranks"]))}

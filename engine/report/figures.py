@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .i18n import t
 from .maps import grid_maps, unit_difference_map
-from .plots import ecdf_plot, group_bars, histogram
+from .plots import difference_plot, ecdf_plot, group_bars, histogram
 
 
 def _response_key(entries) -> tuple[str, str, str]:
@@ -28,6 +28,11 @@ def build_figures(entries, lang: str) -> list[tuple[str, object]]:
             figs.append((title, fig))
 
     add(t("plot_groups", lang), group_bars(entries, lang))
+    if len(entries) > 1:
+        from ..score.compare import comparison_table
+
+        table = {r["key"]: r for r in comparison_table([n for n, _, _ in entries], [s for _, _, s in entries])}
+        add(t("plot_differences", lang), difference_plot(entries, table, lang))
     add(t("map_coverage", lang), grid_maps(entries, "coverage_share", t("map_coverage", lang), lang, cmap="RdYlGn"))
     resp, resp_map, resp_diff = _response_key(entries)
     add(t(resp_map, lang), grid_maps(entries, resp, t(resp_map, lang), lang, cmap="YlOrRd", source="grid_sim"))

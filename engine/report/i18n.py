@@ -75,9 +75,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "sensitivity": ("How the ranking moves with the weights", "权重变化对排名的影响"),
     "sensitivity_intro": ("Each weight is multiplied by the factor (the others are kept, then all are normalised); "
                           "the cell names the scenario ranked first. Win share: share of 5,000 random weight "
-                          "vectors (uniform over the simplex) for which the scenario ranks first.",
+                          "vectors (uniform over the simplex) for which the scenario ranks first by more than the "
+                          "noise (the paired 95 % interval of the total difference excludes 0); the rest are ties.",
                           "每次将一个权重乘以给定倍数（其余不变后统一归一化），表中为排名第一的方案。"
-                          "胜出比例：在5000组均匀随机权重中该方案排名第一的比例。"),
+                          "胜出比例：在5000组均匀随机权重中该方案总分领先且超出随机误差（总分配对差异的95%置信区间不含0）"
+                          "的比例；其余为平局。"),
+    "ties": ("Ties (lead inside the noise)", "平局（领先在误差范围内）"),
     "factor": ("× {f}", "×{f}"),
     "win_share": ("Win share", "胜出比例"),
     "flip_at": ("Leader changes when the weight is × {f}", "权重变为×{f}时第一名改变"),
@@ -104,7 +107,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "plot_closure": ("Closure time", "结案时间"),
     "plot_utilisation": ("Worker utilisation", "网格员利用率"),
     "plot_households": ("Households per general grid", "一般网格户数"),
-    "plot_groups": ("Points per weight group", "各权重组得分"),
+    "plot_groups": ("Points per weight group (bars: 95 % interval)", "各权重组得分（误差线：95%置信区间）"),
+    "plot_differences": ("Difference from the baseline, points (paired 95 % interval)",
+                         "与基准方案的得分差异（配对95%置信区间）"),
+    "diff_points": ("points", "分"),
     "share_of_incidents": ("share of incidents", "事件比例"),
     "minutes": ("minutes", "分钟"),
     "hours": ("hours", "小时"),
@@ -113,6 +119,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_simulated": ("not simulated", "未模拟"),
     "map_credit": ("Data: {sources}", "数据来源：{sources}"),
     "no_sources": ("sources not given in scenario.toml", "scenario.toml 未注明数据来源"),
+    "no_significant": ("no significant difference", "无显著差异"),
+    "replications_note": ("Simulated figures are means over {r} replications (common random numbers across the "
+                          "scenarios); [a, b] is the 95 % confidence interval, and a difference whose interval "
+                          "covers 0 is marked \"no significant difference\" and not coloured.",
+                          "模拟指标为 {r} 次重复运行的平均值（各方案使用相同的随机数）；[a, b] 为95%置信区间，"
+                          "区间包含0的差异标注为“无显著差异”，不着色。"),
     "weights_note": ("All scenarios are totalled with the baseline's weights ([score] weights of its scenario.toml).",
                      "所有方案均按基准方案的权重（其 scenario.toml 中的 [score] weights）计算总分。"),
     "how_to_read": ("How to read: green = better than the baseline, red = worse. Every number traces to a metric "

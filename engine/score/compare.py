@@ -21,6 +21,7 @@ from ..jsonio import write_json
 from ..progress import NULL, Progress
 from .registry import GROUPS, better
 from .scorer import Scores
+from .intervals import paired_difference, unpaired_difference
 from .sensitivity import ranking_sensitivity
 
 
@@ -37,7 +38,7 @@ def _scenario_dir(path: Path) -> Path:
     return path.parent if path.name == "scenario.toml" else path
 
 
-def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = NULL):
+def load_entry(path, *, days=None, seed=None, engine=None, replications=None, progress: Progress = NULL):
     """``(name, scenario, scores)`` for one input: a scenario folder, a run output folder, or a
     loaded ``Scenario`` (e.g. the layout being edited in the plugin, not yet saved)."""
     from ..model import Scenario
@@ -46,7 +47,8 @@ def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = 
     if isinstance(path, Scenario):
         from ..pipeline import compute_stages
 
-        _, _, scores = compute_stages(path, days=days, seed=seed, engine=engine, progress=progress)
+        _, _, scores = compute_stages(path, days=days, seed=seed, engine=engine, replications=replications,
+                                      progress=progress)
         return path.name, path, scores
     p = _scenario_dir(Path(path))
     if (p / "scores.json").is_file():
@@ -74,37 +76,57 @@ def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = 
         from ..pipeline import compute_stages
 
         scenario = load_scenario(p)
-        _, _, scores = compute_stages(scenario, days=days, seed=seed, engine=engine, progress=progress)
+        _, _, scores = compute_stages(scenario, days=days, seed=seed, engine=engine, replications=replications,
+                                      progress=progress)
         return scenario.name, scenario, scores
     raise GridGovError(f"{p}: neither a scenario folder (scenario.toml) nor a 'gridgov run' output (scores.json)")
 
 
 def comparison_table(names: list[str], scores: list[Scores]) -> list[dict]:
-    """One row per metric (and the total): values, deltas against the first, the best scenario."""
+    """One row per metric (and the total and groups): means, 95 % intervals, paired differences
+    against the first scenario with their own intervals, and the best scenario."""
     rows = []
     totals = [s.total for s in scores]
     rows.append({"key": "total", "label_en": "Total score", "label_zh": "总分", "unit": "points",
-                 "direction": "higher", "values": totals, **_verdict(names, totals, "higher")})
+                 "direction": "higher", "values": totals, "ci": [s.total_ci for s in scores],
+                 **_verdict(names, totals, "higher", [s.total_replicates or [s.total] for s in scores],
+                            _noisy(scores, [s.total_replicates for s in scores]), scores)})
     for g in GROUPS:
         vals = [s.groups.get(g) for s in scores]
+        reps = [s.group_replicates.get(g) for s in scores]
         rows.append({"key": f"group.{g}", "label_en": f"Points: {g}", "label_zh": f"得分：{g}", "unit": "points",
-                     "direction": "higher", "values": vals, **_verdict(names, vals, "higher")})
+                     "direction": "higher", "values": vals, "ci": [s.group_ci.get(g) for s in scores],
+                     **_verdict(names, vals, "higher", [r or [v] for r, v in zip(reps, vals)],
+                                _noisy(scores, reps), scores)})
     for m in scores[0].metrics:
-        vals = []
+        found = []
         for s in scores:
             try:
-                vals.append(s.metric(m.key).value)
+                found.append(s.metric(m.key))
             except KeyError:
-                vals.append(None)
+                found.append(None)
+        vals = [None if f is None else f.value for f in found]
+        reps = [None if f is None else f.replicates for f in found]
         rows.append({"key": m.key, "label_en": m.label_en, "label_zh": m.label_zh, "unit": m.unit,
-                     "direction": m.direction, "values": vals, **_verdict(names, vals, m.direction)})
+                     "direction": m.direction, "values": vals, "ci": [None if f is None else f.ci for f in found],
+                     **_verdict(names, vals, m.direction, [r or [v] for r, v in zip(reps, vals)],
+                                _noisy(scores, reps), scores)})
     return rows
 
 
-def _verdict(names, vals, direction) -> dict:
+def _noisy(scores: list[Scores], reps: list) -> bool:
+    """Does the value depend on the simulation (per-replication values present, or one run only)?"""
+    return any(r for r in reps)
+
+
+def _verdict(names, vals, direction, reps, noisy: bool, scores: list[Scores]) -> dict:
+    """Deltas against the first scenario, each with its paired 95 % interval and significance."""
     base = vals[0]
     deltas = [None if (v is None or base is None) else float(v) - float(base) for v in vals]
-    cmp = [better(direction, base, v) for v in vals]
+    paired = all(s.seeds == scores[0].seeds for s in scores)    # common random numbers
+    diffs = [None] + [_difference(reps[0], r, noisy, paired) for r in reps[1:]]
+    cmp = [0] + [0 if d is not None and d["significant"] is False else better(direction, base, v)
+                 for d, v in zip(diffs[1:], vals[1:])]
     finite = [(i, v) for i, v in enumerate(vals) if v is not None and np.isfinite(v)]
     best = ""
     if len(finite) >= 2:
@@ -112,23 +134,62 @@ def _verdict(names, vals, direction) -> dict:
         bv = pick(v for _, v in finite)
         winners = [names[i] for i, v in finite if abs(v - bv) <= 1e-9 * max(1.0, abs(bv))]
         best = winners[0] if len(winners) == 1 else "="
-    return {"delta": deltas, "vs_baseline": cmp, "best": best}
+        if best not in ("", "=") and noisy and not _clear_lead(names, winners[0], vals, reps, paired):
+            best = "="      # the leader's lead is inside the noise
+    return {"delta": deltas, "diff": diffs, "vs_baseline": cmp, "best": best}
+
+
+def _difference(a, b, noisy: bool, paired: bool):
+    if a is None or b is None or any(x is None for x in a) or any(x is None for x in b):
+        return None
+    if paired or len(a) == 1 or len(b) == 1:
+        return paired_difference(a, b, noisy)
+    return unpaired_difference(a, b)
+
+
+def _clear_lead(names, winner, vals, reps, paired) -> bool:
+    i = names.index(winner)
+    for j in range(len(vals)):
+        if j == i or vals[j] is None:
+            continue
+        d = _difference(reps[j], reps[i], True, paired)
+        if d is None or not d["significant"]:
+            return False
+    return True
 
 
 def _csv(names: list[str], table: list[dict]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["key", "label_en", "label_zh", "unit", "direction", *names,
-                *[f"delta_{n}" for n in names[1:]], "best"])
+                *[f"{n}_ci95_{e}" for n in names for e in ("lo", "hi")],
+                *[f"delta_{n}" for n in names[1:]], *[f"delta_{n}_ci95_{e}" for n in names[1:] for e in ("lo", "hi")],
+                *[f"significant_{n}" for n in names[1:]], "best"])
+
+    def num(v, sign=""):
+        return "" if v is None else f"{v:{sign}.6g}"
+
     for r in table:
-        vals = ["" if v is None else f"{v:.6g}" for v in r["values"]]
-        ds = ["" if d is None else f"{d:+.6g}" for d in r["delta"][1:]]
-        w.writerow([r["key"], r["label_en"], r["label_zh"], r["unit"], r["direction"], *vals, *ds, r["best"]])
+        vals = [num(v) for v in r["values"]]
+        cis = [num(c[k] if c else None) for c in r["ci"] for k in (0, 1)]
+        ds = [num(d, "+") for d in r["delta"][1:]]
+        dci = [num(d[k] if d else None, "+") for d in r["diff"][1:] for k in ("lo", "hi")]
+        sig = ["" if d is None or d["significant"] is None else str(d["significant"]).lower() for d in r["diff"][1:]]
+        w.writerow([r["key"], r["label_en"], r["label_zh"], r["unit"], r["direction"], *vals, *cis, *ds, *dci, *sig,
+                    r["best"]])
     return buf.getvalue()
 
 
+def _group_replicates(scores: list[Scores]) -> np.ndarray | None:
+    """Scenarios × replications × groups of points, when every scenario ran the same seeds."""
+    if any(s.seeds != scores[0].seeds or s.replications < 2 for s in scores):
+        return None
+    return np.array([[[np.nan if s.group_replicates[g][r] is None else s.group_replicates[g][r] for g in GROUPS]
+                      for r in range(s.replications)] for s in scores], dtype=float)
+
+
 def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf: bool = True,
-                      days=None, seed=None, engine=None, progress: Progress = NULL) -> CompareResult:
+                      days=None, seed=None, engine=None, replications=None, progress: Progress = NULL) -> CompareResult:
     """Compare two or more scenarios; the first is the baseline.  Writes the report and tables.
 
     Inputs are scenario folders, 'gridgov run' output folders or loaded ``Scenario`` objects.
@@ -147,7 +208,7 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
     share = 0.85 / len(inputs)
     for i, p in enumerate(inputs):
         progress(i * share, str(p.name))
-        entries.append(load_entry(p, days=days, seed=seed, engine=engine,
+        entries.append(load_entry(p, days=days, seed=seed, engine=engine, replications=replications,
                                   progress=progress.sub(i * share, (i + 1) * share)))
     seen: dict[str, int] = {}
     named = []
@@ -160,7 +221,7 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
     names = [n for n, _, _ in named]
     scores = [s for _, _, s in named]
     points = np.array([[np.nan if s.groups.get(g) is None else s.groups[g] for g in GROUPS] for s in scores])
-    sens = ranking_sensitivity(points, scores[0].weights)
+    sens = ranking_sensitivity(points, scores[0].weights, replicates=_group_replicates(scores))
     table = comparison_table(names, scores)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -172,6 +233,8 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
                "inputs": [str(p.resolve()) if isinstance(p, Path) else f"(in memory) {p.name}" for p in inputs],
                "totals": [s.total for s in scores],
                "ranks": sens["base_ranks"], "table": table, "sensitivity": sens,
+               "replications": [s.replications for s in scores], "seeds": scores[0].seeds,
+               "totals_ci95": [s.total_ci for s in scores],
                "by_street": {n: s.by_street for n, s in zip(names, scores)}}
     paths["json"] = write_json(out / "compare.json", summary)
     progress(1.0, "done")

@@ -130,7 +130,7 @@ metric("closed_24h_share", label_en="Closed within 24 h", label_zh="24小时结�
         description_zh="超出网格员处置范围、上报至社区、街道或区级处理的事件，自上报至结案的平均小时数。")
 def escalated_closure_mean_h(ctx) -> MetricValue:
     level, closed = ctx.incident_fields("level", "closed_h")
-    esc = np.asarray(level).astype(str) != "grid"
+    esc = np.asarray(level, dtype=object) != "grid"
     c = np.asarray(closed, float)[esc]
     c = c[np.isfinite(c)]
     if c.size == 0:

@@ -42,6 +42,8 @@ class MetricResult:
     good: float | None = None
     bad: float | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    ci: list[float] | None = None            # 95 % interval of the mean over replications (simulated metrics)
+    replicates: list | None = None           # the value of each replication (None: not simulated)
 
     @property
     def computed(self) -> bool:
@@ -69,6 +71,13 @@ class Scores:
     problems: list[dict] = field(default_factory=list)
     distributions: dict[str, list] = field(default_factory=dict)
     by_street: dict[str, dict[str, float]] = field(default_factory=dict)
+    # replications (score/replications.py): per-replication points and 95 % intervals of the means
+    replications: int = 1
+    seeds: list[int] = field(default_factory=list)
+    total_ci: list[float] | None = None
+    group_ci: dict[str, list[float] | None] = field(default_factory=dict)
+    total_replicates: list[float | None] = field(default_factory=list)
+    group_replicates: dict[str, list[float | None]] = field(default_factory=dict)
 
     @property
     def total_complete(self) -> bool:
@@ -93,23 +102,31 @@ class Scores:
         """The same scores under other weights (only the total changes; metrics are not recomputed)."""
         from dataclasses import replace
 
+        from .intervals import interval
+
         w = normalised_weights({"score": {"weights": {**self.weights, **weights}}}, "--weight")
         total, missing = weighted_total(self.groups, w)
-        return replace(self, weights=w, total=total, missing_groups=missing)
+        if not self.total_replicates:
+            return replace(self, weights=w, total=total, missing_groups=missing)
+        reps = [weighted_total({g: self.group_replicates[g][r] for g in GROUPS}, w)[0]
+                for r in range(len(self.total_replicates))]
+        ci = interval(reps)
+        return replace(self, weights=w, total=None if ci is None else ci["mean"], missing_groups=missing,
+                       total_replicates=reps, total_ci=None if ci is None or ci["lo"] is None else [ci["lo"], ci["hi"]])
 
     def format_table(self, lang: str = "en") -> str:
         """Plain-text summary for the terminal: total, group points and every metric."""
-        from ..report.document import fmt
+        from ..report.document import fmt, fmt_ci
         from ..report.i18n import t
 
         missing = ", ".join(t("group_" + g, lang) for g in self.missing_groups)
-        lines = [f"{t('total', lang)}: {fmt(self.total, 'points', lang)}"
+        lines = [f"{t('total', lang)}: {fmt_ci(self.total, self.total_ci, 'points', lang)}"
                  + (f"  ({t('partial_total', lang, groups=missing)})" if missing else "")]
         for g in GROUPS:
             lines.append(f"  {t('group_' + g, lang):<28} {fmt(self.groups.get(g), 'points', lang):>8}"
                          f"   {t('weight', lang)} {100 * self.weights.get(g, 0):.0f}%")
         for m in self.metrics:
-            v = fmt(m.value, m.unit, lang) if m.computed else f"({t('not_computed', lang)}: {m.reason})"
+            v = fmt_ci(m.value, m.ci, m.unit, lang) if m.computed else f"({t('not_computed', lang)}: {m.reason})"
             lines.append(f"    {m.key:<26} {v}")
         return "\n".join(lines)
 

@@ -30,6 +30,9 @@ def scores_to_dict(scores) -> dict[str, Any]:
         "problems": scores.problems,
         "distributions": scores.distributions,
         "by_street": scores.by_street,
+        "replications": scores.replications, "seeds": scores.seeds, "total_ci": scores.total_ci,
+        "group_ci": scores.group_ci, "total_replicates": scores.total_replicates,
+        "group_replicates": scores.group_replicates,
     })
 
 
@@ -57,4 +60,7 @@ def scores_from_dict(data: dict[str, Any]):
     return Scores(data["scenario_name"], metrics, data["weights"], data["groups"], data["total"],
                   list(data.get("missing_groups", [])), per_grid,
                   {k: _array(v) for k, v in data.get("grid_sim", {}).items()}, per_unit,
-                  data.get("problems", []), data.get("distributions", {}), data.get("by_street", {}))
+                  data.get("problems", []), data.get("distributions", {}), data.get("by_street", {}),
+                  int(data.get("replications", 1)), list(data.get("seeds", [])), data.get("total_ci"),
+                  dict(data.get("group_ci", {})), list(data.get("total_replicates", [])),
+                  dict(data.get("group_replicates", {})))
