@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as _dt
 import math
 
-import numpy as np
 
 from .. import __version__
 from ..score.registry import GROUPS, SECTIONS, better
 from .i18n import problem_text, t
 from .maps import map_credit
+from .problem_map import located_problems, map_anchor
 
 
 COUNT_UNITS = ("households", "workers", "stations", "pairs", "gaps", "findings", "m²", "types")
@@ -155,11 +155,13 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
     base_keys = {_problem_key(p) for p in base.problems}
     for i, (name, _, s) in enumerate(entries):
         items = []
-        for p in s.problems:
-            loc = f"{p['x']:.0f}, {p['y']:.0f}" if p.get("x") is not None and np.isfinite(p["x"]) else ""
+        marks = located_problems(s.problems)     # the numbers of the markers on this scenario's problem map
+        for k, p in enumerate(s.problems):
+            loc = t("on_map", lang, n=marks[k]) if k in marks else ""
             new = bool(i) and _problem_key(p) not in base_keys
             items.append({"text": problem_text(p, lang), "kind": p["kind"], "grid": p.get("grid_id", ""),
                           "street": p.get("street", ""), "community": p.get("community", ""), "loc": loc,
+                          "map": map_anchor(i) if k in marks else "",
                           "cls": "worse" if new else "", "tag": t("new_problem", lang) if new else ""})
         keys = {_problem_key(p) for p in s.problems}
         resolved = [problem_text(p, lang) for p in base.problems if i and _problem_key(p) not in keys]
@@ -182,6 +184,7 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         "types": types_table(entries, lang),
         "sensitivity": sensitivity_table(sensitivity, names, lang) if sensitivity else None,
         "figures": list(figures), "t": lambda key, **kw: t(key, lang, **kw),
+        "figure_ids": {t("map_problems", lang, name=n): map_anchor(i) for i, n in enumerate(names)},
         # map and data credits from each scenario's own [scenario] sources (one line per distinct text)
         "credits": list(dict.fromkeys(map_credit(sc, lang).replace("\n", " ") for _, sc, _ in entries)),
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .i18n import t
 from .maps import grid_maps, unit_difference_map
+from .problem_map import problem_map
 from .plots import difference_plot, ecdf_plot, group_bars, histogram
 
 
@@ -27,6 +28,8 @@ def build_figures(entries, lang: str) -> list[tuple[str, object]]:
         if fig is not None:
             figs.append((title, fig))
 
+    for name, sc, s in entries:       # the problem tables point to these numbered markers
+        add(t("map_problems", lang, name=name), problem_map(name, sc, s, lang))
     add(t("plot_groups", lang), group_bars(entries, lang))
     if len(entries) > 1:
         from ..score.compare import comparison_table
