@@ -79,3 +79,23 @@ def test_problems_point_to_a_map_and_a_screenshot_is_kept(compare_report):
     run = chromium("--window-size=1280,2400", "--hide-scrollbars", f"--screenshot={shot}", compare_report.as_uri())
     assert run.returncode == 0, run.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 20_000
+
+
+def test_compare_gives_intervals_for_every_simulated_metric_and_difference(compare_report):
+    import json
+
+    from gridgov.engine.score import REGISTRY
+
+    doc = json.loads((compare_report.parent / "compare.json").read_text(encoding="utf-8"))
+    rows = {r["key"]: r for r in doc["table"]}
+    simulated = [k for k, m in REGISTRY.items() if "sim" in m.needs and rows[k]["values"][0] is not None]
+    assert len(simulated) >= 10 and doc["replications"] == [3, 3]
+    for key in simulated + ["total"]:
+        r = rows[key]
+        assert all(ci is not None and ci[0] <= v <= ci[1] for ci, v in zip(r["ci"], r["values"])), key
+        d = r["diff"][1]
+        assert d is not None and d["lo"] <= d["mean"] <= d["hi"] and isinstance(d["significant"], bool), key
+    html = compare_report.read_text(encoding="utf-8")
+    assert "95%置信区间" in html                        # the report says what the brackets are
+    header = (compare_report.parent / "compare.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "delta_chengdu_wuhou_restructured_ci95_lo" in header and "chengdu_wuhou_ci95_hi" in header
