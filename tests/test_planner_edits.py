@@ -7,10 +7,10 @@ import dataclasses as dc
 import numpy as np
 import pytest
 
-from gridgov.engine.pipeline import compute_stages
+from gridgov.engine.workflows.run import compute_stages
 from gridgov.engine.scenario import load_scenario
 from gridgov.engine.score import REGISTRY
-from gridgov.engine.score.compare import comparison_table
+from gridgov.engine.score.comparison import comparison_table
 
 DAYS, REPS = 28, 4
 
@@ -23,7 +23,7 @@ def permuted(table, order):
 
 
 def scores_of(sc):
-    return compute_stages(sc, days=DAYS, replications=REPS)[2]
+    return compute_stages(sc, days=DAYS, replications=REPS).scores
 
 
 @pytest.fixture(scope="module")

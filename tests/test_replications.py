@@ -8,7 +8,7 @@ from scipy import stats
 from gridgov.engine import cli
 from gridgov.engine.errors import ValidationError
 from gridgov.engine.scenario import load_scenario
-from gridgov.engine.score.compare import comparison_table
+from gridgov.engine.score.comparison import comparison_table
 from gridgov.engine.score.intervals import interval, paired_difference, unpaired_difference
 from gridgov.engine.score.registry import GROUPS, REGISTRY
 from gridgov.engine.score.replications import replication_seed
@@ -67,10 +67,10 @@ def test_win_share_counts_leads_inside_the_noise_as_ties():
 
 @pytest.fixture(scope="module")
 def sample_reps(sample_dir):
-    from gridgov.engine.pipeline import compute_stages
+    from gridgov.engine.workflows.run import compute_stages
 
     sc = load_scenario(sample_dir)
-    _, _, scores = compute_stages(sc, days=14, replications=4)
+    scores = compute_stages(sc, days=14, replications=4).scores
     return sc, scores
 
 

@@ -37,7 +37,7 @@ def chromium(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def compare_report(tmp_path_factory, sample_dir):
-    from gridgov.engine.score import compare_scenarios
+    from gridgov.engine.workflows.compare import compare_scenarios
 
     restructured = sample_dir.parent / "chengdu_wuhou_restructured"
     out = tmp_path_factory.mktemp("browser")

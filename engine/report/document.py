@@ -101,7 +101,7 @@ def unit_label(unit: str, lang: str) -> str:
 
 
 def build_document(entries, lang: str, sensitivity: dict | None = None, figures=()) -> dict:
-    from ..score.compare import comparison_table
+    from ..score.comparison import comparison_table
 
     names = [n for n, _, _ in entries]
     base = entries[0][2]

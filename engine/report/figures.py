@@ -32,7 +32,7 @@ def build_figures(entries, lang: str) -> list[tuple[str, object]]:
         add(t("map_problems", lang, name=name), problem_map(name, sc, s, lang))
     add(t("plot_groups", lang), group_bars(entries, lang))
     if len(entries) > 1:
-        from ..score.compare import comparison_table
+        from ..score.comparison import comparison_table
 
         table = {r["key"]: r for r in comparison_table([n for n, _, _ in entries], [s for _, _, s in entries])}
         add(t("plot_differences", lang), difference_plot(entries, table, lang))
