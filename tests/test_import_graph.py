@@ -1,4 +1,5 @@
-"""The engine's import graph, read from the source (ast, nothing imported): no cycle, no GUI.
+"""The engine's import graph, read from the source (ast, nothing imported): no cycle, no GUI,
+every package it imports declared in pyproject.toml.
 
 Every ``import`` counts, also those inside functions (a lazy import hides a cycle, it does not
 remove it), and importing ``a.b.c`` also imports the packages ``a`` and ``a.b``.
@@ -113,3 +114,27 @@ def test_the_checker_sees_cycles_and_lazy_imports(tmp_path):
     f.write_text("def f():\n    from ..score import compare\n    import PyQt5.QtCore\n")
     inside, outside = _imports(f, "engine.x.m")
     assert "engine.score.compare" in inside and "PyQt5" in outside
+
+
+# import name → distribution name in pyproject.toml; None: provided by the system/QGIS, not pip
+DISTRIBUTION = {"tomli_w": "tomli-w", "distributed": "dask", "osgeo": None}
+
+
+def test_every_package_the_engine_imports_is_declared():
+    import re
+    import sys
+    import tomllib
+
+    project = tomllib.loads((ENGINE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    declared = {re.split(r"[\[<>=!~ ;]", s, maxsplit=1)[0].lower() for s in specs}
+    _, external = engine_graph()
+    imported = {n for names in external.values() for n in names} - set(sys.stdlib_module_names) - set(FORBIDDEN)
+    missing = sorted(n for n in imported if DISTRIBUTION.get(n, n) is not None and DISTRIBUTION.get(n, n) not in declared)
+    assert missing == [], f"imported by engine/ but not declared in pyproject.toml: {missing}"
+    assert project["requires-python"] == ">=3.11"      # tomllib
+    pinned = {re.split(r"[\[=]", line, maxsplit=1)[0].strip().lower()
+              for line in (ENGINE.parent / "scripts" / "requirements.txt").read_text().splitlines()
+              if line.split("#")[0].strip()}
+    # every declared package is pinned for the venv, except numpy (the system's, see setup_env.sh)
+    assert sorted(declared - pinned - {"numpy"}) == []

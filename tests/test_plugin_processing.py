@@ -203,15 +203,19 @@ BAD_TOML = {   # values the loader's type checks accept and a later stage of `ru
                      "dispute = 0.0\npublic_order = 0.0\nother = 0.0\n",
     "negative_urgency": "[demand.urgency_mix]\nurgent = -0.5\n",
     "no_workers": "[staffing]\nworkers_per_general_grid = 0\n",
+    "negative_households": "",   # a layer value, not a parameter (see _bad_toy)
 }
 
 
 def _bad_toy(tmp_path, case):
-    from scenario_toy import TOML, make_toy
+    from scenario_toy import TOML, make_toy, toy_layers
 
     toml = TOML.replace("events_per_1000_residents_month = 10.0", "events_per_1000_residents_month = -5.0") \
         if BAD_TOML[case] is None else TOML + BAD_TOML[case]
-    return make_toy(tmp_path / case, toml=toml)
+    layers = toy_layers()
+    if case == "negative_households":
+        layers["units"]["columns"]["households"][1] = -5
+    return make_toy(tmp_path / case, layers=layers, toml=toml)
 
 
 @pytest.mark.parametrize("case", sorted(BAD_TOML))
