@@ -154,6 +154,7 @@ def test_wuhou_roads_register_join_reports_unjoined(wuhou, tmp_path, capsys):
     assert s.units.residents[s.units.id == "B005"][0] == 255
     assert s.units.residents[s.units.id == "B025"][0] == round(85 * 2.62)
     assert all(c.startswith("510107") for c in s.grids.code)
+    assert any("register" in src for src in s.meta["sources"]) and "register.csv" in (out / "ATTRIBUTION.md").read_text()
 
 
 @pytest.mark.parametrize("args, text, code", [

@@ -154,6 +154,10 @@ def collect(opts) -> Inputs:
         grids = layer(opts.grids, "--grids")
     if roads is None:
         raise ValidationError([Problem("no roads: give --osm FILE.osm.pbf or --roads LAYER", file="--roads")])
+    if opts.households:
+        sources.append(f"Households: register {opts.households}, supplied by the planner")
+        licences.append(f"{opts.households} (household register): supplied by the planner; personal data stays "
+                        "with its owner, only counts per building are kept (record its terms here)")
     if not len(roads):
         raise ValidationError([Problem("no walkable or drivable road in the input", file=roads.file, layer=roads.layer)])
     crs = crs_given or utm_for(*_centre_lonlat(roads))
