@@ -1,109 +1,282 @@
-"""Scenario parameters: the one place where every default lives (DOMAIN.md §7).
+"""Scenario parameters: the one schema every parameter is declared in (DOMAIN.md §7).
 
-``scenario.toml`` overrides any of these; ``docs/scenario.md`` is generated from this table
-(``python -m gridgov.engine.params`` prints it), so documentation and code cannot drift.
-Each entry is ``Param(default, unit, doc, source)``.  Nested dict defaults (e.g. mixes) are
-replaced key by key.
+Each entry is ``Param(default, unit, doc, source, *, en=..., zh=..., range=..., ...)``: its
+type (inferred from the default), unit, allowed range, choices, table keys, label in English
+and Chinese and where the default comes from (a public norm, a DOMAIN figure, or ``[A]`` for an
+assumption).  ``scenario.toml`` overrides any of these; tables (mixes, per-urgency values) are
+replaced key by key.  The loader's merge, every value check (``engine/param_checks.py``,
+``params.check``), ``gridgov params``, docs/scenario.md and the report's labels are generated
+from this table, so documentation, checks and code cannot drift.
 """
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import Any
+
+from .errors import Problem
+from .vocab import ESCALATION_LEVELS, INCIDENT_TYPES, TIERS, TRAVEL_MODES, URGENCIES
+
+KINDS = ("bool", "int", "number", "str", "list", "table")
+ANY_VALUE = "any"   # item kind of tables/lists whose values are not checked one by one
+
+
+def _labels(vocab) -> dict[str, tuple[str, str]]:
+    return {k: (t.en, t.zh) for k, t in vocab.items()}
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "table"
+    return ANY_VALUE
+
+
+def _parse_range(text: str) -> tuple[float | None, float | None, bool, bool]:
+    """'(0, 3]' → (0, 3, lo_open=True, hi_open=False); 'inf' bounds mean unbounded."""
+    t = text.replace(" ", "")
+    if not (len(t) >= 5 and t[0] in "[(" and t[-1] in "])" and "," in t):
+        raise ValueError(f"bad range {text!r}: write e.g. '(0, 3]' or '[0, inf)'")
+    lo_s, hi_s = t[1:-1].split(",")
+    lo = None if lo_s in ("-inf", "") else float(lo_s)
+    hi = None if hi_s in ("inf", "") else float(hi_s)
+    return lo, hi, t[0] == "(", t[-1] == ")"
 
 
 @dataclass(frozen=True)
 class Param:
+    """One parameter.  The first four fields keep the old positional form
+    ``Param(default, unit, doc, source)``; everything else is a keyword with a permissive default
+    (type inferred from the default, any value of that type allowed, numbers finite)."""
+
     default: Any
     unit: str = ""
     doc: str = ""
     source: str = ""
+    en: str = ""                        # short label (English); falls back to ``doc``
+    zh: str = ""                        # short label (简体中文)
+    kind: str = ""                      # one of KINDS; inferred from ``default``
+    range: str = ""                     # allowed values of numbers (items of lists / tables), e.g. "(0, 3]"
+    finite: bool = True                 # ±inf refused (NaN is always refused)
+    choices: tuple[str, ...] = ()       # allowed strings (items of string lists)
+    keys: tuple[str, ...] | None = None  # keys of a table; None = the default's keys
+    open_keys: bool = False             # a table whose keys the user names (any key allowed)
+    item: str = ""                      # kind of table values / list items; inferred from the default
+    sum_to_1: bool = False              # a table of shares that must add up to 1
+    length: int | None = None           # exact length of a list
+    increasing: bool = False            # list items strictly increasing
+    limit: str = ""                     # why the range stops where it does (shown with range errors)
+    key_labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # table key → (en, zh)
 
+    def __post_init__(self) -> None:
+        kind = self.kind or _kind_of(self.default)
+        if kind not in KINDS:
+            raise ValueError(f"Param kind {kind!r} is not one of {KINDS}")
+        object.__setattr__(self, "kind", kind)
+        if kind == "table" and self.keys is None and not self.open_keys:
+            object.__setattr__(self, "keys", tuple(self.default))
+        if kind in ("table", "list") and not self.item:
+            items = list(self.default.values() if kind == "table" else self.default)
+            kinds = {_kind_of(v) for v in items}
+            item = kinds.pop() if len(kinds) == 1 else ("number" if kinds == {"int", "number"} else ANY_VALUE)
+            object.__setattr__(self, "item", item)
+        if self.range:
+            _parse_range(self.range)  # a typo in the schema fails at import, not at check time
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None, bool, bool]:
+        return _parse_range(self.range) if self.range else (None, None, False, False)
+
+    def label(self, lang: str = "en") -> str:
+        if lang.startswith("zh"):
+            return self.zh or self.en or self.doc
+        return self.en or self.doc
+
+    def key_label(self, key: str, lang: str = "en") -> str:
+        en_zh = self.key_labels.get(key)
+        return key if en_zh is None else en_zh[1 if lang.startswith("zh") else 0]
+
+
+A = "[A]"   # an assumption of GridGov, to be replaced by local figures
+SHARE = "[0, 1]"
+HOURS_A_YEAR = 8760.0
 
 DEFAULTS: dict[str, dict[str, Param]] = {
     "travel": {
-        "walk_speed_mps": Param(1.0, "m/s", "planning walking speed", "DOMAIN §7; FHWA 1.22, Shanghai 1.24 observed"),
-        "elderly_speed_mps": Param(0.8, "m/s", "walking speed of elderly residents", "DOMAIN §7 [A]"),
-        "ebike_speed_kmh": Param(15.0, "km/h", "grid worker on an e-bike", "DOMAIN §7 [A]"),
-        "drive_speed_factor": Param(0.7, "", "share of the road-class speed reached in city traffic", "[A]"),
-        "worker_mode": Param("ebike", "", "travel mode of grid workers (walk, ebike, drive)", ""),
-        "snap_max_m": Param(300.0, "m", "farthest a unit/facility may lie from a road to be snapped", "[A]"),
-        "node_tolerance_m": Param(0.5, "m", "line ends closer than this are the same road node", ""),
+        "walk_speed_mps": Param(1.0, "m/s", "planning walking speed", "DOMAIN §7; FHWA 1.22, Shanghai 1.24 observed",
+                                en="Walking speed", zh="步行速度", range="(0, 3]",
+                                limit="3 m/s is a running pace"),
+        "elderly_speed_mps": Param(0.8, "m/s", "walking speed of elderly residents", "DOMAIN §7 [A]",
+                                   en="Elderly walking speed", zh="老年人步行速度", range="(0, 3]",
+                                   limit="3 m/s is a running pace"),
+        "ebike_speed_kmh": Param(15.0, "km/h", "grid worker on an e-bike", "DOMAIN §7 [A]",
+                                 en="E-bike speed", zh="电动自行车速度", range="(0, 60]",
+                                 limit="GB 17761-2018 caps e-bikes at 25 km/h"),
+        "drive_speed_factor": Param(0.7, "", "share of the road-class speed reached in city traffic", A,
+                                    en="Driving speed factor", zh="驾车速度系数", range="(0, 2]"),
+        "worker_mode": Param("ebike", "", "travel mode of grid workers (walk, elderly, ebike, drive)",
+                             "[setting]", en="Grid worker travel mode", zh="网格员出行方式",
+                             choices=tuple(TRAVEL_MODES), key_labels=_labels(TRAVEL_MODES)),
+        "snap_max_m": Param(300.0, "m", "farthest a unit/facility may lie from a road to be snapped", A,
+                            en="Snap distance", zh="吸附到道路的最大距离", range="[0, 5000]",
+                            limit="a point 5 km from every road is a data error, not a walk"),
+        "node_tolerance_m": Param(0.5, "m", "line ends closer than this are the same road node", A,
+                                  en="Road node tolerance", zh="道路节点合并容差", range="[0, 50]",
+                                  limit="ends 50 m apart are different junctions; larger values merge whole blocks"),
     },
     "circles": {
-        "mode": Param("walk", "", "travel mode of residents for life circles", ""),
-        "band_minutes": Param([5, 10, 15], "min", "travel-time bands reported per unit", "5/10/15 分钟生活圈"),
+        "mode": Param("walk", "", "travel mode of residents for life circles", "[setting]",
+                      en="Residents' travel mode", zh="居民出行方式", choices=tuple(TRAVEL_MODES),
+                      key_labels=_labels(TRAVEL_MODES)),
+        "band_minutes": Param([5, 10, 15], "min", "travel-time bands reported per unit", "5/10/15 分钟生活圈",
+                              en="Travel-time bands", zh="出行时间分段", range="(0, 240]", length=3,
+                              increasing=True, item="number"),
         "tier_distance_m": Param({"5min": 300.0, "10min": 500.0, "15min": 1000.0}, "m",
-                                 "network walking distance per life-circle tier", "GB 50180-2018; DOMAIN §3"),
+                                 "network walking distance per life-circle tier", "GB 50180-2018; DOMAIN §3",
+                                 en="Life-circle tier distance", zh="生活圈步行距离", range="(0, 20000]",
+                                 key_labels=_labels(TIERS)),
     },
     "grids": {
         "general_households": Param({"target": 400, "min": 160, "max": 500}, "households",
-                                    "size norm of a general grid", "DOMAIN §1/§7"),
+                                    "size norm of a general grid", "DOMAIN §1/§7", en="General grid size norm",
+                                    zh="一般网格规模标准", range="[0, 1000000]", item="number"),
         "micro_households": Param({"target": 30, "min": 20, "max": 100}, "households",
-                                  "size norm of a micro-grid", "Chengdu 微网实格; DOMAIN §7"),
+                                  "size norm of a micro-grid", "Chengdu 微网实格; DOMAIN §7",
+                                  en="Micro-grid size norm", zh="微网格规模标准", range="[0, 1000000]", item="number"),
     },
     "demand": {
         "events_per_1000_residents_month": Param(8.0, "events", "grid events per 1,000 residents per month",
-                                                 "Chengdu 2.16 M / ~20 M residents (DOMAIN §7)"),
-        "day_multiplier": Param(1.5, "", "arrival-rate multiplier by day", "DOMAIN §7 [A]"),
-        "night_multiplier": Param(0.3, "", "arrival-rate multiplier at night", "DOMAIN §7 [A]"),
-        "day_start_hour": Param(7, "h", "first hour counted as day", "[A]"),
-        "night_start_hour": Param(22, "h", "first hour counted as night", "[A]"),
-        "weekend_multiplier": Param(0.8, "", "arrival-rate multiplier on Saturday and Sunday", "[A]"),
+                                                 "Chengdu 2.16 M / ~20 M residents (DOMAIN §7)",
+                                                 en="Event rate", zh="事件发生率（每千人每月）", range="[0, 10000]",
+                                                 limit="ten events per resident per month"),
+        "day_multiplier": Param(1.5, "", "arrival-rate multiplier by day", "DOMAIN §7 [A]",
+                                en="Daytime multiplier", zh="白天到达率系数", range="[0, 100]"),
+        "night_multiplier": Param(0.3, "", "arrival-rate multiplier at night", "DOMAIN §7 [A]",
+                                  en="Night multiplier", zh="夜间到达率系数", range="[0, 100]"),
+        "day_start_hour": Param(7, "h", "first hour counted as day", A, en="Day starts", zh="白天开始时刻",
+                                range="[0, 24)"),
+        "night_start_hour": Param(22, "h", "first hour counted as night", A, en="Night starts", zh="夜间开始时刻",
+                                  range="(0, 24]"),
+        "weekend_multiplier": Param(0.8, "", "arrival-rate multiplier on Saturday and Sunday", A,
+                                    en="Weekend multiplier", zh="周末到达率系数", range="[0, 100]"),
         "type_mix": Param({"city_management": 0.35, "livelihood": 0.25, "safety_hazard": 0.15,
                            "dispute": 0.10, "public_order": 0.05, "other": 0.10}, "share",
-                          "incident type mix", "DOMAIN §7 [A]"),
+                          "incident type mix", "DOMAIN §7 [A]", en="Incident type mix", zh="事件类型构成",
+                          range=SHARE, sum_to_1=True, key_labels=_labels(INCIDENT_TYPES)),
         "urgency_mix": Param({"urgent": 0.05, "normal": 0.80, "complex": 0.15}, "share",
-                             "urgency mix", "DOMAIN §7 [A]"),
+                             "urgency mix", "DOMAIN §7 [A]", en="Urgency mix", zh="紧急程度构成",
+                             range=SHARE, sum_to_1=True, key_labels=_labels(URGENCIES)),
         "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
-                                    "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]"),
-        "fit_history": Param(True, "", "fit the hour-of-week profile and type mix from the incidents layer when present", ""),
-        "fit_min_records": Param(200, "records", "fewest history records needed to fit the profile", "[A]"),
+                                    "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]",
+                                    en="Found on patrol", zh="巡查发现比例", range=SHARE),
+        "fit_history": Param(True, "", "fit the hour-of-week profile and type mix from the incidents layer when present",
+                             "[setting]", en="Fit history", zh="按历史事件拟合"),
+        "fit_min_records": Param(200, "records", "fewest history records needed to fit the profile", A,
+                                 en="Records needed to fit", zh="拟合所需最少记录数", range="[1, 1000000000]"),
     },
     "workflow": {
         "dispatch_median_min": Param({"urgent": 5.0, "normal": 15.0, "complex": 15.0}, "min",
-                                     "report → register + dispatch, lognormal median", "DOMAIN §7"),
+                                     "report → register + dispatch, lognormal median", "DOMAIN §7",
+                                     en="Dispatch delay (median)", zh="派遣时间（中位数）", range="(0, 10080]",
+                                     key_labels=_labels(URGENCIES)),
         "dispatch_cap_min": Param({"urgent": 10.0, "normal": 30.0, "complex": 30.0}, "min",
-                                  "hard cap on register + dispatch", "Taiyuan code [V]"),
-        "onspot_share": Param(0.6, "share", "incidents handled on the spot by the grid worker", "DOMAIN §7 [A]"),
-        "handle_median_min": Param(30.0, "min", "on-the-spot handling time, lognormal median", "DOMAIN §7 [A]"),
-        "handle_p90_min": Param(90.0, "min", "on-the-spot handling time, 90th percentile", "DOMAIN §7 [A]"),
+                                  "hard cap on register + dispatch", "Taiyuan code [V]", en="Dispatch delay cap",
+                                  zh="派遣时限", range="(0, 10080]", key_labels=_labels(URGENCIES)),
+        "onspot_share": Param(0.6, "share", "incidents handled on the spot by the grid worker", "DOMAIN §7 [A]",
+                              en="Handled on the spot", zh="就地处置比例", range=SHARE),
+        "handle_median_min": Param(30.0, "min", "on-the-spot handling time, lognormal median", "DOMAIN §7 [A]",
+                                   en="Handling time (median)", zh="现场处置时间（中位数）", range="(0, 10080]"),
+        "handle_p90_min": Param(90.0, "min", "on-the-spot handling time, 90th percentile", "DOMAIN §7 [A]",
+                                en="Handling time (90th percentile)", zh="现场处置时间（90%分位）", range="(0, 10080]"),
         "escalation_share": Param({"community": 0.25, "street": 0.12, "district": 0.03}, "share",
-                                  "share of incidents escalated to each level", "DOMAIN §7 [A]"),
+                                  "share of incidents escalated to each level (with onspot_share: normalised to sum 1)",
+                                  "DOMAIN §7 [A]", en="Escalation shares", zh="上报各级比例", range=SHARE,
+                                  key_labels=_labels(ESCALATION_LEVELS)),
         "deadline_h": Param({"urgent": 2.0, "normal": 24.0, "complex": 360.0}, "h",
-                            "resolution deadline by urgency", "Taiyuan / Beijing 12345 [V]"),
+                            "resolution deadline by urgency", "Taiyuan / Beijing 12345 [V]", en="Resolution deadline",
+                            zh="办结时限", range=f"(0, {HOURS_A_YEAR:g}]", key_labels=_labels(URGENCIES)),
         "escalated_median_h": Param({"community": 8.0, "street": 48.0, "district": 120.0}, "h",
-                                    "resolution time once escalated, lognormal median", "[A]"),
-        "verification_max_h": Param(1.0, "h", "verification after handling (urban)", "Taiyuan [V]"),
-        "max_concurrent_cases": Param(3, "cases", "cases one worker may hold at once", "[A]"),
-        "dispatch_policy": Param("own_grid_first", "", "own_grid_first | nearest_available", ""),
+                                    "resolution time once escalated, lognormal median", A,
+                                    en="Escalated resolution time (median)", zh="上报后办结时间（中位数）",
+                                    range=f"(0, {HOURS_A_YEAR:g}]", key_labels=_labels(ESCALATION_LEVELS)),
+        "verification_max_h": Param(1.0, "h", "verification after handling (urban)", "Taiyuan [V]",
+                                    en="Verification time (max)", zh="核查时间上限", range="[0, 720]"),
+        "max_concurrent_cases": Param(3, "cases", "cases one worker may hold at once", A,
+                                      en="Cases held at once", zh="同时处理案件数上限", range="[1, 1000]"),
+        "dispatch_policy": Param("own_grid_first", "", "own_grid_first | nearest_available", "[setting]",
+                                 en="Dispatch policy", zh="派遣规则", choices=("own_grid_first", "nearest_available"),
+                                 key_labels={"own_grid_first": ("Own grid first", "本网格优先"),
+                                             "nearest_available": ("Nearest available", "就近派遣")}),
         "neighbour_grids": Param(4, "grids", "nearest other grids whose workers may be sent when the own grid's are "
-                                 "unavailable (own_grid_first) or as candidates (nearest_available)", "[A]"),
+                                 "unavailable (own_grid_first) or as candidates (nearest_available)", A,
+                                 en="Neighbour grids", zh="可调派的相邻网格数", range="[0, 1000]"),
     },
     "staffing": {
-        "workers_per_general_grid": Param(1, "workers", "full-time grid workers per general grid", "Taiyuan, Chengdu [V]"),
-        "shift_hours": Param(8.0, "h", "length of a worker's shift", "DOMAIN §7"),
-        "shift_start_hour": Param(8, "h", "start of the day shift", "[A]"),
-        "patrol_share": Param(0.4, "share", "share of the shift spent on patrol", "DOMAIN §7 [A]"),
+        "workers_per_general_grid": Param(1, "workers", "full-time grid workers per general grid", "Taiyuan, Chengdu [V]",
+                                          en="Workers per general grid", zh="每个一般网格的专职网格员数",
+                                          range="[1, 100]"),
+        "shift_hours": Param(8.0, "h", "length of a worker's shift", "DOMAIN §7", en="Shift length", zh="班次时长",
+                             range="(0, 24]"),
+        "shift_start_hour": Param(8, "h", "start of the day shift", A, en="Shift starts", zh="班次开始时刻",
+                                  kind="number", range="[0, 24)"),
+        "patrol_share": Param(0.4, "share", "share of the shift spent on patrol", "DOMAIN §7 [A]",
+                              en="Patrol share of the shift", zh="巡查时间占比", range=SHARE),
         "mobile_workers_per_street": Param(0, "workers", "workers of a street-level mobile grid (机动网格) that any "
-                                           "grid of the street may call on (0 = none)", "[A]"),
-        "on_call_urgent": Param(True, "", "an off-shift worker is called out for urgent cases (normal ones wait for the shift)", "[A]"),
+                                           "grid of the street may call on (0 = none)", A,
+                                           en="Mobile workers per street", zh="每街道机动网格员数", range="[0, 1000]"),
+        "on_call_urgent": Param(True, "", "an off-shift worker is called out for urgent cases (normal ones wait for "
+                                "the shift)", A, en="On call for urgent cases", zh="紧急案件随叫随到"),
     },
     "simulation": {
-        "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise (28 days: Gini 0.34 → a year: 0.14 on the Wuhou sample)", ""),
-        "seed": Param(20241124, "", "random seed (numpy SeedSequence entropy)", ""),
-        "engine": Param("numba", "", "numba | simpy", ""),
+        "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise "
+                      "(28 days: Gini 0.34 → a year: 0.14 on the Wuhou sample)", "[setting]",
+                      en="Simulated days", zh="模拟天数", kind="number", range="(0, 3660]",
+                      limit="ten years; longer horizons only add memory"),
+        "seed": Param(20241124, "", "random seed (numpy SeedSequence entropy)", "[setting]", en="Random seed",
+                      zh="随机种子", range="[0, inf)", finite=False),
+        "engine": Param("numba", "", "numba | simpy", "[setting]", en="Simulation engine", zh="模拟引擎",
+                        choices=("numba", "simpy")),
     },
     "cost": {
-        "worker_yuan_per_year": Param(72000.0, "CNY/year", "full cost of one grid worker", "[A]"),
-        "station_yuan_per_year": Param(120000.0, "CNY/year", "running cost of one station", "[A]"),
+        "worker_yuan_per_year": Param(72000.0, "CNY/year", "full cost of one grid worker", A,
+                                      en="Cost of a grid worker", zh="网格员年成本", range="[0, 1e9]"),
+        "station_yuan_per_year": Param(120000.0, "CNY/year", "running cost of one station", A,
+                                       en="Cost of a station", zh="工作站年运行成本", range="[0, 1e9]"),
     },
     "score": {
         "weights": Param({"coverage": 0.30, "response": 0.25, "closure": 0.15, "balance": 0.10,
                           "size": 0.10, "compactness": 0.05, "cost": 0.05}, "",
-                         "weights of the total score (normalised to sum 1)", ""),
+                         "weights of the total score (normalised to sum 1)", A, en="Score weights", zh="评分权重",
+                         range="[0, 1000]",
+                         key_labels={"coverage": ("Life-circle coverage", "生活圈覆盖"),
+                                     "response": ("Response time", "响应时间"), "closure": ("Closure", "结案"),
+                                     "balance": ("Workload balance", "工作量均衡"), "size": ("Grid size", "网格规模"),
+                                     "compactness": ("Compactness and contiguity", "紧凑度与连续性"),
+                                     "cost": ("Cost", "成本")}),
     },
 }
+
+
+def param(section: str, key: str) -> Param | None:
+    """The declaration of ``[section] key``, or None."""
+    return DEFAULTS.get(section, {}).get(key)
+
+
+def iter_params():
+    """``(section, key, Param)`` for every parameter, in declaration order."""
+    for sec, items in DEFAULTS.items():
+        for key, p in items.items():
+            yield sec, key, p
 
 
 def defaults() -> dict[str, dict[str, Any]]:
@@ -111,75 +284,126 @@ def defaults() -> dict[str, dict[str, Any]]:
     return {sec: {k: copy.deepcopy(p.default) for k, p in items.items()} for sec, items in DEFAULTS.items()}
 
 
-def merge(user: dict[str, Any], where: str = "scenario.toml") -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Merge user parameters over the defaults.
+def merge_located(user: dict[str, Any], file: str = "scenario.toml") -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """Merge user parameters over the defaults; problems located in ``file`` (layer = section).
 
-    Returns ``(params, problems)``; each problem names the section and key.  Unknown sections
-    and keys are problems (a typo must not silently fall back to a default).
+    Unknown sections/keys and values of the wrong type are problems and keep the default (a typo
+    must not silently fall back to a default).  Non-parameter tables ([scenario], ...) are skipped.
     """
+    from .param_checks import kind_problem
+
     params = defaults()
-    problems: list[str] = []
+    problems: list[Problem] = []
+
+    def bad(msg: str, sec: str, fld: str = "") -> None:
+        problems.append(Problem(msg, file, sec, field=fld))
+
     for sec, values in user.items():
         if sec not in DEFAULTS:
-            continue  # non-parameter tables ([scenario], [layers], ...) are read elsewhere
+            continue
         if not isinstance(values, dict):
-            problems.append(f"{where}: [{sec}] must be a table")
+            bad(f"[{sec}] must be a table", sec)
             continue
         for key, value in values.items():
-            if key not in DEFAULTS[sec]:
-                problems.append(f"{where}: [{sec}] unknown key '{key}' (known: {', '.join(DEFAULTS[sec])})")
+            p = DEFAULTS[sec].get(key)
+            if p is None:
+                bad(f"[{sec}] unknown key '{key}' (known: {', '.join(DEFAULTS[sec])})", sec, key)
                 continue
-            default = DEFAULTS[sec][key].default
-            if isinstance(default, dict):
-                if not isinstance(value, dict):
-                    problems.append(f"{where}: [{sec}] {key} must be a table like {default}")
-                    continue
-                merged = dict(params[sec][key])
+            if p.kind == "table" and isinstance(value, dict):
+                merged = {} if p.open_keys and value else dict(params[sec][key])
                 for k, v in value.items():
-                    if k not in default:
-                        problems.append(f"{where}: [{sec}] {key}.{k} unknown (known: {', '.join(default)})")
-                    elif not _same_kind(default[k], v):
-                        problems.append(f"{where}: [{sec}] {key}.{k} = {v!r} must be {type(default[k]).__name__}")
+                    if p.keys is not None and k not in p.keys:
+                        bad(f"[{sec}] {key}.{k} unknown (known: {', '.join(p.keys)})", sec, f"{key}.{k}")
+                        continue
+                    msg = kind_problem(p.item, v)
+                    if msg:
+                        bad(f"[{sec}] {key}.{k} = {v!r} {msg}", sec, f"{key}.{k}")
                     else:
                         merged[k] = v
                 params[sec][key] = merged
-            elif not _same_kind(default, value):
-                problems.append(f"{where}: [{sec}] {key} = {value!r} must be {type(default).__name__}")
+                continue
+            msg = kind_problem(p.kind, value)
+            if msg:
+                bad(f"[{sec}] {key} = {value!r} {msg}", sec, key)
             else:
-                params[sec][key] = value
+                params[sec][key] = copy.deepcopy(value)
     return params, problems
 
 
-def check_values(params: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
-    """Value checks that types alone cannot catch, as ``(field, message)`` pairs.
+def merge(user: dict[str, Any], where: str = "scenario.toml") -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """``merge_located`` with problems as ``"where: message"`` strings (older callers)."""
+    params, problems = merge_located(user, where)
+    return params, [f"{where}: {p.message}" for p in problems]
 
-    Grid size norms must read 0 ≤ min ≤ target ≤ max: a reversed range would silently
-    mark every grid as out of norm (or every grid as fine).
+
+def check(params: dict[str, dict[str, Any]], file: str = "scenario.toml", scenario: Any = None,
+          sections: tuple[str, ...] | None = None) -> list[Problem]:
+    """Every bad parameter value as located Problems (file, layer = section, field = key).
+
+    Types, ranges, finiteness, choices, table keys and sums, rules between parameters and, when
+    ``scenario`` is given (anything with ``units.residents``), plausibility limits such as the
+    memory the simulation would need.  ``sections`` restricts the checks (engine entry points).
     """
-    problems = []
-    for key in ("general_households", "micro_households"):
-        norm = params["grids"][key]
-        lo, target, hi = norm["min"], norm["target"], norm["max"]
-        if not 0 <= lo <= target <= hi:
-            problems.append((f"grids.{key}", f"[grids] {key} must satisfy 0 ≤ min ≤ target ≤ max "
-                                             f"(got min {lo}, target {target}, max {hi})"))
-    return problems
+    from .param_checks import check_params
+
+    return check_params(params, file, scenario, sections)
 
 
-def _same_kind(default: Any, value: Any) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float))
-    return isinstance(value, type(default))
+def require(params: dict[str, dict[str, Any]], sections: tuple[str, ...], file: str = "scenario.toml") -> None:
+    """Raise ``ValidationError`` with every problem of ``sections`` (engine entry points)."""
+    from .errors import ValidationError
+
+    problems = check(params, file, sections=sections)
+    if problems:
+        raise ValidationError(problems)
+
+
+def check_values(params: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    """``(section.key, message)`` of every bad value (older callers; see ``check``)."""
+    return [(f"{p.layer}.{p.field}", p.message) for p in check(params)]
+
+
+def describe_range(p: Param) -> str:
+    """'(0, 3] m/s', '≥ 0', 'walk | ebike', ... for docs and messages."""
+    if p.choices:
+        return " | ".join(p.choices)
+    if not p.range:
+        return ""
+    lo, hi, lo_open, hi_open = p.bounds
+    if hi is None and lo is not None:
+        return f"{'>' if lo_open else '≥'} {lo:g}"
+    if lo is None and hi is not None:
+        return f"{'<' if hi_open else '≤'} {hi:g}"
+    return f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+
+
+def _fmt_default(p: Param) -> str:
+    v = p.default
+    if isinstance(v, float) and math.isfinite(v) and v == int(v) and abs(v) >= 1e6:
+        return f"{v:,.0f}"
+    return f"{v}"
 
 
 def markdown_table() -> str:
-    """The parameter reference used in docs/scenario.md."""
-    lines = ["| section | key | default | unit | meaning | basis |", "|---|---|---|---|---|---|"]
-    for sec, items in DEFAULTS.items():
-        for key, p in items.items():
-            lines.append(f"| {sec} | {key} | `{p.default}` | {p.unit} | {p.doc} | {p.source} |")
+    """The parameter reference used in docs/scenario.md and printed by ``gridgov params``."""
+    lines = ["| section | key | default | unit | allowed | meaning | 中文 | basis |", "|---|---|---|---|---|---|---|---|"]
+    for sec, key, p in iter_params():
+        allowed = describe_range(p)
+        if p.kind == "table":
+            allowed = "; ".join(x for x in (f"keys {', '.join(p.keys)}" if p.keys else "any keys",
+                                            f"each {allowed}" if allowed else "",
+                                            "sum 1" if p.sum_to_1 else "") if x)
+        elif p.kind == "list":
+            allowed = "; ".join(x for x in (f"{p.length} items" if p.length else "",
+                                            "increasing" if p.increasing else "",
+                                            f"each {allowed}" if allowed else "") if x)
+        elif p.kind == "int":
+            allowed = f"whole number {allowed}".strip()
+        elif p.kind == "bool":
+            allowed = "true | false"
+        meaning = p.doc if not p.en or p.en.lower() == p.doc.lower() else f"**{p.en}**: {p.doc}"
+        lines.append(f"| {sec} | {key} | `{_fmt_default(p)}` | {p.unit} | {allowed} | {meaning} | {p.zh} | "
+                     f"{p.source} |")
     return "\n".join(lines)
 
 
