@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .errors import Problem, ValidationError
+from .params import check, require
 
 HOURS_PER_WEEK = 168
 DAYS_PER_MONTH = 365.25 / 12.0
@@ -40,27 +41,20 @@ class DemandModel:
 
 def default_profile(demand: dict[str, Any]) -> np.ndarray:
     """Hour-of-week profile from the day/night/weekend multipliers (DOMAIN §7), mean 1."""
+    require({"demand": demand}, ("demand",))
     day_start, night_start = int(demand["day_start_hour"]), int(demand["night_start_hour"])
-    if not (0 <= day_start < night_start <= 24):
-        raise ValidationError([Problem("need 0 ≤ day_start_hour < night_start_hour ≤ 24", "scenario.toml",
-                                       "demand", field="day_start_hour")])
     hours = np.arange(24)
     day = np.where((hours >= day_start) & (hours < night_start), float(demand["day_multiplier"]),
                    float(demand["night_multiplier"]))
     week = np.tile(day, 7)
     week[5 * 24:] *= float(demand["weekend_multiplier"])
-    if not (np.all(week >= 0) and week.sum() > 0):
-        raise ValidationError([Problem("day/night/weekend multipliers must be ≥ 0 and not all 0", "scenario.toml",
-                                       "demand", field="day_multiplier")])
     return week / week.mean()
 
 
-def _mix(mix: dict[str, float], name: str) -> tuple[list[str], np.ndarray]:
+def _mix(mix: dict[str, float]) -> tuple[list[str], np.ndarray]:
+    """Keys and shares (the schema has checked they are ≥ 0 and add up to 1; renormalised for rounding)."""
     keys = list(mix)
     p = np.array([float(mix[k]) for k in keys])
-    if not keys or np.any(~np.isfinite(p)) or np.any(p < 0) or p.sum() <= 0:
-        raise ValidationError([Problem(f"{name} shares must be ≥ 0 with a positive sum, got {mix}",
-                                       "scenario.toml", "demand", field=name)])
     return keys, p / p.sum()
 
 
@@ -86,19 +80,15 @@ def build_demand(params: dict[str, dict[str, Any]], residents: np.ndarray, hotsp
             problems += [Problem("hotspot weight must be ≥ 0", "hotspot", "", int(i), "weight")
                          for i in np.flatnonzero(~np.isfinite(h) | (h < 0))[:20]]
             weight = weight * np.where(np.isfinite(h), h, 0.0)
-    rate = float(d["events_per_1000_residents_month"])
-    if not (rate >= 0 and np.isfinite(rate)):
-        problems.append(Problem("must be ≥ 0", "scenario.toml", "demand", field="events_per_1000_residents_month"))
-    share = float(d["patrol_found_share"])
-    if not 0 <= share <= 1:
-        problems.append(Problem("must be within 0..1", "scenario.toml", "demand", field="patrol_found_share"))
+    problems += check(params, sections=("demand",))
+    rate, share = float(d["events_per_1000_residents_month"]), float(d["patrol_found_share"])
     if problems:
         raise ValidationError(problems)
     total_per_h = rate * res.sum() / 1000.0 / DAYS_PER_MONTH / 24.0
     unit_rate = total_per_h * weight / weight.sum() if weight.sum() > 0 else np.zeros_like(weight)
     profile = default_profile(d)
-    type_keys, type_p = _mix(d["type_mix"], "type_mix")
-    urg_keys, urg_p = _mix(d["urgency_mix"], "urgency_mix")
+    type_keys, type_p = _mix(d["type_mix"])
+    urg_keys, urg_p = _mix(d["urgency_mix"])
     fitted = 0
     if history is not None and len(history.time) >= int(d.get("fit_min_records", 200)):
         fit = fit_history(history.time, history.type)

@@ -105,7 +105,8 @@ def check_value(sec: str, key: str, p: Param, value: Any) -> list[tuple[str, str
                 continue
             msg = _value_problem(p, v, p.item)
             if msg:
-                out.append((f"{key}.{k}", f"[{sec}] {key}.{k} = {v!r} {msg}"))
+                hint = f" (default {p.default[k]!r})" if isinstance(p.default, dict) and k in p.default else ""
+                out.append((f"{key}.{k}", f"[{sec}] {key}.{k} = {v!r} {msg}{hint}"))
         if p.sum_to_1 and not out:
             total = sum(float(v) for v in value.values())
             if abs(total - 1.0) > SUM_TOLERANCE:
@@ -202,11 +203,14 @@ def expected_incidents(params: dict, residents: float, days: float | None = None
     return float(params["demand"]["events_per_1000_residents_month"]) * residents / 1000.0 * float(days) / DAYS_PER_MONTH
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def _sci(x: float) -> str:
     if x < 1e6:
         return f"{x:,.0f}"
     exp = int(math.floor(math.log10(x)))
-    return f"{x / 10 ** exp:.1f}×10^{exp}".replace(".0×", "×")
+    return f"{x / 10 ** exp:.1f}×10{str(exp).translate(SUPERSCRIPT)}".replace(".0×", "×")
 
 
 def incident_volume_problem(params: dict, residents: float, days: float | None = None) -> tuple[str, str, str] | None:

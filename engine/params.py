@@ -157,8 +157,7 @@ DEFAULTS: dict[str, dict[str, Param]] = {
     "demand": {
         "events_per_1000_residents_month": Param(8.0, "events", "grid events per 1,000 residents per month",
                                                  "Chengdu 2.16 M / ~20 M residents (DOMAIN §7)",
-                                                 en="Event rate", zh="事件发生率（每千人每月）", range="[0, 10000]",
-                                                 limit="ten events per resident per month"),
+                                                 en="Event rate", zh="事件发生率（每千人每月）", range="[0, inf)"),
         "day_multiplier": Param(1.5, "", "arrival-rate multiplier by day", "DOMAIN §7 [A]",
                                 en="Daytime multiplier", zh="白天到达率系数", range="[0, 100]"),
         "night_multiplier": Param(0.3, "", "arrival-rate multiplier at night", "DOMAIN §7 [A]",

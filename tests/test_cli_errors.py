@@ -124,8 +124,8 @@ def test_out_not_writable(tmp_path, toy):
 
 
 @pytest.mark.parametrize("option, value, needle", [
-    ("--days", "0", "argument --days: must be a number of days in (0, 10000), got 0"),
-    ("--days", "-3", "argument --days: must be a number of days in (0, 10000), got -3"),
+    ("--days", "0", "argument --days: must be a number of days in (0, 3660], got 0"),
+    ("--days", "-3", "argument --days: must be a number of days in (0, 3660], got -3"),
     ("--days", "nan", "argument --days: must be a number of days"),
     ("--days", "two", "argument --days: 'two' is not a number of days"),
     ("--seed", "-1", "argument --seed: must be a whole number ≥ 0, got -1"),
@@ -141,7 +141,7 @@ def test_bad_option_values(tmp_path, toy, option, value, needle):
 @pytest.mark.parametrize("command", ["simulate", "score", "compare"])
 def test_same_option_checks_in_every_command(tmp_path, toy, command):
     dirs = [toy, toy] if command == "compare" else [toy]
-    for option, value, needle in (("--days", "-3", "argument --days: must be a number of days in (0, 10000), got -3"),
+    for option, value, needle in (("--days", "-3", "argument --days: must be a number of days in (0, 3660], got -3"),
                                   ("--seed", "-1", "argument --seed: must be a whole number ≥ 0, got -1")):
         failed(gridgov(command, *dirs, "--out", tmp_path / "o", option, value), 2, needle, f"usage: gridgov {command}")
     assert not (tmp_path / "o").exists()

@@ -12,18 +12,19 @@ import tempfile
 from pathlib import Path
 
 from ..errors import GridGovError
+from ..params import DEFAULTS
 
-MAX_DAYS = 10_000  # the simulation's own bound (simulation.days in (0, 10000))
+MAX_DAYS = DEFAULTS["simulation"]["days"].bounds[1]  # the schema's bound of [simulation] days
 
 
 def days_type(text: str) -> float:
-    """``--days``: a finite number of simulated days in (0, 10000); fractions allowed."""
+    """``--days``: a finite number of simulated days in (0, MAX_DAYS]; fractions allowed."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of days") from None
-    if not (math.isfinite(value) and 0 < value < MAX_DAYS):
-        raise argparse.ArgumentTypeError(f"must be a number of days in (0, {MAX_DAYS}), got {text}")
+    if not (math.isfinite(value) and 0 < value <= MAX_DAYS):
+        raise argparse.ArgumentTypeError(f"must be a number of days in (0, {MAX_DAYS:g}], got {text}")
     return value
 
 

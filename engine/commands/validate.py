@@ -1,7 +1,6 @@
 """``gridgov validate DIR``: check a scenario folder; "ok" with counts, or every problem and exit 1."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 
@@ -31,32 +30,10 @@ def _ok_line(s: dict) -> str:
     return line
 
 
-def _value_problems(scenario) -> list:
-    """The life circles' and the simulation's own value checks (travel, circles, days, seed, engine,
-    workflow, staffing), so that 'validate' says no when 'run' would: parameter types alone do
-    not catch ``days = -2`` or ``walk_speed_mps = 0``."""
-    from ..circles import check_circle_params
-    from ..errors import ValidationError
-    from ..simulation.run import _options, check_workflow_params
-
-    toml = str(scenario.path / "scenario.toml")
-    found = check_circle_params(scenario.params, toml)
-    for check in (lambda: _options(scenario, None, None, None), lambda: check_workflow_params(scenario.params)):
-        try:
-            check()
-        except ValidationError as exc:
-            found += [dataclasses.replace(p, file=toml if p.file == "scenario.toml" else p.file) for p in exc.problems]
-    return found
-
-
 def run(args) -> int:
     from ..scenario import check_scenario, summary
 
-    scenario, problems = check_scenario(args.scenario)
-    if scenario is not None:
-        bad_values = _value_problems(scenario)
-        if bad_values:
-            scenario, problems = None, problems + bad_values
+    scenario, problems = check_scenario(args.scenario)  # parameter values too (engine/params.py schema)
     if scenario is None:
         n_err = sum(p.severity == "error" for p in problems)
         if args.json:

@@ -1,7 +1,6 @@
 """``simulate_scenario``: demand → closed-loop workflow on either engine → metrics."""
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,13 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GridGovError, Problem, ValidationError
+from ..errors import Problem, ValidationError
+from ..params import DEFAULTS
 from ..progress import NULL, Progress
-from ..vocab import TRAVEL_MODES
 from . import metrics
 from .workflow import POLICIES, WorkflowInputs, patrol_finders, run_workflow, shift_starts
 
-ENGINES = ("numba", "simpy")
+ENGINES = DEFAULTS["simulation"]["engine"].choices  # ("numba", "simpy")
 
 
 @dataclass
@@ -49,23 +48,24 @@ class SimulationResult:
 
 
 def _options(scenario, days, seed, engine) -> tuple[float, int, str]:
+    """[simulation] days / seed / engine, each overridable (CLI), checked by the parameter schema,
+    and the incident volume those days would draw (the loader checked it for [simulation] days)."""
+    from ..param_checks import incident_volume_problem
+    from ..params import check
+
     sim = scenario.params["simulation"]
-    days = sim["days"] if days is None else days
-    seed = sim["seed"] if seed is None else seed
-    engine = sim["engine"] if engine is None else engine
-    problems = []
-    if isinstance(days, bool) or not isinstance(days, (int, float)) or not (0 < float(days) < 10_000):
-        problems.append(Problem(f"days must be a number in (0, 10000), got {days!r}", "scenario.toml", "simulation",
-                                field="days"))
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
-        problems.append(Problem(f"seed must be a whole number ≥ 0, got {seed!r}", "scenario.toml", "simulation",
-                                field="seed"))
-    if engine not in ENGINES:
-        problems.append(Problem(f"engine must be one of {ENGINES}, got {engine!r}", "scenario.toml", "simulation",
-                                field="engine"))
+    chosen = {"days": sim["days"] if days is None else days, "seed": sim["seed"] if seed is None else seed,
+              "engine": sim["engine"] if engine is None else engine}
+    problems = check({"simulation": chosen}, "scenario.toml", sections=("simulation",))
     if problems:
         raise ValidationError(problems)
-    return float(days), int(seed), str(engine)
+    units = getattr(scenario, "units", None)
+    if units is not None:
+        residents = float(np.nansum(np.clip(np.asarray(units.residents, dtype=float), 0, None)))
+        found = incident_volume_problem(scenario.params, residents, float(chosen["days"]))
+        if found:
+            raise ValidationError([Problem(found[2], "scenario.toml", found[0], field=found[1])])
+    return float(chosen["days"]), int(chosen["seed"]), str(chosen["engine"])
 
 
 def _located(problem: Problem, scenario) -> Problem:
@@ -78,46 +78,11 @@ def _located(problem: Problem, scenario) -> Problem:
 
 
 def check_workflow_params(params: dict) -> None:
-    """Every workflow / staffing value the engines rely on, with the key that is wrong."""
-    wf, st, urg = params["workflow"], params["staffing"], params["demand"]["urgency_mix"]
-    problems = []
+    """Every workflow / staffing / travel / demand value the engines rely on (the parameter
+    schema), raised as one ``ValidationError`` naming each section and key."""
+    from ..params import require
 
-    def bad(sec, key, msg):
-        problems.append(Problem(msg, "scenario.toml", sec, field=key))
-
-    if wf["dispatch_policy"] not in POLICIES:
-        bad("workflow", "dispatch_policy", f"must be one of {', '.join(POLICIES)}, got {wf['dispatch_policy']!r}")
-    cap = wf["max_concurrent_cases"]
-    if isinstance(cap, bool) or not float(cap).is_integer() or cap < 1:
-        bad("workflow", "max_concurrent_cases", f"must be a whole number ≥ 1, got {cap!r}")
-    for key in ("dispatch_median_min", "dispatch_cap_min", "deadline_h"):
-        for u in urg:
-            v = wf[key].get(u)
-            if v is None or not (float(v) > 0 and math.isfinite(v)):
-                bad("workflow", f"{key}.{u}", f"must be a positive number, got {v!r}")
-    for key in ("handle_median_min", "handle_p90_min"):
-        if not (float(wf[key]) > 0 and math.isfinite(wf[key])):
-            bad("workflow", key, f"must be positive, got {wf[key]!r}")
-    if not float(wf["verification_max_h"]) >= 0:
-        bad("workflow", "verification_max_h", "must be ≥ 0")
-    shares = [wf["onspot_share"], *wf["escalation_share"].values()]
-    if any(not (float(s) >= 0) for s in shares) or sum(shares) <= 0:
-        bad("workflow", "escalation_share", "on-the-spot and escalation shares must be ≥ 0 with a positive sum")
-    for k, v in wf["escalated_median_h"].items():
-        if not float(v) > 0:
-            bad("workflow", f"escalated_median_h.{k}", f"must be positive, got {v!r}")
-    if not 0 < float(st["shift_hours"]) <= 24:
-        bad("staffing", "shift_hours", f"must be in (0, 24], got {st['shift_hours']!r}")
-    if not 0 <= float(st["shift_start_hour"]) < 24:
-        bad("staffing", "shift_start_hour", f"must be in [0, 24), got {st['shift_start_hour']!r}")
-    if params["travel"]["worker_mode"] not in TRAVEL_MODES:
-        bad("travel", "worker_mode", f"must be one of {', '.join(TRAVEL_MODES)}, got {params['travel']['worker_mode']!r}")
-    for sec, key, low in (("staffing", "workers_per_general_grid", 1), ("workflow", "neighbour_grids", 0)):
-        v = params[sec][key]  # also checked by setup.build_layout; here so batch --dry-run sees it
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v).is_integer() or v < low:
-            bad(sec, key, f"must be a whole number ≥ {low}, got {v!r}")
-    if problems:
-        raise ValidationError(problems)
+    require(params, ("workflow", "staffing", "travel", "demand"))
 
 
 def simulate_scenario(scenario, days: float | None = None, seed: int | None = None, engine: str | None = None,

@@ -24,6 +24,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import GridGovError, Problem, ValidationError
+from ..params import require
 
 DETOUR = 1.4
 
@@ -52,14 +53,10 @@ def straight_line_h(from_xy: np.ndarray, to_xy: np.ndarray, params: dict) -> np.
 
 
 def worker_speed_mps(params: dict) -> float:
+    require(params, ("travel",))
     tr = params["travel"]
-    mode = tr["worker_mode"]
-    speed = {"walk": tr["walk_speed_mps"], "elderly": tr["elderly_speed_mps"], "ebike": tr["ebike_speed_kmh"] / 3.6,
-             "drive": 30.0 / 3.6 * tr["drive_speed_factor"]}.get(mode)
-    if speed is None or not speed > 0:
-        raise ValidationError([Problem(f"worker_mode '{mode}' must be walk, elderly, ebike or drive with a "
-                                       "positive speed", "scenario.toml", "travel", field="worker_mode")])
-    return float(speed)
+    return float({"walk": tr["walk_speed_mps"], "elderly": tr["elderly_speed_mps"], "ebike": tr["ebike_speed_kmh"] / 3.6,
+                  "drive": 30.0 / 3.6 * tr["drive_speed_factor"]}[tr["worker_mode"]])
 
 
 def worker_travel_h(scenario, from_xy: np.ndarray, to_xy: np.ndarray, travel: Any = None) -> tuple[np.ndarray, str]:
@@ -131,14 +128,8 @@ def build_layout(scenario, travel: Any = None) -> Layout:
     """Worker grids, workers, bases, candidate grids and trip times of a scenario."""
     p = scenario.params
     grids, units, fac = scenario.grids, scenario.units, scenario.facilities
-    wpg = p["staffing"]["workers_per_general_grid"]
-    if isinstance(wpg, bool) or not float(wpg).is_integer() or int(wpg) < 1:
-        raise ValidationError([Problem(f"must be a whole number ≥ 1, got {wpg!r}", "scenario.toml", "staffing",
-                                       field="workers_per_general_grid")])
-    k_nb = p["workflow"]["neighbour_grids"]
-    if isinstance(k_nb, bool) or not float(k_nb).is_integer() or int(k_nb) < 0:
-        raise ValidationError([Problem(f"must be a whole number ≥ 0, got {k_nb!r}", "scenario.toml", "workflow",
-                                       field="neighbour_grids")])
+    require(p, ("staffing", "workflow"))
+    wpg, k_nb = p["staffing"]["workers_per_general_grid"], p["workflow"]["neighbour_grids"]
     level = np.asarray(grids.level).astype(str)
     grid_rows = np.flatnonzero(level != "micro")
     if grid_rows.size == 0:
@@ -174,9 +165,6 @@ def build_layout(scenario, travel: Any = None) -> Layout:
     cand = candidate_grids(base, int(k_nb))
     street = np.asarray(grids.street).astype(str)[grid_rows]
     mobile = p["staffing"].get("mobile_workers_per_street", 0)
-    if isinstance(mobile, bool) or not float(mobile).is_integer() or int(mobile) < 0:
-        raise ValidationError([Problem(f"must be a whole number ≥ 0, got {mobile!r}", "scenario.toml", "staffing",
-                                       field="mobile_workers_per_street")])
     if int(mobile) > 0:
         grid_rows, gw_start, base, cand, street = _add_mobile_pools(units, unit_grid, grid_rows, gw_start, base,
                                                                     cand, street, int(mobile))
