@@ -362,6 +362,26 @@ def check_values(params: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
     return [(f"{p.layer}.{p.field}", p.message) for p in check(params)]
 
 
+def changed(params: dict[str, dict[str, Any]], lang: str = "en") -> list[dict[str, Any]]:
+    """Parameters whose value differs from the default, labelled in ``lang`` (reports, dock):
+    ``{section, key, label, value, default, unit, source}``; table entries one by one."""
+    out = []
+    for sec, key, p in iter_params():
+        value = params.get(sec, {}).get(key, p.default)
+        if value == p.default:
+            continue
+        if p.kind == "table" and isinstance(value, dict):
+            for k, v in value.items():
+                d = p.default.get(k) if isinstance(p.default, dict) else None
+                if v != d:
+                    out.append({"section": sec, "key": f"{key}.{k}", "label": f"{p.label(lang)}: {p.key_label(k, lang)}",
+                                "value": v, "default": d, "unit": p.unit, "source": p.source})
+        else:
+            out.append({"section": sec, "key": key, "label": p.label(lang), "value": value, "default": p.default,
+                        "unit": p.unit, "source": p.source})
+    return out
+
+
 def describe_range(p: Param) -> str:
     """'(0, 3] m/s', '≥ 0', 'walk | ebike', ... for docs and messages."""
     if p.choices:

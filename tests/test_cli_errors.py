@@ -209,7 +209,7 @@ def _break(folder: Path, how: str) -> str:
         return "unknown key 'events_per_month'"
     if how == "bad_value_in_toml":  # right type, wrong value: only the simulation's own checks see it
         (folder / "scenario.toml").write_text(TOML + '\n[workflow]\ndispatch_policy = "fastest"\n')
-        return "field 'dispatch_policy': must be one of"
+        return "field 'dispatch_policy': [workflow] dispatch_policy = 'fastest' must be one of"
     if how == "truncated_geopackage":  # a copy cut short (full disk, interrupted download)
         data = (folder / "layers.gpkg").read_bytes()
         (folder / "layers.gpkg").write_bytes(data[: len(data) // 3])
