@@ -55,8 +55,10 @@ def _number_problem(p: Param, v: Any, kind: str) -> str:
     if kind == "int" and not (isinstance(v, int) or (math.isfinite(v) and float(v).is_integer())):
         return "must be a whole number"
     lo, hi, lo_open, hi_open = p.bounds
-    if (lo is not None and (v < lo or (lo_open and v == lo))) or (hi is not None and (v > hi or (hi_open and v == hi))):
-        return f"is outside {describe_range(p)}{' ' + p.unit if p.unit else ''}" + (f" ({p.limit})" if p.limit else "")
+    too_high = hi is not None and (v > hi or (hi_open and v == hi))
+    if too_high or (lo is not None and (v < lo or (lo_open and v == lo))):
+        why = f" ({p.limit})" if p.limit and too_high else ""
+        return f"is outside {describe_range(p)}{' ' + p.unit if p.unit else ''}{why}"
     return ""
 
 

@@ -280,7 +280,7 @@ def test_travel_speed_zero_is_located_in_validate_and_circles(tmp_path, toy_copy
     ("[travel]\nworker_mode = \"rocket\"", "travel", "worker_mode"),
     ("[circles]\nmode = \"fly\"", "circles", "mode"),
     ("[circles]\nband_minutes = [15, 10, 5]", "circles", "band_minutes"),
-    ("[circles]\ntier_distance_m = {5min = -300.0}", "circles", "tier_distance_m"),
+    ("[circles]\ntier_distance_m = {5min = -300.0}", "circles", "tier_distance_m.5min"),
 ])
 def test_parameter_values_located_by_validate_and_run(tmp_path, toy_copy, extra, section, key):
     (toy_copy / "scenario.toml").write_text(TOML + "\n" + extra + "\n")
@@ -292,7 +292,7 @@ def test_parameter_values_located_by_validate_and_run(tmp_path, toy_copy, extra,
 
 def test_validate_rejects_days_that_run_would_reject(toy_copy):
     (toy_copy / "scenario.toml").write_text(TOML + "\n[simulation]\ndays = -2\n")
-    failed(gridgov("validate", toy_copy), 1, str(toy_copy / "scenario.toml"), "field 'days'", "got -2")
+    failed(gridgov("validate", toy_copy), 1, str(toy_copy / "scenario.toml"), "field 'days'", "days = -2 is outside")
 
 
 def test_validate_json_on_a_broken_scenario(toy_copy):
@@ -320,7 +320,8 @@ def _experiment(tmp_path: Path, toy: Path, body: str) -> Path:
     ("[design.factors]\n\"demand.events_per_month\" = [1, 2]\n", "unknown factor 'demand.events_per_month'"),
     ("[design]\nkind = \"grid\"\n[design.factors]\n", "[design] lists no factors"),
     ("[design.factors]\n\"staffing.workers_per_general_grid\" = [1, -2]\n",
-     "workers_per_general_grid: must be a whole number ≥ 1, got -2"),
+     "field 'design.factors.staffing.workers_per_general_grid': scenario 'toy', design point 1 "
+     "(staffing.workers_per_general_grid = -2): [staffing] workers_per_general_grid = -2 is outside [1, 100]"),
     ("[design.factors]\nincident_rate_multiplier = []\n", "must be a non-empty list"),
 ])
 def test_broken_experiment(tmp_path, toy, body, needle):
@@ -522,7 +523,7 @@ def test_simulate_with_no_incident_prints_n_a(tmp_path, toy):
     assert json.loads((tmp_path / "simulation.json").read_text())["summary"]["response_p90_min"] is None
 
 
-@pytest.mark.parametrize("crs, needle", [("EPSG:4326", "is not a projected CRS in metres"),
+@pytest.mark.parametrize("crs, needle", [("EPSG:4326", "is geographic (degrees)"),
                                          ("EPSG:999999", "unknown CRS 'EPSG:999999'")])
 def test_bad_crs_is_one_problem_not_a_cascade(toy_copy, crs, needle):
     (toy_copy / "scenario.toml").write_text(TOML.replace('crs = "EPSG:32648"', f'crs = "{crs}"'))

@@ -392,7 +392,7 @@ def _check_values(params: dict, f: str, scenario: str, number: int, factors: dic
             fld, origin = f"fixed.{sec}.{p.field}", ""
         else:
             fld, origin = f"{sec}.{p.field}", " (the value of the scenario's own scenario.toml)"
-        out.append(Problem(f"{where}: {p.message}{origin}", file=f, layer=sec, field=fld))
+        out.append(Problem(f"{where}: {p.message}{origin}", file=f, field=fld))
     return out
 
 
