@@ -268,7 +268,7 @@ def crs_scale(crs: str, lon: float, lat: float) -> float:
     Web Mercator.  True lengths from the WGS 84 radii of curvature over ~100 m steps."""
     from osgeo import osr
 
-    from . import gpkg
+    from .scenario import gpkg
 
     wgs = osr.SpatialReference()
     wgs.ImportFromEPSG(4326)
@@ -295,7 +295,7 @@ def working_crs_problem(crs: str, lonlat: tuple[float, float] | None = None) -> 
     ``lonlat`` (the data's centre) lets the scale be measured where the data is; without it
     only geographic, non-metre and world Mercator CRSs are recognised.
     """
-    from . import gpkg
+    from .scenario import gpkg
 
     srs = gpkg.srs_from(crs)
     fix = "use the data's UTM zone (EPSG:326xx north, 327xx south) or a local projected CRS in metres"

@@ -357,11 +357,6 @@ def require(params: dict[str, dict[str, Any]], sections: tuple[str, ...], file: 
         raise ValidationError(problems)
 
 
-def check_values(params: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
-    """``(section.key, message)`` of every bad value (older callers; see ``check``)."""
-    return [(f"{p.layer}.{p.field}", p.message) for p in check(params)]
-
-
 def changed(params: dict[str, dict[str, Any]], lang: str = "en") -> list[dict[str, Any]]:
     """Parameters whose value differs from the default, labelled in ``lang`` (reports, dock):
     ``{section, key, label, value, default, unit, source}``; table entries one by one."""
