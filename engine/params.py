@@ -18,8 +18,8 @@ from typing import Any
 from .errors import Problem
 from .vocab import ESCALATION_LEVELS, INCIDENT_TYPES, TIERS, TRAVEL_MODES, URGENCIES
 
-KINDS = ("bool", "int", "number", "str", "list", "table")
-ANY_VALUE = "any"   # item kind of tables/lists whose values are not checked one by one
+ANY_VALUE = "any"   # a value (or table value / list item) checked only for NaN/±inf, e.g. default None
+KINDS = ("bool", "int", "number", "str", "list", "table", ANY_VALUE)
 
 
 def _labels(vocab) -> dict[str, tuple[str, str]]:
@@ -212,7 +212,8 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                     en="Verification time (max)", zh="核查时间上限", range="[0, 720]"),
         "max_concurrent_cases": Param(3, "cases", "cases one worker may hold at once", A,
                                       en="Cases held at once", zh="同时处理案件数上限", range="[1, 1000]"),
-        "dispatch_policy": Param("own_grid_first", "", "own_grid_first | nearest_available", "[setting]",
+        "dispatch_policy": Param("own_grid_first", "", "who is sent: the own grid's worker first (then neighbour "
+                                 "grids), or the nearest available worker", "[setting]",
                                  en="Dispatch policy", zh="派遣规则", choices=("own_grid_first", "nearest_available"),
                                  key_labels={"own_grid_first": ("Own grid first", "本网格优先"),
                                              "nearest_available": ("Nearest available", "就近派遣")}),
@@ -243,7 +244,8 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                       limit="ten years; longer horizons only add memory"),
         "seed": Param(20241124, "", "random seed (numpy SeedSequence entropy)", "[setting]", en="Random seed",
                       zh="随机种子", range="[0, inf)", finite=False),
-        "engine": Param("numba", "", "numba | simpy", "[setting]", en="Simulation engine", zh="模拟引擎",
+        "engine": Param("numba", "", "simulation engine (both give identical results; numba is the fast one)",
+                        "[setting]", en="Simulation engine", zh="模拟引擎",
                         choices=("numba", "simpy")),
     },
     "cost": {
@@ -380,15 +382,19 @@ def changed(params: dict[str, dict[str, Any]], lang: str = "en") -> list[dict[st
 def describe_range(p: Param) -> str:
     """'(0, 3] m/s', '≥ 0', 'walk | ebike', ... for docs and messages."""
     if p.choices:
-        return " | ".join(p.choices)
+        return "one of " + ", ".join(p.choices)
     if not p.range:
         return ""
     lo, hi, lo_open, hi_open = p.bounds
     if hi is None and lo is not None:
-        return f"{'>' if lo_open else '≥'} {lo:g}"
+        return f"{'>' if lo_open else '≥'} {_num(lo)}"
     if lo is None and hi is not None:
-        return f"{'<' if hi_open else '≤'} {hi:g}"
-    return f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+        return f"{'<' if hi_open else '≤'} {_num(hi)}"
+    return f"{'(' if lo_open else '['}{_num(lo)}, {_num(hi)}{')' if hi_open else ']'}"
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if x == int(x) and abs(x) >= 1e5 else f"{x:g}"
 
 
 def _fmt_default(p: Param) -> str:
@@ -414,7 +420,7 @@ def markdown_table() -> str:
         elif p.kind == "int":
             allowed = f"whole number {allowed}".strip()
         elif p.kind == "bool":
-            allowed = "true | false"
+            allowed = "true or false"
         meaning = p.doc if not p.en or p.en.lower() == p.doc.lower() else f"**{p.en}**: {p.doc}"
         lines.append(f"| {sec} | {key} | `{_fmt_default(p)}` | {p.unit} | {allowed} | {meaning} | {p.zh} | "
                      f"{p.source} |")

@@ -45,6 +45,8 @@ def test_old_style_declarations_still_work():
     assert roster.kind == "table" and roster.keys is None and roster.item == "table"
     assert check_value("staffing", "rosters", roster, {"night": {"hours": [20, 8]}}) == []
     assert check_value("staffing", "rosters", roster, {"night": {"hours": [20, math.nan]}})
+    optional = Param(None, "", "an optional setting", "[setting]")
+    assert optional.kind == "any" and check_value("x", "o", optional, {"a": [1, 2]}) == []
     with pytest.raises(ValueError):
         Param(1.0, range="0..3")
 

@@ -127,6 +127,23 @@ def layer_info(path: str | os.PathLike, layer: str) -> dict[str, Any]:
             "crs": crs_id(layer_srs(lyr)), "count": lyr.GetFeatureCount()}   # −1: unknown (OSM)
 
 
+def centre_lonlat(path: str | os.PathLike, layer: str) -> tuple[float, float] | None:
+    """(lon, lat) of the centre of a layer's extent, without reading its features (the working
+    CRS is chosen and checked there); None for a layer without CRS or features."""
+    ds = _open(path)  # keep the dataset alive while its layer is used (OGR would crash)
+    lyr = ds.GetLayerByName(layer)
+    srs = layer_srs(lyr) if lyr is not None else None
+    if srs is None or lyr.GetFeatureCount() == 0:
+        return None
+    x0, x1, y0, y1 = lyr.GetExtent()
+    wgs = osr.SpatialReference()
+    wgs.ImportFromEPSG(4326)
+    wgs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    lon, lat, *_ = osr.CoordinateTransformation(srs, wgs).TransformPoint((x0 + x1) / 2, (y0 + y1) / 2)
+    return (lon, lat) if np.isfinite(lon) and np.isfinite(lat) else None
+
+
 def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
                ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], str | None]:
     """Read one layer: ``(fids, geometries, columns, source_crs)``.

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 
 from . import gpkg
 from ..errors import GridGovError, Problem, ValidationError
@@ -132,15 +131,9 @@ def working_crs(meta: dict[str, Any], gpath: Path, layers: list[str], file: str,
 def _data_centre(gpath: Path, layers: list[str]) -> tuple[float, float] | None:
     """(lon, lat) of the centre of the first of roads/grids/units with a CRS and features."""
     for name in ("roads", "grids", "units"):
-        if name not in layers:
-            continue
-        info = gpkg.layer_info(gpath, name)
-        if info["crs"] is None or not info["count"]:
-            continue
-        _, geoms, _, _ = gpkg.read_layer(gpath, name, crs="EPSG:4326")
-        box = shapely.total_bounds(geoms[~shapely.is_missing(geoms)])
-        if np.all(np.isfinite(box)):
-            return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        centre = gpkg.centre_lonlat(gpath, name) if name in layers else None
+        if centre is not None:
+            return centre
     return None
 
 
