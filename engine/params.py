@@ -128,7 +128,7 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                              "[setting]", en="Grid worker travel mode", zh="网格员出行方式",
                              choices=tuple(TRAVEL_MODES), key_labels=_labels(TRAVEL_MODES)),
         "snap_max_m": Param(300.0, "m", "farthest a unit/facility may lie from a road to be snapped", A,
-                            en="Snap distance", zh="吸附到道路的最大距离", range="[0, 5000]",
+                            en="Snap distance", zh="吸附到道路的最大距离", range="(0, 5000]",
                             limit="a point 5 km from every road is a data error, not a walk"),
         "node_tolerance_m": Param(0.5, "m", "line ends closer than this are the same road node", A,
                                   en="Road node tolerance", zh="道路节点合并容差", range="[0, 50]",
