@@ -83,6 +83,8 @@ class Param:
         if kind not in KINDS:
             raise ValueError(f"Param kind {kind!r} is not one of {KINDS}")
         object.__setattr__(self, "kind", kind)
+        if kind == "table" and not self.default and self.keys is None:
+            object.__setattr__(self, "open_keys", True)     # an empty default table: the user names the keys
         if kind == "table" and self.keys is None and not self.open_keys:
             object.__setattr__(self, "keys", tuple(self.default))
         if kind in ("table", "list") and not self.item:
@@ -311,7 +313,7 @@ def merge_located(user: dict[str, Any], file: str = "scenario.toml") -> tuple[di
                 bad(f"[{sec}] unknown key '{key}' (known: {', '.join(DEFAULTS[sec])})", sec, key)
                 continue
             if p.kind == "table" and isinstance(value, dict):
-                merged = {} if p.open_keys and value else dict(params[sec][key])
+                merged = dict(params[sec][key])
                 for k, v in value.items():
                     if p.keys is not None and k not in p.keys:
                         bad(f"[{sec}] {key}.{k} unknown (known: {', '.join(p.keys)})", sec, f"{key}.{k}")

@@ -45,6 +45,8 @@ def test_old_style_declarations_still_work():
     assert roster.kind == "table" and roster.keys is None and roster.item == "table"
     assert check_value("staffing", "rosters", roster, {"night": {"hours": [20, 8]}}) == []
     assert check_value("staffing", "rosters", roster, {"night": {"hours": [20, math.nan]}})
+    added = Param({}, "", "facility types added by the user", "[setting]")
+    assert added.open_keys and check_value("coverage", "types", added, {"pharmacy": {"tier": "5min"}}) == []
     optional = Param(None, "", "an optional setting", "[setting]")
     assert optional.kind == "any" and check_value("x", "o", optional, {"a": [1, 2]}) == []
     with pytest.raises(ValueError):
@@ -116,6 +118,9 @@ def test_incident_volume_that_would_exhaust_memory(toy_dir, capsys):
     assert f"about {n * BYTES_PER_INCIDENT / 1e9:,.0f} GB" in p[0].message
     assert cli.main(["validate", str(folder)]) == 1
     assert "layer 'demand', field 'events_per_1000_residents_month'" in capsys.readouterr().err
+    out = folder.parent / "out"
+    assert cli.main(["run", str(folder), "--out", str(out), "--quiet", "--no-pdf"]) == 1  # not MemoryError, exit 3
+    assert "would draw" in capsys.readouterr().err and not out.exists()
 
 
 def test_simulation_checks_the_volume_of_its_own_horizon():
