@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from .errors import Problem, ValidationError
+from .param_schema import DAYS_PER_MONTH
 from .params import check, require
 
 HOURS_PER_WEEK = 168
-DAYS_PER_MONTH = 365.25 / 12.0
 
 
 @dataclass

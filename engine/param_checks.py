@@ -12,38 +12,13 @@ import math
 from typing import Any, Callable
 
 from .errors import Problem
-from .params import ANY_VALUE, DEFAULTS, Param, describe_range
+from .param_schema import ANY_VALUE, DAYS_PER_MONTH, Param, describe_range, kind_problem
 
 SUM_TOLERANCE = 1e-3            # shares written with three decimals still add up
 BYTES_PER_INCIDENT = 232        # peak memory of the simulation per drawn incident (measured: chengdu_wuhou,
                                 # 0.94 M → 3.75 M incidents raised the peak RSS by 635 MB)
 MAX_INCIDENTS = 5e7             # ~25 years of every grid event of Chengdu (2 M a year): beyond it
                                 # a run is out of memory on a desktop and its figures mean nothing
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def kind_problem(kind: str, value: Any) -> str:
-    """'' when ``value`` has the declared kind, else what it must be (type only, no range)."""
-    if kind == ANY_VALUE or not kind:
-        return ""
-    if kind == "bool":
-        return "" if isinstance(value, bool) else "must be true or false"
-    if kind in ("int", "number"):
-        if isinstance(value, bool):
-            return f"must be a {'whole ' if kind == 'int' else ''}number, not true/false"
-        if not _is_number(value):
-            return f"must be {'int' if kind == 'int' else 'float'} (a number)"
-        return ""
-    if kind == "str":
-        return "" if isinstance(value, str) else "must be str (text in quotes)"
-    if kind == "list":
-        return "" if isinstance(value, list) else "must be a list [a, b, ...]"
-    if kind == "table":
-        return "" if isinstance(value, dict) else "must be a table {key = value, ...}"
-    return ""
 
 
 def _number_problem(p: Param, v: Any, kind: str) -> str:
@@ -199,8 +174,6 @@ def _weights(p: dict) -> list[tuple[str, str, str]]:
 
 def expected_incidents(params: dict, residents: float, days: float | None = None) -> float:
     """Incidents the simulation would draw for ``residents`` over ``days`` (default [simulation] days)."""
-    from .demand import DAYS_PER_MONTH
-
     days = params["simulation"]["days"] if days is None else days
     return float(params["demand"]["events_per_1000_residents_month"]) * residents / 1000.0 * float(days) / DAYS_PER_MONTH
 
@@ -240,18 +213,18 @@ def _plausibility(params: dict, scenario: Any) -> list[tuple[str, str, str]]:
 
 # ------------------------------------------------------------------- the entry point
 
-def check_params(params: dict, file: str = "scenario.toml", scenario: Any = None,
+def check_params(schema: dict[str, dict[str, Param]], params: dict, file: str = "scenario.toml", scenario: Any = None,
                  sections: tuple[str, ...] | None = None) -> list[Problem]:
-    """See ``params.check``.  Missing sections/keys read as their defaults."""
-    wanted = tuple(sections) if sections else tuple(DEFAULTS)
-    full = {sec: {k: p.default for k, p in DEFAULTS[sec].items()} for sec in DEFAULTS}
+    """See ``params.check``; ``schema`` is ``params.DEFAULTS``.  Missing sections/keys read as their defaults."""
+    wanted = tuple(sections) if sections else tuple(schema)
+    full = {sec: {k: p.default for k, p in schema[sec].items()} for sec in schema}
     for sec, values in (params or {}).items():
         if sec in full and isinstance(values, dict):
             full[sec].update(values)
     problems: list[Problem] = []
     bad_sections: set[str] = set()
     for sec in wanted:
-        for key, p in DEFAULTS.get(sec, {}).items():
+        for key, p in schema.get(sec, {}).items():
             for fld, msg in check_value(sec, key, p, full[sec][key]):
                 problems.append(Problem(msg, file, sec, field=fld))
                 bad_sections.add(sec)
@@ -263,58 +236,3 @@ def check_params(params: dict, file: str = "scenario.toml", scenario: Any = None
     return problems
 
 
-def crs_scale(crs: str, lon: float, lat: float) -> float:
-    """Map metres per true metre of ``crs`` at (lon, lat): 1 for a good working CRS, 1/cos(lat) in
-    Web Mercator.  True lengths from the WGS 84 radii of curvature over ~100 m steps."""
-    from osgeo import osr
-
-    from .scenario import gpkg
-
-    wgs = osr.SpatialReference()
-    wgs.ImportFromEPSG(4326)
-    wgs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    ct = osr.CoordinateTransformation(wgs, gpkg.srs_from(crs))
-    a, e2 = 6378137.0, 0.00669437999014
-    phi = math.radians(lat)
-    w = math.sqrt(1 - e2 * math.sin(phi) ** 2)
-    m_per_deg_lat = math.radians(1) * a * (1 - e2) / w ** 3
-    m_per_deg_lon = math.radians(1) * a * math.cos(phi) / w
-    d = 0.001
-    (x0, y0, *_), (x1, y1, *_), (x2, y2, *_) = ct.TransformPoints([(lon, lat), (lon + d, lat), (lon, lat + d)])
-    kx = math.hypot(x1 - x0, y1 - y0) / (d * m_per_deg_lon)
-    ky = math.hypot(x2 - x0, y2 - y0) / (d * m_per_deg_lat)
-    return math.sqrt(kx * ky)
-
-
-MAX_SCALE_ERROR = 0.02   # 2 %: a 300 m life circle read as 306 m; UTM stays under 0.1 % inside its zone
-
-
-def working_crs_problem(crs: str, lonlat: tuple[float, float] | None = None) -> str:
-    """Why ``crs`` cannot be the working CRS ('' when it can): distances must be true metres.
-
-    ``lonlat`` (the data's centre) lets the scale be measured where the data is; without it
-    only geographic, non-metre and world Mercator CRSs are recognised.
-    """
-    from .scenario import gpkg
-
-    srs = gpkg.srs_from(crs)
-    fix = "use the data's UTM zone (EPSG:326xx north, 327xx south) or a local projected CRS in metres"
-    if srs.IsGeographic() or not srs.IsProjected():
-        return f"crs {crs} is geographic (degrees): lengths and distances would be in degrees; {fix}"
-    if abs(srs.GetLinearUnits() - 1.0) > 1e-9:
-        return f"crs {crs} is not in metres ({srs.GetLinearUnitsName()}); {fix}"
-    if lonlat is not None and all(math.isfinite(v) for v in lonlat) and abs(lonlat[1]) < 85:
-        k = crs_scale(crs, *lonlat)
-        if math.isfinite(k) and abs(k - 1) > MAX_SCALE_ERROR:
-            return (f"crs {crs} stretches distances ×{k:.2f} where the data lies (latitude {lonlat[1]:.1f}°"
-                    + (", Web Mercator grows as 1/cos(latitude)" if "mercator" in _method(srs) else "")
-                    + f"): every walking distance and life circle would be wrong; {fix}")
-        return ""
-    if _method(srs).startswith("mercator") and abs(srs.GetProjParm("standard_parallel_1")) < 1:
-        return (f"crs {crs} is (Web) Mercator: its metres grow as 1/cos(latitude) (×1.56 at Prague, ×1.16 in "
-                f"Chengdu), so every walking distance and life circle would be wrong; {fix}")
-    return ""
-
-
-def _method(srs) -> str:
-    return (srs.GetAttrValue("PROJECTION") or "").lower()

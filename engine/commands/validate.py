@@ -15,11 +15,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON document instead of text")
 
 
-def _problem_dict(p) -> dict:
-    return {"severity": p.severity, "file": p.file, "layer": p.layer, "fid": p.fid, "field": p.field,
-            "message": p.message}
-
-
 def _ok_line(s: dict) -> str:
     types = ", ".join(f"{n} {t}" for t, n in sorted(s["facility_types"].items()))
     line = (f"ok: {s['roads']} roads, {s['grids']} grids ({s['general']} general, {s['micro']} micro, "
@@ -31,25 +26,19 @@ def _ok_line(s: dict) -> str:
 
 
 def run(args) -> int:
-    from ..scenario import check_scenario, summary
+    from ..scenario.load import summary
+    from ..workflows.validate import validate
 
-    scenario, problems = check_scenario(args.scenario)  # parameter values too (engine/params.py schema)
-    if scenario is None:
-        n_err = sum(p.severity == "error" for p in problems)
-        if args.json:
-            print(json.dumps({"ok": False, "errors": n_err, "problems": [_problem_dict(p) for p in problems]},
-                             ensure_ascii=False, indent=2))
-        else:
-            print(f"{n_err} problem(s) in {args.scenario}:", file=sys.stderr)
-            for p in problems:
-                print(f"  - {p}", file=sys.stderr)
-        return 1
-    s = summary(scenario)
+    result = validate(args.scenario)
     if args.json:
-        print(json.dumps({"ok": True, "summary": s, "problems": [_problem_dict(p) for p in problems]},
-                         ensure_ascii=False, indent=2))
-    else:
-        print(_ok_line(s))
-        for w in problems:
-            print(f"  - {w}")
+        print(json.dumps(result.document(), ensure_ascii=False, indent=2))
+        return 0 if result.ok else 1
+    if result.scenario is None:
+        print(f"{len(result.errors)} problem(s) in {args.scenario}:", file=sys.stderr)
+        for p in result.problems:
+            print(f"  - {p}", file=sys.stderr)
+        return 1
+    print(_ok_line(summary(result.scenario)))
+    for w in result.problems:
+        print(f"  - {w}")
     return 0

@@ -20,7 +20,7 @@ from scipy.spatial import cKDTree
 
 from ..errors import GridGovError, Problem, ValidationError
 from ..scenario.model import Roads
-from ..params import defaults
+from ..params import check, defaults
 from ..vocab import NON_DRIVABLE_CLASSES, ROAD_CLASS_SPEED_KMH, TRAVEL_MODES
 
 NON_WALKABLE_CLASSES = frozenset({"motorway", "motorway_link"})
@@ -122,8 +122,6 @@ def mode_speeds(roads: Roads, mode: str, travel: dict) -> np.ndarray:
 
 def check_travel_params(travel: dict, file: str = "scenario.toml") -> list[Problem]:
     """Every bad [travel] value (from the parameter schema), located in ``file``."""
-    from ..params import check
-
     return check({"travel": travel}, file, sections=("travel",))
 
 

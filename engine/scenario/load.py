@@ -20,9 +20,9 @@ import numpy as np
 from . import gpkg
 from ..errors import GridGovError, Problem, ValidationError
 from .model import Scenario
-from ..param_checks import working_crs_problem
 from ..params import DEFAULTS, check as check_params, merge_located
 from .checks import Collector, check_layer, link_units
+from .crs import working_crs_problem
 from .schema import LAYER_SPECS
 
 TOML_NAME = "scenario.toml"

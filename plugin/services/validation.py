@@ -10,9 +10,9 @@ from pathlib import Path
 
 def validate_folder(folder: str | Path) -> list:
     """Every problem (``engine.errors.Problem``, errors and warnings) of a scenario folder."""
-    from ...engine.scenario import validate_scenario
+    from ...engine.workflows.validate import validate
 
-    return validate_scenario(Path(folder))
+    return validate(Path(folder)).problems
 
 
 def errors_of(problems: list) -> list:
