@@ -57,7 +57,7 @@ def test_failed_run_leaves_previous_outputs_untouched(tmp_path, sample_dir, monk
 
     import gridgov.engine.report as report
 
-    monkeypatch.setattr(report, "write_report", broken_report)
+    monkeypatch.setattr(report, "write_documents", broken_report)
     with pytest.raises(GridGovError):
         run_scenario(sample_dir, out, days=1, pdf=False)
     assert (out / "scores.json").read_text() == '{"old": true}'

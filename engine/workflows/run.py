@@ -111,12 +111,12 @@ def write_run_outputs(folder: Path, scenario: Scenario, stages: Stages, timings_
     """The output set of a run, written into ``folder``: results.gpkg, report.html (+ report.pdf),
     scores.json."""
     from ..jsonio import write_json
-    from ..report import write_report
+    from ..report import write_documents
 
     progress(0.0, "writing results.gpkg")
     write_results_gpkg(folder / "results.gpkg", scenario, stages)
-    progress(0.4, "writing report")
-    write_report(folder, scenario, stages.circles, stages.simulation, stages.scores, lang=lang, pdf=pdf)
+    progress(0.4, "writing report")   # everything the report draws travels with the scores
+    write_documents(folder, [(scenario.name, scenario, stages.scores)], lang=lang, stem="report", pdf=pdf)
     write_json(folder / "scores.json", scores_document(scenario, stages.scores, timings_s))
 
 

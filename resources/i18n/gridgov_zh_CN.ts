@@ -4,6 +4,30 @@
   <context>
     <name>ComparePanel</name>
     <message>
+      <source>Add at least two scenarios to compare.</source>
+      <translation>请至少添加两个方案进行对比。</translation>
+    </message>
+    <message>
+      <source>Comparing {0} scenarios…</source>
+      <translation>正在对比 {0} 个方案…</translation>
+    </message>
+    <message>
+      <source>Done — {0}</source>
+      <translation>完成 — {0}</translation>
+    </message>
+    <message>
+      <source>'{0}' is neither a scenario folder (scenario.toml) nor a run output (scores.json).</source>
+      <translation>“{0}”既不是方案文件夹（scenario.toml），也不是运行输出（scores.json）。</translation>
+    </message>
+    <message>
+      <source>Open a scenario in the Scenario tab first.</source>
+      <translation>请先在“方案”页打开一个方案。</translation>
+    </message>
+    <message>
+      <source>{0} (no summary table: {1})</source>
+      <translation>{0}（无汇总表：{1}）</translation>
+    </message>
+    <message>
       <source>Scenario folders or run outputs to compare (the first is the baseline)</source>
       <translation>要对比的方案文件夹或运行输出（第一个为基准）</translation>
     </message>
@@ -59,33 +83,65 @@
       <source>Scenarios (first = baseline)</source>
       <translation>方案（第一个为基准）</translation>
     </message>
-    <message>
-      <source>Add at least two scenarios to compare.</source>
-      <translation>请至少添加两个方案进行对比。</translation>
-    </message>
-    <message>
-      <source>Comparing {0} scenarios…</source>
-      <translation>正在对比 {0} 个方案…</translation>
-    </message>
-    <message>
-      <source>Done — {0}</source>
-      <translation>完成 — {0}</translation>
-    </message>
-    <message>
-      <source>'{0}' is neither a scenario folder (scenario.toml) nor a run output (scores.json).</source>
-      <translation>“{0}”既不是方案文件夹（scenario.toml），也不是运行输出（scores.json）。</translation>
-    </message>
-    <message>
-      <source>Open a scenario in the Scenario tab first.</source>
-      <translation>请先在“方案”页打开一个方案。</translation>
-    </message>
-    <message>
-      <source>{0} (no summary table: {1})</source>
-      <translation>{0}（无汇总表：{1}）</translation>
-    </message>
   </context>
   <context>
     <name>EditPanel</name>
+    <message>
+      <source>Drag a shared vertex: both grids follow (topological editing and snapping are on).</source>
+      <translation>拖动共享顶点：相邻网格同步移动（已开启拓扑编辑和捕捉）。</translation>
+    </message>
+    <message>
+      <source>This scenario has no grids or units layer: nothing to edit.</source>
+      <translation>该方案没有网格或居民单元图层，无法编辑。</translation>
+    </message>
+    <message>
+      <source>Select at least two grids to merge</source>
+      <translation>请至少选择两个网格进行合并</translation>
+    </message>
+    <message>
+      <source>Nothing to undo</source>
+      <translation>没有可撤销的操作</translation>
+    </message>
+    <message>
+      <source>Nothing to redo</source>
+      <translation>没有可重做的操作</translation>
+    </message>
+    <message>
+      <source>No scenario is open</source>
+      <translation>尚未打开方案</translation>
+    </message>
+    <message>
+      <source>Editing {0}: {1} grids.</source>
+      <translation>正在编辑 {0}：{1} 个网格。</translation>
+    </message>
+    <message>
+      <source>Merged {0} grids into {1}</source>
+      <translation>已将 {0} 个网格合并为 {1}</translation>
+    </message>
+    <message>
+      <source>Updated {0} grid(s) in {1:.0f} ms</source>
+      <translation>{1:.0f} 毫秒内更新了 {0} 个网格</translation>
+    </message>
+    <message>
+      <source>Validation failed: {0}</source>
+      <translation>校验失败：{0}</translation>
+    </message>
+    <message>
+      <source>Saved the scenario to {0}; the map now shows the saved scenario.</source>
+      <translation>方案已保存到 {0}；地图现在显示已保存的方案。</translation>
+    </message>
+    <message>
+      <source>Saved the scenario to {0}</source>
+      <translation>方案已保存到 {0}</translation>
+    </message>
+    <message>
+      <source>Live statistics unavailable: {0}</source>
+      <translation>实时统计不可用：{0}</translation>
+    </message>
+    <message>
+      <source>Saving failed: {0}</source>
+      <translation>保存失败：{0}</translation>
+    </message>
     <message>
       <source>Gap</source>
       <translation>缝隙</translation>
@@ -159,24 +215,12 @@
       <translation>另存为方案…</translation>
     </message>
     <message>
-      <source>Drag a shared vertex: both grids follow (topological editing and snapping are on).</source>
-      <translation>拖动共享顶点：相邻网格同步移动（已开启拓扑编辑和捕捉）。</translation>
+      <source>Merge grids</source>
+      <translation>合并网格</translation>
     </message>
     <message>
-      <source>Nothing to undo</source>
-      <translation>没有可撤销的操作</translation>
-    </message>
-    <message>
-      <source>Nothing to redo</source>
-      <translation>没有可重做的操作</translation>
-    </message>
-    <message>
-      <source>GridGov: checking the layout</source>
-      <translation>GridGov：检查布局</translation>
-    </message>
-    <message>
-      <source>Validation: checking…</source>
-      <translation>校验：检查中…</translation>
+      <source>Keep the attributes of:</source>
+      <translation>保留以下网格的属性：</translation>
     </message>
     <message>
       <source>Save as scenario (new folder)</source>
@@ -291,76 +335,32 @@
       <translation>规模标准</translation>
     </message>
     <message>
-      <source>This scenario has no grids or units layer: nothing to edit.</source>
-      <translation>该方案没有网格或居民单元图层，无法编辑。</translation>
-    </message>
-    <message>
-      <source>Select at least two grids to merge</source>
-      <translation>请至少选择两个网格进行合并</translation>
-    </message>
-    <message>
-      <source>Merge grids</source>
-      <translation>合并网格</translation>
-    </message>
-    <message>
-      <source>Keep the attributes of:</source>
-      <translation>保留以下网格的属性：</translation>
-    </message>
-    <message>
-      <source>No scenario is open</source>
-      <translation>尚未打开方案</translation>
+      <source>Validation: checking…</source>
+      <translation>校验：检查中…</translation>
     </message>
     <message>
       <source>Overwrite scenario?</source>
       <translation>覆盖方案？</translation>
     </message>
     <message>
-      <source>Editing {0}: {1} grids.</source>
-      <translation>正在编辑 {0}：{1} 个网格。</translation>
-    </message>
-    <message>
-      <source>Merged {0} grids into {1}</source>
-      <translation>已将 {0} 个网格合并为 {1}</translation>
-    </message>
-    <message>
-      <source>Updated {0} grid(s) in {1:.0f} ms</source>
-      <translation>{1:.0f} 毫秒内更新了 {0} 个网格</translation>
+      <source>Paint target: {0}</source>
+      <translation>涂刷目标：{0}</translation>
     </message>
     <message>
       <source>All grids: {0:.0f} households; ≤5/10/15 min: {1} / {2} / {3}</source>
       <translation>全部网格：{0:.0f} 户；≤5/10/15分钟覆盖：{1} / {2} / {3}</translation>
     </message>
     <message>
-      <source>Validation failed: {0}</source>
-      <translation>校验失败：{0}</translation>
-    </message>
-    <message>
       <source>{0} exists. Replace it with the edited layout?</source>
       <translation>{0} 已存在。是否用编辑后的布局替换？</translation>
     </message>
     <message>
-      <source>Saved the scenario to {0}; the map now shows the saved scenario.</source>
-      <translation>方案已保存到 {0}；地图现在显示已保存的方案。</translation>
-    </message>
-    <message>
-      <source>Saved the scenario to {0}</source>
-      <translation>方案已保存到 {0}</translation>
-    </message>
-    <message>
-      <source>Live statistics unavailable: {0}</source>
-      <translation>实时统计不可用：{0}</translation>
-    </message>
-    <message>
-      <source>Saving failed: {0}</source>
-      <translation>保存失败：{0}</translation>
-    </message>
-    <message>
-      <source>Paint target: {0}</source>
-      <translation>涂刷目标：{0}</translation>
-    </message>
-    <message>
       <source>removed</source>
       <translation>已删除</translation>
+    </message>
+    <message>
+      <source>GridGov: checking the layout</source>
+      <translation>GridGov：检查布局</translation>
     </message>
   </context>
   <context>
@@ -388,6 +388,10 @@
     <message>
       <source>Python package '{0}' is missing. Install it with: {1}  — then restart QGIS.</source>
       <translation>缺少 Python 包“{0}”。请用以下命令安装：{1}  — 然后重启 QGIS。</translation>
+    </message>
+    <message>
+      <source>GridGov: optimise {0} ({1})</source>
+      <translation>GridGov：优化 {0}（{1}）</translation>
     </message>
   </context>
   <context>
@@ -583,6 +587,14 @@
       <source>Run the scenario</source>
       <translation>运行方案</translation>
     </message>
+    <message>
+      <source>Optimise grids (proposal beside the scenario)</source>
+      <translation>优化网格（在方案旁生成建议）</translation>
+    </message>
+    <message>
+      <source>Accept selected proposal grids</source>
+      <translation>采纳所选的建议网格</translation>
+    </message>
   </context>
   <context>
     <name>GridGovProcessing</name>
@@ -593,6 +605,14 @@
     <message>
       <source>Scenario folder</source>
       <translation>方案文件夹</translation>
+    </message>
+    <message>
+      <source>Simulated days (empty = scenario)</source>
+      <translation>模拟天数（留空 = 按方案）</translation>
+    </message>
+    <message>
+      <source>Random seed (empty = scenario)</source>
+      <translation>随机种子（留空 = 按方案）</translation>
     </message>
     <message>
       <source>'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg)</source>
@@ -683,14 +703,6 @@
       <translation>完整运行一个方案（生活圈、事件模拟、评分），在输出文件夹中写出 scores.json、results.gpkg（居民单元、网格、设施、服务范围、生活圈分带）和 report.html。TOTAL 为加权总分。</translation>
     </message>
     <message>
-      <source>Simulated days (empty = scenario)</source>
-      <translation>模拟天数（留空 = 按方案）</translation>
-    </message>
-    <message>
-      <source>Random seed (empty = scenario)</source>
-      <translation>随机种子（留空 = 按方案）</translation>
-    </message>
-    <message>
       <source>Total score</source>
       <translation>总分</translation>
     </message>
@@ -769,6 +781,86 @@
     <message>
       <source>GridGov grid governance</source>
       <translation>GridGov 网格化治理</translation>
+    </message>
+    <message>
+      <source>New scenario from layers</source>
+      <translation>由图层新建方案</translation>
+    </message>
+    <message>
+      <source>Builds a new scenario folder from an OpenStreetMap extract and/or project layers: roads split at junctions, residential units with households (from a register CSV joined by id or location, a field named in 'Field mapping', or estimated as footprint × floors ÷ dwelling size), communities, grids drawn within the size norms (or your own), facilities and one grid workstation per community. Data digitised on Gaode/Tencent maps is GCJ-02, on Baidu BD-09: choose it under 'Coordinates' and it is converted to WGS-84. Warnings do not stop the import; every source and assumption is written to scenario.toml and ATTRIBUTION.md. Same as 'gridgov import' on the command line.</source>
+      <translation>由 OpenStreetMap 数据和/或工程中的图层新建方案文件夹：道路在交叉口处打断；居民单元及户数（来自按编号或位置关联的人房数据 CSV、“字段映射”中指定的字段，或按基底面积 × 层数 ÷ 套均面积估算）；社区；按规模标准自动划分的网格（或使用已有网格）；设施，以及每个社区一个网格工作站。在高德/腾讯地图上采集的数据为 GCJ-02 坐标，百度地图为 BD-09：在“坐标系”中选择后会转换为 WGS-84。警告不会中止导入；所有数据来源和假设写入 scenario.toml 和 ATTRIBUTION.md。与命令行 gridgov import 相同。</translation>
+    </message>
+    <message>
+      <source>Roads (replace OSM roads)</source>
+      <translation>道路（替代 OSM 道路）</translation>
+    </message>
+    <message>
+      <source>Building footprints</source>
+      <translation>建筑基底</translation>
+    </message>
+    <message>
+      <source>Community boundaries</source>
+      <translation>社区边界</translation>
+    </message>
+    <message>
+      <source>Facilities (type field)</source>
+      <translation>设施（含类型字段）</translation>
+    </message>
+    <message>
+      <source>Existing grids (else drawn)</source>
+      <translation>已有网格（否则自动划分）</translation>
+    </message>
+    <message>
+      <source>Clip polygons</source>
+      <translation>裁剪面</translation>
+    </message>
+    <message>
+      <source>OpenStreetMap extract (.osm.pbf)</source>
+      <translation>OpenStreetMap 数据（.osm.pbf）</translation>
+    </message>
+    <message>
+      <source>Household register (CSV)</source>
+      <translation>人房数据（CSV）</translation>
+    </message>
+    <message>
+      <source>Field mapping (e.g. households=HU_COUNT,floors=FLOORS)</source>
+      <translation>字段映射（如 households=HU_COUNT,floors=FLOORS）</translation>
+    </message>
+    <message>
+      <source>Clip extent</source>
+      <translation>裁剪范围</translation>
+    </message>
+    <message>
+      <source>Coordinates of lon/lat inputs</source>
+      <translation>经纬度输入的坐标系</translation>
+    </message>
+    <message>
+      <source>Working CRS (empty = UTM zone of the data)</source>
+      <translation>工作坐标系（留空 = 数据所在 UTM 带）</translation>
+    </message>
+    <message>
+      <source>County code (6 digits)</source>
+      <translation>区县代码（6 位）</translation>
+    </message>
+    <message>
+      <source>Replace the folder if it is a scenario</source>
+      <translation>若文件夹已是方案则替换</translation>
+    </message>
+    <message>
+      <source>New scenario folder</source>
+      <translation>新方案文件夹</translation>
+    </message>
+    <message>
+      <source>Residential units</source>
+      <translation>居民单元</translation>
+    </message>
+    <message>
+      <source>Households</source>
+      <translation>户数</translation>
+    </message>
+    <message>
+      <source>General grids</source>
+      <translation>一般网格</translation>
     </message>
   </context>
   <context>
@@ -877,6 +969,29 @@
     </message>
   </context>
   <context>
+    <name>OptimiseController</name>
+    <message>
+      <source>Open a scenario first.</source>
+      <translation>请先打开一个方案。</translation>
+    </message>
+    <message>
+      <source>Run Optimise first, with the scenario's grids and units layers open.</source>
+      <translation>请先运行优化，并保持方案的网格和居住单元图层处于打开状态。</translation>
+    </message>
+    <message>
+      <source>Select one or more general grids in the proposal layer.</source>
+      <translation>请在建议图层中选择一个或多个一般网格。</translation>
+    </message>
+    <message>
+      <source>Proposal ready ({0} units moved): select proposed grids and use 'Accept selected proposal grids'.</source>
+      <translation>建议已生成（调整 {0} 个居住单元）：选择建议网格后使用“采纳所选的建议网格”。</translation>
+    </message>
+    <message>
+      <source>{0} grid(s) accepted into the scenario's edit buffer (save the layers to keep them).</source>
+      <translation>已将 {0} 个网格采纳到方案的编辑缓冲区（保存图层后生效）。</translation>
+    </message>
+  </context>
+  <context>
     <name>PaintTool</name>
     <message>
       <source>Pick the target grid first (Shift+click on it)</source>
@@ -901,6 +1016,46 @@
   </context>
   <context>
     <name>ScenarioPanel</name>
+    <message>
+      <source>Starting…</source>
+      <translation>正在启动…</translation>
+    </message>
+    <message>
+      <source>Checking the scenario…</source>
+      <translation>正在检查方案…</translation>
+    </message>
+    <message>
+      <source>Open a scenario first.</source>
+      <translation>请先打开一个方案。</translation>
+    </message>
+    <message>
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <source>{0} error(s): {1}</source>
+      <translation>{0} 个错误：{1}</translation>
+    </message>
+    <message>
+      <source>Done — results in {0}</source>
+      <translation>完成 — 结果位于 {0}</translation>
+    </message>
+    <message>
+      <source>{0}: run finished, results in {1}</source>
+      <translation>{0}：运行完成，结果位于 {1}</translation>
+    </message>
+    <message>
+      <source>'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg).</source>
+      <translation>“{0}”不是方案文件夹（需要 scenario.toml 和 layers.gpkg）。</translation>
+    </message>
+    <message>
+      <source>{0} warning(s).</source>
+      <translation>{0} 个警告。</translation>
+    </message>
+    <message>
+      <source>The run finished but its results cannot be shown: {0}</source>
+      <translation>运行已完成，但无法显示结果：{0}</translation>
+    </message>
     <message>
       <source>Scenario folder (scenario.toml + layers.gpkg)</source>
       <translation>方案文件夹（scenario.toml + layers.gpkg）</translation>
@@ -954,44 +1109,20 @@
       <translation>打开报告</translation>
     </message>
     <message>
-      <source>Starting…</source>
-      <translation>正在启动…</translation>
-    </message>
-    <message>
-      <source>Open a scenario first.</source>
-      <translation>请先打开一个方案。</translation>
-    </message>
-    <message>
-      <source>Cancelling…</source>
-      <translation>正在取消…</translation>
-    </message>
-    <message>
-      <source>{0} error(s): {1}</source>
-      <translation>{0} 个错误：{1}</translation>
+      <source>GridGov: checking {0}</source>
+      <translation>GridGov：检查 {0}</translation>
     </message>
     <message>
       <source>GridGov: run {0}</source>
       <translation>GridGov：运行 {0}</translation>
     </message>
     <message>
-      <source>Done — results in {0}</source>
-      <translation>完成 — 结果位于 {0}</translation>
+      <source>New scenario from layers…</source>
+      <translation>由图层新建方案…</translation>
     </message>
     <message>
-      <source>{0}: run finished, results in {1}</source>
-      <translation>{0}：运行完成，结果位于 {1}</translation>
-    </message>
-    <message>
-      <source>'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg).</source>
-      <translation>“{0}”不是方案文件夹（需要 scenario.toml 和 layers.gpkg）。</translation>
-    </message>
-    <message>
-      <source>{0} warning(s).</source>
-      <translation>{0} 个警告。</translation>
-    </message>
-    <message>
-      <source>The run finished but its results cannot be shown: {0}</source>
-      <translation>运行已完成，但无法显示结果：{0}</translation>
+      <source>Build a scenario from an OSM extract, project layers and a household register (Processing: GridGov › New scenario from layers)</source>
+      <translation>由 OSM 数据、工程图层和人房数据新建方案（处理工具：GridGov › 由图层新建方案）</translation>
     </message>
   </context>
   <context>
