@@ -170,6 +170,14 @@ def _weights(p: dict) -> list[tuple[str, str, str]]:
     return []
 
 
+@rule("coverage", "circles")
+def _coverage(p: dict) -> list[tuple[str, str, str]]:
+    """Added facility types (tier or drive time) and the required list: engine/coverage_types.py."""
+    from .coverage_types import check_coverage_params
+
+    return [("coverage", q.field, f"[coverage] {q.message}") for q in check_coverage_params(p)]
+
+
 # ------------------------------------------------------------------- plausibility (needs the scenario)
 
 def expected_incidents(params: dict, residents: float, days: float | None = None) -> float:

@@ -1,8 +1,8 @@
-"""Scenario parameters: the one schema every parameter is declared in (DOMAIN.md §7).
+"""Scenario parameters: the one schema every parameter is declared in (sources: docs/sources.md).
 
 Each entry is ``Param(default, unit, doc, source, *, en=..., zh=..., range=..., ...)``: its
 type (inferred from the default), unit, allowed range, choices, table keys, label in English
-and Chinese and where the default comes from (a public norm, a DOMAIN figure, or ``[A]`` for an
+and Chinese and where the default comes from (a public norm, a figure in docs/sources.md, or ``[A]`` for an
 assumption).  ``scenario.toml`` overrides any of these; tables (mixes, per-urgency values) are
 replaced key by key.  The loader's merge, every value check (``engine/param_checks.py``,
 ``params.check``), ``gridgov params``, docs/scenario.md and the report's labels are generated
@@ -17,7 +17,7 @@ from typing import Any
 from .errors import Problem
 from .param_checks import check_params
 from .param_schema import Param, describe_range, kind_problem
-from .vocab import ESCALATION_LEVELS, INCIDENT_TYPES, TIERS, TRAVEL_MODES, URGENCIES
+from .vocab import ESCALATION_LEVELS, INCIDENT_TYPES, NATIONAL_REQUIRED, TIERS, TRAVEL_MODES, URGENCIES
 
 def _labels(vocab) -> dict[str, tuple[str, str]]:
     return {k: (t.en, t.zh) for k, t in vocab.items()}
@@ -29,13 +29,13 @@ HOURS_A_YEAR = 8760.0
 
 DEFAULTS: dict[str, dict[str, Param]] = {
     "travel": {
-        "walk_speed_mps": Param(1.0, "m/s", "planning walking speed", "DOMAIN §7; FHWA 1.22, Shanghai 1.24 observed",
+        "walk_speed_mps": Param(1.0, "m/s", "planning walking speed", "docs/sources.md §5; FHWA 1.22, Shanghai 1.24 observed",
                                 en="Walking speed", zh="步行速度", range="(0, 3]",
                                 limit="3 m/s is a running pace"),
-        "elderly_speed_mps": Param(0.8, "m/s", "walking speed of elderly residents", "DOMAIN §7 [A]",
+        "elderly_speed_mps": Param(0.8, "m/s", "walking speed of elderly residents", "docs/sources.md §5 [A]",
                                    en="Elderly walking speed", zh="老年人步行速度", range="(0, 3]",
                                    limit="3 m/s is a running pace"),
-        "ebike_speed_kmh": Param(15.0, "km/h", "grid worker on an e-bike", "DOMAIN §7 [A]",
+        "ebike_speed_kmh": Param(15.0, "km/h", "grid worker on an e-bike", "docs/sources.md §5 [A]",
                                  en="E-bike speed", zh="电动自行车速度", range="(0, 60]",
                                  limit="GB 17761-2018 caps e-bikes at 25 km/h"),
         "drive_speed_factor": Param(0.7, "", "share of the road-class speed reached in city traffic", A,
@@ -58,16 +58,29 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                               en="Travel-time bands", zh="出行时间分段", range="(0, 240]", length=3,
                               increasing=True, item="number"),
         "tier_distance_m": Param({"5min": 300.0, "10min": 500.0, "15min": 1000.0}, "m",
-                                 "network walking distance per life-circle tier", "GB 50180-2018; DOMAIN §3",
+                                 "network walking distance per life-circle tier", "GB 50180-2018; docs/sources.md §3",
                                  en="Life-circle tier distance", zh="生活圈步行距离", range="(0, 20000]",
                                  key_labels=_labels(TIERS)),
     },
+    "coverage": {
+        "required": Param(list(NATIONAL_REQUIRED), "", "facility types every household should reach; a required type "
+                          "with no facility scores 0 % and is listed as a problem",
+                          "GB 50180-2018 App. B; TD/T 1062-2021; 110/119 cover (docs/sources.md §3, §4)",
+                          en="Required facility types", zh="必备设施类型"),
+        "drive_minutes": Param({"police": 5.0, "fire": 4.0}, "min",
+                               "emergency cover: driving time from the nearest station to the household",
+                               "110 urban 5 min; 建标152-2017 fire 5 min incl. 1 min turn-out (docs/sources.md §4)",
+                               en="Emergency drive time", zh="应急车辆到达时间", range="(0, 120]"),
+        "types": Param({}, "", "facility types added or changed: [coverage.types.<key>] label_en, label_zh, "
+                       "tier (walking) or mode = \"drive\" + drive_min; optional distance_m", "[setting]",
+                       en="Facility types added", zh="新增设施类型"),
+    },
     "grids": {
         "general_households": Param({"target": 400, "min": 160, "max": 500}, "households",
-                                    "size norm of a general grid", "DOMAIN §1/§7", en="General grid size norm",
+                                    "size norm of a general grid", "docs/sources.md §1", en="General grid size norm",
                                     zh="一般网格规模标准", range="[0, 1000000]", item="number"),
         "micro_households": Param({"target": 30, "min": 20, "max": 100}, "households",
-                                  "size norm of a micro-grid", "Chengdu 微网实格; DOMAIN §7",
+                                  "size norm of a micro-grid", "Chengdu 微网实格; docs/sources.md §5",
                                   en="Micro-grid size norm", zh="微网格规模标准", range="[0, 1000000]", item="number"),
     },
     "import": {
@@ -98,11 +111,11 @@ DEFAULTS: dict[str, dict[str, Param]] = {
     },
     "demand": {
         "events_per_1000_residents_month": Param(8.0, "events", "grid events per 1,000 residents per month",
-                                                 "Chengdu 2.16 M / ~20 M residents (DOMAIN §7)",
+                                                 "Chengdu 2.16 M / ~20 M residents (docs/sources.md §5)",
                                                  en="Event rate", zh="事件发生率（每千人每月）", range="[0, inf)"),
-        "day_multiplier": Param(1.5, "", "arrival-rate multiplier by day", "DOMAIN §7 [A]",
+        "day_multiplier": Param(1.5, "", "arrival-rate multiplier by day", "docs/sources.md §5 [A]",
                                 en="Daytime multiplier", zh="白天到达率系数", range="[0, 100]"),
-        "night_multiplier": Param(0.3, "", "arrival-rate multiplier at night", "DOMAIN §7 [A]",
+        "night_multiplier": Param(0.3, "", "arrival-rate multiplier at night", "docs/sources.md §5 [A]",
                                   en="Night multiplier", zh="夜间到达率系数", range="[0, 100]"),
         "day_start_hour": Param(7, "h", "first hour counted as day", A, en="Day starts", zh="白天开始时刻",
                                 range="[0, 24)"),
@@ -112,10 +125,10 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                     en="Weekend multiplier", zh="周末到达率系数", range="[0, 100]"),
         "type_mix": Param({"city_management": 0.35, "livelihood": 0.25, "safety_hazard": 0.15,
                            "dispute": 0.10, "public_order": 0.05, "other": 0.10}, "share",
-                          "incident type mix", "DOMAIN §7 [A]", en="Incident type mix", zh="事件类型构成",
+                          "incident type mix", "docs/sources.md §5 [A]", en="Incident type mix", zh="事件类型构成",
                           range=SHARE, sum_to_1=True, key_labels=_labels(INCIDENT_TYPES)),
         "urgency_mix": Param({"urgent": 0.05, "normal": 0.80, "complex": 0.15}, "share",
-                             "urgency mix", "DOMAIN §7 [A]", en="Urgency mix", zh="紧急程度构成",
+                             "urgency mix", "docs/sources.md §5 [A]", en="Urgency mix", zh="紧急程度构成",
                              range=SHARE, sum_to_1=True, key_labels=_labels(URGENCIES)),
         "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
                                     "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]",
@@ -127,21 +140,21 @@ DEFAULTS: dict[str, dict[str, Param]] = {
     },
     "workflow": {
         "dispatch_median_min": Param({"urgent": 5.0, "normal": 15.0, "complex": 15.0}, "min",
-                                     "report → register + dispatch, lognormal median", "DOMAIN §7",
+                                     "report → register + dispatch, lognormal median", "docs/sources.md §5",
                                      en="Dispatch delay (median)", zh="派遣时间（中位数）", range="(0, 10080]",
                                      key_labels=_labels(URGENCIES)),
         "dispatch_cap_min": Param({"urgent": 10.0, "normal": 30.0, "complex": 30.0}, "min",
                                   "hard cap on register + dispatch", "Taiyuan code [V]", en="Dispatch delay cap",
                                   zh="派遣时限", range="(0, 10080]", key_labels=_labels(URGENCIES)),
-        "onspot_share": Param(0.6, "share", "incidents handled on the spot by the grid worker", "DOMAIN §7 [A]",
+        "onspot_share": Param(0.6, "share", "incidents handled on the spot by the grid worker", "docs/sources.md §5 [A]",
                               en="Handled on the spot", zh="就地处置比例", range=SHARE),
-        "handle_median_min": Param(30.0, "min", "on-the-spot handling time, lognormal median", "DOMAIN §7 [A]",
+        "handle_median_min": Param(30.0, "min", "on-the-spot handling time, lognormal median", "docs/sources.md §5 [A]",
                                    en="Handling time (median)", zh="现场处置时间（中位数）", range="(0, 10080]"),
-        "handle_p90_min": Param(90.0, "min", "on-the-spot handling time, 90th percentile", "DOMAIN §7 [A]",
+        "handle_p90_min": Param(90.0, "min", "on-the-spot handling time, 90th percentile", "docs/sources.md §5 [A]",
                                 en="Handling time (90th percentile)", zh="现场处置时间（90%分位）", range="(0, 10080]"),
         "escalation_share": Param({"community": 0.25, "street": 0.12, "district": 0.03}, "share",
                                   "share of incidents escalated to each level (with onspot_share: normalised to sum 1)",
-                                  "DOMAIN §7 [A]", en="Escalation shares", zh="上报各级比例", range=SHARE,
+                                  "docs/sources.md §5 [A]", en="Escalation shares", zh="上报各级比例", range=SHARE,
                                   key_labels=_labels(ESCALATION_LEVELS)),
         "deadline_h": Param({"urgent": 2.0, "normal": 24.0, "complex": 360.0}, "h",
                             "resolution deadline by urgency", "Taiyuan / Beijing 12345 [V]", en="Resolution deadline",
@@ -167,11 +180,11 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "workers_per_general_grid": Param(1, "workers", "full-time grid workers per general grid", "Taiyuan, Chengdu [V]",
                                           en="Workers per general grid", zh="每个一般网格的专职网格员数",
                                           range="[1, 100]"),
-        "shift_hours": Param(8.0, "h", "length of a worker's shift", "DOMAIN §7", en="Shift length", zh="班次时长",
+        "shift_hours": Param(8.0, "h", "length of a worker's shift", "docs/sources.md §5", en="Shift length", zh="班次时长",
                              range="(0, 24]"),
         "shift_start_hour": Param(8, "h", "start of the day shift", A, en="Shift starts", zh="班次开始时刻",
                                   kind="number", range="[0, 24)"),
-        "patrol_share": Param(0.4, "share", "share of the shift spent on patrol", "DOMAIN §7 [A]",
+        "patrol_share": Param(0.4, "share", "share of the shift spent on patrol", "docs/sources.md §5 [A]",
                               en="Patrol share of the shift", zh="巡查时间占比", range=SHARE),
         "mobile_workers_per_street": Param(0, "workers", "workers of a street-level mobile grid (机动网格) that any "
                                            "grid of the street may call on (0 = none)", A,
@@ -189,6 +202,9 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "engine": Param("numba", "", "simulation engine (both give identical results; numba is the fast one)",
                         "[setting]", en="Simulation engine", zh="模拟引擎",
                         choices=("numba", "simpy")),
+        "replications": Param(20, "runs", "independent replications (common random numbers across compared "
+                              "scenarios); every simulated metric carries a mean and a 95 % interval", "[setting]",
+                              en="Replications", zh="重复模拟次数", range="[1, 10000]"),
     },
     "cost": {
         "worker_yuan_per_year": Param(72000.0, "CNY/year", "full cost of one grid worker", A,
