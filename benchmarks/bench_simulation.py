@@ -34,7 +34,7 @@ def city_inputs(n_workers: int, days: float, incidents_per_year: float, seed: in
     from gridgov.engine.demand import build_demand
     from gridgov.engine.simulation.setup import candidate_grids, straight_line_h
     from gridgov.engine.simulation.streams import workflow_streams
-    from gridgov.engine.simulation.workflow import POLICIES, WorkflowInputs, patrol_finders, shift_starts
+    from gridgov.engine.simulation.workflow import POLICIES, WorkflowInputs, daily_rosters, patrol_finders
 
     p = P.defaults()
     side = int(np.ceil(np.sqrt(n_workers)))
@@ -57,12 +57,12 @@ def city_inputs(n_workers: int, days: float, incidents_per_year: float, seed: in
     travel[r, c] = straight_line_h(base[ucand[r, c]], uxy[r], p)
     gw = np.arange(G + 1, dtype=np.int64)
     st = p["staffing"]
-    ss = shift_starts(np.ones(G, np.int64), float(st["shift_start_hour"]), float(st["shift_hours"]))
+    ss = daily_rosters(np.ones(G, np.int64), float(st["shift_start_hour"]), float(st["shift_hours"]))
     grid = unit_grid[s["unit"]]
-    finder = patrol_finders(s["patrol"], s["time_h"], grid, gw, ss, float(st["shift_hours"]))
+    finder = patrol_finders(s["patrol"], s["time_h"], grid, gw, ss)
     dispatch = np.where(finder >= 0, s["time_h"], s["time_h"] + s["delay"])
     return WorkflowInputs(s["time_h"], dispatch, s["unit"], grid, s["urgency"], finder, s["handle"], travel, gw, cand,
-                          ss, float(st["shift_hours"]), bool(st["on_call_urgent"]),
+                          ss, bool(st["on_call_urgent"]),
                           int(p["workflow"]["max_concurrent_cases"]), POLICIES[p["workflow"]["dispatch_policy"]])
 
 

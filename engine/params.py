@@ -89,6 +89,18 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                            "grid of the street may call on (0 = none)", "[A]"),
         "on_call_urgent": Param(True, "", "an off-shift worker is called out for urgent cases (normal ones wait for the shift)", "[A]"),
     },
+    "roster": {
+        "grid": Param({"workdays": [0, 1, 2, 3, 4], "weekend_duty_every_weeks": 4}, "",
+                      "full-time grid workers (专职网格员): weekdays worked (0 = Monday) on the "
+                      "staffing.shift_start_hour / shift_hours shift, and holiday duty (节假日值班): one "
+                      "weekend-day shift every N weeks, staggered (0 = none)",
+                      "5-day week: 国务院令第174号 (1995) 8 h × 5 days [R]; holiday rota [A]"),
+        "street_duty": Param({"on_duty": 1, "start_hour": 8.0, "hours": 8.0}, "",
+                             "street duty team at the street 综治中心, on duty around the clock: people on duty "
+                             "at any time (0 = no team), first shift start and shift length",
+                             "综治中心 run jointly with the 24-hour police command centre (DOMAIN, Chengdu "
+                             "reports); team size [A]"),
+    },
     "simulation": {
         "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise (28 days: Gini 0.34 → a year: 0.14 on the Wuhou sample)", ""),
         "seed": Param(20241124, "", "random seed (numpy SeedSequence entropy)", ""),

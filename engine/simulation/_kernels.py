@@ -58,32 +58,33 @@ def dispatch_kernel(arrival, atom, work, pref, mu, infinite):
 
 # --------------------------------------------------------------------------- closed-loop workflow
 @nb.njit(cache=True)
-def next_on_shift(x, shift_start, shift_len):
-    """Earliest time ≥ x at which a worker whose daily shift starts at ``shift_start`` is on duty."""
-    r = (x - shift_start) % 24.0
-    if r < shift_len:
+def next_on_shift(x, p, wait, slot_h):
+    """Earliest time ≥ x at which a worker of roster pattern ``p`` is on duty (``roster.wait_table``)."""
+    s = np.floor(x / slot_h)
+    wv = wait[p, int(s) % wait.shape[1]]
+    if wv == 0:
         return x
-    return x + (24.0 - r)
+    return (s + wv) * slot_h
 
 
 @nb.njit(cache=True)
-def _eligible(x, urgent, on_call, shift_start, shift_len):
+def _eligible(x, urgent, on_call, p, wait, slot_h):
     if urgent and on_call:
         return x
-    return next_on_shift(x, shift_start, shift_len)
+    return next_on_shift(x, p, wait, slot_h)
 
 
 @nb.njit(cache=True)
 def _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report, handle,
-             shift_start, shift_len, on_call, start, arrival, end, patrol):
+             pattern_of, wait, slot_h, on_call, start, arrival, end, patrol):
     """Let worker w work through its queue up to time tau (urgent first, then FIFO)."""
     while qlen[w] > 0:
         if uhead[w] >= 0:
             k = uhead[w]
-            td = _eligible(free_at[w], True, on_call, shift_start[w], shift_len)
+            td = _eligible(free_at[w], True, on_call, pattern_of[w], wait, slot_h)
         else:
             k = nhead[w]
-            td = next_on_shift(free_at[w], shift_start[w], shift_len)
+            td = next_on_shift(free_at[w], pattern_of[w], wait, slot_h)
         if td > tau:
             return
         # pop k from its list
@@ -126,7 +127,7 @@ def _push(w, k, urg, uhead, utail, nhead, ntail, qlen, nxt):
 
 @nb.njit(cache=True)
 def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, handle, travel,
-                    gw_start, cand, shift_start, shift_len, on_call, cap, policy):
+                    gw_start, cand, pattern_of, wait, slot_h, on_call, cap, policy):
     """Closed-loop dispatch of incidents to grid workers (conventions in ``workflow.py``).
 
     Incidents are taken in ``order`` (by dispatch time ``dispatch``); each worker's own
@@ -136,7 +137,7 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
     incident: worker, start (work begins), arrival (on scene), end (on-site work done).
     """
     n = order.shape[0]
-    n_workers = shift_start.shape[0]
+    n_workers = pattern_of.shape[0]
     free_at = np.zeros(n_workers)
     uhead = np.full(n_workers, -1, np.int64)
     utail = np.full(n_workers, -1, np.int64)
@@ -160,7 +161,7 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
         if finder[k] >= 0:
             chosen = finder[k]
             _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                     handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+                     handle, pattern_of, wait, slot_h, on_call, start, arrival, end, patrol)
         else:
             best_open = 1 << 30
             best_time = np.inf
@@ -174,14 +175,14 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
                     break                      # own grid first: an own worker was available
                 for w in range(gw_start[gc], gw_start[gc + 1]):
                     _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                             handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+                             handle, pattern_of, wait, slot_h, on_call, start, arrival, end, patrol)
                     n_open = qlen[w] + (1 if free_at[w] > tau else 0)
                     if c == 0 and n_open < fallback_open:
                         fallback = w
                         fallback_open = n_open
                     if n_open >= cap:
                         continue
-                    if not (urgent and on_call) and next_on_shift(tau, shift_start[w], shift_len) > tau:
+                    if not (urgent and on_call) and next_on_shift(tau, pattern_of[w], wait, slot_h) > tau:
                         continue
                     if policy == 0 and c == 0:
                         if n_open < best_open:
@@ -202,8 +203,8 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
             free_at[chosen] = tau              # idle worker: its clock moves to now
         _push(chosen, k, urg, uhead, utail, nhead, ntail, qlen, nxt)
         _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                 handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+                 handle, pattern_of, wait, slot_h, on_call, start, arrival, end, patrol)
     for w in range(n_workers):
         _advance(w, np.inf, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                 handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+                 handle, pattern_of, wait, slot_h, on_call, start, arrival, end, patrol)
     return worker, start, arrival, end

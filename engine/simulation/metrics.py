@@ -29,16 +29,6 @@ def gini(x: np.ndarray) -> float:
     return float((2.0 * (i * v).sum()) / (n * v.sum()) - (n + 1.0) / n)
 
 
-def duty_overlap(start: np.ndarray, end: np.ndarray, shift_start: np.ndarray, shift_len: float) -> np.ndarray:
-    """Hours of each [start, end] spent inside the worker's daily shift (cases up to 2 days)."""
-    first = np.floor((start - shift_start) / 24.0)
-    total = np.zeros(start.shape)
-    for d in range(-1, 3):
-        s0 = shift_start + 24.0 * (first + d)
-        total += np.maximum(0.0, np.minimum(end, s0 + shift_len) - np.maximum(start, s0))
-    return total
-
-
 def backlog(report_h: np.ndarray, closed_abs_h: np.ndarray, horizon_h: float, step_h: float = 1.0):
     """Open cases (reported, not yet closed) sampled every ``step_h`` hours."""
     times = np.arange(0.0, horizon_h + step_h / 2, step_h)

@@ -13,7 +13,8 @@ from ..errors import GridGovError, Problem, ValidationError
 from ..progress import NULL, Progress
 from ..vocab import TRAVEL_MODES
 from . import metrics
-from .workflow import POLICIES, WorkflowInputs, patrol_finders, run_workflow, shift_starts
+from .roster import duty_hours_between, on_duty
+from .workflow import POLICIES, WorkflowInputs, patrol_finders, run_workflow
 
 ENGINES = ("numba", "simpy")
 
@@ -48,7 +49,7 @@ class SimulationResult:
         return Path(path)
 
 
-def _options(scenario, days, seed, engine) -> tuple[float, int, str]:
+def _options(scenario, days, seed, engine, replication=0) -> tuple[float, int, str]:
     sim = scenario.params["simulation"]
     days = sim["days"] if days is None else days
     seed = sim["seed"] if seed is None else seed
@@ -60,6 +61,9 @@ def _options(scenario, days, seed, engine) -> tuple[float, int, str]:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
         problems.append(Problem(f"seed must be a whole number ≥ 0, got {seed!r}", "scenario.toml", "simulation",
                                 field="seed"))
+    if isinstance(replication, bool) or not isinstance(replication, (int, np.integer)) or int(replication) < 0:
+        problems.append(Problem(f"replication must be a whole number ≥ 0, got {replication!r}", "options",
+                                field="replication"))
     if engine not in ENGINES:
         problems.append(Problem(f"engine must be one of {ENGINES}, got {engine!r}", "scenario.toml", "simulation",
                                 field="engine"))
@@ -122,13 +126,15 @@ def check_workflow_params(params: dict) -> None:
 
 def simulate_scenario(scenario, days: float | None = None, seed: int | None = None, engine: str | None = None,
                       travel: Any = None, progress: Progress | None = None, hotspot: np.ndarray | None = None,
-                      layout=None) -> SimulationResult:
+                      layout=None, replication: int = 0) -> SimulationResult:
     """Simulate ``days`` of incidents and their closed-loop handling on a loaded scenario.
 
     Defaults for ``days`` / ``seed`` / ``engine`` come from ``[simulation]``.  ``travel`` is
     passed to ``setup.worker_travel_h`` (None = road network when possible); ``hotspot``
     multiplies the residents of each unit in the spatial intensity; ``layout`` reuses a
-    ``setup.build_layout`` result (e.g. across seeds).
+    ``setup.build_layout`` result (e.g. across seeds).  ``replication`` r draws the r-th
+    independent replication of ``seed`` (``streams.replication_seed``): the same (seed, r)
+    gives every scenario with the same units the same incidents (common random numbers).
     """
     from ..demand import build_demand
     from .setup import build_layout
@@ -137,7 +143,7 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     progress = progress or NULL
     p = scenario.params
     try:
-        days, seed, engine = _options(scenario, days, seed, engine)
+        days, seed, engine = _options(scenario, days, seed, engine, replication)
         check_workflow_params(p)
     except ValidationError as exc:  # name the scenario: compare and batch load several
         raise ValidationError([_located(q, scenario) for q in exc.problems]) from None
@@ -151,16 +157,13 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     progress(0.3, "drawing incidents")
     history = scenario.incidents if p["demand"].get("fit_history", True) else None
     model = build_demand(p, scenario.units.residents, hotspot=hotspot, history=history)
-    s = workflow_streams(model, p, days, seed)
+    s = workflow_streams(model, p, days, seed, replication)
     st, wf = p["staffing"], p["workflow"]
-    shift_len = float(st["shift_hours"])
-    wpg = np.diff(lay.gw_start)
-    sstart = shift_starts(wpg, float(st["shift_start_hour"]), shift_len)
     grid = lay.unit_grid[s["unit"]]
-    finder = patrol_finders(s["patrol"], s["time_h"], grid, lay.gw_start, sstart, shift_len)
+    finder = patrol_finders(s["patrol"], s["time_h"], grid, lay.gw_start, lay.rosters)
     dispatch = np.where(finder >= 0, s["time_h"], s["time_h"] + s["delay"])
     inp = WorkflowInputs(s["time_h"], dispatch, s["unit"], grid, s["urgency"], finder, s["handle"],
-                         np.ascontiguousarray(lay.travel), lay.gw_start, lay.cand, sstart, shift_len,
+                         np.ascontiguousarray(lay.travel), lay.gw_start, lay.cand, lay.rosters,
                          bool(st["on_call_urgent"]), int(wf["max_concurrent_cases"]), POLICIES[wf["dispatch_policy"]])
     timings["streams"] = time.perf_counter() - t0
 
@@ -173,7 +176,7 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     progress(0.9, "metrics")
     result = assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days)
     timings["metrics"] = time.perf_counter() - t0
-    result.meta.update(engine=engine, days=days, seed=seed, travel_source=lay.travel_source,
+    result.meta.update(engine=engine, days=days, seed=seed, replication=replication, travel_source=lay.travel_source,
                        n_workers=lay.n_workers, policy=wf["dispatch_policy"], fitted_from=model.fitted_from,
                        timings_s=timings, **lay.info)
     progress(1.0, "simulation done")
@@ -195,23 +198,24 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
         "deadline_h": deadline, "on_time": closed_h <= deadline, "level": s["level_keys"][s["level"]],
         "found_on_patrol": inp.finder >= 0, "dispatch_h": inp.dispatch - t,
         "dispatched_on_duty": patrol_finders(np.ones(t.size, bool), inp.dispatch, inp.grid, inp.gw_start,
-                                             inp.shift_start, inp.shift_len) >= 0,
+                                             inp.rosters) >= 0,
     }
     W = lay.n_workers
     attended = worker >= 0
     busy = np.bincount(worker[attended], weights=(end - start)[attended], minlength=W)
     cases = np.bincount(worker[attended], minlength=W)
-    duty_h = days * inp.shift_len
+    all_w = np.arange(W)
+    duty_h = duty_hours_between(np.zeros(W), np.full(W, days * 24.0), all_w, inp.rosters)
     worker_grid = np.repeat(np.arange(lay.grid_rows.size), np.diff(lay.gw_start))
     wstreet = lay.street[worker_grid] if lay.street is not None else \
         np.asarray(scenario.grids.street).astype(str)[lay.grid_rows[worker_grid]]
-    on_duty_busy = np.bincount(worker[attended], minlength=W, weights=metrics.duty_overlap(
-        start[attended], end[attended], inp.shift_start[worker[attended]], inp.shift_len))
+    on_duty_busy = np.bincount(worker[attended], minlength=W, weights=duty_hours_between(
+        start[attended], end[attended], worker[attended], inp.rosters))
     per_worker = {"grid_row": lay.grid_rows[worker_grid], "cases": cases.astype(np.int64), "busy_h": busy,
-                  "utilisation": busy / duty_h, "patrol_h": np.maximum(duty_h - on_duty_busy, 0.0)}
+                  "utilisation": busy / np.maximum(duty_h, 1e-9), "duty_h": duty_h, "patrol_h": np.maximum(duty_h - on_duty_busy, 0.0)}
     times, open_cases = metrics.backlog(t, t + closed_h, days * 24.0)
     summary = metrics.summarise(inc, per_worker, open_cases)
-    patrol = per_worker["patrol_h"] / duty_h
+    patrol = per_worker["patrol_h"] / np.maximum(duty_h, 1e-9)
     summary["patrol_share_mean"] = float(patrol.mean()) if W else float("nan")
     summary["patrol_target_met_share"] = float(np.mean(patrol >= float(p["staffing"]["patrol_share"]))) if W \
         else float("nan")
@@ -220,10 +224,11 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     g = metrics.group_stats(grid_row, n_rows, inc)
     util = np.full(n_rows, np.nan)
     work = np.zeros(n_rows)
-    fixed = per_worker["grid_row"] >= 0                      # mobile-pool workers belong to no grid
+    fixed = per_worker["grid_row"] >= 0                      # street-pool workers belong to no grid
     np.add.at(work, per_worker["grid_row"][fixed], busy[fixed])
     wcount = np.bincount(per_worker["grid_row"][fixed], minlength=n_rows)
-    util[wcount > 0] = work[wcount > 0] / (wcount[wcount > 0] * duty_h)
+    wduty = np.bincount(per_worker["grid_row"][fixed], weights=duty_h[fixed], minlength=n_rows)
+    util[wcount > 0] = work[wcount > 0] / np.maximum(wduty[wcount > 0], 1e-9)
     per_grid = {**g, "utilisation": util, "workload_h": work, "workers": wcount.astype(np.int64)}
     per_worker["street"] = wstreet
     grids = scenario.grids

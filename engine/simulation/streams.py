@@ -35,7 +35,18 @@ def lognormal_sigma(median: float, quantile: float, z: float) -> float:
     return float(np.log(quantile / median) / z) if quantile > median > 0 else 0.0
 
 
-def workflow_streams(model, params: dict, days: float, seed: int) -> dict[str, np.ndarray]:
+def replication_seed(seed: int, replication: int = 0) -> np.random.SeedSequence:
+    """Seed sequence of replication r: r = 0 is the plain seed (as before replications existed).
+
+    The same (seed, r) gives the same incidents and durations in every scenario with the same
+    demand: common random numbers across the layouts being compared.
+    """
+    if isinstance(replication, bool) or int(replication) != replication or replication < 0:
+        raise ValueError(f"replication must be a whole number ≥ 0, got {replication!r}")
+    return np.random.SeedSequence(int(seed) if replication == 0 else [int(seed), int(replication)])
+
+
+def workflow_streams(model, params: dict, days: float, seed: int, replication: int = 0) -> dict[str, np.ndarray]:
     """Incidents and every random duration of their life, drawn once for both engines.
 
     One child generator per quantity (``SeedSequence.spawn``), so changing e.g. the handling
@@ -49,7 +60,7 @@ def workflow_streams(model, params: dict, days: float, seed: int) -> dict[str, n
     from ..demand import generate_incidents
 
     wf = params["workflow"]
-    rng = [np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(6)]
+    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication).spawn(6)]
     inc = generate_incidents(model, days, rng[0])
     n = inc["time_h"].size
     urg_keys = list(model.urgency_keys)

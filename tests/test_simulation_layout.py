@@ -1,0 +1,87 @@
+"""Workers start where the layout puts them: stations linked by location, bases, rosters, street teams."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+from gridgov.engine.scenario import load_scenario
+from gridgov.engine.simulation import simulate_scenario
+from gridgov.engine.simulation.setup import build_layout
+from scenario_toy import DX, DY, X0, Y0, make_toy, toy_layers
+
+
+def test_facility_grid_id_filled_by_location(tmp_path):
+    layers = toy_layers()
+    fac = layers["facilities"]
+    fac["geometry"] = fac["geometry"].copy()
+    fac["geometry"][1] = Point(X0 + 3 * DX, Y0 + 5 * DY)          # clinic outside every grid: nearest is G2
+    s = load_scenario(make_toy(tmp_path / "toy", layers))
+    f = s.facilities
+    assert list(f.grid_id) == ["G1", "G2", "D1"]                     # F1 inside G1; F3 given
+    lay = build_layout(s, travel="straight_line")
+    assert lay.info["bases_at_station"] == 1                          # G1 has its own workstation
+    assert lay.info["bases_at_community_station"] == 2                # G2 and D1 share the community's
+
+
+@pytest.fixture(scope="module")
+def wuhou(sample_dir):
+    return load_scenario(sample_dir)
+
+
+def _moved(sc, rows, x, y):
+    import copy
+
+    out = copy.copy(sc)
+    out.facilities = copy.deepcopy(sc.facilities)
+    out.facilities.x[rows], out.facilities.y[rows] = x, y
+    return out
+
+
+def test_piling_workstations_changes_response(wuhou):
+    base = simulate_scenario(wuhou, days=60, seed=3)
+    st = wuhou.facilities.of_type("grid_station")
+    piled = simulate_scenario(_moved(wuhou, st, wuhou.facilities.x[st[0]], wuhou.facilities.y[st[0]]), days=60, seed=3)
+    a, b = base.incidents, piled.incidents
+    np.testing.assert_array_equal(a["time_h"], b["time_h"])            # common random numbers
+    assert piled.summary["response_on_duty_p50_min"] > base.summary["response_on_duty_p50_min"] + 1.0
+    assert np.nanmean(b["response_min"]) > np.nanmean(a["response_min"])
+
+
+def test_moving_a_workstation_away_worsens_its_grids(wuhou):
+    f = wuhou.facilities
+    s0 = f.of_type("grid_station")[0]
+    far = _moved(wuhou, [s0], f.x[s0] + 1000.0, f.y[s0])
+    lay0, lay1 = build_layout(wuhou), build_layout(far)
+    moved = np.flatnonzero(np.any(lay0.base_xy != lay1.base_xy, axis=1))
+    assert moved.size >= 1                                            # the grids based at that station
+    a = simulate_scenario(wuhou, days=120, seed=5, layout=lay0)
+    b = simulate_scenario(far, days=120, seed=5, layout=lay1)
+    rows = lay0.grid_rows[moved]
+    mine = np.isin(a.incidents["grid"], rows) & a.incidents["dispatched_on_duty"] & ~a.incidents["found_on_patrol"]
+    assert np.mean(b.incidents["response_min"][mine]) > np.mean(a.incidents["response_min"][mine]) + 2.0
+
+
+def test_street_duty_team_shortens_all_hours_response(wuhou):
+    import copy
+
+    none = copy.copy(wuhou)
+    none.params = copy.deepcopy(wuhou.params)
+    none.params["roster"]["street_duty"]["on_duty"] = 0
+    a = simulate_scenario(none, days=60, seed=4)
+    b = simulate_scenario(wuhou, days=60, seed=4)
+    assert b.meta["street_duty_workers"] == 3 * 3 and a.meta["street_duty_workers"] == 0
+    assert b.summary["response_p90_min"] < a.summary["response_p90_min"]
+    duty = b.per_worker["grid_row"] == -2
+    assert b.per_worker["cases"][duty].sum() > 0
+
+
+def test_replications_are_common_random_numbers(wuhou):
+    lay = build_layout(wuhou)
+    r0 = simulate_scenario(wuhou, days=14, layout=lay)
+    r0b = simulate_scenario(wuhou, days=14, layout=lay, replication=0)
+    r1 = simulate_scenario(wuhou, days=14, layout=lay, replication=1)
+    np.testing.assert_array_equal(r0.incidents["time_h"], r0b.incidents["time_h"])
+    assert r1.incidents["time_h"].size != r0.incidents["time_h"].size or \
+        not np.array_equal(r1.incidents["time_h"], r0.incidents["time_h"])
+    assert r1.meta["replication"] == 1
