@@ -51,8 +51,10 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "night_start_hour": Param(22, "h", "first hour counted as night", "[A]"),
         "weekend_multiplier": Param(0.8, "", "arrival-rate multiplier on Saturday and Sunday", "[A]"),
         "type_mix": Param({"city_management": 0.35, "livelihood": 0.25, "safety_hazard": 0.15,
-                           "dispute": 0.10, "public_order": 0.05, "other": 0.10}, "share",
-                          "incident type mix", "DOMAIN §7 [A]"),
+                           "dispute": 0.10, "public_order": 0.05, "other": 0.075, "fire": 0.004,
+                           "gas_leak": 0.003, "violence": 0.008, "medical": 0.01}, "share",
+                          "incident type mix; fire, gas_leak, violence and medical are emergencies (urgent, "
+                          "with a responder of [emergency] responder)", "DOMAIN §7 [A]; emergency shares [A]"),
         "urgency_mix": Param({"urgent": 0.05, "normal": 0.80, "complex": 0.15}, "share",
                              "urgency mix", "DOMAIN §7 [A]"),
         "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
@@ -72,6 +74,13 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                   "share of incidents escalated to each level", "DOMAIN §7 [A]"),
         "deadline_h": Param({"urgent": 2.0, "normal": 24.0, "complex": 360.0}, "h",
                             "resolution deadline by urgency", "Taiyuan / Beijing 12345 [V]"),
+        "type_deadline_h": Param({"city_management": 24.0, "livelihood": 168.0, "safety_hazard": 24.0,
+                                  "dispute": 168.0, "public_order": 24.0, "other": 168.0, "fire": 2.0,
+                                  "gas_leak": 2.0, "violence": 2.0, "medical": 2.0}, "h",
+                                 "closure deadline of a normal-urgency incident by type (urgent and complex ones "
+                                 "keep deadline_h)",
+                                 "Taiyuan code: 1 working day for city management; Beijing 12345 draft: 2 h life/"
+                                 "property risk, 24 h utilities, 7 days general (DOMAIN §2) [V]; mapping to types [A]"),
         "escalated_median_h": Param({"community": 8.0, "street": 48.0, "district": 120.0}, "h",
                                     "resolution time once escalated, lognormal median", "[A]"),
         "verification_max_h": Param(1.0, "h", "verification after handling (urban)", "Taiyuan [V]"),
@@ -100,6 +109,23 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                              "at any time (0 = no team), first shift start and shift length",
                              "综治中心 run jointly with the 24-hour police command centre (DOMAIN, Chengdu "
                              "reports); team size [A]"),
+    },
+    "emergency": {
+        "responder": Param({"fire": "fire", "gas_leak": "fire", "violence": "police", "medical": "clinic"}, "",
+                           "facility type whose units respond to each emergency incident type, driving on the "
+                           "road network ('' = no responder); grid workers still attend and report",
+                           "Chengdu 2020 gas-leak case: 综治中心 → fire brigade (DOMAIN); 110/119/120 [A]"),
+        "crew": Param({"fire": 6.0, "police": 4.0, "clinic": 2.0, "health_centre": 2.0}, "staff",
+                      "staff per responder unit: a facility has max(1, staff // crew) units", "[A]"),
+        "call_min": Param(1.0, "min", "report → responder alerted (call taking or 综治中心 relay)",
+                          "[A]; 建标152-2017 allows 2.5 min alarm + dispatch (DOMAIN §4)"),
+        "turnout_min": Param({"fire": 1.0, "police": 1.0, "clinic": 3.0, "health_centre": 3.0}, "min",
+                             "alerted → unit leaves its station",
+                             "fire 1 min 建标152-2017 [V]; 120 ≤ 3 min 国卫医发〔2020〕19号 [S]; police [A]"),
+        "busy_median_min": Param({"fire": 60.0, "police": 45.0, "clinic": 60.0, "health_centre": 60.0}, "min",
+                                 "on-scene time of a responder unit, lognormal median", "[A]"),
+        "busy_p90_min": Param({"fire": 150.0, "police": 120.0, "clinic": 120.0, "health_centre": 120.0}, "min",
+                              "on-scene time, 90th percentile", "[A]"),
     },
     "simulation": {
         "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise (28 days: Gini 0.34 → a year: 0.14 on the Wuhou sample)", ""),

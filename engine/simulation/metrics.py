@@ -62,11 +62,33 @@ def summarise(inc: dict[str, np.ndarray], per_worker: dict[str, np.ndarray], bac
         "workload_gini": gini(per_worker["busy_h"]),
         "backlog_max": int(backlog_open.max()) if backlog_open.size else 0,
     }
+    out.update(emergency_kpis(inc))
+    ordinary = reported & (np.asarray(inc["urgency"]).astype(str) != "urgent") & ~inc["emergency"]
+    first = inc["first_response_min"][ordinary]
+    out.update(first_response_within_24h=float(np.mean(first <= 24 * 60.0)) if first.size else float("nan"),
+               n_ordinary_reported=int(first.size),
+               response_all_hours_p50_min=out["response_p50_min"], response_all_hours_p90_min=out["response_p90_min"],
+               response_all_hours_within_15min=out["response_within_15min"])
     duty = inc["response_min"][reported & inc["dispatched_on_duty"]]
     out.update(response_on_duty_p50_min=_pct(duty, 50), response_on_duty_p90_min=_pct(duty, 90),
                response_on_duty_within_15min=float(np.mean(duty <= 15)) if duty.size else float("nan"),
                n_reported_on_duty=int(duty.size))
     return out
+
+
+def emergency_kpis(inc: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Arrival of the first emergency responder (police / fire / 120) after the report.
+
+    Over every emergency incident; one that got no responder (no facility of its kind)
+    counts as not arrived within any threshold.
+    """
+    em = np.asarray(inc["emergency"], bool)
+    r = inc["emergency_response_min"][em]
+    got = r[np.isfinite(r)]
+    share = (lambda lim: float(np.mean(np.isfinite(r) & (r <= lim))) if r.size else float("nan"))  # noqa: E731
+    return {"n_emergencies": int(em.sum()), "emergency_within_5min": share(5.0), "emergency_within_10min": share(10.0),
+            "emergency_response_p50_min": _pct(got, 50), "emergency_response_p90_min": _pct(got, 90),
+            "emergency_without_responder": int(r.size - got.size)}
 
 
 GROUP_KEYS = ("incidents", "response_p90_min", "response_within_15min", "response_on_duty_p90_min",

@@ -147,6 +147,11 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
         check_workflow_params(p)
     except ValidationError as exc:  # name the scenario: compare and batch load several
         raise ValidationError([_located(q, scenario) for q in exc.problems]) from None
+    from .emergency import check_emergency_params
+
+    errors, warnings = check_emergency_params(p, scenario.facilities)
+    if errors:
+        raise ValidationError([_located(q, scenario) for q in errors])
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress(0.0, "workers and travel times")
@@ -170,6 +175,10 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     t0 = time.perf_counter()
     progress(0.4, f"simulating {s['time_h'].size:,} incidents ({engine})")
     worker, start, arrival, end = run_workflow(inp, engine, progress.sub(0.4, 0.9))
+    from .emergency import run_emergencies
+
+    s.update(run_emergencies(lay.responders, p["emergency"], s["time_h"], s["unit"], s["type"], model.type_keys,
+                             s["emergency_z"], engine))
     timings["engine"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -178,7 +187,7 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     timings["metrics"] = time.perf_counter() - t0
     result.meta.update(engine=engine, days=days, seed=seed, replication=replication, travel_source=lay.travel_source,
                        n_workers=lay.n_workers, policy=wf["dispatch_policy"], fitted_from=model.fitted_from,
-                       timings_s=timings, **lay.info)
+                       timings_s=timings, warnings=[str(w) for w in warnings], **lay.info)
     progress(1.0, "simulation done")
     return result
 
@@ -188,7 +197,7 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     p = scenario.params
     t = s["time_h"]
     urg_keys = np.array(model.urgency_keys, dtype=object)
-    deadline = np.array([float(p["workflow"]["deadline_h"][k]) for k in model.urgency_keys])[s["urgency"]]
+    deadline = incident_deadlines(p["workflow"], model.type_keys, model.urgency_keys, s["type"], s["urgency"])
     response = (arrival - t) * 60.0
     closed_h = end - t + s["escalated"] + s["verify"]
     grid_row = lay.grid_rows[inp.grid]
@@ -197,6 +206,8 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
         "unit": s["unit"], "grid": grid_row, "worker": worker, "response_min": response, "closed_h": closed_h,
         "deadline_h": deadline, "on_time": closed_h <= deadline, "level": s["level_keys"][s["level"]],
         "found_on_patrol": inp.finder >= 0, "dispatch_h": inp.dispatch - t,
+        "first_response_min": response, "emergency": s["is_emergency"], "emergency_response_min": (s["emergency_arrival_h"] - t) * 60.0,
+        "responder": _facility_ids(scenario, s["responder"]),
         "dispatched_on_duty": patrol_finders(np.ones(t.size, bool), inp.dispatch, inp.grid, inp.gw_start,
                                              inp.rosters) >= 0,
     }
@@ -237,6 +248,22 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     wcomm = np.where(per_worker["grid_row"] >= 0, community[np.maximum(per_worker["grid_row"], 0)], "\x00mobile")
     per_community = area_aggregates(community, inc, wcomm, per_worker, "(no community)")
     return SimulationResult(inc, summary, per_grid, per_worker, (times, open_cases), per_street, per_community)
+
+
+def incident_deadlines(wf: dict, type_keys, urgency_keys, types: np.ndarray, urgency: np.ndarray) -> np.ndarray:
+    """Closure deadline (h) of each incident: the type's deadline (``type_deadline_h``) for
+    normal incidents; the urgency's (``deadline_h``) for urgent and complex ones."""
+    by_urg = np.array([float(wf["deadline_h"][k]) for k in urgency_keys])[urgency]
+    by_type = np.array([float(wf["type_deadline_h"].get(k, np.nan)) for k in type_keys])[types]
+    normal = np.array([k == "normal" for k in urgency_keys])[urgency]
+    return np.where(normal & np.isfinite(by_type), by_type, by_urg)
+
+
+def _facility_ids(scenario, rows: np.ndarray) -> np.ndarray:
+    """Facility id of each responder row ('' where none)."""
+    fac = scenario.facilities
+    ids = np.asarray(fac.id, dtype=object) if fac is not None and len(fac) else np.zeros(0, dtype=object)
+    return np.where(rows >= 0, ids[np.maximum(rows, 0)] if ids.size else "", "").astype(object)
 
 
 def area_aggregates(grid_label: np.ndarray, inc: dict[str, np.ndarray], worker_label: np.ndarray,

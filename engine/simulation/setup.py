@@ -40,6 +40,7 @@ class Layout:
     street: np.ndarray | None = None   # (G,) street name of each worker grid
     worker_class: np.ndarray | None = None   # (W,) index into roster.CLASSES
     rosters: Any = None                # roster.Rosters of the workers
+    responders: Any = None             # emergency.Responders (police / fire / 120 units)
 
     @property
     def n_workers(self) -> int:
@@ -199,7 +200,11 @@ def build_layout(scenario, travel: Any = None) -> Layout:
     tt = np.full((len(units), C), np.inf)
     tt[rows, cols] = hours
     info.update(mobile_workers=int(np.sum(worker_class == 1)), street_duty_workers=int(np.sum(worker_class == 2)))
-    return Layout(grid_rows, unit_grid, gw_start, base, cand, tt, source, info, street, worker_class, rosters)
+    from .emergency import build_responders
+
+    resp = build_responders(scenario, straight_line=isinstance(travel, str))
+    info.update(responder_units=int(resp.unit_start[-1]), drive_source=resp.source)
+    return Layout(grid_rows, unit_grid, gw_start, base, cand, tt, source, info, street, worker_class, rosters, resp)
 
 
 def grid_bases(grids, grid_rows: np.ndarray, index: dict, fac) -> tuple[np.ndarray, np.ndarray]:

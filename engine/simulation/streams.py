@@ -55,15 +55,19 @@ def workflow_streams(model, params: dict, days: float, seed: int, replication: i
     work (lognormal median/p90), ``level`` (0 = handled by the grid worker, 1.. = the
     escalation levels of ``workflow.escalation_share`` in order), ``escalated`` resolution
     time after escalation (lognormal, median by level, the handling sigma), ``verify``
-    (uniform 0..verification_max_h).
+    (uniform 0..verification_max_h), ``emergency_z`` (standard normal: on-scene time of an
+    emergency responder, ``emergency.scene_hours``).  Emergency types are made urgent.
     """
     from ..demand import generate_incidents
 
     wf = params["workflow"]
-    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication).spawn(6)]
+    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication).spawn(7)]
     inc = generate_incidents(model, days, rng[0])
     n = inc["time_h"].size
     urg_keys = list(model.urgency_keys)
+    emergency = np.isin(np.array(model.type_keys, dtype=object), list(params["emergency"]["responder"]))
+    if "urgent" in urg_keys:               # emergencies are urgent whatever the urgency mix drew
+        inc["urgency"] = np.where(emergency[inc["type"]], np.int8(urg_keys.index("urgent")), inc["urgency"])
     med = np.array([float(wf["dispatch_median_min"].get(k, 15.0)) for k in urg_keys]) / 60.0
     cap = np.array([float(wf["dispatch_cap_min"].get(k, 30.0)) for k in urg_keys]) / 60.0
     sig = np.array([lognormal_sigma(m, c, Z99) for m, c in zip(med, cap)])
@@ -79,6 +83,7 @@ def workflow_streams(model, params: dict, days: float, seed: int, replication: i
     e_med = np.array([0.0, *[float(wf["escalated_median_h"].get(k, 0.0)) for k in levels[1:]]])
     escalated = np.where(level > 0, e_med[level] * np.exp(h_sig * rng[4].standard_normal(n)), 0.0)
     verify = rng[5].random(n) * float(wf["verification_max_h"])
-    inc.update(delay=delay, handle=handle, level=level, escalated=escalated, verify=verify)
+    inc.update(delay=delay, handle=handle, level=level, escalated=escalated, verify=verify,
+               emergency_z=rng[6].standard_normal(n))
     inc["level_keys"] = np.array(levels, dtype=object)
     return inc
