@@ -127,6 +127,22 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "busy_p90_min": Param({"fire": 150.0, "police": 120.0, "clinic": 120.0, "health_centre": 120.0}, "min",
                               "on-scene time, 90th percentile", "[A]"),
     },
+    "escalation": {
+        "type_factor": Param({"city_management": 0.7, "livelihood": 1.0, "safety_hazard": 1.3, "dispute": 1.5,
+                              "public_order": 1.3, "other": 1.0, "fire": 2.0, "gas_leak": 2.0, "violence": 2.0,
+                              "medical": 1.0}, "",
+                             "relative escalation odds by incident type (normalised over the mix: the overall "
+                             "escalated share stays workflow.escalation_share)", "[A]"),
+        "urgency_factor": Param({"urgent": 1.5, "normal": 0.8, "complex": 2.5}, "",
+                                "relative escalation odds by urgency (normalised like type_factor)", "[A]"),
+        "on_duty_share": Param(1.0 / 3.0, "share",
+                               "share of a 综治中心's staff (facilities staff) at the desk at any time: its "
+                               "desks = max(1, round(staff × share))", "8-hour shifts of a 24-hour centre [A]"),
+        "work_median_h": Param({"street": 4.0, "district": 8.0}, "h",
+                               "desk time of an escalated case at its centre (coordination, calls to departments), "
+                               "lognormal median", "[A]"),
+        "work_p90_h": Param({"street": 12.0, "district": 24.0}, "h", "desk time, 90th percentile", "[A]"),
+    },
     "simulation": {
         "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise (28 days: Gini 0.34 → a year: 0.14 on the Wuhou sample)", ""),
         "seed": Param(20241124, "", "random seed (numpy SeedSequence entropy)", ""),

@@ -1,4 +1,4 @@
-"""Numba kernel of the emergency responders (conventions in ``emergency.py``)."""
+"""Numba kernels of the emergency responders (``emergency.py``) and the escalation centres (``escalation.py``)."""
 from __future__ import annotations
 
 import numba as nb
@@ -43,3 +43,27 @@ def emergency_kernel(order, call, unit, kind, scene, turnout, cand, drive, unit_
         arrival[k] = best_arr
         free_at[best_v] = best_arr + scene[k] + best_dr
     return station, arrival
+
+
+@nb.njit(cache=True)
+def centre_queue_kernel(order, arrive, centre, work, server_start):
+    """FCFS multi-desk queue per centre: each case (in arrival ``order``) takes the desk free first.
+
+    Returns the start of service of each case (NaN where ``centre`` < 0).
+    """
+    n = order.shape[0]
+    free_at = np.zeros(server_start[-1])
+    start = np.full(n, np.nan)
+    for i in range(n):
+        k = order[i]
+        c = centre[k]
+        if c < 0:
+            continue
+        v = server_start[c]
+        for d in range(server_start[c] + 1, server_start[c + 1]):
+            if free_at[d] < free_at[v]:
+                v = d
+        s = max(arrive[k], free_at[v])
+        start[k] = s
+        free_at[v] = s + work[k]
+    return start

@@ -63,6 +63,7 @@ def summarise(inc: dict[str, np.ndarray], per_worker: dict[str, np.ndarray], bac
         "backlog_max": int(backlog_open.max()) if backlog_open.size else 0,
     }
     out.update(emergency_kpis(inc))
+    out.update(escalation_kpis(inc))
     ordinary = reported & (np.asarray(inc["urgency"]).astype(str) != "urgent") & ~inc["emergency"]
     first = inc["first_response_min"][ordinary]
     out.update(first_response_within_24h=float(np.mean(first <= 24 * 60.0)) if first.size else float("nan"),
@@ -89,6 +90,18 @@ def emergency_kpis(inc: dict[str, np.ndarray]) -> dict[str, Any]:
     return {"n_emergencies": int(em.sum()), "emergency_within_5min": share(5.0), "emergency_within_10min": share(10.0),
             "emergency_response_p50_min": _pct(got, 50), "emergency_response_p90_min": _pct(got, 90),
             "emergency_without_responder": int(r.size - got.size)}
+
+
+def escalation_kpis(inc: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Escalated cases: closure time, on-time share and the wait at the centres' desks."""
+    esc = np.asarray(inc["level"]).astype(str) != "grid"
+    queued = np.asarray(inc["centre"]).astype(str) != ""
+    c = inc["closed_h"][esc]
+    w = inc["centre_wait_h"][queued]
+    return {"n_escalated": int(esc.sum()), "escalated_closed_h_mean": float(c.mean()) if c.size else float("nan"),
+            "escalated_closed_h_p90": _pct(c, 90),
+            "escalated_on_time_share": float(np.mean(inc["on_time"][esc])) if c.size else float("nan"),
+            "centre_wait_h_mean": float(w.mean()) if w.size else float("nan"), "centre_wait_h_p90": _pct(w, 90)}
 
 
 GROUP_KEYS = ("incidents", "response_p90_min", "response_within_15min", "response_on_duty_p90_min",

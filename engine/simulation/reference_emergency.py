@@ -1,4 +1,4 @@
-"""Readable SimPy reference of the emergency responders (``emergency.py``); draws nothing."""
+"""Readable SimPy references of the emergency responders and the escalation centres; they draw nothing."""
 from __future__ import annotations
 
 import numpy as np
@@ -61,3 +61,28 @@ def emergency_reference(order, call, unit, kind, scene, turnout, cand, drive, un
     env.process(calls())
     env.run()
     return station, arrival
+
+
+def centre_queue_reference(order, arrive, centre, work, server_start):
+    """Each centre is a ``simpy.Resource`` with one slot per desk; cases queue FCFS."""
+    env = simpy.Environment()
+    desks = [simpy.Resource(env, capacity=int(server_start[c + 1] - server_start[c]))
+             for c in range(len(server_start) - 1)]
+    start = np.full(len(arrive), np.nan)
+
+    def case(k: int):
+        with desks[centre[k]].request() as req:
+            yield req
+            start[k] = env.now
+            yield env.timeout(work[k])
+
+    def arrivals():
+        for k in order:
+            if centre[k] < 0:
+                continue
+            yield env.timeout(arrive[k] - env.now)
+            env.process(case(int(k)))
+
+    env.process(arrivals())
+    env.run()
+    return start

@@ -149,7 +149,10 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
         raise ValidationError([_located(q, scenario) for q in exc.problems]) from None
     from .emergency import check_emergency_params
 
+    from .escalation import check_escalation_params
+
     errors, warnings = check_emergency_params(p, scenario.facilities)
+    errors += check_escalation_params(p)
     if errors:
         raise ValidationError([_located(q, scenario) for q in errors])
     timings: dict[str, float] = {}
@@ -179,6 +182,9 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
 
     s.update(run_emergencies(lay.responders, p["emergency"], s["time_h"], s["unit"], s["type"], model.type_keys,
                              s["emergency_z"], engine))
+    from .escalation import run_centres
+
+    s.update(run_centres(lay.centres, list(s["level_keys"]), s["level"], s["unit"], end, s["centre_work"], engine))
     timings["engine"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -199,7 +205,8 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     urg_keys = np.array(model.urgency_keys, dtype=object)
     deadline = incident_deadlines(p["workflow"], model.type_keys, model.urgency_keys, s["type"], s["urgency"])
     response = (arrival - t) * 60.0
-    closed_h = end - t + s["escalated"] + s["verify"]
+    closed_h = end - t + s["centre_wait_h"] + s["centre_work_h"] + s["escalated"] + s["verify"]
+    cfac = lay.centres.facility
     grid_row = lay.grid_rows[inp.grid]
     inc = {
         "time_h": t, "type": np.array(model.type_keys, dtype=object)[s["type"]], "urgency": urg_keys[s["urgency"]],
@@ -208,6 +215,9 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
         "found_on_patrol": inp.finder >= 0, "dispatch_h": inp.dispatch - t,
         "first_response_min": response, "emergency": s["is_emergency"], "emergency_response_min": (s["emergency_arrival_h"] - t) * 60.0,
         "responder": _facility_ids(scenario, s["responder"]),
+        "centre": _facility_ids(scenario, np.where(s["centre"] >= 0, cfac[np.maximum(s["centre"], 0)], -1)
+                                if cfac.size else np.full(t.size, -1)),
+        "centre_wait_h": s["centre_wait_h"],
         "dispatched_on_duty": patrol_finders(np.ones(t.size, bool), inp.dispatch, inp.grid, inp.gw_start,
                                              inp.rosters) >= 0,
     }

@@ -41,6 +41,7 @@ class Layout:
     worker_class: np.ndarray | None = None   # (W,) index into roster.CLASSES
     rosters: Any = None                # roster.Rosters of the workers
     responders: Any = None             # emergency.Responders (police / fire / 120 units)
+    centres: Any = None                # escalation.Centres (综治中心 desks)
 
     @property
     def n_workers(self) -> int:
@@ -204,7 +205,12 @@ def build_layout(scenario, travel: Any = None) -> Layout:
 
     resp = build_responders(scenario, straight_line=isinstance(travel, str))
     info.update(responder_units=int(resp.unit_start[-1]), drive_source=resp.source)
-    return Layout(grid_rows, unit_grid, gw_start, base, cand, tt, source, info, street, worker_class, rosters, resp)
+    from .escalation import build_centres
+
+    centres = build_centres(scenario, street[unit_grid])
+    info.update(escalation_centres=int(centres.facility.size), centre_desks=int(centres.server_start[-1]))
+    return Layout(grid_rows, unit_grid, gw_start, base, cand, tt, source, info, street, worker_class, rosters, resp,
+                  centres)
 
 
 def grid_bases(grids, grid_rows: np.ndarray, index: dict, fac) -> tuple[np.ndarray, np.ndarray]:

@@ -56,12 +56,14 @@ def workflow_streams(model, params: dict, days: float, seed: int, replication: i
     escalation levels of ``workflow.escalation_share`` in order), ``escalated`` resolution
     time after escalation (lognormal, median by level, the handling sigma), ``verify``
     (uniform 0..verification_max_h), ``emergency_z`` (standard normal: on-scene time of an
-    emergency responder, ``emergency.scene_hours``).  Emergency types are made urgent.
+    emergency responder, ``emergency.scene_hours``), ``centre_work`` (desk hours at the escalation centre,
+    ``escalation.py``).  Emergency types are made urgent; the escalation level depends on
+    type and urgency (``escalation.escalation_probability``).
     """
     from ..demand import generate_incidents
 
     wf = params["workflow"]
-    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication).spawn(7)]
+    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication).spawn(8)]
     inc = generate_incidents(model, days, rng[0])
     n = inc["time_h"].size
     urg_keys = list(model.urgency_keys)
@@ -76,14 +78,24 @@ def workflow_streams(model, params: dict, days: float, seed: int, replication: i
     h_med = float(wf["handle_median_min"]) / 60.0
     h_sig = lognormal_sigma(h_med, float(wf["handle_p90_min"]) / 60.0, Z90)
     handle = h_med * np.exp(h_sig * rng[2].standard_normal(n))
+    from .escalation import draw_levels, escalation_probability
+
     levels = ["grid", *wf["escalation_share"]]
-    share = np.array([float(wf["onspot_share"]), *[float(v) for v in wf["escalation_share"].values()]])
-    cum = np.cumsum(share / share.sum())
-    level = np.minimum(np.searchsorted(cum, rng[3].random(n), side="right"), len(levels) - 1).astype(np.int8)
+    p_esc, level_p = escalation_probability(params, model.type_keys, urg_keys, model.type_p, model.urgency_p)
+    level = draw_levels(p_esc, level_p, inc["type"], inc["urgency"], rng[3].random(n))
     e_med = np.array([0.0, *[float(wf["escalated_median_h"].get(k, 0.0)) for k in levels[1:]]])
     escalated = np.where(level > 0, e_med[level] * np.exp(h_sig * rng[4].standard_normal(n)), 0.0)
     verify = rng[5].random(n) * float(wf["verification_max_h"])
     inc.update(delay=delay, handle=handle, level=level, escalated=escalated, verify=verify,
-               emergency_z=rng[6].standard_normal(n))
+               emergency_z=rng[6].standard_normal(n), centre_work=_centre_work(params["escalation"], levels, level,
+                                                                           rng[7].standard_normal(n)))
     inc["level_keys"] = np.array(levels, dtype=object)
     return inc
+
+
+def _centre_work(esc: dict, levels: list[str], level: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Desk time (h) of an escalated case at its centre: lognormal by level (0 for levels without one)."""
+    med = np.array([float(esc["work_median_h"].get(k, 0.0)) for k in levels])
+    p90 = np.array([float(esc["work_p90_h"].get(k, 0.0)) for k in levels])
+    sig = np.array([lognormal_sigma(m, q, Z90) for m, q in zip(med, p90)])
+    return med[level] * np.exp(sig[level] * z)
