@@ -143,6 +143,28 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                "lognormal median", "[A]"),
         "work_p90_h": Param({"street": 12.0, "district": 24.0}, "h", "desk time, 90th percentile", "[A]"),
     },
+    "routine": {
+        "patrols_per_day": Param(2.0, "patrols", "patrols of the grid's roads per workday (一日双巡)",
+                                 "一日双巡 practice of grid workers (issue 12; Chengdu) [R]"),
+        "patrol_speed_kmh": Param(4.0, "km/h", "patrol speed including stops to look and talk", "[A]"),
+        "visit_h_per_household_year": Param(1.0, "h", "household visits (入户走访) per household per year: a "
+                                            "15-minute visit each quarter", "[A]"),
+        "record_h_per_unit_year": Param(2.0, "h", "checking household and housing records (人房信息核查) per "
+                                        "residential unit per year", "[A]"),
+        "max_utilisation": Param(0.85, "share", "share of duty hours a worker can fill with incidents + routine "
+                                 "(for workers_needed)", "[A]"),
+    },
+    "micro_member": {
+        "enabled": Param(False, "", "micro-grid members (微网格员, residents serving their own micro-grid) make first "
+                         "contact with reports from their micro-grid",
+                         "Chengdu: 13.3万 micro-grid members vs 1.48万 full-time grid workers (DOMAIN) [V]"),
+        "response_median_min": Param(10.0, "min", "report → first contact by the micro-grid member, lognormal median",
+                                     "[A]"),
+        "response_p90_min": Param(30.0, "min", "report → first contact, 90th percentile", "[A]"),
+        "reachable_share": Param(0.7, "share", "share of reports during their hours that a member takes", "[A]"),
+        "start_hour": Param(7.0, "h", "members are reachable from this hour …", "[A]"),
+        "hours": Param(15.0, "h", "… for this many hours a day (7:00–22:00)", "[A]"),
+    },
     "simulation": {
         "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise (28 days: Gini 0.34 → a year: 0.14 on the Wuhou sample)", ""),
         "seed": Param(20241124, "", "random seed (numpy SeedSequence entropy)", ""),

@@ -85,3 +85,56 @@ def test_replications_are_common_random_numbers(wuhou):
     assert r1.incidents["time_h"].size != r0.incidents["time_h"].size or \
         not np.array_equal(r1.incidents["time_h"], r0.incidents["time_h"])
     assert r1.meta["replication"] == 1
+
+
+def _with(sc, **sections):
+    import copy
+
+    out = copy.copy(sc)
+    out.params = copy.deepcopy(sc.params)
+    for sec, values in sections.items():
+        for k, v in values.items():
+            if isinstance(v, dict):
+                out.params[sec][k].update(v)
+            else:
+                out.params[sec][k] = v
+    return out
+
+
+def test_micro_grid_members_make_first_contact(wuhou):
+    off = simulate_scenario(wuhou, days=60, seed=12)
+    on = simulate_scenario(_with(wuhou, micro_member={"enabled": True}), days=60, seed=12)
+    np.testing.assert_array_equal(off.incidents["worker"], on.incidents["worker"])     # handling unchanged
+    assert on.incidents["micro_member_first"].any() and not off.incidents["micro_member_first"].any()
+    assert on.summary["first_response_p50_min"] < off.summary["first_response_p50_min"]
+    assert on.summary["first_response_within_24h"] >= off.summary["first_response_within_24h"]
+
+
+def test_routine_workload_beyond_incidents(wuhou):
+    r = simulate_scenario(wuhou, days=28, seed=1)
+    s = r.summary
+    assert s["utilisation_with_routine_mean"] > 3 * s["utilisation_mean"]           # the job is mostly routine
+    assert s["workers_needed"] >= 1 and s["routine_h_per_worker_week"] > 0
+    more = simulate_scenario(_with(wuhou, routine={"patrols_per_day": 4.0}), days=28, seed=1)
+    assert more.summary["utilisation_with_routine_mean"] > s["utilisation_with_routine_mean"]
+    assert more.summary["utilisation_mean"] == s["utilisation_mean"]                   # incidents unchanged
+    g = r.per_grid
+    own = g["workers"] > 0
+    assert np.all(g["utilisation_with_routine"][own] >= g["utilisation"][own])
+
+
+@pytest.mark.parametrize("section, values, field", [
+    ("roster", {"grid": {"workdays": [], "weekend_duty_every_weeks": 0}}, "grid.workdays"),
+    ("roster", {"grid": {"workdays": [0, 9]}}, "grid.workdays"),
+    ("roster", {"street_duty": {"hours": 0.0}}, "street_duty.hours"),
+    ("micro_member", {"hours": 0.0}, "hours"),
+    ("routine", {"patrol_speed_kmh": 0.0}, "patrol_speed_kmh"),
+    ("escalation", {"on_duty_share": 0.0}, "on_duty_share"),
+])
+def test_bad_duty_inputs_are_located(wuhou, section, values, field):
+    from gridgov.engine.errors import ValidationError
+
+    with pytest.raises(ValidationError) as e:
+        simulate_scenario(_with(wuhou, **{section: values}), days=3)
+    p = e.value.problems[0]
+    assert (p.layer, p.field) == (section, field), p

@@ -64,9 +64,10 @@ def summarise(inc: dict[str, np.ndarray], per_worker: dict[str, np.ndarray], bac
     }
     out.update(emergency_kpis(inc))
     out.update(escalation_kpis(inc))
-    ordinary = reported & (np.asarray(inc["urgency"]).astype(str) != "urgent") & ~inc["emergency"]
+    ordinary = reported & (np.asarray(inc["urgency"], dtype=object) != "urgent") & ~inc["emergency"]
     first = inc["first_response_min"][ordinary]
     out.update(first_response_within_24h=float(np.mean(first <= 24 * 60.0)) if first.size else float("nan"),
+               first_response_p50_min=_pct(first, 50),
                n_ordinary_reported=int(first.size),
                response_all_hours_p50_min=out["response_p50_min"], response_all_hours_p90_min=out["response_p90_min"],
                response_all_hours_within_15min=out["response_within_15min"])
@@ -94,8 +95,8 @@ def emergency_kpis(inc: dict[str, np.ndarray]) -> dict[str, Any]:
 
 def escalation_kpis(inc: dict[str, np.ndarray]) -> dict[str, Any]:
     """Escalated cases: closure time, on-time share and the wait at the centres' desks."""
-    esc = np.asarray(inc["level"]).astype(str) != "grid"
-    queued = np.asarray(inc["centre"]).astype(str) != ""
+    esc = np.asarray(inc["level"], dtype=object) != "grid"
+    queued = np.asarray(inc["centre"], dtype=object) != ""
     c = inc["closed_h"][esc]
     w = inc["centre_wait_h"][queued]
     return {"n_escalated": int(esc.sum()), "escalated_closed_h_mean": float(c.mean()) if c.size else float("nan"),

@@ -153,6 +153,15 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
 
     errors, warnings = check_emergency_params(p, scenario.facilities)
     errors += check_escalation_params(p)
+    from .routine import check_routine_params
+
+    errors += check_routine_params(p)
+    from .micro import check_micro_params
+
+    errors += check_micro_params(p)
+    from .roster import check_roster_params
+
+    errors += check_roster_params(p)
     if errors:
         raise ValidationError([_located(q, scenario) for q in errors])
     timings: dict[str, float] = {}
@@ -205,6 +214,10 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     urg_keys = np.array(model.urgency_keys, dtype=object)
     deadline = incident_deadlines(p["workflow"], model.type_keys, model.urgency_keys, s["type"], s["urgency"])
     response = (arrival - t) * 60.0
+    from .micro import first_contact_min
+
+    in_micro = np.asarray(scenario.units.micro_id, dtype=object)[s["unit"]] != ""
+    micro_min = first_contact_min(p["micro_member"], t, in_micro, inp.finder < 0, s["micro_u"], s["micro_z"])
     closed_h = end - t + s["centre_wait_h"] + s["centre_work_h"] + s["escalated"] + s["verify"]
     cfac = lay.centres.facility
     grid_row = lay.grid_rows[inp.grid]
@@ -213,7 +226,8 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
         "unit": s["unit"], "grid": grid_row, "worker": worker, "response_min": response, "closed_h": closed_h,
         "deadline_h": deadline, "on_time": closed_h <= deadline, "level": s["level_keys"][s["level"]],
         "found_on_patrol": inp.finder >= 0, "dispatch_h": inp.dispatch - t,
-        "first_response_min": response, "emergency": s["is_emergency"], "emergency_response_min": (s["emergency_arrival_h"] - t) * 60.0,
+        "first_response_min": np.fmin(response, micro_min), "micro_member_first": micro_min < response,
+        "emergency": s["is_emergency"], "emergency_response_min": (s["emergency_arrival_h"] - t) * 60.0,
         "responder": _facility_ids(scenario, s["responder"]),
         "centre": _facility_ids(scenario, np.where(s["centre"] >= 0, cfac[np.maximum(s["centre"], 0)], -1)
                                 if cfac.size else np.full(t.size, -1)),
@@ -235,7 +249,18 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     per_worker = {"grid_row": lay.grid_rows[worker_grid], "cases": cases.astype(np.int64), "busy_h": busy,
                   "utilisation": busy / np.maximum(duty_h, 1e-9), "duty_h": duty_h, "patrol_h": np.maximum(duty_h - on_duty_busy, 0.0)}
     times, open_cases = metrics.backlog(t, t + closed_h, days * 24.0)
+    from .routine import workload
+
+    rw = workload(p, days, lay, per_worker, scenario.units)
+    per_worker.update(routine_h=rw["routine_h"], utilisation_with_routine=rw["utilisation_with_routine"])
     summary = metrics.summarise(inc, per_worker, open_cases)
+    own = per_worker["grid_row"] >= 0
+    uw = rw["utilisation_with_routine"][own]
+    summary.update(utilisation_with_routine_mean=float(uw.mean()) if uw.size else float("nan"),
+                   utilisation_with_routine_max=float(uw.max()) if uw.size else float("nan"),
+                   routine_h_per_worker_week=float(rw["routine_h"][own].mean() * 7.0 / days) if uw.size else 0.0,
+                   workers_needed=int(rw["grid_workers_needed"].sum()),
+                   workers_grid=int(own.sum()))
     patrol = per_worker["patrol_h"] / np.maximum(duty_h, 1e-9)
     summary["patrol_share_mean"] = float(patrol.mean()) if W else float("nan")
     summary["patrol_target_met_share"] = float(np.mean(patrol >= float(p["staffing"]["patrol_share"]))) if W \
@@ -250,7 +275,15 @@ def assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days) ->
     wcount = np.bincount(per_worker["grid_row"][fixed], minlength=n_rows)
     wduty = np.bincount(per_worker["grid_row"][fixed], weights=duty_h[fixed], minlength=n_rows)
     util[wcount > 0] = work[wcount > 0] / np.maximum(wduty[wcount > 0], 1e-9)
-    per_grid = {**g, "utilisation": util, "workload_h": work, "workers": wcount.astype(np.int64)}
+    routine_g = np.zeros(n_rows)
+    need_g = np.zeros(n_rows, np.int64)
+    gown = lay.grid_rows >= 0
+    routine_g[lay.grid_rows[gown]] = rw["grid_routine_h"][gown]
+    need_g[lay.grid_rows[gown]] = rw["grid_workers_needed"][gown]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        util_r = np.where(wcount > 0, (work + routine_g) / np.maximum(wduty, 1e-9), np.nan)
+    per_grid = {**g, "utilisation": util, "workload_h": work, "workers": wcount.astype(np.int64),
+                "routine_h": routine_g, "utilisation_with_routine": util_r, "workers_needed": need_g}
     per_worker["street"] = wstreet
     grids = scenario.grids
     per_street = area_aggregates(grids.street, inc, per_worker["street"], per_worker, "(no street)")

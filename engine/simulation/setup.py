@@ -42,6 +42,7 @@ class Layout:
     rosters: Any = None                # roster.Rosters of the workers
     responders: Any = None             # emergency.Responders (police / fire / 120 units)
     centres: Any = None                # escalation.Centres (综治中心 desks)
+    patrol_km: Any = None              # (G,) walkable road km inside each worker grid (routine.py)
 
     @property
     def n_workers(self) -> int:
@@ -209,8 +210,10 @@ def build_layout(scenario, travel: Any = None) -> Layout:
 
     centres = build_centres(scenario, street[unit_grid])
     info.update(escalation_centres=int(centres.facility.size), centre_desks=int(centres.server_start[-1]))
+    from .routine import patrol_km
+
     return Layout(grid_rows, unit_grid, gw_start, base, cand, tt, source, info, street, worker_class, rosters, resp,
-                  centres)
+                  centres, patrol_km(scenario, grid_rows))
 
 
 def grid_bases(grids, grid_rows: np.ndarray, index: dict, fac) -> tuple[np.ndarray, np.ndarray]:

@@ -57,13 +57,14 @@ def workflow_streams(model, params: dict, days: float, seed: int, replication: i
     time after escalation (lognormal, median by level, the handling sigma), ``verify``
     (uniform 0..verification_max_h), ``emergency_z`` (standard normal: on-scene time of an
     emergency responder, ``emergency.scene_hours``), ``centre_work`` (desk hours at the escalation centre,
-    ``escalation.py``).  Emergency types are made urgent; the escalation level depends on
+    ``escalation.py``), ``micro_u`` / ``micro_z`` (is a micro-grid member reached, how
+    fast: ``micro.first_contact``).  Emergency types are made urgent; the escalation level depends on
     type and urgency (``escalation.escalation_probability``).
     """
     from ..demand import generate_incidents
 
     wf = params["workflow"]
-    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication).spawn(8)]
+    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication).spawn(10)]
     inc = generate_incidents(model, days, rng[0])
     n = inc["time_h"].size
     urg_keys = list(model.urgency_keys)
@@ -88,7 +89,8 @@ def workflow_streams(model, params: dict, days: float, seed: int, replication: i
     verify = rng[5].random(n) * float(wf["verification_max_h"])
     inc.update(delay=delay, handle=handle, level=level, escalated=escalated, verify=verify,
                emergency_z=rng[6].standard_normal(n), centre_work=_centre_work(params["escalation"], levels, level,
-                                                                           rng[7].standard_normal(n)))
+                                                                           rng[7].standard_normal(n)),
+               micro_u=rng[8].random(n), micro_z=rng[9].standard_normal(n))
     inc["level_keys"] = np.array(levels, dtype=object)
     return inc
 
