@@ -60,6 +60,10 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
                                     "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]"),
         "fit_history": Param(True, "", "fit the hour-of-week profile and type mix from the incidents layer when present", ""),
+        "history_bandwidth_m": Param(150.0, "m", "kernel bandwidth smoothing where history incidents happen "
+                                     "(0 = per unit, no smoothing)", "[A]"),
+        "history_spatial_weight": Param(0.7, "share", "weight of the fitted history locations against residents in "
+                                        "each unit's share of incidents (0 = residents only)", "[A]"),
         "fit_min_records": Param(200, "records", "fewest history records needed to fit the profile", "[A]"),
     },
     "workflow": {

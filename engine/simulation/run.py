@@ -173,7 +173,8 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     t0 = time.perf_counter()
     progress(0.3, "drawing incidents")
     history = scenario.incidents if p["demand"].get("fit_history", True) else None
-    model = build_demand(p, scenario.units.residents, hotspot=hotspot, history=history)
+    model = build_demand(p, scenario.units.residents, hotspot=hotspot, history=history,
+                         unit_xy=np.column_stack([scenario.units.x, scenario.units.y]))
     s = workflow_streams(model, p, days, seed, replication)
     st, wf = p["staffing"], p["workflow"]
     grid = lay.unit_grid[s["unit"]]
