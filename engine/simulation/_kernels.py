@@ -57,34 +57,42 @@ def dispatch_kernel(arrival, atom, work, pref, mu, infinite):
 
 
 # --------------------------------------------------------------------------- closed-loop workflow
-@nb.njit(cache=True)
-def next_on_shift(x, p, wait, slot_h):
-    """Earliest time ≥ x at which a worker of roster pattern ``p`` is on duty (``roster.wait_table``)."""
-    s = np.floor(x / slot_h)
-    wv = wait[p, int(s) % wait.shape[1]]
-    if wv == 0:
+# error_model="numpy": no ZeroDivisionError checks in these hot paths (divisors are
+# constants or validated periods); with them every call carried exception clean-up and
+# the kernel ran 10–30× slower.
+@nb.njit(cache=True, error_model="numpy")
+def next_on_shift(x, start, length, mask, days):
+    """Earliest time ≥ x at which a worker is on duty (``roster.py``: a daily window from
+    ``start`` lasting ``length`` h on the days of bit ``mask``, period ``days``)."""
+    y = x - start
+    d = np.floor(y / 24.0)
+    di = int(d)
+    if y - 24.0 * d < length and (mask >> (di % days)) & 1:
         return x
-    return (s + wv) * slot_h
+    for i in range(1, days + 1):
+        if (mask >> ((di + i) % days)) & 1:
+            return start + 24.0 * (d + i)
+    return np.inf
 
 
-@nb.njit(cache=True)
-def _eligible(x, urgent, on_call, p, wait, slot_h):
+@nb.njit(cache=True, error_model="numpy")
+def _eligible(x, urgent, on_call, start, length, mask, days):
     if urgent and on_call:
         return x
-    return next_on_shift(x, p, wait, slot_h)
+    return next_on_shift(x, start, length, mask, days)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report, handle,
-             pattern_of, wait, slot_h, on_call, start, arrival, end, patrol):
+             shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol):
     """Let worker w work through its queue up to time tau (urgent first, then FIFO)."""
     while qlen[w] > 0:
         if uhead[w] >= 0:
             k = uhead[w]
-            td = _eligible(free_at[w], True, on_call, pattern_of[w], wait, slot_h)
+            td = _eligible(free_at[w], True, on_call, shift_start[w], shift_len[w], day_mask[w], days)
         else:
             k = nhead[w]
-            td = next_on_shift(free_at[w], pattern_of[w], wait, slot_h)
+            td = next_on_shift(free_at[w], shift_start[w], shift_len[w], day_mask[w], days)
         if td > tau:
             return
         # pop k from its list
@@ -107,7 +115,7 @@ def _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel
         free_at[w] = end[k]
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _push(w, k, urg, uhead, utail, nhead, ntail, qlen, nxt):
     nxt[k] = -1
     if urg[k] == 0:
@@ -125,9 +133,9 @@ def _push(w, k, urg, uhead, utail, nhead, ntail, qlen, nxt):
     qlen[w] += 1
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, handle, travel,
-                    gw_start, cand, pattern_of, wait, slot_h, on_call, cap, policy):
+                    gw_start, cand, shift_start, shift_len, day_mask, days, on_call, cap, policy):
     """Closed-loop dispatch of incidents to grid workers (conventions in ``workflow.py``).
 
     Incidents are taken in ``order`` (by dispatch time ``dispatch``); each worker's own
@@ -137,7 +145,7 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
     incident: worker, start (work begins), arrival (on scene), end (on-site work done).
     """
     n = order.shape[0]
-    n_workers = pattern_of.shape[0]
+    n_workers = shift_start.shape[0]
     free_at = np.zeros(n_workers)
     uhead = np.full(n_workers, -1, np.int64)
     utail = np.full(n_workers, -1, np.int64)
@@ -160,8 +168,9 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
         chosen = -1
         if finder[k] >= 0:
             chosen = finder[k]
-            _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                     handle, pattern_of, wait, slot_h, on_call, start, arrival, end, patrol)
+            if qlen[chosen] > 0:             # skip the call when the queue is empty (most are)
+                _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                         handle, shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol)
         else:
             best_open = 1 << 30
             best_time = np.inf
@@ -174,15 +183,16 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
                 if c > 0 and policy == 0 and chosen >= 0:
                     break                      # own grid first: an own worker was available
                 for w in range(gw_start[gc], gw_start[gc + 1]):
-                    _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                             handle, pattern_of, wait, slot_h, on_call, start, arrival, end, patrol)
+                    if qlen[w] > 0:
+                        _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                                 handle, shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol)
                     n_open = qlen[w] + (1 if free_at[w] > tau else 0)
                     if c == 0 and n_open < fallback_open:
                         fallback = w
                         fallback_open = n_open
                     if n_open >= cap:
                         continue
-                    if not (urgent and on_call) and next_on_shift(tau, pattern_of[w], wait, slot_h) > tau:
+                    if not (urgent and on_call) and next_on_shift(tau, shift_start[w], shift_len[w], day_mask[w], days) > tau:
                         continue
                     if policy == 0 and c == 0:
                         if n_open < best_open:
@@ -202,9 +212,11 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
         if free_at[chosen] < tau:
             free_at[chosen] = tau              # idle worker: its clock moves to now
         _push(chosen, k, urg, uhead, utail, nhead, ntail, qlen, nxt)
-        _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                 handle, pattern_of, wait, slot_h, on_call, start, arrival, end, patrol)
+        if qlen[chosen] > 0:
+            _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                     handle, shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol)
     for w in range(n_workers):
-        _advance(w, np.inf, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                 handle, pattern_of, wait, slot_h, on_call, start, arrival, end, patrol)
+        if qlen[w] > 0:
+            _advance(w, np.inf, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                     handle, shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol)
     return worker, start, arrival, end

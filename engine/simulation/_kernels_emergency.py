@@ -5,7 +5,7 @@ import numba as nb
 import numpy as np
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def emergency_kernel(order, call, unit, kind, scene, turnout, cand, drive, unit_start):
     """Per emergency (station, arrival): first free unit of the nearest stations, else the earliest arrival."""
     n = order.shape[0]
@@ -45,7 +45,7 @@ def emergency_kernel(order, call, unit, kind, scene, turnout, cand, drive, unit_
     return station, arrival
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def centre_queue_kernel(order, arrive, centre, work, server_start):
     """FCFS multi-desk queue per centre: each case (in arrival ``order``) takes the desk free first.
 

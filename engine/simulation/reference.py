@@ -63,18 +63,25 @@ def dispatch_reference(gap: np.ndarray, atom: np.ndarray, work: np.ndarray, pref
 
 
 # --------------------------------------------------------------------------- closed-loop workflow
-def next_on_shift(x: float, p: int, wait: np.ndarray, slot_h: float) -> float:
-    """Earliest time ≥ x at which a worker of roster pattern p is on duty (same arithmetic as the kernel)."""
-    s = math.floor(x / slot_h)
-    wv = int(wait[p, s % wait.shape[1]])
-    return x if wv == 0 else (s + wv) * slot_h
+def next_on_shift(x: float, start: float, length: float, mask: int, days: int) -> float:
+    """Earliest time ≥ x at which the worker is on duty (same arithmetic as the kernel)."""
+    y = x - start
+    d = math.floor(y / 24.0)
+    if y - 24.0 * d < length and (mask >> (d % days)) & 1:
+        return x
+    for i in range(1, days + 1):
+        if (mask >> ((d + i) % days)) & 1:
+            return start + 24.0 * (d + i)
+    return math.inf
 
 
 class Worker:
     """A grid worker: two queues (urgent first, then FIFO), one case on site at a time."""
 
-    def __init__(self, model: "WorkflowModel", index: int, pattern: int):
-        self.m, self.index, self.pattern = model, index, pattern
+    def __init__(self, model: "WorkflowModel", index: int):
+        r = model.inp.rosters
+        self.m, self.index = model, index
+        self.roster = (float(r.shift_start[index]), float(r.shift_len[index]), int(r.day_mask[index]), int(r.days))
         self.urgent: deque[int] = deque()
         self.normal: deque[int] = deque()
         self.busy = False
@@ -91,8 +98,7 @@ class Worker:
         return self.next_on(m.env.now) == m.env.now
 
     def next_on(self, x: float) -> float:
-        r = self.m.inp.rosters
-        return next_on_shift(x, self.pattern, r.wait, r.slot_h)
+        return next_on_shift(x, *self.roster)
 
     def give(self, k: int) -> None:
         (self.urgent if self.m.inp.urg[k] == 0 else self.normal).append(k)
@@ -148,7 +154,7 @@ class WorkflowModel:
         self.end = np.full(n, np.nan)
         self.reported = np.full(n, np.nan)
         self.travel_k = np.zeros(n)
-        self.workers = [Worker(self, w, int(p)) for w, p in enumerate(inp.rosters.pattern_of)]
+        self.workers = [Worker(self, w) for w in range(inp.rosters.n_workers)]
 
     def run(self):
         self.env.process(self.source())

@@ -4,7 +4,7 @@ Conventions (documented once, implemented identically by ``_kernels.workflow_ker
 ``reference.WorkflowModel``):
 
 * A worker is on duty when its roster says so (``roster.Rosters``: weekly-periodic
-  15-minute slots; grid workers on a 5-day week with holiday duty, the street duty team
+  daily shifts on a periodic set of days; grid workers on a 5-day week with holiday duty, the street duty team
   around the clock).  Off duty, a worker takes only urgent cases (when ``on_call``).
 * A worker holds open cases (on site + queued) and works them one at a time, urgent first,
   then first come first served; every trip starts from the worker's base (Larson's
@@ -67,7 +67,7 @@ def patrol_finders(patrol: np.ndarray, report: np.ndarray, grid: np.ndarray, gw_
         w = gw_start[grid] + i
         ok = patrol & (finder < 0) & (i < size[grid])
         ws = np.where(ok, w, 0)
-        hit = ok & on_duty(report, ws, rosters) if rosters.pattern_of.size else ok & False
+        hit = ok & on_duty(report, ws, rosters) if rosters.n_workers else ok & False
         finder[hit] = w[hit]
     return finder
 
@@ -83,10 +83,10 @@ def run_workflow(inp: WorkflowInputs, engine: str, progress=None) -> tuple[np.nd
         from ._kernels import workflow_kernel
 
         order = np.argsort(inp.dispatch, kind="stable").astype(np.int64)
+        r = inp.rosters
         return workflow_kernel(order, inp.dispatch, inp.report, inp.unit, inp.grid, inp.urg, inp.finder >= 0,
-                               inp.finder, inp.handle, inp.travel, inp.gw_start, inp.cand, inp.rosters.pattern_of,
-                               inp.rosters.wait, float(inp.rosters.slot_h), bool(inp.on_call), int(inp.cap),
-                               int(inp.policy))
+                               inp.finder, inp.handle, inp.travel, inp.gw_start, inp.cand, r.shift_start, r.shift_len,
+                               r.day_mask, int(r.days), bool(inp.on_call), int(inp.cap), int(inp.policy))
     from .reference import WorkflowModel
 
     return WorkflowModel(inp, progress).run()
