@@ -32,6 +32,8 @@ class DemandModel:
     urgency_p: np.ndarray
     patrol_found_share: float
     fitted_from: int = 0            # number of history records the profile/mix came from (0 = defaults)
+    site_rows: np.ndarray | None = None     # units that are demand sites of dedicated grids (simulation/sites.py)
+    site_type_p: np.ndarray | None = None   # (n_sites, n_types) their own type mixes
 
     @property
     def rate_per_h(self) -> float:
@@ -142,6 +144,14 @@ def generate_incidents(model: DemandModel, days: float, rng: np.random.Generator
     typ = _draw(rng, model.type_p, n)
     urg = _draw(rng, model.urgency_p, n)
     patrol = rng.random(n) < model.patrol_found_share
+    if model.site_rows is not None and model.site_rows.size:    # drawn last: other draws unchanged
+        u = rng.random(n)
+        at = np.searchsorted(model.site_rows, unit)
+        at_site = (at < model.site_rows.size) & (model.site_rows[np.minimum(at, model.site_rows.size - 1)] == unit)
+        cum = np.cumsum(model.site_type_p, axis=1)
+        for i in np.flatnonzero(at_site):
+            row = cum[at[i]]
+            typ[i] = min(int(np.searchsorted(row, u[i] * row[-1], side="right")), row.size - 1)
     return {"time_h": t, "unit": unit, "type": typ, "urgency": urg, "patrol": patrol}
 
 

@@ -59,6 +59,13 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                              "urgency mix", "DOMAIN §7 [A]"),
         "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
                                     "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]"),
+        "dedicated_events_per_month": Param({"school": 6.0, "hospital": 15.0, "market": 10.0}, "events",
+                                            "events per month at each school, hospital or market of a dedicated "
+                                            "grid (专属网格), on top of residents' demand", "[A]"),
+        "dedicated_types": Param({"school": "safety_hazard,public_order,dispute,medical",
+                                  "hospital": "dispute,public_order,medical",
+                                  "market": "city_management,safety_hazard,dispute,fire"}, "",
+                                 "incident types of each dedicated-site kind (comma list, equal shares)", "[A]"),
         "fit_history": Param(True, "", "fit the hour-of-week profile and type mix from the incidents layer when present", ""),
         "history_bandwidth_m": Param(150.0, "m", "kernel bandwidth smoothing where history incidents happen "
                                      "(0 = per unit, no smoothing)", "[A]"),

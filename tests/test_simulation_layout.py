@@ -138,3 +138,30 @@ def test_bad_duty_inputs_are_located(wuhou, section, values, field):
         simulate_scenario(_with(wuhou, **{section: values}), days=3)
     p = e.value.problems[0]
     assert (p.layer, p.field) == (section, field), p
+
+
+def test_dedicated_grids_generate_their_own_demand(wuhou):
+    from gridgov.engine.simulation.sites import demand_sites
+
+    units, kinds = demand_sites(wuhou)
+    assert kinds.size >= 1 and len(units) == len(wuhou.units) + kinds.size
+    r = simulate_scenario(wuhou, days=90, seed=2)
+    at_site = r.incidents["unit"] >= len(wuhou.units)
+    assert at_site.sum() > 0 and r.meta["demand_sites"] == kinds.size
+    allowed = set()
+    for k in set(kinds):
+        allowed |= set(wuhou.params["demand"]["dedicated_types"][k].split(","))
+    assert set(r.incidents["type"][at_site]) <= allowed
+    level = dict(zip(wuhou.grids.id, wuhou.grids.level))
+    assert {level[wuhou.grids.id[g]] for g in r.incidents["grid"][at_site]} == {"dedicated"}
+    none = simulate_scenario(_with(wuhou, demand={"dedicated_events_per_month": {"school": 0.0, "hospital": 0.0,
+                                                                                 "market": 0.0}}), days=90, seed=2)
+    assert not (none.incidents["unit"] >= len(wuhou.units)).any()
+
+
+def test_unknown_dedicated_type_is_located(wuhou):
+    from gridgov.engine.errors import ValidationError
+
+    with pytest.raises(ValidationError) as e:
+        simulate_scenario(_with(wuhou, demand={"dedicated_types": {"school": "fire,chalk"}}), days=3)
+    assert (e.value.problems[0].layer, e.value.problems[0].field) == ("demand", "dedicated_types.school")

@@ -162,6 +162,9 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     from .roster import check_roster_params
 
     errors += check_roster_params(p)
+    from .sites import check_site_params
+
+    errors += check_site_params(p)
     if errors:
         raise ValidationError([_located(q, scenario) for q in errors])
     timings: dict[str, float] = {}
@@ -175,6 +178,14 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     history = scenario.incidents if p["demand"].get("fit_history", True) else None
     model = build_demand(p, scenario.units.residents, hotspot=hotspot, history=history,
                          unit_xy=np.column_stack([scenario.units.x, scenario.units.y]))
+    from .sites import add_site_demand, with_sites
+
+    n_base = len(scenario.units)
+    scenario, site_kinds = with_sites(scenario)
+    if site_kinds.size:
+        model = add_site_demand(model, p, n_base, site_kinds)
+    if lay.travel.shape[0] != len(scenario.units):
+        raise GridGovError("layout was built for another scenario (unit count differs): rebuild it")
     s = workflow_streams(model, p, days, seed, replication)
     st, wf = p["staffing"], p["workflow"]
     grid = lay.unit_grid[s["unit"]]
@@ -201,7 +212,7 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     progress(0.9, "metrics")
     result = assemble(scenario, lay, model, s, inp, worker, start, arrival, end, days)
     timings["metrics"] = time.perf_counter() - t0
-    result.meta.update(engine=engine, days=days, seed=seed, replication=replication, travel_source=lay.travel_source,
+    result.meta.update(demand_sites=int(site_kinds.size), engine=engine, days=days, seed=seed, replication=replication, travel_source=lay.travel_source,
                        n_workers=lay.n_workers, policy=wf["dispatch_policy"], fitted_from=model.fitted_from,
                        timings_s=timings, warnings=[str(w) for w in warnings], **lay.info)
     progress(1.0, "simulation done")
