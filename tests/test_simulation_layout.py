@@ -165,3 +165,16 @@ def test_unknown_dedicated_type_is_located(wuhou):
     with pytest.raises(ValidationError) as e:
         simulate_scenario(_with(wuhou, demand={"dedicated_types": {"school": "fire,chalk"}}), days=3)
     assert (e.value.problems[0].layer, e.value.problems[0].field) == ("demand", "dedicated_types.school")
+
+
+def test_simulate_replications_share_the_layout(wuhou):
+    from gridgov.engine.errors import ValidationError
+    from gridgov.engine.simulation import simulate_replications
+
+    reps = simulate_replications(wuhou, 3, days=7)
+    assert [r.meta["replication"] for r in reps] == [0, 1, 2]
+    one = simulate_scenario(wuhou, days=7, replication=2)
+    np.testing.assert_array_equal(reps[2].incidents["time_h"], one.incidents["time_h"])
+    with pytest.raises(ValidationError) as e:
+        simulate_replications(wuhou, 0)
+    assert e.value.problems[0].field == "replications"

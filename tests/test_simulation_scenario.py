@@ -250,3 +250,15 @@ def test_network_travel_in_blocks_equals_one_call_per_source(sample_dir, monkeyp
         np.testing.assert_array_equal(hours, expected)
     assert np.all(hours[(frm == bases[0]).all(axis=1)] == fallback[(frm == bases[0]).all(axis=1)])
     assert np.isfinite(expected).all() and (expected != fallback).sum() > 300
+
+
+def test_group_quantile_is_numpy_percentile_per_group():
+    from gridgov.engine.simulation.metrics import group_quantile
+
+    rng = np.random.default_rng(4)
+    g = rng.integers(0, 6, 500)
+    v = rng.exponential(10.0, 500)
+    got = group_quantile(g, v, 8, 0.9)
+    for k in range(8):
+        want = np.percentile(v[g == k], 90) if (g == k).any() else np.nan
+        np.testing.assert_allclose(got[k], want, equal_nan=True)

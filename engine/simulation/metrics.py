@@ -111,17 +111,31 @@ GROUP_KEYS = ("incidents", "response_p90_min", "response_within_15min", "respons
 
 def _group_response(group: np.ndarray, n_groups: int, response: np.ndarray, mask: np.ndarray):
     """Per group: p90 and share within 15 min of ``response[mask]`` (NaN where a group has none)."""
-    import pandas as pd
-
-    p90 = np.full(n_groups, np.nan)
-    n = np.bincount(group[mask], minlength=n_groups)
-    within = np.bincount(group[mask], weights=(response[mask] <= 15).astype(float), minlength=n_groups)
-    if mask.any():
-        s = pd.Series(response[mask]).groupby(group[mask]).quantile(0.9)
-        p90[s.index.to_numpy()] = s.to_numpy()
+    g, r = group[mask], response[mask]
+    n = np.bincount(g, minlength=n_groups)
+    within = np.bincount(g, weights=(r <= 15).astype(float), minlength=n_groups)
+    p90 = group_quantile(g, r, n_groups, 0.9)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(n > 0, within / np.maximum(n, 1), np.nan)
     return p90, share, n.astype(np.int64)
+
+
+def group_quantile(group: np.ndarray, values: np.ndarray, n_groups: int, q: float) -> np.ndarray:
+    """Quantile q of ``values`` per group, linear interpolation (as ``np.percentile``); NaN if empty."""
+    out = np.full(n_groups, np.nan)
+    if not values.size:
+        return out
+    order = np.lexsort((values, group))
+    v = values[order]
+    n = np.bincount(group, minlength=n_groups)
+    first = np.concatenate([[0], np.cumsum(n)[:-1]])
+    has = n > 0
+    pos = q * (n[has] - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, n[has] - 1)
+    a, b = v[first[has] + lo], v[first[has] + hi]
+    out[has] = a + (pos - lo) * (b - a)
+    return out
 
 
 def group_stats(group: np.ndarray, n_groups: int, inc: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
