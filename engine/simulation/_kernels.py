@@ -66,11 +66,17 @@ def next_on_shift(x, start, length, mask, days):
     ``start`` lasting ``length`` h on the days of bit ``mask``, period ``days``)."""
     y = x - start
     d = np.floor(y / 24.0)
-    di = int(d)
-    if y - 24.0 * d < length and (mask >> (di % days)) & 1:
+    inside = y - 24.0 * d < length
+    if mask == (1 << days) - 1:                 # on every day: no day arithmetic
+        return x if inside else start + 24.0 * (d + 1.0)
+    j = int(d - days * np.floor(d / days))      # day of the period (float ops: no integer division)
+    if inside and (mask >> j) & 1:
         return x
     for i in range(1, days + 1):
-        if (mask >> ((di + i) % days)) & 1:
+        j += 1
+        if j == days:
+            j = 0
+        if (mask >> j) & 1:
             return start + 24.0 * (d + i)
     return np.inf
 

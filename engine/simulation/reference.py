@@ -67,7 +67,8 @@ def next_on_shift(x: float, start: float, length: float, mask: int, days: int) -
     """Earliest time ≥ x at which the worker is on duty (same arithmetic as the kernel)."""
     y = x - start
     d = math.floor(y / 24.0)
-    if y - 24.0 * d < length and (mask >> (d % days)) & 1:
+    inside = y - 24.0 * d < length
+    if inside and (mask >> (d % days)) & 1:
         return x
     for i in range(1, days + 1):
         if (mask >> ((d + i) % days)) & 1:
