@@ -1,7 +1,7 @@
 """The staffing rule: how many full-time grid workers each grid has.
 
-One function for every consumer (live statistics now; the ``workers`` metric and the
-simulation's layout should call it too): ``staffing.workers_per_general_grid`` workers for each
+One function for every consumer (the ``workers`` metric, the simulation's worker layout and the
+live statistics of the editing tools): ``staffing.workers_per_general_grid`` workers for each
 general *and* dedicated grid (a dedicated grid — a campus, a market — is a worker grid like a
 general one, engine/simulation/setup.py), none for micro-grids (they are looked after by their
 parent grid's worker and volunteers).

@@ -175,3 +175,27 @@ def test_unload_while_running_cancels_cleanly(qgis_iface, qgis_new_project, tmp_
     assert task.status() == task.Terminated
     assert not (tmp_path / "run" / "scores.json").exists()
     QgsProject.instance().clear()
+
+
+def test_open_button_validates_off_the_gui_thread(dock, sample_copy):
+    """The Open button adds the layers at once; the engine's validate runs as a task and its
+    problems (and the Run button) follow."""
+    from osgeo import ogr
+
+    from gridgov.plugin.services.validation import validate_folder
+
+    ctl, panel = dock.scenario, dock.dock.scenario_panel
+    panel.folder.setFilePath(str(sample_copy))
+    panel.open_button.click()
+    assert dock.state.scenario_dir == sample_copy and dock.state.layer("grids") is not None
+    assert ctl.validating and not panel.run_button.isEnabled() and "Checking" in panel.info.text()
+    wait_until(lambda: not ctl.validating, 120)
+    assert panel.run_button.isEnabled() and "error" not in panel.info.text()
+    assert dock.state.problems == validate_folder(sample_copy)     # the engine's list, as it is
+    ds = ogr.Open(str(sample_copy / "layers.gpkg"), 1)
+    ds.ExecuteSQL("UPDATE units SET households = -1 WHERE fid = 2")
+    ds = None
+    panel.open_button.click()
+    wait_until(lambda: not ctl.validating, 120)
+    assert "error" in panel.info.text() and not panel.run_button.isEnabled()
+    assert [p.message for p in dock.state.problems] == [p.message for p in validate_folder(sample_copy)]

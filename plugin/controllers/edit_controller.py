@@ -71,6 +71,8 @@ class EditController(QObject):
         from ...engine.errors import GridGovError
         from ...engine.scenario import load_scenario
 
+        self.detach()                   # the previous scenario's layers are gone
+        self.history.clear()
         layers = [self.state.layer(n) for n in ("grids", "units", "facilities")]
         if layers[0] is None or layers[1] is None:
             self.message(_tr("This scenario has no grids or units layer: nothing to edit."))

@@ -19,7 +19,7 @@ from ..services import project
 from ..services.runner import TaskRunner
 from ..services.scores import read_scores, rows_from_scores
 from ..services.state import ScenarioState
-from ..services.validation import errors_of, validate_folder, warnings_of
+from ..services.validation import errors_of, validate_folder, validate_task, warnings_of
 from ..tasks.engine_task import cancelled_text, describe_error
 
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
@@ -39,17 +39,18 @@ class ScenarioController(QObject):
         self.state = state
         self.panel = panel
         self.lang = lang
-        self.runner = TaskRunner(self)
+        self.runner = TaskRunner(self)          # the run
+        self.checker = TaskRunner(self)         # the open scenario's validation
         self.result_layers: list = []
         self.runner.progress.connect(panel.set_progress)
         self.runner.message.connect(panel.set_status)
-        panel.openRequested.connect(self.open_scenario)
-        panel.sampleRequested.connect(self.open_sample)
+        panel.openRequested.connect(lambda path: self.open_scenario(path, wait=False))
+        panel.sampleRequested.connect(lambda: self.open_sample(wait=False))
         panel.runRequested.connect(self.start_run)
         panel.cancelRequested.connect(self.cancel_run)
         panel.circleTypeChosen.connect(self.show_circles_of)
         panel.reportRequested.connect(self.open_report)
-        state.opener = self.open_scenario
+        state.opener = lambda folder: self.open_scenario(folder, wait=False)
 
     @property
     def task(self):
@@ -57,18 +58,21 @@ class ScenarioController(QObject):
         return self.runner.task
 
     # ---- open ----------------------------------------------------------------------------
-    def open_sample(self) -> bool:
-        return self.open_scenario(str(SAMPLE_DIR))
+    def open_sample(self, wait: bool = True) -> bool:
+        return self.open_scenario(str(SAMPLE_DIR), wait)
 
-    def open_scenario(self, path: str) -> bool:
-        """Validate ``path``, add its layers (styled) and zoom to them; False on failure or
-        when the scenario has errors (then it is shown but cannot run)."""
+    def open_scenario(self, path: str, wait: bool = True) -> bool:
+        """Add the folder's layers (styled), zoom to them and validate it with the engine's
+        validate; False when it cannot be opened or (``wait``) has errors.
+
+        ``wait=False`` (the Open and Sample buttons, re-opening after a save) validates in a
+        background task: the layers are on the map at once, the problems and the Run button
+        follow when the check ends."""
         folder = Path(path or "").expanduser()
         if not path or not (folder / "scenario.toml").is_file():
             self._fail(_tr("'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg).").format(path))
             return False
         try:
-            problems = validate_folder(folder)
             loaded = layer_service.load_scenario_layers(folder)
         except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
             self._fail(describe_error(exc) if not isinstance(exc, ValueError) else str(exc))
@@ -77,18 +81,47 @@ class ScenarioController(QObject):
         out = self.panel.out.filePath()
         if not out or (previous is not None and Path(out) == default_runs_dir() / previous.name):
             self.panel.out.setFilePath(str(default_runs_dir() / folder.name))
-        self.state.set_scenario(folder, loaded, problems)
-        project.zoom_to_scenario(self.iface, loaded, self.state.scenario_dir)
-        errors, warnings = errors_of(problems), warnings_of(problems)
         self.result_layers = []
-        self.panel.show_opened(folder, self._summary(folder, loaded, errors, warnings), not errors)
+        self.state.set_scenario(folder, loaded, [])
+        project.zoom_to_scenario(self.iface, loaded, self.state.scenario_dir)
+        self.panel.show_opened(folder, self._summary(folder, loaded, None), False)
+        outcome: list[bool] = []
+
+        def done(ok: bool, problems, error: str) -> None:
+            outcome.append(ok and self._validated(folder, loaded, problems))
+            if not ok:
+                self._fail(error)
+
+        if wait:
+            self.checker.run_now(lambda _progress: validate_folder(folder), done)
+        else:
+            self.checker.start(validate_task(folder), done)
+        return bool(outcome and outcome[0]) if wait else True
+
+    @property
+    def validating(self) -> bool:
+        """The open scenario's validation is still running."""
+        return self.checker.busy
+
+    def _validated(self, folder: Path, loaded: list, problems: list) -> bool:
+        """Show the validation's problems; the scenario may run when it has no errors."""
+        if self.state.scenario_dir != folder:
+            return False
+        self.state.problems = list(problems)
+        errors = errors_of(problems)
+        self.panel.show_info(self._summary(folder, loaded, problems))
+        self.panel.set_running(self.runner.busy, not errors)
         return not errors
 
     @staticmethod
-    def _summary(folder: Path, loaded: list, errors: list, warnings: list) -> str:
+    def _summary(folder: Path, loaded: list, problems: list | None) -> str:
+        """Layer counts, then the first error and the number of warnings (None: still checking)."""
         counts = ", ".join(f"{layer_service.layer_label(lyr.customProperty('gridgov/source').split(':')[1])} "
                            f"{lyr.featureCount()}" for lyr in loaded)
         text = f"<b>{folder.name}</b>: {counts}."
+        if problems is None:
+            return text + "<br>" + _tr("Checking the scenario…")
+        errors, warnings = errors_of(problems), warnings_of(problems)
         if errors:
             first = _tr("{0} error(s): {1}").format(len(errors), errors[0])
             text += f"<br><span style='color:#b00020'>{first}</span>"
@@ -168,6 +201,6 @@ class ScenarioController(QObject):
 
     def shutdown(self) -> None:
         """Cancel a running task and stop listening to it (plugin unload: the widgets go)."""
-        if self.state.opener == self.open_scenario:
-            self.state.opener = None
+        self.state.opener = None
+        self.checker.shutdown()
         self.runner.shutdown()

@@ -143,6 +143,9 @@ class ScenarioPanel(QWidget):
         self.status.setText("")
         self.progress.setValue(0)
 
+    def show_info(self, html: str) -> None:
+        self.info.setText(html)
+
     def set_running(self, running: bool, can_run: bool = True) -> None:
         self.run_button.setEnabled(can_run and not running)
         self.cancel_button.setEnabled(running)

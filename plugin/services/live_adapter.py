@@ -78,7 +78,11 @@ class LiveAdapter(QObject):
         for lyr in (self.grids, self.units, self.facilities):
             if lyr is None:
                 continue
-            for sig in (lyr.geometryChanged, lyr.featureAdded, lyr.featureDeleted, lyr.attributeValueChanged):
+            try:
+                signals = (lyr.geometryChanged, lyr.featureAdded, lyr.featureDeleted, lyr.attributeValueChanged)
+            except RuntimeError:        # the layer left the project (another scenario was opened)
+                continue
+            for sig in signals:
                 try:
                     sig.disconnect()
                 except TypeError:

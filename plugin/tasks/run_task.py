@@ -9,11 +9,11 @@ from .engine_task import EngineTask
 
 
 def run_task(scenario_dir: Path, out_dir: Path, lang: str = "en") -> EngineTask:
-    """A task running ``engine.pipeline.run_scenario`` (no PDF); result ``{name: path}``."""
+    """A task running the engine's ``run`` workflow (``engine.workflows.run.run_scenario``) (no PDF); result ``{name: path}``."""
     scenario_dir, out = Path(scenario_dir), Path(out_dir)
 
     def work(progress):
-        from ...engine.pipeline import run_scenario
+        from ...engine.workflows.run import run_scenario
 
         result = run_scenario(scenario_dir, out, lang=lang, pdf=False, progress=progress)
         return {key: str(p) for key, p in result.paths.items()}
