@@ -128,7 +128,7 @@ def drive_hours(scenario, from_xy: np.ndarray, to_xy: np.ndarray, net=None, stra
 
     net = net if net is not None else build_network(scenario, "drive")
     with np.errstate(invalid="ignore"):    # one-way edges: inf × 0 inside the snapping arithmetic
-        sec = travel_times(net, from_xy, to_xy, max_snap_m=float(tr["snap_max_m"]))
+        sec = travel_times(net, from_xy, to_xy, snap_max_m=float(tr["snap_max_m"]))
     return np.where(np.isfinite(sec), sec / 3600.0, fallback), "network"
 
 
