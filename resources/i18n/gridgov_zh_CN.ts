@@ -389,6 +389,10 @@
       <source>Python package '{0}' is missing. Install it with: {1}  — then restart QGIS.</source>
       <translation>缺少 Python 包“{0}”。请用以下命令安装：{1}  — 然后重启 QGIS。</translation>
     </message>
+    <message>
+      <source>GridGov: optimise {0} ({1})</source>
+      <translation>GridGov：优化 {0}（{1}）</translation>
+    </message>
   </context>
   <context>
     <name>FacilityTool</name>
@@ -582,6 +586,14 @@
     <message>
       <source>Run the scenario</source>
       <translation>运行方案</translation>
+    </message>
+    <message>
+      <source>Optimise grids (proposal beside the scenario)</source>
+      <translation>优化网格（在方案旁生成建议）</translation>
+    </message>
+    <message>
+      <source>Accept selected proposal grids</source>
+      <translation>采纳所选的建议网格</translation>
     </message>
   </context>
   <context>
@@ -874,6 +886,29 @@
     <message>
       <source>live statistics need a metric CRS (got {0})</source>
       <translation>实时统计需要米制坐标系（当前为 {0}）</translation>
+    </message>
+  </context>
+  <context>
+    <name>OptimiseController</name>
+    <message>
+      <source>Open a scenario first.</source>
+      <translation>请先打开一个方案。</translation>
+    </message>
+    <message>
+      <source>Run Optimise first, with the scenario's grids and units layers open.</source>
+      <translation>请先运行优化，并保持方案的网格和居住单元图层处于打开状态。</translation>
+    </message>
+    <message>
+      <source>Select one or more general grids in the proposal layer.</source>
+      <translation>请在建议图层中选择一个或多个一般网格。</translation>
+    </message>
+    <message>
+      <source>Proposal ready ({0} units moved): select proposed grids and use 'Accept selected proposal grids'.</source>
+      <translation>建议已生成（调整 {0} 个居住单元）：选择建议网格后使用“采纳所选的建议网格”。</translation>
+    </message>
+    <message>
+      <source>{0} grid(s) accepted into the scenario's edit buffer (save the layers to keep them).</source>
+      <translation>已将 {0} 个网格采纳到方案的编辑缓冲区（保存图层后生效）。</translation>
     </message>
   </context>
   <context>
