@@ -178,29 +178,3 @@ def test_simulate_replications_share_the_layout(wuhou):
     with pytest.raises(ValidationError) as e:
         simulate_replications(wuhou, 0)
     assert e.value.problems[0].field == "replications"
-
-
-def test_facility_outside_every_grid_takes_the_grid_nearest_on_the_network():
-    import shapely
-    from shapely.geometry import LineString
-
-    from gridgov.engine.scenario.checks import Collector, link_facilities
-    from gridgov.engine.scenario.model import Facilities, Grids, Roads, Units
-
-    s = lambda *a: np.array(a, dtype=object)  # noqa: E731
-    grids = Grids(np.arange(2), s("G1", "G2"), s("", ""), s("general", "general"), s("", ""), s("c", "c"),
-                  s("s", "s"), s("", ""), np.array([shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)]))
-    x, y = np.array([50.0, 185.0]), np.array([50.0, 50.0])
-    units = Units(np.arange(2), s("U1", "U2"), np.array([10, 10]), np.array([20, 20]), s("G1", "G2"), s("", ""), x, y,
-                  shapely.points(x, y))
-    road = LineString([(90, 150), (190, 150), (190, 50)])     # the only way from the facility leads into G2
-    roads = Roads(np.arange(1), np.array([road], dtype=object), s("residential"), np.zeros(1, np.int8),
-                  np.full(1, np.nan), s(""))
-    fac = Facilities(np.arange(1), s("F1"), s("grid_station"), s(""), np.full(1, np.nan), np.zeros(1, np.int64),
-                     s(""), np.array([90.0]), np.array([150.0]))
-    travel = {"snap_max_m": 30.0}
-    link_facilities(fac, grids, "x.gpkg", Collector(), units, roads, travel)
-    assert fac.grid_id[0] == "G2"                              # straight line would say G1 (50 m away)
-    fac.grid_id[0] = ""
-    link_facilities(fac, grids, "x.gpkg", Collector())         # no network: nearest polygon
-    assert fac.grid_id[0] == "G1"

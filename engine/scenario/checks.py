@@ -352,8 +352,7 @@ BUILDERS: dict[str, Callable] = {"roads": _roads, "grids": _grids, "units": _uni
 
 # ------------------------------------------------------------------------- cross-layer links
 
-def link_units(units: Units, grids: Grids, file: str, col: Collector, facilities: Facilities | None = None,
-               roads=None, travel: dict | None = None) -> None:
+def link_units(units: Units, grids: Grids, file: str, col: Collector, facilities: Facilities | None = None) -> None:
     """Fill missing unit grid_id / micro_id by point-in-polygon; check the given ones.
 
     A given id that names no grid (or a grid of the wrong level) is an error; one that disagrees
@@ -391,19 +390,16 @@ def link_units(units: Units, grids: Grids, file: str, col: Collector, facilities
         elif not m:
             units.micro_id[i] = inside_m[i]
     if facilities is not None:
-        link_facilities(facilities, grids, file, col, units, roads, travel)
+        link_facilities(facilities, grids, file, col)
 
 
-def link_facilities(facilities: Facilities, grids: Grids, file: str, col: Collector, units: Units | None = None,
-                    roads=None, travel: dict | None = None) -> None:
+def link_facilities(facilities: Facilities, grids: Grids, file: str, col: Collector) -> None:
     """Check given facility grid_ids; fill empty ones by location.
 
     An empty grid_id becomes the general/dedicated grid containing the facility (dedicated
-    wins where they overlap), else the grid of the residential unit nearest on the walking
-    network (when ``units`` and ``roads`` are given and the network joins them), else the
-    nearest grid polygon in a straight line — so a workstation placed on a boundary road
-    still serves a grid.  The simulation bases each grid's workers at the station serving it
-    (engine/simulation/setup).
+    wins where they overlap), else the nearest such grid (straight-line distance to its
+    polygon), so a workstation placed on a boundary road still serves a grid.  The
+    simulation bases each grid's workers at the station serving it (engine/simulation/setup).
     """
     for i in np.flatnonzero((facilities.grid_id != "") & ~np.isin(facilities.grid_id, grids.id)):
         col.error(f"grid_id '{facilities.grid_id[i]}' is not a grid id", file=file, layer="facilities",
@@ -415,35 +411,10 @@ def link_facilities(facilities: Facilities, grids: Grids, file: str, col: Collec
     pts = shapely.points(facilities.x[empty], facilities.y[empty])
     found = _containing(pts, grids.geometry[base], grids.id[base], prefer=grids.level[base] == "dedicated")
     outside = np.flatnonzero(found == "")
-    if outside.size and units is not None and roads is not None and len(roads) and len(units):
-        found[outside] = _nearest_unit_grid(facilities, empty[outside], units, roads, travel)
-    outside = np.flatnonzero(found == "")
     if outside.size:
         nearest = shapely.STRtree(grids.geometry[base]).nearest(pts[outside])
         found[outside] = grids.id[base][nearest]
     facilities.grid_id[empty] = found
-
-
-def _nearest_unit_grid(facilities: Facilities, rows: np.ndarray, units: Units, roads, travel) -> np.ndarray:
-    """Grid of the unit nearest to each facility on the walking network ('' where none is reachable)."""
-    from ..network.graph import build_graph
-    from ..network.travel import travel_times
-
-    out = np.full(rows.size, "", dtype=object)
-    try:
-        net = build_graph(roads, "walk", travel)
-    except (ValidationError, ValueError):        # a broken road layer is reported by its own checks
-        return out
-    snap = float((travel or {}).get("snap_max_m", 300.0))
-    with np.errstate(invalid="ignore"):
-        sec = travel_times(net, np.column_stack([facilities.x[rows], facilities.y[rows]]),
-                           np.column_stack([units.x, units.y]), snap_max_m=snap, weight="length")
-    has_grid = np.asarray(units.grid_id, dtype=object) != ""
-    sec[:, ~has_grid] = np.inf
-    best = np.argmin(sec, axis=1)
-    ok = np.isfinite(sec[np.arange(rows.size), best])
-    out[ok] = np.asarray(units.grid_id, dtype=object)[best[ok]]
-    return out
 
 
 def _containing(pts: np.ndarray, polys: np.ndarray, ids: np.ndarray, prefer: np.ndarray | None = None) -> np.ndarray:

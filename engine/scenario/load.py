@@ -198,8 +198,7 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
             col.error("cannot choose a working CRS: set crs = \"EPSG:xxxx\" in [scenario]", file=str(tpath), field="crs")
         return _Loaded(None, col.problems)
     if "units" in data and "grids" in data and data["units"] is not None and data["grids"] is not None:
-        link_units(data["units"], data["grids"], str(gpath), col, data.get("facilities"), data.get("roads"),
-                   params.get("travel"))
+        link_units(data["units"], data["grids"], str(gpath), col, data.get("facilities"))
     if col.has_errors or any(data.get(n) is None for n, s in LAYER_SPECS.items() if s.required):
         return _Loaded(None, col.problems)
     scenario = Scenario(
