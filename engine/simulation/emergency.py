@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import Problem
 from ..vocab import FACILITY_TYPES
-from .setup import DETOUR
+from .detour import DETOUR
 
 CANDIDATES = 5
 

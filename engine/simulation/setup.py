@@ -24,8 +24,7 @@ import numpy as np
 
 from ..errors import GridGovError, Problem, ValidationError
 from ..staffing import workers_for_grids
-
-DETOUR = 1.4
+from .detour import DETOUR
 
 
 @dataclass
