@@ -159,11 +159,13 @@ def timed(fn, repeat):
     return best, out
 
 
-def bench_location(quick):
+def bench_location(quick, models=("p_median", "mclp")):
     from gridgov.engine.optimise.location import locate
 
     for model, (n, m, p, radius) in (("p_median", (500, 50, 5, None) if quick else (2_000, 100, 10, None)),
                                      ("mclp", (500, 100, 10, 300.0) if quick else (2_000, 500, 20, 250.0))):
+        if model not in models:
+            continue
         cost, w = location_instance(n, m, 3)
         locate(model, cost[:40, :12], w[:40], 3, radius=radius, method="heuristic")  # compile
         th, he = timed(lambda: locate(model, cost, w, p, radius=radius, method="heuristic", bound=False), 5)
@@ -192,12 +194,12 @@ def bench_location(quick):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small instances (CI)")
-    ap.add_argument("--only", choices=["districting", "location"])
+    ap.add_argument("--only", choices=["districting", "location", "p_median", "mclp"])
     args = ap.parse_args()
     if args.only in (None, "districting"):
         bench_districting(args.quick)
-    if args.only in (None, "location"):
-        bench_location(args.quick)
+    if args.only in (None, "location", "p_median", "mclp"):
+        bench_location(args.quick, ("p_median", "mclp") if args.only in (None, "location") else (args.only,))
     return 0
 
 

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import GridGovError
+from . import _kernels_cover as C
 from . import _kernels_location as K
 from . import location_milp as milp
 
 EXACT_MAX_PAIRS = 20_000
 SWAP_PASSES = 200
 LAGRANGE_ITERS = 150
-ILS_ROUNDS = 10
+ILS_ROUNDS = 3
+COVER_LAGRANGE_ITERS = 300
 MODELS = ("p_median", "p_center", "lscp", "mclp")
 
 
@@ -92,7 +94,7 @@ def _finite(cost):
 
 
 def _coverage(cost, radius):
-    return K.coverage_csr(cost, float(radius))
+    return C.coverage_csr(cost, float(radius))
 
 
 def _exact(model, cost, w, p, fixed, capacity, radius, time_limit):
@@ -123,21 +125,26 @@ def _heuristic(model, cost, w, p, fixed, capacity, radius, bound, seed=0):
         return is_open, assign, float(obj), lb, info
     if model == "mclp":
         cp, ci, dp, di = _coverage(cost, radius)
-        K.cover_greedy(cp, ci, w, p, is_open)
-        info["passes"] = int(K.cover_swap(cp, ci, dp, di, w, is_open, fixed, SWAP_PASSES))
-        K.cover_ils(cp, ci, dp, di, w, is_open, fixed, ILS_ROUNDS, max(1, p // 10), seed)
+        C.cover_greedy(cp, ci, w, p, is_open)
+        info["passes"] = int(C.cover_swap(cp, ci, dp, di, w, is_open, fixed, SWAP_PASSES))
+        lagr = fixed.copy()
+        upper, _ = C.cover_lagrangian(cp, ci, w, p, fixed, COVER_LAGRANGE_ITERS, lagr)
+        C.cover_swap(cp, ci, dp, di, w, lagr, fixed, SWAP_PASSES)
+        if C.covered_weight(cp, ci, w, lagr) > C.covered_weight(cp, ci, w, is_open):
+            is_open = lagr
+        C.cover_ils(cp, ci, dp, di, w, is_open, fixed, ILS_ROUNDS, max(1, p // 10), seed)
         if capacity is not None:  # capacitated: the covering sites' capacities decide who is served
             obj, assign = _capacitated_cover(cost, w, capacity, is_open, radius)
         else:
             assign = _nearest_open(cost, is_open, radius)
             obj = float(w[assign >= 0].sum())
-        ub = _lp_bound(model, cost, w, p, fixed, capacity, radius) if bound else None
+        ub = (upper if capacity is None else _lp_bound(model, cost, w, p, fixed, capacity, radius)) if bound else None
         return is_open, assign, obj, ub, info
     if model == "lscp":
         cp, ci, _, _ = _coverage(cost, radius)
-        if not K.set_cover_greedy(cp, ci, cost.shape[0], is_open):
+        if not C.set_cover_greedy(cp, ci, cost.shape[0], is_open):
             raise GridGovError(f"LSCP: some demand points have no candidate within {radius:g}: raise the radius")
-        K.drop_redundant(cp, ci, cost.shape[0], is_open, fixed)
+        C.drop_redundant(cp, ci, cost.shape[0], is_open, fixed)
         assign = _nearest_open(cost, is_open, radius)
         lb = _lp_bound(model, cost, w, p, fixed, capacity, radius) if bound else None
         return is_open, assign, float(is_open.sum()), (np.ceil(lb - 1e-9) if lb is not None else None), info
@@ -149,8 +156,8 @@ def _heuristic(model, cost, w, p, fixed, capacity, radius, bound, seed=0):
         mid = (lo + hi) // 2
         trial = fixed.copy()
         cp, ci, _, _ = _coverage(cost, radii[mid])
-        if K.set_cover_greedy(cp, ci, cost.shape[0], trial):
-            K.drop_redundant(cp, ci, cost.shape[0], trial, fixed)
+        if C.set_cover_greedy(cp, ci, cost.shape[0], trial):
+            C.drop_redundant(cp, ci, cost.shape[0], trial, fixed)
         if trial.sum() <= p and (np.where(trial[None, :], cost, np.inf).min(axis=1) <= radii[mid]).all():
             best, hi = trial, mid - 1
         else:
