@@ -57,7 +57,9 @@ def test_moving_a_workstation_away_worsens_its_grids(wuhou):
     assert moved.size >= 1                                            # the grids based at that station
     a = simulate_scenario(wuhou, days=120, seed=5, layout=lay0)
     b = simulate_scenario(far, days=120, seed=5, layout=lay1)
-    rows = lay0.grid_rows[moved]
+    from gridgov.engine.simulation.canonical import canonical
+
+    rows = canonical(wuhou)[1][lay0.grid_rows[moved]]          # layouts index grids in canonical order
     mine = np.isin(a.incidents["grid"], rows) & a.incidents["dispatched_on_duty"] & ~a.incidents["found_on_patrol"]
     assert np.mean(b.incidents["response_min"][mine]) > np.mean(a.incidents["response_min"][mine]) + 2.0
 

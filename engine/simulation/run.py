@@ -170,6 +170,11 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress(0.0, "workers and travel times")
+    from .canonical import canonical, restore
+
+    scenario, g_order, u_order = canonical(scenario)     # a null edit must change no number
+    if hotspot is not None and np.shape(hotspot) == u_order.shape:
+        hotspot = np.asarray(hotspot)[u_order]
     lay = layout if layout is not None else build_layout(scenario, travel)
     timings["layout"] = time.perf_counter() - t0
 
@@ -215,6 +220,7 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     result.meta.update(demand_sites=int(site_kinds.size), engine=engine, days=days, seed=seed, replication=replication, travel_source=lay.travel_source,
                        n_workers=lay.n_workers, policy=wf["dispatch_policy"], fitted_from=model.fitted_from,
                        timings_s=timings, warnings=[str(w) for w in warnings], **lay.info)
+    restore(result, g_order, u_order)
     progress(1.0, "simulation done")
     return result
 

@@ -139,8 +139,10 @@ def build_layout(scenario, travel: Any = None) -> Layout:
     """
     from .pools import add_street_pools, street_centres
     from .roster import build_rosters, check_roster_params, raise_if
+    from .canonical import canonical
     from .sites import with_sites
 
+    scenario, _, _ = canonical(scenario)   # feature order and grid names change nothing
     scenario, _ = with_sites(scenario)     # schools, hospitals, markets of dedicated grids are units too
     p = scenario.params
     grids, units, fac = scenario.grids, scenario.units, scenario.facilities
