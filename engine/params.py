@@ -11,6 +11,7 @@ from this table, so documentation, checks and code cannot drift.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from typing import Any
 
@@ -124,17 +125,31 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "weekend_multiplier": Param(0.8, "", "arrival-rate multiplier on Saturday and Sunday", A,
                                     en="Weekend multiplier", zh="周末到达率系数", range="[0, 100]"),
         "type_mix": Param({"city_management": 0.35, "livelihood": 0.25, "safety_hazard": 0.15,
-                           "dispute": 0.10, "public_order": 0.05, "other": 0.10}, "share",
-                          "incident type mix", "docs/sources.md §5 [A]", en="Incident type mix", zh="事件类型构成",
-                          range=SHARE, sum_to_1=True, key_labels=_labels(INCIDENT_TYPES)),
+                           "dispute": 0.10, "public_order": 0.05, "other": 0.075, "fire": 0.004,
+                           "gas_leak": 0.003, "violence": 0.008, "medical": 0.01}, "share",
+                          "incident type mix; fire, gas_leak, violence and medical are emergencies (urgent, "
+                          "with a responder of [emergency] responder)", "docs/sources.md §5 [A]; emergency shares [A]",
+                          en="Incident type mix", zh="事件类型构成", range=SHARE, sum_to_1=True,
+                          key_labels=_labels(INCIDENT_TYPES)),
         "urgency_mix": Param({"urgent": 0.05, "normal": 0.80, "complex": 0.15}, "share",
                              "urgency mix", "docs/sources.md §5 [A]", en="Urgency mix", zh="紧急程度构成",
                              range=SHARE, sum_to_1=True, key_labels=_labels(URGENCIES)),
         "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
                                     "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]",
                                     en="Found on patrol", zh="巡查发现比例", range=SHARE),
+        "dedicated_events_per_month": Param({"school": 6.0, "hospital": 15.0, "market": 10.0}, "events",
+                                            "events per month at each school, hospital or market of a dedicated "
+                                            "grid (专属网格), on top of residents' demand", "[A]"),
+        "dedicated_types": Param({"school": "safety_hazard,public_order,dispute,medical",
+                                  "hospital": "dispute,public_order,medical",
+                                  "market": "city_management,safety_hazard,dispute,fire"}, "",
+                                 "incident types of each dedicated-site kind (comma list, equal shares)", "[A]"),
         "fit_history": Param(True, "", "fit the hour-of-week profile and type mix from the incidents layer when present",
                              "[setting]", en="Fit history", zh="按历史事件拟合"),
+        "history_bandwidth_m": Param(150.0, "m", "kernel bandwidth smoothing where history incidents happen "
+                                     "(0 = per unit, no smoothing)", "[A]"),
+        "history_spatial_weight": Param(0.7, "share", "weight of the fitted history locations against residents in "
+                                        "each unit's share of incidents (0 = residents only)", "[A]"),
         "fit_min_records": Param(200, "records", "fewest history records needed to fit the profile", A,
                                  en="Records needed to fit", zh="拟合所需最少记录数", range="[1, 1000000000]"),
     },
@@ -159,6 +174,13 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "deadline_h": Param({"urgent": 2.0, "normal": 24.0, "complex": 360.0}, "h",
                             "resolution deadline by urgency", "Taiyuan / Beijing 12345 [V]", en="Resolution deadline",
                             zh="办结时限", range=f"(0, {HOURS_A_YEAR:g}]", key_labels=_labels(URGENCIES)),
+        "type_deadline_h": Param({"city_management": 24.0, "livelihood": 168.0, "safety_hazard": 24.0,
+                                  "dispute": 168.0, "public_order": 24.0, "other": 168.0, "fire": 2.0,
+                                  "gas_leak": 2.0, "violence": 2.0, "medical": 2.0}, "h",
+                                 "closure deadline of a normal-urgency incident by type (urgent and complex ones "
+                                 "keep deadline_h)",
+                                 "Taiyuan code: 1 working day for city management; Beijing 12345 draft: 2 h life/"
+                                 "property risk, 24 h utilities, 7 days general (docs/sources.md §2) [V]; mapping to types [A]"),
         "escalated_median_h": Param({"community": 8.0, "street": 48.0, "district": 120.0}, "h",
                                     "resolution time once escalated, lognormal median", A,
                                     en="Escalated resolution time (median)", zh="上报后办结时间（中位数）",
@@ -192,6 +214,72 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "on_call_urgent": Param(True, "", "an off-shift worker is called out for urgent cases (normal ones wait for "
                                 "the shift)", A, en="On call for urgent cases", zh="紧急案件随叫随到"),
     },
+    "roster": {
+        "grid": Param({"workdays": [0, 1, 2, 3, 4], "weekend_duty_every_weeks": 4}, "",
+                      "full-time grid workers (专职网格员): weekdays worked (0 = Monday) on the "
+                      "staffing.shift_start_hour / shift_hours shift, and holiday duty (节假日值班): one "
+                      "weekend-day shift every N weeks, staggered (0 = none)",
+                      "5-day week: 国务院令第174号 (1995) 8 h × 5 days [R]; holiday rota [A]"),
+        "street_duty": Param({"on_duty": 1, "start_hour": 8.0, "hours": 8.0}, "",
+                             "street duty team at the street 综治中心, on duty around the clock: people on duty "
+                             "at any time (0 = no team), first shift start and shift length",
+                             "综治中心 run jointly with the 24-hour police command centre (docs/sources.md §1); team size [A]"),
+    },
+    "emergency": {
+        "responder": Param({"fire": "fire", "gas_leak": "fire", "violence": "police", "medical": "clinic"}, "",
+                           "facility type whose units respond to each emergency incident type, driving on the "
+                           "road network ('' = no responder); grid workers still attend and report",
+                           "Chengdu 2020 gas-leak case: 综治中心 → fire brigade (docs/sources.md §4); 110/119/120 [A]"),
+        "crew": Param({"fire": 6.0, "police": 4.0, "clinic": 2.0, "health_centre": 2.0}, "staff",
+                      "staff per responder unit: a facility has max(1, staff // crew) units", "[A]"),
+        "call_min": Param(1.0, "min", "report → responder alerted (call taking or 综治中心 relay)",
+                          "[A]; 建标152-2017 allows 2.5 min alarm + dispatch (docs/sources.md §4)"),
+        "turnout_min": Param({"fire": 1.0, "police": 1.0, "clinic": 3.0, "health_centre": 3.0}, "min",
+                             "alerted → unit leaves its station",
+                             "fire 1 min 建标152-2017 [V]; 120 ≤ 3 min 国卫医发〔2020〕19号 [S]; police [A]"),
+        "busy_median_min": Param({"fire": 60.0, "police": 45.0, "clinic": 60.0, "health_centre": 60.0}, "min",
+                                 "on-scene time of a responder unit, lognormal median", "[A]"),
+        "busy_p90_min": Param({"fire": 150.0, "police": 120.0, "clinic": 120.0, "health_centre": 120.0}, "min",
+                              "on-scene time, 90th percentile", "[A]"),
+    },
+    "escalation": {
+        "type_factor": Param({"city_management": 0.7, "livelihood": 1.0, "safety_hazard": 1.3, "dispute": 1.5,
+                              "public_order": 1.3, "other": 1.0, "fire": 2.0, "gas_leak": 2.0, "violence": 2.0,
+                              "medical": 1.0}, "",
+                             "relative escalation odds by incident type (normalised over the mix: the overall "
+                             "escalated share stays workflow.escalation_share)", "[A]"),
+        "urgency_factor": Param({"urgent": 1.5, "normal": 0.8, "complex": 2.5}, "",
+                                "relative escalation odds by urgency (normalised like type_factor)", "[A]"),
+        "on_duty_share": Param(1.0 / 3.0, "share",
+                               "share of a 综治中心's staff (facilities staff) at the desk at any time: its "
+                               "desks = max(1, round(staff × share))", "8-hour shifts of a 24-hour centre [A]"),
+        "work_median_h": Param({"street": 4.0, "district": 8.0}, "h",
+                               "desk time of an escalated case at its centre (coordination, calls to departments), "
+                               "lognormal median", "[A]"),
+        "work_p90_h": Param({"street": 12.0, "district": 24.0}, "h", "desk time, 90th percentile", "[A]"),
+    },
+    "routine": {
+        "patrols_per_day": Param(2.0, "patrols", "patrols of the grid's roads per workday (一日双巡)",
+                                 "一日双巡 practice of grid workers (issue 12; Chengdu) [R]"),
+        "patrol_speed_kmh": Param(4.0, "km/h", "patrol speed including stops to look and talk", "[A]"),
+        "visit_h_per_household_year": Param(1.0, "h", "household visits (入户走访) per household per year: a "
+                                            "15-minute visit each quarter", "[A]"),
+        "record_h_per_unit_year": Param(2.0, "h", "checking household and housing records (人房信息核查) per "
+                                        "residential unit per year", "[A]"),
+        "max_utilisation": Param(0.85, "share", "share of duty hours a worker can fill with incidents + routine "
+                                 "(for workers_needed)", "[A]"),
+    },
+    "micro_member": {
+        "enabled": Param(False, "", "micro-grid members (微网格员, residents serving their own micro-grid) make first "
+                         "contact with reports from their micro-grid",
+                         "Chengdu: 13.3万 micro-grid members vs 1.48万 full-time grid workers (docs/sources.md §1)"),
+        "response_median_min": Param(10.0, "min", "report → first contact by the micro-grid member, lognormal median",
+                                     "[A]"),
+        "response_p90_min": Param(30.0, "min", "report → first contact, 90th percentile", "[A]"),
+        "reachable_share": Param(0.7, "share", "share of reports during their hours that a member takes", "[A]"),
+        "start_hour": Param(7.0, "h", "members are reachable from this hour …", "[A]"),
+        "hours": Param(15.0, "h", "… for this many hours a day (7:00–22:00)", "[A]"),
+    },
     "simulation": {
         "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise "
                       "(28 days: Gini 0.34 → a year: 0.14 on the Wuhou sample)", "[setting]",
@@ -224,6 +312,43 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                      "cost": ("Cost", "成本")}),
     },
 }
+
+
+# Labels of the parameters added with the duty model (issue 12), until each declaration carries them.
+_LABELS = {
+    ("demand", "dedicated_events_per_month"): ("Events at dedicated sites", "专属网格场所事件数"),
+    ("demand", "dedicated_types"): ("Incident types at dedicated sites", "专属网格场所事件类型"),
+    ("demand", "history_bandwidth_m"): ("History smoothing bandwidth", "历史事件平滑带宽"),
+    ("demand", "history_spatial_weight"): ("Weight of history locations", "历史事件位置权重"),
+    ("workflow", "type_deadline_h"): ("Closure deadline by type", "分类型办结时限"),
+    ("roster", "grid"): ("Grid worker roster", "网格员排班"),
+    ("roster", "street_duty"): ("Street duty team", "街道值班队伍"),
+    ("emergency", "responder"): ("Emergency responder by type", "应急响应单位"),
+    ("emergency", "crew"): ("Crews per responder facility", "每个应急单位的出勤组数"),
+    ("emergency", "call_min"): ("Emergency call handling", "应急接警时间"),
+    ("emergency", "turnout_min"): ("Turn-out time", "出动准备时间"),
+    ("emergency", "busy_median_min"): ("Responder busy time (median)", "应急占用时间（中位数）"),
+    ("emergency", "busy_p90_min"): ("Responder busy time (90th percentile)", "应急占用时间（90%分位）"),
+    ("escalation", "type_factor"): ("Escalation factor by type", "分类型上报系数"),
+    ("escalation", "urgency_factor"): ("Escalation factor by urgency", "分紧急程度上报系数"),
+    ("escalation", "on_duty_share"): ("Centre staff on duty", "中心在岗比例"),
+    ("escalation", "work_median_h"): ("Centre work time (median)", "中心处理时间（中位数）"),
+    ("escalation", "work_p90_h"): ("Centre work time (90th percentile)", "中心处理时间（90%分位）"),
+    ("routine", "patrols_per_day"): ("Patrols per day", "每日巡查次数"),
+    ("routine", "patrol_speed_kmh"): ("Patrol speed", "巡查速度"),
+    ("routine", "visit_h_per_household_year"): ("Household visits", "入户走访时间"),
+    ("routine", "record_h_per_unit_year"): ("Record keeping", "台账维护时间"),
+    ("routine", "max_utilisation"): ("Highest workable utilisation", "最高可承受工作负荷"),
+    ("micro_member", "enabled"): ("Micro-grid members respond", "微网格员响应"),
+    ("micro_member", "response_median_min"): ("Micro-grid member response (median)", "微网格员响应时间（中位数）"),
+    ("micro_member", "response_p90_min"): ("Micro-grid member response (90th percentile)", "微网格员响应时间（90%分位）"),
+    ("micro_member", "reachable_share"): ("Micro-grid members reachable", "微网格员可联系比例"),
+    ("micro_member", "start_hour"): ("Micro-grid members from", "微网格员值守开始时刻"),
+    ("micro_member", "hours"): ("Micro-grid member hours", "微网格员值守时长"),
+}
+for (_sec, _key), (_en, _zh) in _LABELS.items():
+    _p = DEFAULTS[_sec][_key]
+    DEFAULTS[_sec][_key] = dataclasses.replace(_p, en=_p.en or _en, zh=_p.zh or _zh, source=_p.source or "[A]")
 
 
 def param(section: str, key: str) -> Param | None:

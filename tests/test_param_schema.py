@@ -74,7 +74,7 @@ BAD = [
     ("[workflow]\nhandle_p90_min = 10.0", "workflow", "handle_p90_min", "below handle_median_min"),
     ("[demand]\nevents_per_1000_residents_month = -5.0", "demand", "events_per_1000_residents_month", "outside"),
     ("[demand]\ntype_mix = {dispute = 0.5}", "demand", "type_mix", "must add up to 1, got 1.4"),
-    ("[demand]\ntype_mix = {fire = 0.1}", "demand", "type_mix.fire", "unknown"),
+    ("[demand]\ntype_mix = {arson = 0.1}", "demand", "type_mix.arson", "unknown"),
     ("[demand]\nurgency_mix = {urgent = 0.2, normal = 0.2, complex = 0.2}", "demand", "urgency_mix", "add up to 1"),
     ("[demand]\nday_start_hour = 23", "demand", "day_start_hour", "before night_start_hour"),
     ("[score]\nweights = {cost = -1.0}", "score", "weights.cost", "outside [0, 1000]"),

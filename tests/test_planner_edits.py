@@ -68,8 +68,6 @@ def test_null_edit_changes_no_layout_score(null_edit):
     assert len(keys) > 20 and _changed(before, after, keys) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="the simulation draws incidents in feature order; the new model "
-                                        "(helper sim) canonicalises it")
 def test_null_edit_changes_no_simulated_score(null_edit):
     before, after = null_edit
     assert _changed(before, after, list(before)) == {}
