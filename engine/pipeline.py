@@ -6,9 +6,6 @@ succeeded, so a failing run leaves the previous results intact.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,65 +58,37 @@ def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, la
     from .report import write_report
     from .scenario import load_scenario
 
-    out = Path(out_dir)
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
-    progress(0.0, "loading scenario")
-    scenario = load_scenario(scenario_dir, overrides=overrides)
-    timings["load"] = time.perf_counter() - t
+    from .outputs import output_set
 
-    circles, sim, scores = compute_stages(scenario, days=days, seed=seed, engine=engine,
-                                          progress=progress.sub(0.02, 0.85), timings=timings)
-    out.mkdir(parents=True, exist_ok=True)
-    t = time.perf_counter()
-    # Everything is written into a hidden staging folder first and moved into OUT only when
-    # every file exists, so a failure leaves the previous run's files untouched and complete.
-    _remove_dead_stages(out)
-    stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=out))
-    try:
+    timings: dict[str, float] = {}
+    # OUT is locked from the start (a second run into it stops at once) and the new files appear
+    # together at the end (engine/outputs.py): a failure or a kill leaves the previous set intact.
+    with output_set(out_dir, "run") as staging:
+        t = time.perf_counter()
+        progress(0.0, "loading scenario")
+        scenario = load_scenario(scenario_dir, overrides=overrides)
+        timings["load"] = time.perf_counter() - t
+
+        circles, sim, scores = compute_stages(scenario, days=days, seed=seed, engine=engine,
+                                              progress=progress.sub(0.02, 0.85), timings=timings)
+        t = time.perf_counter()
+        stage = staging.dir
         progress(0.86, "writing results.gpkg")
         write_results_gpkg(stage / "results.gpkg", scenario, circles, sim, scores)
         progress(0.92, "writing report")
         write_report(stage, scenario, circles, sim, scores, lang=lang, pdf=pdf)
+        if not pdf:
+            staging.remove("report.pdf")  # an earlier run's PDF would contradict the new report
         summary = scores.to_dict()
         summary["scenario"] = {"name": scenario.name, "path": str(Path(scenario_dir).resolve()),
                                "synthetic": bool(scenario.meta.get("synthetic", False))}
         summary["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
         write_json(stage / "scores.json", summary)
-        paths = {}
-        for item in sorted(stage.iterdir()):
-            target = out / item.name
-            if item.is_dir() and target.is_dir():
-                shutil.rmtree(target)
-            os.replace(item, target)
-            paths[item.stem if item.suffix != ".pdf" else "pdf"] = target  # keys as in score and compare
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        paths = {item.stem if item.suffix != ".pdf" else "pdf": staging.final(item)  # keys as in score, compare
+                 for item in sorted(stage.iterdir())}
     timings["write"] = time.perf_counter() - t
     progress(1.0, "done")
     return RunResult(scenario, circles, sim, scores, paths, timings)
-
-
-STAGE_PREFIX = ".gridgov-run-"
-
-
-def _remove_dead_stages(out: Path) -> None:
-    """Staging folders left by a run that was killed (kill -9, power cut): their process is gone.
-
-    The folder name carries the writer's PID; a live PID (even a reused one) is left alone.
-    """
-    if os.name != "posix":  # os.kill(pid, 0) is a liveness probe only on POSIX (it kills on Windows)
-        return
-    for stale in out.glob(f"{STAGE_PREFIX}*-*"):
-        pid = stale.name[len(STAGE_PREFIX):].split("-", 1)[0]
-        if not pid.isdigit() or not stale.is_dir():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(stale, ignore_errors=True)
-        except OSError:  # alive but not ours (EPERM), or cannot tell: keep it
-            pass
 
 
 def write_results_gpkg(path: Path, scenario, circles, sim, scores) -> Path:

@@ -33,6 +33,7 @@ def run(args) -> int:
     from ..circles import compute_circles, write_circles_gpkg
     from ..jsonio import write_json
     from ..network.graph import build_network
+    from ..outputs import output_set
     from ..progress import NULL, TerminalProgress
     from ..scenario import load_scenario
     from ._options import check_out_dir
@@ -45,9 +46,10 @@ def run(args) -> int:
         net = build_network(scenario, args.mode) if args.mode else None
         circles = compute_circles(scenario, network=net, progress=progress.sub(0.0, 0.6))
         progress(0.6, "writing circles.gpkg")
-        write_circles_gpkg(out / "circles.gpkg", circles, facility_bands=not args.no_facility_bands)
-        doc = {"scenario": scenario_block(scenario), **circles.summary()}
-        write_json(out / "circles.json", doc)  # NaN → null: strict JSON
+        with output_set(out, "circles") as staging:  # locked; both files appear together
+            write_circles_gpkg(staging.dir / "circles.gpkg", circles, facility_bands=not args.no_facility_bands)
+            doc = {"scenario": scenario_block(scenario), **circles.summary()}
+            write_json(staging.dir / "circles.json", doc)  # NaN → null: strict JSON
         progress(1.0, "done")
     finally:
         if isinstance(progress, TerminalProgress):

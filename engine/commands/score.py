@@ -25,7 +25,7 @@ def add_arguments(parser) -> None:
 
 
 def parse_weights(items: list[str]) -> dict[str, float]:
-    from ..errors import GridGovError
+    from ..errors import UsageError
     from ..score.registry import GROUPS
 
     out = {}
@@ -33,32 +33,33 @@ def parse_weights(items: list[str]) -> dict[str, float]:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or key not in GROUPS:
-            raise GridGovError(f"--weight {item!r}: expected GROUP=NUMBER with GROUP one of {', '.join(GROUPS)}")
+            raise UsageError(f"--weight {item!r}: expected GROUP=NUMBER with GROUP one of {', '.join(GROUPS)}")
         try:
             out[key] = float(value)
         except ValueError:
-            raise GridGovError(f"--weight {item!r}: '{value}' is not a number") from None
+            raise UsageError(f"--weight {item!r}: '{value}' is not a number") from None
         if not 0 <= out[key] <= MAX_WEIGHT:  # weights are relative; huge ones overflow their sum
-            raise GridGovError(f"--weight {item!r}: a weight must be a number in [0, {MAX_WEIGHT:g}]")
+            raise UsageError(f"--weight {item!r}: a weight must be a number in [0, {MAX_WEIGHT:g}]")
     return out
 
 
 def run(args) -> int:
     from pathlib import Path
 
-    from ..errors import GridGovError
+    from ..errors import GridGovError, UsageError
     from ..jsonio import write_json
     from ..progress import NULL, TerminalProgress
     from ..report import write_documents
     from ._options import check_out_dir
-    from ._outputs import drop_stale_pdf
+    from ._outputs import say_removed, stale_pdf
 
     weights = parse_weights(args.weight)
     if args.no_sim and (args.days is not None or args.seed is not None):
-        raise GridGovError("--days and --seed set the simulation, which --no-sim skips: give one or the other")
+        raise UsageError("--days and --seed set the simulation, which --no-sim skips: give one or the other")
     src = Path(args.dir)
     src = src.parent if src.name == "scenario.toml" else src
     out = check_out_dir(args.out, inputs=(args.dir,))
+    stale = stale_pdf(out / "report.pdf", args.no_pdf)
     progress = NULL if args.quiet else TerminalProgress("gridgov score")
     try:
         if (src / "scores.json").is_file():
@@ -67,7 +68,7 @@ def run(args) -> int:
             unused = [o for o, v in (("--days", args.days), ("--seed", args.seed), ("--no-sim", args.no_sim or None))
                       if v is not None]
             if unused:
-                raise GridGovError(f"{src} is a finished run (scores.json): it is re-weighted, not recomputed, so "
+                raise UsageError(f"{src} is a finished run (scores.json): it is re-weighted, not recomputed, so "
                                    f"{', '.join(unused)} would have no effect; pass the scenario folder to recompute")
 
             name, scenario, scores = load_entry(src)
@@ -92,17 +93,23 @@ def run(args) -> int:
         if weights:
             scores = scores.reweighted(weights)
         progress(0.9, "report")
-        paths = write_documents(out, [(name, scenario, scores)], lang=args.lang, stem="report", pdf=not args.no_pdf)
-        doc = scores.to_dict()
-        doc["scenario"] = {"name": name, "path": str(Path(scenario_path).resolve()),
-                           "synthetic": bool(scenario.meta.get("synthetic", False))}
-        paths["scores"] = write_json(out / "scores.json", doc)
+        from ..outputs import output_set
+
+        with output_set(out, "score") as staging:  # locked; report and scores appear together
+            if args.no_pdf:
+                staging.remove("report.pdf")
+            paths = write_documents(staging.dir, [(name, scenario, scores)], lang=args.lang, stem="report",
+                                    pdf=not args.no_pdf)
+            doc = scores.to_dict()
+            doc["scenario"] = {"name": name, "path": str(Path(scenario_path).resolve()),
+                               "synthetic": bool(scenario.meta.get("synthetic", False))}
+            paths["scores"] = write_json(staging.dir / "scores.json", doc)
+            paths = staging.finals(paths)
         progress(1.0, "done")
     finally:  # OUT was checked above; any other OSError names its own file (engine/cli.py)
         if progress is not NULL:
             progress.close()
-    if args.no_pdf:
-        drop_stale_pdf(out / "report.pdf", "score")
+    say_removed(stale, "score")
     if not args.quiet:
         print(scores.format_table(lang="en"))
     for key, path in paths.items():

@@ -28,6 +28,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ..jsonio import write_json
+    from ..outputs import output_set
     from ..progress import NULL, TerminalProgress
     from ..scenario import load_scenario
     from ..simulation import simulate_scenario
@@ -47,10 +48,13 @@ def run(args) -> int:
                "summary": sim.summary, "per_street": sim.per_street,
                "per_community": sim.per_community, "meta": sim.meta,
                "backlog": {"time_h": times, "open_cases": open_cases}}
-        write_json(out / "simulation.json", doc)
-        if args.events:
-            progress(0.95, "writing events.parquet")
-            sim.to_parquet(out / "events.parquet")
+        with output_set(out, "simulate") as staging:  # locked; the files appear together
+            write_json(staging.dir / "simulation.json", doc)
+            if args.events:
+                progress(0.95, "writing events.parquet")
+                sim.to_parquet(staging.dir / "events.parquet")
+            else:
+                staging.remove("events.parquet")  # an earlier run's events would not match this summary
         progress(1.0, "done")
     finally:
         if isinstance(progress, TerminalProgress):

@@ -50,6 +50,9 @@ def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = 
         return path.name, path, scores
     p = _scenario_dir(Path(path))
     if (p / "scores.json").is_file():
+        from ..outputs import require_complete
+
+        require_complete(p, "run outputs")
         try:
             data = json.loads((p / "scores.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -166,13 +169,20 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
     if out.exists() and not out.is_dir():
         raise GridGovError(f"--out {out}: exists and is not a folder")
     progress(0.87, "report")
-    paths = write_documents(out, named, lang=lang, stem="compare", sensitivity=sens, pdf=pdf)
-    paths["table"] = write_text(out / "compare.csv", _csv(names, table))
-    summary = {"format": "gridgov-compare/1", "baseline": names[0], "scenarios": names, "weights": base_w,
-               "inputs": [str(p.resolve()) if isinstance(p, Path) else f"(in memory) {p.name}" for p in inputs],
-               "totals": [s.total for s in scores],
-               "ranks": sens["base_ranks"], "table": table, "sensitivity": sens,
-               "by_street": {n: s.by_street for n, s in zip(names, scores)}}
-    paths["json"] = write_json(out / "compare.json", summary)
+    from ..outputs import output_set
+
+    with output_set(out, "compare") as staging:  # locked, and the four files appear together
+        if not pdf:
+            staging.remove("compare.pdf")  # an earlier PDF would contradict the new comparison
+        stage = staging.dir
+        paths = write_documents(stage, named, lang=lang, stem="compare", sensitivity=sens, pdf=pdf)
+        paths["table"] = write_text(stage / "compare.csv", _csv(names, table))
+        summary = {"format": "gridgov-compare/1", "baseline": names[0], "scenarios": names, "weights": base_w,
+                   "inputs": [str(p.resolve()) if isinstance(p, Path) else f"(in memory) {p.name}" for p in inputs],
+                   "totals": [s.total for s in scores],
+                   "ranks": sens["base_ranks"], "table": table, "sensitivity": sens,
+                   "by_street": {n: s.by_street for n, s in zip(names, scores)}}
+        paths["json"] = write_json(stage / "compare.json", summary)
+        paths = staging.finals(paths)
     progress(1.0, "done")
     return CompareResult(names, scores, table, sens, paths)
