@@ -1,4 +1,4 @@
-"""GeoPackage I/O benchmark: ``engine.gpkg.read_layer`` / ``write_layers`` and the scenario loader.
+"""GeoPackage I/O benchmark: ``engine.scenario.gpkg.read_layer`` / ``write_layers`` and the scenario loader.
 
 Synthetic residential units (polygons, 5 fields incl. Chinese text and NULLs).  Compared in the
 same run:
@@ -26,7 +26,7 @@ import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT.parent))
-from gridgov.engine import gpkg  # noqa: E402
+from gridgov.engine.scenario import gpkg  # noqa: E402
 from gridgov.engine.scenario import load_scenario  # noqa: E402
 from osgeo import ogr, osr  # noqa: E402
 

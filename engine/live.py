@@ -30,7 +30,7 @@ import numpy as np
 import shapely
 
 from .errors import GridGovError
-from .model import Facilities, Grids, Scenario, Units
+from .scenario.model import Facilities, Grids, Scenario, Units
 from .circles import nearest_from
 from .network.snap import snap_points
 from .params import defaults

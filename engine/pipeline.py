@@ -93,7 +93,7 @@ def run_scenario(scenario_dir, out_dir, *, days=None, seed=None, engine=None, la
 
 def write_results_gpkg(path: Path, scenario, circles, sim, scores) -> Path:
     """results.gpkg: units (bands, nearest facility), grids (metrics), facilities, areas, bands."""
-    from .gpkg import write_layers
+    from .scenario.gpkg import write_layers
 
     units, grids, fac = scenario.units, scenario.grids, scenario.facilities
     unit_cols = {"unit_id": units.id, "households": units.households, "residents": units.residents,

@@ -197,7 +197,7 @@ def move_stations(sc, lay: Layout):
 
 
 def build(src: Path = SRC):
-    from gridgov.engine.model import Grids
+    from gridgov.engine.scenario.model import Grids
     from gridgov.engine.scenario import load_scenario
 
     sc = load_scenario(src)

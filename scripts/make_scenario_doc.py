@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT.parent))
 from gridgov.engine.atomic import write_text  # noqa: E402
 from gridgov.engine.params import markdown_table  # noqa: E402
-from gridgov.engine.scenario_checks import LAYER_SPECS  # noqa: E402
+from gridgov.engine.scenario.schema import LAYER_SPECS  # noqa: E402
 from gridgov.engine.vocab import FACILITY_TYPES, GRID_LEVELS, INCIDENT_TYPES, URGENCIES  # noqa: E402
 
 DOC = ROOT / "docs" / "scenario.md"

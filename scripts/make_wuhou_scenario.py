@@ -30,7 +30,7 @@ from shapely.geometry import LineString, Point, shape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gridgov.engine import gpkg  # noqa: E402
+from gridgov.engine.scenario import gpkg  # noqa: E402
 from gridgov.engine.atomic import write_text  # noqa: E402
 from wuhou_partition import (_largest, absorb_islands, adjacency, bisect, build_cells, code_order,  # noqa: E402
                              fill_and_repair, grid_count, merge_small)

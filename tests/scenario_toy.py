@@ -7,7 +7,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Point, box
 
-from gridgov.engine import gpkg
+from gridgov.engine.scenario import gpkg
 
 TOML = """[scenario]
 name = "toy"

@@ -12,7 +12,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from gridgov.engine.model import Facilities, Grids, Roads, Scenario, Units
+from gridgov.engine.scenario.model import Facilities, Grids, Roads, Scenario, Units
 from gridgov.engine.params import defaults
 
 

@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from gridgov.engine.circles import band_of, compute_circles
-from gridgov.engine.model import Facilities, Grids, Roads, Scenario, Units
+from gridgov.engine.scenario.model import Facilities, Grids, Roads, Scenario, Units
 from gridgov.engine.params import defaults
 
 FACS = (("clinic", 50.0, 3.0), ("clinic", 400.0, 297.0), ("school", 200.0, 150.0), ("clinic", 230.0, 100.0))
@@ -208,7 +208,7 @@ def test_drive_mode_uses_time_for_bands_and_walk_distance_for_tiers():
 
 def test_cli_on_sample(tmp_path, sample_dir):
     from gridgov.engine.cli import main
-    from gridgov.engine.gpkg import list_layers
+    from gridgov.engine.scenario.gpkg import list_layers
 
     assert main(["circles", str(sample_dir), "--out", str(tmp_path), "--quiet", "--no-facility-bands"]) == 0
     assert {"units", "facilities", "service_areas", "bands"} <= set(list_layers(tmp_path / "circles.gpkg"))

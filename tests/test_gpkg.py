@@ -9,7 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
-from gridgov.engine import gpkg
+from gridgov.engine.scenario import gpkg
 from gridgov.engine.errors import GridGovError, ValidationError
 
 

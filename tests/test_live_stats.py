@@ -12,7 +12,7 @@ from shapely.geometry import box
 from gridgov.engine.errors import GridGovError
 from gridgov.engine.circles import compute_circles
 from gridgov.engine.live import LiveStats, layout_findings
-from gridgov.engine.model import Facilities, Grids, Roads, Scenario, Units
+from gridgov.engine.scenario.model import Facilities, Grids, Roads, Scenario, Units
 from gridgov.engine.params import defaults
 
 

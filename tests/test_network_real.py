@@ -13,7 +13,7 @@ import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from gridgov.engine.gpkg import read_layer
+from gridgov.engine.scenario.gpkg import read_layer
 from gridgov.engine.network import build_graph, multi_source, roads_table, snap_points, travel_times
 
 WALKABLE_OSM = {"footway", "service", "residential", "unclassified", "secondary", "steps", "primary", "cycleway",

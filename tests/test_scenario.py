@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import shapely
 
-from gridgov.engine import gpkg
+from gridgov.engine.scenario import gpkg
 from gridgov.engine.errors import GridGovError, ValidationError
 from gridgov.engine.params import DEFAULTS, markdown_table
-from gridgov.engine.scenario import (load_scenario, save_scenario, scenario_layers, summary, utm_for,
-                                     validate_scenario)
+from gridgov.engine.scenario import load_scenario, save_scenario, scenario_layers, summary, validate_scenario
+from gridgov.engine.scenario.load import utm_for
 from gridgov.engine.vocab import FACILITY_TYPES, GRID_LEVELS
 from scenario_toy import TOML, make_toy, toy_layers
 

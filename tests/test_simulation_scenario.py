@@ -12,7 +12,7 @@ import shapely
 
 from gridgov.engine import params as P
 from gridgov.engine.errors import ValidationError
-from gridgov.engine.model import Facilities, Grids, Roads, Scenario, Units
+from gridgov.engine.scenario.model import Facilities, Grids, Roads, Scenario, Units
 from gridgov.engine.simulation import simulate_scenario
 from gridgov.engine.simulation.metrics import SUMMARY_KEYS, gini
 

@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from ..errors import GridGovError, Problem, ValidationError
-from ..model import Roads
+from ..scenario.model import Roads
 from ..params import defaults
 from ..vocab import NON_DRIVABLE_CLASSES, ROAD_CLASS_SPEED_KMH, TRAVEL_MODES
 

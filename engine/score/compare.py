@@ -40,7 +40,7 @@ def _scenario_dir(path: Path) -> Path:
 def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = NULL):
     """``(name, scenario, scores)`` for one input: a scenario folder, a run output folder, or a
     loaded ``Scenario`` (e.g. the layout being edited in the plugin, not yet saved)."""
-    from ..model import Scenario
+    from ..scenario.model import Scenario
     from ..scenario import load_scenario
 
     if isinstance(path, Scenario):
@@ -141,7 +141,7 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
     from ..report import check_lang, write_documents
 
     check_lang(lang)
-    from ..model import Scenario
+    from ..scenario.model import Scenario
 
     inputs = [p if isinstance(p, Scenario) else Path(p) for p in dirs_or_run_outputs]
     if len(inputs) < 2:

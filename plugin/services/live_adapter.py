@@ -29,7 +29,7 @@ class LiveAdapter(QObject):
 
     def __init__(self, grids: QgsVectorLayer, units: QgsVectorLayer, facilities: QgsVectorLayer | None,
                  scenario: Any = None, circles: Any = None, delay_ms: int = 30, parent=None):
-        """``scenario``: the loaded ``engine.model.Scenario`` these layers come from (its ids
+        """``scenario``: the loaded ``engine.scenario.Scenario`` these layers come from (its ids
         match the layers' ``id`` fields); without it the layers themselves are read (no coverage
         unless ``circles`` is given for the same units)."""
         super().__init__(parent)
@@ -272,7 +272,7 @@ def read_model(grids: QgsVectorLayer, units: QgsVectorLayer, facilities: QgsVect
     """Engine ``Grids, Units, Facilities`` read from layers (current edit buffer, metric CRS)."""
     import shapely
 
-    from ...engine.model import Facilities, Grids, Units
+    from ...engine.scenario.model import Facilities, Grids, Units
 
     def geoms(layer, feats):
         out = []

@@ -36,7 +36,7 @@ class SimulateAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputFile("SUMMARY_FILE", "Summary file"))
 
     def execute(self, parameters, context, feedback, progress):
-        from ....engine.gpkg import write_layers
+        from ....engine.scenario.gpkg import write_layers
         from ....engine.jsonio import write_json
         from ....engine.scenario import load_scenario
         from ....engine.simulation import simulate_scenario

@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from .errors import Problem, ValidationError
-from .model import Scenario
-from .network.graph import Network, build_network, check_travel_params
-from .network.paths import seeded
-from .network.polygons import band_polygons, dissolve_lines, edge_segments, segment_geometries
-from .network.snap import Snap, along, arrival, out_seeds, same_edge_pairs, snap_points
-from .progress import NULL, Progress
-from .vocab import FACILITY_TYPES, TRAVEL_MODES
+from ..errors import Problem, ValidationError
+from ..scenario.model import Scenario
+from ..network.graph import Network, build_network, check_travel_params
+from ..network.paths import seeded
+from .areas import band_polygons, dissolve_lines, edge_segments, segment_geometries
+from ..network.snap import Snap, along, arrival, out_seeds, same_edge_pairs, snap_points
+from ..progress import NULL, Progress
+from ..vocab import FACILITY_TYPES, TRAVEL_MODES
 
 N_BANDS = 4  # ≤5, ≤10, ≤15 min, beyond / unreachable
 BAND_BUFFER_M = 25.0  # half-width of band polygons around reachable road segments
@@ -133,7 +133,7 @@ class Circles:
         limit, buffered by ``band_buffer_m`` and dissolved — per type (default) or per facility.
         Bands are cumulative: the 10-minute polygon contains the 5-minute one.  Columns: type,
         facility_id ("" when dissolved), band (0, 1, 2), minutes."""
-        from .network.matrix import seeded_rows
+        from ..network.matrix import seeded_rows
 
         limits = [m * 60.0 for m in self.band_minutes]
         fac = self.scenario.facilities
@@ -167,7 +167,7 @@ class Circles:
         # GEOS releases the GIL: the unions of different groups run in parallel threads
         from concurrent.futures import ThreadPoolExecutor
 
-        from .network.matrix import default_threads
+        from ..network.matrix import default_threads
         with ThreadPoolExecutor(max_workers=default_threads()) as pool:
             polys = list(pool.map(polygons, groups))
         out_g, c_type, c_fac, c_band, c_min = [], [], [], [], []
@@ -441,7 +441,7 @@ def write_circles_gpkg(path, circles: Circles, facility_bands: bool = True):
     """``circles.gpkg``: units, facilities, service_areas, bands (+ facility_bands), atomically."""
     import shapely
 
-    from .gpkg import write_layers
+    from ..scenario.gpkg import write_layers
 
     s = circles.scenario
     u, f = s.units, s.facilities

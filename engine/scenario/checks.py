@@ -2,7 +2,8 @@
 
 Every check appends a ``Problem(file, layer, fid, field)`` to a ``Collector`` instead of
 raising, so that one run of the validator reports everything that is wrong.  ``check_layer``
-returns the engine dataclass of the layer (``engine/model.py``) or None when it has errors.
+returns the engine dataclass of the layer (``model.py``) or None when it has errors.  What each
+layer must hold (geometry, fields, kinds) is declared in ``schema.py``.
 """
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ import numpy as np
 import shapely
 
 from . import gpkg
-from .errors import Problem, ValidationError
+from ..errors import Problem, ValidationError
 from .model import Facilities, Grids, Incidents, Roads, Units
-from .vocab import FACILITY_TYPES, GRID_LEVELS, INCIDENT_TYPES, ROAD_CLASS_SPEED_KMH
+from .schema import ALIASES, EMPTY_IS_ERROR, FieldSpec, LayerSpec
+from ..vocab import FACILITY_TYPES, GRID_LEVELS, INCIDENT_TYPES, ROAD_CLASS_SPEED_KMH
 
-POINT, LINE, POLY = {"Point"}, {"LineString", "MultiLineString"}, {"Polygon", "MultiPolygon"}
 _TRUE = {"yes", "true", "1", "t", "y", "forward"}
 _FALSE = {"no", "false", "0", "f", "n", "", "both"}
 _REVERSE = {"-1", "reverse", "backward"}
@@ -39,73 +40,6 @@ class Collector:
     @property
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    kind: str                    # str | int | float | datetime | oneway
-    required: bool = False
-    doc: str = ""
-    default: Any = None
-    nonneg: bool = False
-    nullable: bool = True
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    geometry: frozenset
-    fields: dict
-    required: bool = True
-    doc: str = ""
-
-
-LAYER_SPECS: dict[str, LayerSpec] = {
-    "roads": LayerSpec(frozenset(LINE), {
-        "class": FieldSpec("str", True, "OSM highway class (primary, residential, footway, ...); empty = residential"),
-        "oneway": FieldSpec("oneway", False, "0 / no = both ways, 1 / yes = digitised direction only, -1 = against it", 0),
-        "speed_kmh": FieldSpec("float", False, "speed limit in km/h (empty = default of the class)", np.nan, True),
-        "name": FieldSpec("str", False, "road name", ""),
-    }, doc="road centrelines (split at junctions)"),
-    "grids": LayerSpec(frozenset(POLY), {
-        "id": FieldSpec("str", True, "unique grid id", nullable=False),
-        "level": FieldSpec("str", True, "general, micro or dedicated", nullable=False),
-        "parent_id": FieldSpec("str", False, "micro-grid: id of its general grid", ""),
-        "code": FieldSpec("str", False, "CJ/T 349-style code (county+street+community+grid[+micro])", ""),
-        "community": FieldSpec("str", False, "community (社区) name", ""),
-        "street": FieldSpec("str", False, "street (街道) name", ""),
-        "name": FieldSpec("str", False, "display name", ""),
-    }, doc="grid polygons of every level"),
-    "units": LayerSpec(frozenset(POINT | POLY), {
-        "id": FieldSpec("str", False, "unique id (default: u<fid>)", ""),
-        "households": FieldSpec("int", True, "households (户), whole number ≥ 0", nonneg=True, nullable=False),
-        "residents": FieldSpec("int", True, "residents (人), whole number ≥ 0", nonneg=True, nullable=False),
-        "grid_id": FieldSpec("str", False, "general/dedicated grid (empty: found by location)", ""),
-        "micro_id": FieldSpec("str", False, "micro-grid (empty: found by location)", ""),
-    }, doc="residential buildings or compounds"),
-    "facilities": LayerSpec(frozenset(POINT), {
-        "type": FieldSpec("str", True, "facility type (vocabulary below)", nullable=False),
-        "id": FieldSpec("str", False, "unique id (default: f<fid>)", ""),
-        "name": FieldSpec("str", False, "name", ""),
-        "capacity": FieldSpec("float", False, "households or cases it can serve (empty = unlimited)", np.nan, True),
-        "staff": FieldSpec("int", False, "people who respond from here (grid workers for grid_station)", 0, True),
-        "grid_id": FieldSpec("str", False, "grid served (empty = by location)", ""),
-    }, doc="facilities and resources"),
-    "incidents": LayerSpec(frozenset(POINT), {
-        "time": FieldSpec("datetime", True, "when it was reported (ISO 8601)", nullable=False),
-        "type": FieldSpec("str", True, "incident type (vocabulary below)", nullable=False),
-    }, required=False, doc="incident history (optional)"),
-}
-
-
-# Other names accepted for a field when it is absent: OSM / Geofabrik exports call the class
-# "highway" / "fclass".  Field names also match case-insensitively.
-ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("roads", "class"): ("highway", "fclass"),
-    ("roads", "speed_kmh"): ("speed", "maxspeed"),
-}
-
-
-EMPTY_IS_ERROR = {"roads": "road", "grids": "grid", "units": "residential unit"}
 
 
 def check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collector):

@@ -7,7 +7,7 @@ import shapely
 from shapely import ops
 
 from gridgov.engine.network import build_graph, roads_table
-from gridgov.engine.network.polygons import band_polygons, edge_envelope, segment_geometries, split_bands
+from gridgov.engine.circles.areas import band_polygons, edge_envelope, segment_geometries, split_bands
 
 
 def test_envelope_two_ends_meet_in_the_middle():

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import shapely
 
-from .atomic import atomic_path
-from .errors import GridGovError, Problem, ValidationError
+from ..atomic import atomic_path
+from ..errors import GridGovError, Problem, ValidationError
 
 try:  # GDAL's Python bindings come from the system (python3-gdal)
     from osgeo import gdal, ogr, osr

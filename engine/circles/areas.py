@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .graph import Network
+from ..network.graph import Network
 
 _EPS = 1e-9
 
