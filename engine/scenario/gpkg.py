@@ -368,7 +368,7 @@ def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs
             finally:
                 ds = None  # noqa: F841 - closes and flushes the file before the rename
     except RuntimeError as exc:  # GDAL says little on a full disk or a refused write: name the file
-        from .outputs import write_failure
+        from ..outputs import write_failure
 
         raise write_failure(target, str(exc)) from None
     return target
