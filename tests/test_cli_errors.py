@@ -254,7 +254,7 @@ def test_broken_scenario(tmp_path, toy_copy, how):
     ("roads", 1, "layer 'roads': layer has no features: a scenario needs at least one road"),
     ("units", 1, "layer 'units': layer has no features: a scenario needs at least one residential unit"),
     ("grids", 1, "layer 'grids': layer has no features: a scenario needs at least one grid"),
-    ("facilities", 0, "[warning]"),
+    ("facilities", 1, "layer 'facilities', field 'type': no grid workstation"),
 ])
 def test_empty_layer(tmp_path, toy_copy, layer, code, needle):
     layers = toy_layers()

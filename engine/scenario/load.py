@@ -23,6 +23,7 @@ from ..errors import GridGovError, Problem, ValidationError
 from .model import Scenario
 from ..params import DEFAULTS, check_values, merge
 from .checks import Collector, check_layer, link_units
+from .placement import check_placement
 from .schema import LAYER_SPECS
 
 TOML_NAME = "scenario.toml"
@@ -40,7 +41,7 @@ SCENARIO_KEYS = {
 def read_toml(path: Path, col: Collector) -> dict[str, Any]:
     """Parse scenario.toml; a syntax error becomes one Problem naming the line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad) is not a syntax error
     except FileNotFoundError:
         col.error(f"missing {TOML_NAME}: a scenario folder needs {TOML_NAME} and {GPKG_NAME}", file=str(path))
         return {}
@@ -199,6 +200,7 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
         return _Loaded(None, col.problems)
     if "units" in data and "grids" in data and data["units"] is not None and data["grids"] is not None:
         link_units(data["units"], data["grids"], str(gpath), col, data.get("facilities"))
+    check_placement(data, params, crs, str(gpath), col)
     if col.has_errors or any(data.get(n) is None for n, s in LAYER_SPECS.items() if s.required):
         return _Loaded(None, col.problems)
     scenario = Scenario(
