@@ -9,11 +9,11 @@ Every use case that writes a folder (run, score, compare, circles, simulate) goe
 * **stage** — the new files are written into a hidden staging folder inside OUT (same filesystem,
   so every move is a rename).
 * **publish** — a journal ``OUT/.gridgov-outputs.json`` is written *before* the first rename
-  (``complete: false``, naming the staging folder and the files) and rewritten *last*
-  (``complete: true``).  Ctrl-C or SIGTERM during the renames lets them finish first; after a
-  ``kill -9`` or a power cut the journal still says incomplete, readers (``require_complete``)
-  refuse the mixed folder, and the next command into OUT rolls the publish forward from the
-  complete staging folder.  So a new report.html is never taken together with an old scores.json.
+  (``complete: false``, naming the staging folder and the files) and removed *after the last*.
+  Ctrl-C or SIGTERM during the renames lets them finish first; after a ``kill -9`` or a power
+  cut the journal is still there, readers (``require_complete``) refuse the mixed folder, and
+  the next command into OUT rolls the publish forward from the complete staging folder.  So a
+  new report.html is never taken together with an old scores.json.
 """
 from __future__ import annotations
 
@@ -236,7 +236,10 @@ def _finish(out: Path, journal: dict) -> None:
             except OSError as exc:
                 raise OutputError(f"{out / name}: {exc.strerror or exc} while replacing the outputs in {out}; "
                                   "the folder is incomplete until the same command is run again") from None
-    _write_journal(out, {**journal, "complete": True})
+    try:
+        (out / JOURNAL_NAME).unlink(missing_ok=True)  # no journal: the folder holds complete sets only
+    except OSError as exc:
+        raise os_problem(exc, out / JOURNAL_NAME) from None
     shutil.rmtree(stage, ignore_errors=True)
     for name in journal["files"]:  # temporaries of these files left by writers killed before this module
         remove_dead_temporaries(out / name)
@@ -277,7 +280,7 @@ def recover(out: Path) -> bool:
     Returns True when something was rolled forward.
     """
     journal = read_journal(out)
-    if not journal or journal.get("complete", True):
+    if not journal:  # present only while a publish is unfinished
         return False
     if not (out / str(journal.get("stage", ""))).is_dir():
         return False  # nothing left to move: readers keep refusing until a new complete publish
@@ -292,7 +295,7 @@ def require_complete(folder: str | os.PathLike, what: str = "outputs") -> None:
     """
     folder = Path(folder)
     journal = read_journal(folder)
-    if not journal or journal.get("complete", True):
+    if not journal:  # present only while a publish is unfinished
         return
     try:
         with output_lock(folder, "recover"):
@@ -300,7 +303,7 @@ def require_complete(folder: str | os.PathLike, what: str = "outputs") -> None:
     except GridGovError:
         pass
     journal = read_journal(folder)
-    if journal and not journal.get("complete", True):
+    if journal:
         raise GridGovError(f"{folder}: its {what} are incomplete ('gridgov {journal.get('command', '?')}' was stopped "
                            f"while replacing {', '.join(journal.get('files', []))}); run the command again "
                            "into this folder")

@@ -37,9 +37,8 @@ def test_a_set_appears_together_and_leaves_no_hidden_work_files(tmp_path):
     out = tmp_path / "out"
     _publish(out, {"a.txt": "1", "b.txt": "1"})
     _publish(out, {"a.txt": "2", "b.txt": "2"})
-    assert {p.name for p in out.iterdir()} == {"a.txt", "b.txt", outputs.JOURNAL_NAME}
+    assert {p.name for p in out.iterdir()} == {"a.txt", "b.txt"}  # no journal once complete, no lock, no stage
     assert (out / "a.txt").read_text() == (out / "b.txt").read_text() == "2"
-    assert json.loads((out / outputs.JOURNAL_NAME).read_text())["complete"] is True
 
 
 def test_a_failure_changes_nothing_and_removes_a_folder_it_created(tmp_path):
@@ -126,8 +125,9 @@ def test_readers_roll_forward_or_refuse_a_mixed_set(tmp_path):
 def test_score_refuses_a_run_folder_left_half_replaced(tmp_path, toy):
     run = tmp_path / "run"
     assert cli.main(["run", str(toy), "--out", str(run), "--days", "1", "--quiet", "--no-pdf"]) == 0
-    journal = json.loads((run / outputs.JOURNAL_NAME).read_text())
-    (run / outputs.JOURNAL_NAME).write_text(json.dumps({**journal, "complete": False, "stage": ".gone"}))
+    journal = {"command": "run", "complete": False, "stage": ".gone", "files": ["report.html", "scores.json"],
+               "removed": []}
+    (run / outputs.JOURNAL_NAME).write_text(json.dumps(journal))
     assert cli.main(["score", str(run), "--out", str(tmp_path / "s"), "--quiet", "--no-pdf"]) == 1
     assert not (tmp_path / "s").exists()
 
