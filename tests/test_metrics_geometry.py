@@ -89,6 +89,18 @@ def test_nesting_micro_outside_parent_and_hierarchy():
     assert 100 <= out["x"] <= 120
 
 
+def test_same_community_name_in_two_streets_is_fine_when_codes_tell_them_apart():
+    # Real divisions repeat names (Chengdu: 永兴社区 in 东湖 and in 簇锦 street); CJ/T 349 codes separate them.
+    g = grids([
+        ("A", "general", "", "永兴社区", "东湖街道", box(0, 0, 100, 100)),
+        ("B", "general", "", "永兴社区", "簇锦街道", box(100, 0, 200, 100)),
+    ])
+    g.code[0], g.code[1] = "510104018005001", "510107014003001"
+    assert [f for f in check_nesting(g) if f["kind"] == "community_in_several_streets"] == []
+    g.code[1] = "510104018005002"         # the same community code under two streets is a violation
+    assert [f["grid_id"] for f in check_nesting(g) if f["kind"] == "community_in_several_streets"] == ["永兴社区"]
+
+
 def test_units_outside_their_grid():
     g = grids([("G1", "general", "", "C1", "S1", box(0, 0, 100, 100))])
     u = units([("U1", 10, "G1", "", 50, 50), ("U2", 20, "G1", "", 150, 50), ("U3", 5, "GZ", "", 50, 50)])

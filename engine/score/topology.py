@@ -97,19 +97,35 @@ def check_nesting(grids, outside_share: float = OUTSIDE_SHARE) -> list[dict]:
             out.append(_finding("micro_other_street", gid, parent, geom=geom))
     streets_of: dict[str, set] = defaultdict(set)
     first_row: dict[str, int] = {}
-    for i in np.flatnonzero(level != "micro"):
+    top = np.flatnonzero(level != "micro")
+    key = _community_keys(grids, top)
+    for i, k in zip(top, key):
         gid = str(ids[i])
         if not grids.community[i] or not grids.street[i]:
             out.append(_finding("missing_hierarchy", gid, geom=grids.geometry[i]))
             continue
-        streets_of[str(grids.community[i])].add(str(grids.street[i]))
-        first_row.setdefault(str(grids.community[i]), i)
-    for community, streets in sorted(streets_of.items()):
+        streets_of[k].add(str(grids.street[i]))
+        first_row.setdefault(k, i)
+    for k, streets in sorted(streets_of.items()):
         if len(streets) > 1:
-            i = first_row[community]
+            i = first_row[k]
+            community = str(grids.community[i])
             out.append(_finding("community_in_several_streets", community, " / ".join(sorted(streets)),
                                 len(streets), grids.geometry[i]))
     return out
+
+
+def _community_keys(grids, rows: np.ndarray) -> list[str]:
+    """What identifies each grid's community: the CJ/T 349 code prefix (county 6 + street 3 +
+    community 3) when every grid has such a code, else the community name.
+
+    Names repeat across streets in real divisions (Chengdu has two 永兴社区, in 东湖 and 簇锦
+    streets), so two streets sharing a name is only a violation when no code tells them apart.
+    """
+    codes = [str(grids.code[i] or "") for i in rows]
+    if codes and all(len(c) >= 15 and c.isdigit() for c in codes):
+        return [c[:12] for c in codes]
+    return [str(grids.community[i]) for i in rows]
 
 
 def check_units(units, grids) -> list[dict]:
