@@ -150,3 +150,13 @@ def test_a_utf8_bom_in_scenario_toml_is_accepted(tmp_path):
     (folder / "scenario.toml").write_bytes(b"\xef\xbb\xbf" + TOML.encode("utf-8"))
     scenario, problems = check_scenario(folder)
     assert scenario is not None and scenario.name == "toy", problems
+
+
+def test_an_absurd_count_is_out_of_range_not_cast(tmp_path):
+    folder = _toy(tmp_path)
+    _sql(folder, "UPDATE facilities SET staff = ? WHERE fid = 1", 1e12)
+    _sql(folder, "UPDATE units SET residents = ? WHERE fid = 3", float("inf"))
+    errors = _problems(folder)
+    assert any(p.layer == "facilities" and p.fid == 1 and p.field == "staff" and "out of range" in p.message
+               for p in errors), errors
+    assert any(p.layer == "units" and p.fid == 3 and p.field == "residents" for p in errors), errors

@@ -26,6 +26,7 @@ _FALSE = {"no", "false", "0", "f", "n", "", "both"}
 _REVERSE = {"-1", "reverse", "backward"}
 
 
+MAX_COUNT = 1e9  # whole-number fields (households, residents, staff): beyond this a value is garbage
 WORKSTATION = "grid_station"  # the facility type grid workers respond from
 GRID_TOLERANCE_M = 50.0  # a unit this close outside the grid its grid_id names is digitising noise
 
@@ -205,6 +206,9 @@ def _convert(values, fids, fname, fs: FieldSpec, file, layer, col):
     if fs.kind == "int":
         for i in np.flatnonzero(~null & np.isfinite(nums) & (nums != np.round(nums))):
             col.error(f"{nums[i]:g} is not a whole number", fid=int(fids[i]), **where)
+            ok = False
+        for i in np.flatnonzero(~null & ~(np.abs(nums) <= MAX_COUNT)):  # inf, or a typo of many digits
+            col.error(f"{nums[i]:g} is out of range (a count of at most {MAX_COUNT:,.0f})", fid=int(fids[i]), **where)
             ok = False
         if not ok:
             return None
