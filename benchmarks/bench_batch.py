@@ -2,7 +2,7 @@
 
 Measured in one run:
   * peer: the same simulations in a plain serial loop in this process (no Dask, no files);
-  * per-task overhead: no-op runs (``runner.null_run``), one per task, through a warm 2-worker
+  * per-task overhead: no-op runs (``runs.null_run``), one per task, through a warm 2-worker
     cluster, incl. scheduling, result transfer and the task's atomic Parquet file;
   * 1 → 2 worker scaling efficiency on the same runs (T1 / (2·T2)) on warm clusters;
   * the full batch (1,000 replications; ``--quick``: 60) on 2 workers, incl. start-up.
@@ -51,7 +51,8 @@ def main() -> int:
     n_null = 200 if args.quick else 2000
 
     from gridgov.engine.batch.experiment import load_experiment
-    from gridgov.engine.batch.runner import null_run, prepared_scenario, run_batch, simulate_run
+    from gridgov.engine.batch.runner import run_batch
+    from gridgov.engine.batch.runs import null_run, prepared_scenario, simulate_run
     from gridgov.engine.batch.store import read_runs
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_batch_"))
@@ -124,7 +125,7 @@ def _cluster(n: int, exp):
 
 
 def _warm(spec) -> None:
-    from gridgov.engine.batch.runner import simulate_run
+    from gridgov.engine.batch.runs import simulate_run
 
     simulate_run(spec)
 

@@ -40,7 +40,8 @@ class GridGovPlugin:
     def __init__(self, iface):
         self.iface = iface
         self.provider = None
-        self.dock = None
+        self.dock = None              # the dock widget (plugin.gui.dock.GridGovDock)
+        self.controller = None        # what runs it (plugin.controllers.dock_controller.DockController)
         self.toolbar = None
         self.actions: list[QAction] = []
         self.dependency_report: deps.DependencyReport | None = None
@@ -74,9 +75,10 @@ class GridGovPlugin:
         if self.native_problem:
             self.iface.messageBar().pushMessage("GridGov", self.native_problem, Qgis.Critical, 0)
 
-        from .gui.dock import GridGovDock
+        from .controllers.dock_controller import DockController
 
-        self.dock = GridGovDock(self.iface, lang=user_language(), parent=self.iface.mainWindow())
+        self.controller = DockController(self.iface, lang=user_language(), parent=self.iface.mainWindow())
+        self.dock = self.controller.dock
         self.dock.setObjectName("GridGovDock")
         self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
         self.dock.hide()
@@ -109,8 +111,11 @@ class GridGovPlugin:
         if self.toolbar is not None:
             self.toolbar.deleteLater()
             self.toolbar = None
+        if self.controller is not None:
+            self.controller.shutdown()
+            self.controller.deleteLater()
+            self.controller = None
         if self.dock is not None:
-            self.dock.shutdown()
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None
@@ -132,8 +137,8 @@ class GridGovPlugin:
 
     def open_sample(self) -> None:
         self.show_dock()
-        self.dock.scenario_panel.open_sample()
+        self.controller.scenario.open_sample()
 
     def run_scenario(self) -> None:
         self.show_dock()
-        self.dock.scenario_panel.start_run()
+        self.controller.scenario.start_run()

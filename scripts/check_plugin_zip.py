@@ -71,7 +71,7 @@ plugin = gridgov.classFactory(iface)
 plugin.initGui()
 assert plugin.dock is not None and len(iface.menus) >= 1
 assert QgsApplication.processingRegistry().providerById("gridgov") is not None
-assert plugin.dock.scenario_panel.open_sample(), plugin.dock.scenario_panel.status.text()
+assert plugin.controller.scenario.open_sample(), plugin.dock.scenario_panel.status.text()
 plugin.unload()
 assert not iface.menus
 from gridgov.engine.cli import main

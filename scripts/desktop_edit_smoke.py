@@ -134,6 +134,7 @@ def shot(name: str) -> None:
 def step_open() -> None:
     importable()
     from gridgov.engine.scenario import load_scenario
+    from gridgov.plugin.controllers.edit_controller import EditController
     from gridgov.plugin.gui.edit_panel import EditPanel
     from gridgov.plugin.services.layers import load_scenario_layers
 
@@ -146,23 +147,24 @@ def step_open() -> None:
 
     plugin = qgis.utils.plugins.get("gridgov")
     gdock = getattr(plugin, "dock", None)
+    gctl = getattr(plugin, "controller", None)
     t = time.perf_counter()
-    if gdock is not None and gdock.edit_panel is not None:
+    if gdock is not None and gctl is not None and gctl.edit is not None:
         # the installed plugin, as a planner uses it: open in the Scenario tab, edit in the Edit tab
         gdock.setUserVisible(True)
         gdock.setMinimumWidth(620)
-        if not gdock.scenario_panel.open_scenario(str(work)):
+        if not gctl.scenario.open_scenario(str(work)):
             raise RuntimeError(f"the dock did not open {work}: {gdock.scenario_panel.status.text()}")
         gdock.tabs.setCurrentWidget(gdock.edit_panel)
-        panel = gdock.edit_panel
-        layers = {n: gdock.state.layer(n) for n in ("grids", "units", "facilities")}
+        panel = gctl.edit               # the Edit tab's controller (its widget: panel.panel)
+        layers = {n: gctl.state.layer(n) for n in ("grids", "units", "facilities")}
         log(f"opened in the GridGov dock; Edit tab attached in {1000 * (time.perf_counter() - t):.0f} ms")
     else:
         layers = {lyr.customProperty("gridgov/source").split(":", 1)[1]: lyr for lyr in load_scenario_layers(work)}
-        panel = EditPanel(iface)
+        panel = EditController(iface, EditPanel(iface.mainWindow()))
         dock = QDockWidget("GridGov — Edit", iface.mainWindow())
         dock.setObjectName("GridGovEditSmokeDock")
-        dock.setWidget(panel)
+        dock.setWidget(panel.panel)
         iface.addDockWidget(Qt.RightDockWidgetArea, dock)
         dock.setMinimumWidth(620)
         CTX["dock"] = dock

@@ -96,12 +96,12 @@ def step_open(plugin) -> None:
     plugin.show_dock()
     panel = plugin.dock.scenario_panel
     panel.out.setFilePath(str(OUT / "run"))
-    if not panel.open_sample():
+    if not plugin.controller.scenario.open_sample():
         return fail(f"sample did not open: {panel.status.text() or panel.info.text()}")
     from qgis.core import QgsProject
 
     crs = QgsProject.instance().crs().authid()
-    log(f"sample opened: {len(panel.state.layer_ids)} layers, project CRS {crs}")
+    log(f"sample opened: {len(plugin.controller.state.layer_ids)} layers, project CRS {crs}")
     STATE["project_crs"] = crs
     QTimer.singleShot(3000, lambda: step_run(plugin))
 
@@ -109,9 +109,9 @@ def step_open(plugin) -> None:
 @guarded
 def step_run(plugin) -> None:
     screenshot("desktop_smoke_opened")
-    panel = plugin.dock.scenario_panel
-    panel.runDone.connect(lambda ok, text: QTimer.singleShot(4000, lambda: step_done(plugin, ok, text)))
-    if not panel.start_run():
+    panel, ctl = plugin.dock.scenario_panel, plugin.controller.scenario
+    ctl.runDone.connect(lambda ok, text: QTimer.singleShot(4000, lambda: step_done(plugin, ok, text)))
+    if not ctl.start_run():
         return fail(f"run did not start: {panel.status.text()}")
     log("run started as a QgsTask")
 
@@ -145,15 +145,15 @@ def step_shoot(plugin) -> None:
 @guarded
 def step_compare_tab(plugin) -> None:
     """Compare the run just made with the restructured sample from the Compare tab."""
-    panel = plugin.dock.compare_panel
-    panel.open_report_when_done = False   # no web browser under Xvfb
+    panel, ctl = plugin.dock.compare_panel, plugin.controller.compare
+    ctl.open_report_when_done = False   # no web browser under Xvfb
     panel.list.clear()
     restructured = Path(STATE["plugin_dir"]) / "scenarios" / "chengdu_wuhou_restructured"
-    if not (panel.add_scenario(OUT / "run") and panel.add_scenario(restructured)):
+    if not (ctl.add_scenario(OUT / "run") and ctl.add_scenario(restructured)):
         return fail(f"compare list refused the inputs: {panel.status.text()}")
     panel.out.setFilePath(str(OUT / "compare"))
-    panel.compareDone.connect(lambda ok, text: QTimer.singleShot(1500, lambda: step_compared(plugin, ok, text)))
-    if not panel.start_compare():
+    ctl.compareDone.connect(lambda ok, text: QTimer.singleShot(1500, lambda: step_compared(plugin, ok, text)))
+    if not ctl.start_compare():
         return fail(f"compare did not start: {panel.status.text()}")
     log("compare started as a QgsTask")
 

@@ -11,7 +11,8 @@ from scipy import stats
 
 from gridgov.engine.batch import store
 from gridgov.engine.batch.experiment import load_experiment
-from gridgov.engine.batch.runner import BatchRunError, null_run, run_batch
+from gridgov.engine.batch.runner import BatchRunError, run_batch
+from gridgov.engine.batch.runs import null_run
 from gridgov.engine.batch.summary import summarise, write_summary
 from gridgov.engine.errors import GridGovError
 

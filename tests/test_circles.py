@@ -11,6 +11,8 @@ import pytest
 import shapely
 
 from gridgov.engine.circles import band_of, compute_circles
+from gridgov.engine.circles.layers import band_layer, grid_columns, responsibility_layer, unit_columns
+from gridgov.engine.workflows.circles import CirclesRun, circles_document
 from gridgov.engine.scenario.model import Facilities, Grids, Roads, Scenario, Units
 from gridgov.engine.params import defaults
 
@@ -93,7 +95,7 @@ def test_nearest_facility_is_consistent(circ):
     s = circ.scenario
     rows = s.facilities.of_type("clinic")
     tt = travel_times(circ.network, np.c_[s.facilities.x[rows], s.facilities.y[rows]], np.c_[s.units.x, s.units.y],
-                      max_snap_m=300.0)
+                      snap_max_m=300.0)
     best = tt.min(axis=0)
     np.testing.assert_allclose(circ.unit_time_min["clinic"] * 60, best, rtol=1e-12)
     lowest = rows[np.argmax(np.isclose(tt, best[None, :], rtol=1e-12, atol=0), axis=0)]
@@ -140,7 +142,7 @@ def test_grid_and_community_shares(circ):
 
 
 def test_service_areas_do_not_overlap_and_hold_their_units(circ):
-    lay = circ.responsibility_layer()
+    lay = responsibility_layer(circ)
     cols, geom = lay["columns"], lay["geometry"]
     assert lay["geometry_type"] == "MultiLineString" and len(geom) == len(circ.scenario.facilities)
     clinic = np.flatnonzero(cols["type"] == "clinic")
@@ -160,7 +162,7 @@ def test_service_areas_do_not_overlap_and_hold_their_units(circ):
 
 
 def test_band_polygons(circ):
-    lay = circ.band_layer()
+    lay = band_layer(circ)
     assert lay["geometry_type"] == "MultiPolygon"
     cols = lay["columns"]
     assert set(cols["minutes"].tolist()) == {5.0, 10.0, 15.0} and (cols["facility_id"] == "").all()
@@ -171,7 +173,7 @@ def test_band_polygons(circ):
             inside = circ.unit_band[t] <= b
             pts = shapely.line_interpolate_point(circ.network.edge_geometry[us.edge[inside]], us.offset[inside])
             assert shapely.contains(poly.buffer(1e-6), pts).all()
-    per = circ.band_layer(per_facility=True)
+    per = band_layer(circ, per_facility=True)
     assert len(per["geometry"]) == 3 * len(circ.scenario.facilities)
     # the dissolved 15-min polygon of a type covers every per-facility one
     for t in circ.types:
@@ -193,7 +195,7 @@ def test_problems_unsnapped_and_disconnected_are_reported():
     assert np.isinf(c.unit_time_min["clinic"][far]) and c.unit_band["clinic"][far] == 3
     assert c.unit_nearest["clinic"][isl] == -1 and c.unit_band["clinic"][isl] == 3
     assert c.unit_nearest["school"][isl] == 4         # the island school serves the island unit
-    assert np.isnan(c.unit_columns()["clinic_min"][far])
+    assert np.isnan(unit_columns(c)["clinic_min"][far])
 
 
 def test_drive_mode_uses_time_for_bands_and_walk_distance_for_tiers():
@@ -237,8 +239,8 @@ def test_tier_completeness(circ):
     hh = s.units.households.astype(float)
     g1 = s.units.grid_id == "G1"
     assert c.grid_tier_complete_share["5min"][0] == pytest.approx(hh[g1 & both].sum() / hh[g1].sum())
-    assert c.summary()["tiers"]["5min"]["types"] == ["clinic", "kindergarten"]
-    assert "tier5min_all" in c.grid_columns()
+    assert circles_document(CirclesRun(s, c))["tiers"]["5min"]["types"] == ["clinic", "kindergarten"]
+    assert "tier5min_all" in grid_columns(c)
 
 
 @pytest.mark.parametrize("section,key,value", [

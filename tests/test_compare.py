@@ -12,7 +12,7 @@ import pytest
 from gridgov.engine.cli import main
 from gridgov.engine.report import write_documents
 from gridgov.engine.score import REGISTRY, score_scenario
-from gridgov.engine.score.compare import compare_scenarios, comparison_table
+from gridgov.engine.workflows.compare import compare_scenarios, comparison_table
 from gridgov.engine.score.sensitivity import ranking_sensitivity
 from gridgov.engine.score.registry import GROUPS
 import score_toy as toy
@@ -211,7 +211,7 @@ def test_compare_computes_scenario_folders_and_in_memory_layouts(tmp_path, sampl
 @pytest.mark.parametrize("text", ["[1, 2]", '{"scenario": [1]}', '{"scenario": {"path": 5}}'])
 def test_scores_json_of_the_wrong_shape_is_a_user_error(tmp_path, text):
     from gridgov.engine.errors import GridGovError
-    from gridgov.engine.score.compare import load_entry
+    from gridgov.engine.workflows.compare import load_entry
 
     (tmp_path / "scores.json").write_text(text, encoding="utf-8")
     with pytest.raises(GridGovError, match="scores.json"):

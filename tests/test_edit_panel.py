@@ -1,4 +1,5 @@
-"""EditPanel: tools driven by canvas events update the live table; undo; validation; save."""
+"""The Edit tab (EditPanel widget + EditController): tools driven by canvas events update the live
+table; undo; validation; save."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +10,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
 from qgis.PyQt.QtCore import Qt
 
 from gridgov.engine.scenario import load_scenario
+from gridgov.plugin.controllers.edit_controller import EditController
 from gridgov.plugin.gui.edit_panel import EditPanel, cell_text
 from test_live_stats import scenario_of, synth
 from test_maptools_common import canvas  # noqa: F401 - fixture
@@ -31,11 +33,16 @@ class StubIface:
         self.active = layer
 
 
+def edit_tab(iface, state=None, window=None) -> EditController:
+    """The Edit tab as the dock builds it: the widget and its controller."""
+    return EditController(iface, EditPanel(window), state)
+
+
 @pytest.fixture
 def panel(qgis_new_project, canvas):
     g, u, f = grids_layer(), units_layer(), facilities_layer()
     setup_canvas(canvas, [g, u, f])
-    p = EditPanel(StubIface(canvas))
+    p = edit_tab(StubIface(canvas))
     p.attach(g, u, f, scenario=scenario_of(*synth()))
     yield p, g, u, f
     p.shutdown()
@@ -45,7 +52,7 @@ def panel(qgis_new_project, canvas):
     QgsProject.instance().removeAllMapLayers()
 
 
-def wait_findings(p: EditPanel, timeout: float = 30.0) -> None:
+def wait_findings(p: EditController, timeout: float = 30.0) -> None:
     import time
 
     from qgis.PyQt.QtCore import QCoreApplication
@@ -57,12 +64,14 @@ def wait_findings(p: EditPanel, timeout: float = 30.0) -> None:
     assert not p.findings_pending, "validation task did not finish"
 
 
-def texts(p: EditPanel) -> list[str]:
-    return [p.findings_list.item(i).text() for i in range(p.findings_list.count())]
+def texts(p: EditController) -> list[str]:
+    shown = p.panel.findings_list
+    return [shown.item(i).text() for i in range(shown.count())]
 
 
-def rows(p: EditPanel) -> dict[str, list[str]]:
-    return {p.cell(r, 0): [p.cell(r, c) for c in range(1, p.table.columnCount())] for r in range(p.table.rowCount())}
+def rows(p: EditController) -> dict[str, list[str]]:
+    w = p.panel
+    return {w.cell(r, 0): [w.cell(r, c) for c in range(1, w.table.columnCount())] for r in range(w.table.rowCount())}
 
 
 def test_cell_text():
@@ -74,7 +83,8 @@ def test_cell_text():
 
 def test_split_through_panel_updates_table_and_undo_restores(panel, canvas):
     p, g, u, _ = panel
-    tool = p.use_split()
+    p.panel.actions["split"].trigger()               # the button → the controller → the map tool
+    tool = p.tools["split"]
     assert canvas.mapTool() is tool and g.isEditable()
     tool.canvasPressEvent(mouse(canvas, "press", 100, -20))
     tool.canvasPressEvent(mouse(canvas, "press", 100, 210))
@@ -87,14 +97,14 @@ def test_split_through_panel_updates_table_and_undo_restores(panel, canvas):
     p.refresh_findings()                             # a background task: the GUI thread is free
     assert p.findings_pending
     wait_findings(p)
-    items = [p.findings_list.item(i).text() for i in range(p.findings_list.count())]
+    items = texts(p)
     assert any("G1-2" in s and "norm" in s for s in items)
-    p.zoom_to_item(p.findings_list.item(0))
+    p.panel.findings_list.itemClicked.emit(p.panel.findings_list.item(0))    # zooms to it
     assert canvas.extent().width() < 500
-    p.undo()
+    p.panel.actions["undo"].trigger()
     p.adapter.flush()
     assert rows(p)["G1"][0] == "160"
-    p.redo()
+    p.panel.actions["redo"].trigger()
     p.adapter.flush()
     assert rows(p)["G1"][0] == "80 (−80)"
 
@@ -103,7 +113,7 @@ def test_paint_and_selection_rows(panel, canvas):
     p, g, u, _ = panel
     tool = p.use_paint()
     tool.canvasPressEvent(mouse(canvas, "press", 300, 100, modifiers=Qt.ShiftModifier))
-    assert "G2" in p.target_label.text()
+    assert "G2" in p.panel.target_label.text()
     tool.canvasPressEvent(mouse(canvas, "press", 25, 175))
     tool.canvasMoveEvent(mouse(canvas, "move", 75, 175, buttons=Qt.LeftButton))
     tool.canvasReleaseEvent(mouse(canvas, "release", 75, 175))
@@ -124,7 +134,7 @@ def test_merge_facility_and_save(panel, canvas, tmp_path):
     p.adapter.flush()
     assert rows(p)["G2"][0] == "320 (+160)"
     tool = p.use_facility()
-    p.fac_type.setCurrentIndex(p.fac_type.findData("clinic"))
+    p.panel.fac_type.setCurrentIndex(p.panel.fac_type.findData("clinic"))
     tool.canvasPressEvent(mouse(canvas, "press", 390, 390))
     p.adapter.flush()
     assert "clinic-2" in attr(f, "type")
@@ -147,7 +157,7 @@ def test_sample_split_and_save_leaves_original(qgis_new_project, canvas, sample_
     layers = {lyr.customProperty("gridgov/source").split(":", 1)[1]: lyr for lyr in loaded}
     scn = load_scenario(sample_copy)
     state = ScenarioState()
-    p = EditPanel(StubIface(canvas), state)
+    p = edit_tab(StubIface(canvas), state)
     state.set_scenario(sample_copy, loaded, [])     # the dock opens a scenario → the panel binds
     assert p.adapter is not None and p.adapter.grids is layers["grids"]
     grids = layers["grids"]
@@ -231,7 +241,7 @@ def test_shortcuts_live_on_the_main_window(qgis_new_project, canvas):
 
     g, u, f = grids_layer(), units_layer(), facilities_layer()
     setup_canvas(canvas, [g, u, f])
-    p = EditPanel(WindowIface(canvas))
+    p = edit_tab(WindowIface(canvas), window=window)
     keys = {a.objectName(): a.shortcut().toString() for a in window.actions()}
     assert keys["gridgovEdit_split"] == "Ctrl+Alt+S" and keys["gridgovEdit_paint"] == "Ctrl+Alt+P"
     p.attach(g, u, f)
@@ -246,12 +256,12 @@ def test_shortcuts_live_on_the_main_window(qgis_new_project, canvas):
 
 def test_save_as_moves_the_dock_to_the_saved_scenario(qgis_iface, qgis_new_project, sample_copy, tmp_path):
     """Through the dock: the Scenario tab opens the saved folder, the original keeps its data."""
-    from gridgov.plugin.gui.dock import GridGovDock
+    from gridgov.plugin.controllers.dock_controller import DockController
 
-    dock = GridGovDock(qgis_iface)
+    dock = DockController(qgis_iface)
     try:
-        dock.scenario_panel.open_scenario(str(sample_copy))
-        p, state = dock.edit_panel, dock.state
+        dock.scenario.open_scenario(str(sample_copy))
+        p, state = dock.edit, dock.state
         assert state.scenario_dir == sample_copy and p.adapter is not None
         units = state.layer("units")
         feat = next(units.getFeatures())
@@ -263,7 +273,8 @@ def test_save_as_moves_the_dock_to_the_saved_scenario(qgis_iface, qgis_new_proje
         assert units.isModified()
         out = p.save_as(tmp_path / "moved")
         assert state.scenario_dir == out
-        assert dock.scenario_panel.folder.filePath() == str(out) and "moved" in dock.scenario_panel.info.text()
+        shown = dock.dock.scenario_panel
+        assert shown.folder.filePath() == str(out) and "moved" in shown.info.text()
         saved = load_scenario(out)
         assert saved.units.grid_id[list(saved.units.id).index(feat["id"])] == other
         original = load_scenario(sample_copy)
@@ -275,18 +286,18 @@ def test_save_as_moves_the_dock_to_the_saved_scenario(qgis_iface, qgis_new_proje
         assert p.adapter is not None and p.adapter.units is state.layer("units") and not p.adapter.edited
     finally:
         dock.shutdown()
-        dock.deleteLater()
+        dock.dock.deleteLater()
         QgsProject.instance().removeAllMapLayers()
 
 
 def test_save_over_the_open_scenario_reopens_it(qgis_iface, qgis_new_project, sample_copy):
     """Overwrite chosen explicitly: the folder gets the edits and is re-opened from disk."""
-    from gridgov.plugin.gui.dock import GridGovDock
+    from gridgov.plugin.controllers.dock_controller import DockController
 
-    dock = GridGovDock(qgis_iface)
+    dock = DockController(qgis_iface)
     try:
-        dock.scenario_panel.open_scenario(str(sample_copy))
-        p, state = dock.edit_panel, dock.state
+        dock.scenario.open_scenario(str(sample_copy))
+        p, state = dock.edit, dock.state
         units = state.layer("units")
         feat = next(units.getFeatures())
         other = next(f["grid_id"] for f in units.getFeatures() if f["grid_id"] != feat["grid_id"])
@@ -305,5 +316,5 @@ def test_save_over_the_open_scenario_reopens_it(qgis_iface, qgis_new_project, sa
         assert p.adapter is not None and p.adapter.units is fresh
     finally:
         dock.shutdown()
-        dock.deleteLater()
+        dock.dock.deleteLater()
         QgsProject.instance().removeAllMapLayers()

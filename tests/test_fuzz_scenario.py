@@ -6,7 +6,7 @@ scenario.toml (wrong types, signs, 0, ±inf, NaN, huge), raw field values in the
 field, 2.5 households, NULL), geometries (moved kilometres away, empty, wrong type, invalid)
 and a layer's declared CRS (degrees labelled as metres).  For every case:
 
-* ``validate`` never raises anything but returns problems, each located (file, and for layer
+* ``validate`` (``engine.workflows.validate``, what every front end calls) never raises anything but returns problems, each located (file, and for layer
   problems the layer), and
 * when it finds no error, the run (circles, simulation, scores, results.gpkg and report) must
   succeed: never "validate ok, run fails", never an internal error.
@@ -176,17 +176,13 @@ def _declare_crs(db: sqlite3.Connection, layer: str, epsg: int) -> None:
 
 
 def _validate(folder: Path) -> list[Problem]:
-    from gridgov.engine.commands.validate import _value_problems
-    from gridgov.engine.scenario import check_scenario
+    from gridgov.engine.workflows.validate import validate
 
-    scenario, problems = check_scenario(folder)
-    if scenario is not None:
-        problems = problems + _value_problems(scenario)
-    return problems
+    return validate(folder).problems
 
 
 def _run(folder: Path, out: Path) -> None:
-    from gridgov.engine.pipeline import run_scenario
+    from gridgov.engine.workflows.run import run_scenario
 
     run_scenario(folder, out, days=0.5, seed=1, pdf=False, lang="en")
 

@@ -1,4 +1,4 @@
-"""engine/live.py: incremental statistics equal a rebuild from scratch after every edit."""
+"""engine/live/: incremental statistics equal a rebuild from scratch after every edit."""
 from __future__ import annotations
 
 import math
@@ -65,16 +65,17 @@ def with_circles(grids, units, facs, **kw) -> LiveStats:
 
 def fresh(live: LiveStats, net=None) -> LiveStats:
     """A LiveStats rebuilt from scratch in the current state of `live`."""
-    alive = [s for s in range(len(live.slot_id)) if live.alive[s]]
-    ids = [live.slot_id[s] for s in alive]
-    grids = Grids(np.arange(len(ids)), _obj(ids), _obj(ids), _obj(live.slot_level[s] for s in alive),
+    slots, u = live.grids, live.units
+    alive = slots.live_slots()
+    ids = [slots.ids[s] for s in alive]
+    grids = Grids(np.arange(len(ids)), _obj(ids), _obj(ids), _obj(slots.levels[s] for s in alive),
                   _obj([""] * len(ids)), _obj([""] * len(ids)), _obj([""] * len(ids)), _obj(ids),
-                  np.array([live.geom[s] for s in alive], dtype=object))
+                  np.array([slots.geom[s] for s in alive], dtype=object))
     mem = live.membership()
-    n = len(live.unit_ids)
-    units = Units(np.arange(n), live.unit_ids, live.hh.astype(int), live.res.astype(int),
-                  _obj(mem[str(u)][0] for u in live.unit_ids), _obj(mem[str(u)][1] for u in live.unit_ids),
-                  live.ux, live.uy, live.upoints)
+    n = len(u.ids)
+    units = Units(np.arange(n), u.ids, u.hh.astype(int), u.res.astype(int),
+                  _obj(mem[str(i)][0] for i in u.ids), _obj(mem[str(i)][1] for i in u.ids),
+                  u.x, u.y, u.points)
     f = live.fac
     facs = Facilities(np.arange(len(f)), _obj(f), _obj(v["type"] for v in f.values()), _obj(f),
                       np.full(len(f), np.nan), np.array([v["staff"] for v in f.values()]),
@@ -199,3 +200,27 @@ def test_bad_inputs():
     circles = compute_circles(scenario_of(*other))
     with pytest.raises(GridGovError, match="other units"):
         LiveStats(grids, units, facs, None, circles)
+
+
+def test_state_is_explicit_and_grows_with_new_grids(setup):
+    live, _ = setup
+    g = live.grids
+    before = {name: len(getattr(g, name)) for name in ("ids", "levels", "geom", "metrics", "alive", "sum_hh",
+                                                       "sum_res", "sum_cov", "workers")}
+    assert set(before.values()) == {4}
+    live.set_grids({"G9": box(400, 400, 500, 500)}, {"G9": "dedicated"})
+    assert {len(getattr(g, name)) for name in before} == {5}
+    assert live.stats(["G9"])["G9"]["workers"] == 1          # the staffing rule: dedicated grids have workers
+    live.set_grids({"M1": box(0, 0, 100, 100)}, {"M1": "micro"})
+    assert live.stats(["M1"])["M1"]["workers"] == 0 and live.stats(["M1"])["M1"]["households"] == 40
+    src = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[1] / "engine" / "live").glob("*.py"))
+    assert "hasattr(" not in src and "getattr(self" not in src
+
+
+def test_staffing_rule():
+    from gridgov.engine.staffing import workers_for_grids
+
+    params = defaults()
+    params["staffing"]["workers_per_general_grid"] = 2
+    got = workers_for_grids(np.array(["general", "micro", "dedicated"], dtype=object), params)
+    assert got.tolist() == [2.0, 0.0, 2.0]

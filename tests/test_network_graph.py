@@ -61,7 +61,7 @@ def test_unknown_mode_and_bad_speed():
 
 def test_snap_offsets_by_hand():
     net = net_of([line((0, 0), (100, 0), (100, 100))])   # one edge of 200 m
-    s = snap_points(net, [100, 50, 400, 0], [40, 10, 400, 0], max_distance=100.0)
+    s = snap_points(net, [100, 50, 400, 0], [40, 10, 400, 0], snap_max_m=100.0)
     assert s.edge.tolist() == [0, 0, -1, 0]
     assert s.offset[:2].tolist() == [140.0, 50.0] and s.offset[3] == 0.0
     assert s.distance[:2].tolist() == [0.0, 10.0] and np.isinf(s.distance[2])
@@ -78,13 +78,13 @@ def test_travel_times_partial_edges_by_hand():
     net = net_of([line((0, 0), (100, 0)), line((100, 0), (200, 0))])
     a = np.array([[30.0, 5.0], [30.0, -2.0]])
     b = np.array([[170.0, -3.0], [50.0, 1.0], [30.0, 0.0], [1000.0, 0.0]])
-    tt = travel_times(net, a, b, max_snap_m=50.0)
+    tt = travel_times(net, a, b, snap_max_m=50.0)
     assert tt[0, :3].tolist() == [140.0, 20.0, 0.0]
     assert tt[1, :3].tolist() == [140.0, 20.0, 0.0]
     assert np.isinf(tt[:, 3]).all()                      # beyond the snap distance
     assert travel_times(net, a, b, cutoff=100.0)[0, :3].tolist()[1:] == [20.0, 0.0]
     assert np.isinf(travel_times(net, a, b, cutoff=100.0)[0, 0])
-    d = travel_times(net, a, b, weight="length", max_snap_m=50.0)
+    d = travel_times(net, a, b, weight="length", snap_max_m=50.0)
     assert d[0, 0] == 140.0
 
 

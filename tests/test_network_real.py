@@ -112,7 +112,7 @@ def _check_travel_times(net, seed):
     y0, y1 = net.node_y.min(), net.node_y.max()
     a = np.column_stack([rng.uniform(x0, x1, 8), rng.uniform(y0, y1, 8)])
     b = np.column_stack([rng.uniform(x0, x1, 30), rng.uniform(y0, y1, 30)])
-    tt = travel_times(net, a, b, max_snap_m=300.0)
+    tt = travel_times(net, a, b, snap_max_m=300.0)
     assert np.isfinite(tt).sum() >= 40           # the comparison is not vacuous
     sa = snap_points(net, a[:, 0], a[:, 1], 300.0)
     sb = snap_points(net, b[:, 0], b[:, 1], 300.0)

@@ -9,7 +9,7 @@ import pytest
 from qgis.core import QgsApplication, QgsLayerTreeGroup, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 
-from gridgov.plugin.gui.dock import GridGovDock
+from gridgov.plugin.controllers.dock_controller import DockController
 
 
 def wait_until(predicate, timeout: float = 240.0) -> None:
@@ -23,31 +23,32 @@ def wait_until(predicate, timeout: float = 240.0) -> None:
 
 @pytest.fixture
 def dock(qgis_iface, qgis_new_project):
-    d = GridGovDock(qgis_iface, lang="en")
+    d = DockController(qgis_iface, lang="en")
     yield d
     d.shutdown()
-    wait_until(lambda: d.scenario_panel.task is None and d.compare_panel.task is None, 60)
+    wait_until(lambda: d.scenario.task is None and d.compare.task is None, 60)
+    d.dock.deleteLater()
     QgsApplication.taskManager().cancelAll()
     QgsProject.instance().clear()
 
 
-def _run(panel):
+def _run(ctl):
     events = []
-    panel.runDone.connect(lambda ok, text: events.append((ok, text)))
-    assert panel.start_run()
+    ctl.runDone.connect(lambda ok, text: events.append((ok, text)))
+    assert ctl.start_run()
     wait_until(lambda: events)
     return events[0]
 
 
 @pytest.mark.slow
 def test_dock_runs_the_sample(dock, sample_dir, tmp_path, qgis_iface):
-    panel = dock.scenario_panel
+    ctl, panel = dock.scenario, dock.dock.scenario_panel
     assert not panel.run_button.isEnabled()
-    assert panel.open_sample()
+    assert ctl.open_sample()
     assert panel.run_button.isEnabled()
     assert panel.scores.isHidden() and panel.circle_row.isHidden()   # no empty table before a run
     panel.out.setFilePath(str(tmp_path / "run"))
-    ok, text = _run(panel)
+    ok, text = _run(ctl)
     assert ok, text
     assert panel.progress.value() == 100
     assert not panel.scores.isHidden() and not panel.circle_row.isHidden()
@@ -69,13 +70,13 @@ def test_dock_runs_the_sample(dock, sample_dir, tmp_path, qgis_iface):
 
 
 def test_cancel_stops_the_run(dock, sample_dir, tmp_path):
-    panel = dock.scenario_panel
-    assert panel.open_sample()
+    ctl, panel = dock.scenario, dock.dock.scenario_panel
+    assert ctl.open_sample()
     panel.out.setFilePath(str(tmp_path / "run"))
     events = []
-    panel.runDone.connect(lambda ok, text: events.append((ok, text)))
-    assert panel.start_run()
-    panel.cancel_run()
+    ctl.runDone.connect(lambda ok, text: events.append((ok, text)))
+    assert ctl.start_run()
+    ctl.cancel_run()
     wait_until(lambda: events)
     assert events[0] == (False, "Cancelled.")
     assert not (tmp_path / "run" / "scores.json").exists()
@@ -86,7 +87,7 @@ def test_bad_folder_is_a_message_not_a_traceback(dock, tmp_path, qgis_iface):
     from qgis.core import Qgis
 
     qgis_iface.messageBar().clear_messages()
-    assert not dock.scenario_panel.open_scenario(str(tmp_path))
+    assert not dock.scenario.open_scenario(str(tmp_path))
     msgs = qgis_iface.messageBar().get_messages(Qgis.Critical)
     assert msgs and "not a scenario folder" in msgs[-1]
 
@@ -97,24 +98,26 @@ def test_invalid_scenario_cannot_run(dock, sample_copy):
     ds = ogr.Open(str(sample_copy / "layers.gpkg"), 1)
     ds.ExecuteSQL("UPDATE units SET households = -1 WHERE fid = 2")
     ds = None
-    assert not dock.scenario_panel.open_scenario(str(sample_copy))
-    assert "error" in dock.scenario_panel.info.text() and not dock.scenario_panel.run_button.isEnabled()
+    assert not dock.scenario.open_scenario(str(sample_copy))
+    panel = dock.dock.scenario_panel
+    assert "error" in panel.info.text() and not panel.run_button.isEnabled()
 
 
 @pytest.mark.slow
 def test_compare_edited_layout_with_saved(dock, sample_copy, tmp_path):
-    assert dock.scenario_panel.open_scenario(str(sample_copy))
+    assert dock.scenario.open_scenario(str(sample_copy))
     facilities = dock.state.layer("facilities")
     stations = [f.id() for f in facilities.getFeatures() if f["type"] == "grid_station"]
     facilities.startEditing()
     assert facilities.deleteFeatures(stations[:3])
-    panel = dock.compare_panel
-    panel.open_report_when_done = False
+    ctl, panel = dock.compare, dock.dock.compare_panel
+    ctl.open_report_when_done = False
     panel.out.setFilePath(str(tmp_path / "cmp"))
     panel.edited.setChecked(True)
     events = []
-    panel.compareDone.connect(lambda ok, text: events.append((ok, text)))
-    assert panel.start_compare()
+    ctl.compareDone.connect(lambda ok, text: events.append((ok, text)))
+    panel.compare_button.click()                # the button → the controller → a background task
+    assert ctl.task is not None
     wait_until(lambda: events)
     assert events[0][0], events[0][1]
     report = Path(events[0][1])
@@ -130,12 +133,12 @@ def test_compare_edited_layout_with_saved(dock, sample_copy, tmp_path):
 
 
 def test_compare_needs_two(dock, sample_dir):
-    panel = dock.compare_panel
+    ctl, panel = dock.compare, dock.dock.compare_panel
     panel.list.clear()
-    assert panel.add_scenario(sample_dir)
-    assert not panel.add_scenario(sample_dir)   # no duplicates
+    assert ctl.add_scenario(sample_dir)
+    assert not ctl.add_scenario(sample_dir)   # no duplicates
     assert not panel.compare_button.isEnabled()
-    assert not panel.start_compare() and "at least two" in panel.status.text()
+    assert not ctl.start_compare() and "at least two" in panel.status.text()
 
 
 def test_engine_task_reports_user_errors_as_text(qgis_app):
@@ -162,13 +165,37 @@ def test_unload_while_running_cancels_cleanly(qgis_iface, qgis_new_project, tmp_
 
     plug = gridgov.classFactory(qgis_iface)
     plug.initGui()
-    panel = plug.dock.scenario_panel
-    assert panel.open_sample()
+    ctl, panel = plug.controller.scenario, plug.dock.scenario_panel
+    assert ctl.open_sample()
     panel.out.setFilePath(str(tmp_path / "run"))
-    assert panel.start_run()
-    task = panel.task
+    assert ctl.start_run()
+    task = ctl.task
     plug.unload()
     wait_until(lambda: task.status() in (task.Complete, task.Terminated), 120)
     assert task.status() == task.Terminated
     assert not (tmp_path / "run" / "scores.json").exists()
     QgsProject.instance().clear()
+
+
+def test_open_button_validates_off_the_gui_thread(dock, sample_copy):
+    """The Open button adds the layers at once; the engine's validate runs as a task and its
+    problems (and the Run button) follow."""
+    from osgeo import ogr
+
+    from gridgov.plugin.services.validation import validate_folder
+
+    ctl, panel = dock.scenario, dock.dock.scenario_panel
+    panel.folder.setFilePath(str(sample_copy))
+    panel.open_button.click()
+    assert dock.state.scenario_dir == sample_copy and dock.state.layer("grids") is not None
+    assert ctl.validating and not panel.run_button.isEnabled() and "Checking" in panel.info.text()
+    wait_until(lambda: not ctl.validating, 120)
+    assert panel.run_button.isEnabled() and "error" not in panel.info.text()
+    assert dock.state.problems == validate_folder(sample_copy)     # the engine's list, as it is
+    ds = ogr.Open(str(sample_copy / "layers.gpkg"), 1)
+    ds.ExecuteSQL("UPDATE units SET households = -1 WHERE fid = 2")
+    ds = None
+    panel.open_button.click()
+    wait_until(lambda: not ctl.validating, 120)
+    assert "error" in panel.info.text() and not panel.run_button.isEnabled()
+    assert [p.message for p in dock.state.problems] == [p.message for p in validate_folder(sample_copy)]

@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 import shapely
 from qgis.core import QgsGeometry, QgsProject
+from qgis.PyQt.QtCore import QCoreApplication
 from shapely import affinity
 
 from gridgov.engine.live import LiveStats
 from gridgov.engine.scenario import load_scenario
-from gridgov.plugin.gui.edit_panel import EditPanel, finding_text
-from test_edit_panel import StubIface, texts, wait_findings
+from gridgov.plugin.gui.edit_panel import finding_text
+from test_edit_panel import StubIface, edit_tab, texts, wait_findings
 from test_maptools_common import make_canvas
 from test_plugin_i18n import qm, zh  # noqa: F401 - fixtures
 
@@ -70,7 +71,7 @@ def sample_panel(qgis_new_project, sample_copy):
     canvas = make_canvas()
     loaded = load_scenario_layers(sample_copy)
     layers = {lyr.customProperty("gridgov/source").split(":", 1)[1]: lyr for lyr in loaded}
-    p = EditPanel(StubIface(canvas))
+    p = edit_tab(StubIface(canvas))
     p.attach(layers["grids"], layers["units"], layers["facilities"], scenario=load_scenario(sample_copy))
     wait_findings(p)                       # the check started by attach
     yield p, layers
@@ -118,13 +119,21 @@ def test_polygon_edits_give_correct_findings_without_blocking(sample_panel, scn)
 def test_a_stale_result_never_overwrites_a_newer_list(sample_panel, scn):
     p, layers = sample_panel
     gid, _ = general(scn, 4)
-    old_job = p.adapter.live.findings_job()
-    old_gen = p._findings_gen
+    p.refresh_findings()                    # a check of the layout before the edit, in the background
+    old_task = p.checker.runner.task
+    old_result = []
+    old_task.taskCompleted.connect(lambda: old_result.append(old_task.result))
     move_grid(layers["grids"], gid, 0.002)
     p.refresh_findings(wait=True)
     newest = texts(p)
     assert any(gid in t and t.startswith("Overlap") for t in newest)
-    p._findings_done(old_gen, p.adapter, old_job, True, old_job.run(), "")   # the late old result
+    deadline = time.monotonic() + 30           # the old check finishes late: its list is not shown
+    while not old_result and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    QCoreApplication.processEvents()
+    assert old_result and old_result[0] is not None
+    assert not any(gid in f.grid_ids and f.kind == "overlap" for f in old_result[0])   # it was the old layout
     assert texts(p) == newest
 
 

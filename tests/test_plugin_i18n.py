@@ -125,14 +125,15 @@ def test_install_translator_picks_the_qm_of_the_locale(qm, tmp_path, monkeypatch
 
 
 def _dock_texts():
-    from gridgov.plugin.gui.dock import GridGovDock
+    from gridgov.plugin.controllers.dock_controller import DockController
 
-    dock = GridGovDock(Iface())
+    ctl = DockController(Iface())
+    dock = ctl.dock
     p = dock.scenario_panel
     texts = {"title": dock.windowTitle(), "tabs": dock.tab_titles(), "run": p.run_button.text(),
              "open": p.open_button.text(), "info": p.info.text(),
              "metric": p.scores.horizontalHeaderItem(0).text(), "compare": dock.compare_panel.compare_button.text()}
-    dock.shutdown()
+    ctl.shutdown()
     dock.deleteLater()
     return texts
 

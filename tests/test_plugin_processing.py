@@ -106,7 +106,17 @@ def test_simulate_writes_grids_and_summary(provider, sample_dir, tmp_path):
     grids = QgsVectorLayer(res["GRIDS"], "g", "ogr")
     assert grids.isValid() and any(n.startswith("sim_") for n in grids.fields().names())
     doc = json.loads((tmp_path / "sim.json").read_text(encoding="utf-8"))
-    assert doc["scenario"] == "chengdu_wuhou" and doc["summary"]
+    assert doc["scenario"]["name"] == "chengdu_wuhou" and doc["summary"]
+    # the same document as `gridgov simulate` writes: scenario block, per community, backlog, …
+    from gridgov.engine.cli import main
+
+    assert main(["simulate", str(sample_dir), "--out", str(tmp_path / "cli"), "--days", "3", "--seed", "7",
+                 "--engine", "numba", "--quiet"]) == 0
+    cli = json.loads((tmp_path / "cli" / "simulation.json").read_text(encoding="utf-8"))
+    assert {"per_community", "backlog", "per_street", "meta"} <= set(doc)
+    for run_facts in (doc, cli):    # wall-clock timings are the only thing allowed to differ
+        run_facts["meta"].pop("timings_s")
+    assert doc == cli
     assert (tmp_path / "incidents.parquet").stat().st_size > 0
     # the same seed gives the same summary (the algorithm passes DAYS/SEED through)
     res2 = processing.run("gridgov:simulate", {"SCENARIO": str(sample_dir), "DAYS": 3, "SEED": 7, "ENGINE": 1,
@@ -182,3 +192,52 @@ def test_algorithms_chain_in_a_model(provider, sample_dir, sample_copy, tmp_path
         ok = False
     assert not ok
     assert not (tmp_path / "bad.gpkg").exists()
+
+
+# ---- one validate for every front end ------------------------------------------------------
+BAD_TOML = {   # values the loader's type checks accept and a later stage of `run` rejects
+    "walk_speed_zero": "[travel]\nwalk_speed_mps = 0\n",
+    "negative_rate": None,   # events_per_1000_residents_month = -5 (replaces the toy's line)
+    "negative_weight": "[score.weights]\ncoverage = -1.0\n",
+    "zero_type_mix": "[demand.type_mix]\ncity_management = 0.0\nlivelihood = 0.0\nsafety_hazard = 0.0\n"
+                     "dispute = 0.0\npublic_order = 0.0\nother = 0.0\n",
+    "negative_urgency": "[demand.urgency_mix]\nurgent = -0.5\n",
+    "no_workers": "[staffing]\nworkers_per_general_grid = 0\n",
+    "negative_households": "",   # a layer value, not a parameter (see _bad_toy)
+}
+
+
+def _bad_toy(tmp_path, case):
+    from scenario_toy import TOML, make_toy, toy_layers
+
+    toml = TOML.replace("events_per_1000_residents_month = 10.0", "events_per_1000_residents_month = -5.0") \
+        if BAD_TOML[case] is None else TOML + BAD_TOML[case]
+    layers = toy_layers()
+    if case == "negative_households":
+        layers["units"]["columns"]["households"][1] = -5
+    return make_toy(tmp_path / case, layers=layers, toml=toml)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TOML))
+def test_cli_processing_dock_and_workflow_list_the_same_problems(provider, tmp_path, capsys, case):
+    import processing
+
+    from gridgov.engine.cli import main
+    from gridgov.engine.workflows.validate import problem_dict, validate
+
+    folder = _bad_toy(tmp_path, case)
+    result = validate(folder)
+    assert not result.ok and result.errors, case
+    expected = [problem_dict(p) for p in result.problems]
+    capsys.readouterr()
+    assert main(["validate", str(folder), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["problems"] == expected
+    out = tmp_path / f"{case}.csv"
+    res = processing.run("gridgov:validate", {"SCENARIO": str(folder), "OUTPUT": str(out)})
+    assert res["VALID"] is False and res["ERRORS"] == len(result.errors)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["severity"], r["file"], r["layer"], r["field"], r["message"]) for r in rows] == \
+        [(p["severity"], p["file"], p["layer"], p["field"], p["message"]) for p in expected]
+    from gridgov.plugin.services.validation import validate_folder   # what the dock shows
+
+    assert [problem_dict(p) for p in validate_folder(folder)] == expected

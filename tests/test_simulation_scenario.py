@@ -236,7 +236,7 @@ def test_network_travel_in_blocks_equals_one_call_per_source(sample_dir, monkeyp
     expected = fallback.copy()
     for b in np.unique(frm, axis=0):
         rows = np.flatnonzero((frm == b).all(axis=1))
-        sec = travel_times(net, b[None], to[rows], max_snap_m=snap)[0]
+        sec = travel_times(net, b[None], to[rows], snap_max_m=snap)[0]
         expected[rows] = np.where(np.isfinite(sec), sec / 3600.0, fallback[rows])
     for cells in (setup.PAIR_BLOCK_CELLS, 2 * len(np.unique(to, axis=0))):   # one block; blocks of 2 sources
         monkeypatch.setattr(setup, "PAIR_BLOCK_CELLS", cells)

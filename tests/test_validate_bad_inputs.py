@@ -282,3 +282,21 @@ def test_incidents_bad_time(tmp_path):
     layers = _with_incidents(["2024-05-01T08:30:00", "yesterday"], ["dispute", "other"])
     p = only(errors_of(make_toy(tmp_path / "toy", layers)), layer="incidents", fid=2, field="time")
     assert "not a date-time: 'yesterday'" in p.message
+
+
+def test_validate_runs_every_check_run_makes(tmp_path):
+    """What a stage of `run` rejects is already an error of `validate` (located in scenario.toml)."""
+    from gridgov.engine.simulation import simulate_scenario
+    from gridgov.engine.workflows.validate import validate
+
+    bad = TOML + "[workflow]\ndispatch_policy = \"random\"\n"
+    folder = make_toy(tmp_path / "toy", toml=bad)
+    if not errors_of(folder):                 # the loader alone may let it through …
+        with pytest.raises(ValidationError):  # … the simulation does not …
+            simulate_scenario(load_scenario(folder), days=1)
+    result = validate(folder)                 # … and neither does validate
+    assert not result.ok
+    p = only(result.errors, field="dispatch_policy")
+    assert p.file == str(folder / "scenario.toml")
+    ok = validate(make_toy(tmp_path / "fine"))
+    assert ok.ok and ok.errors == []

@@ -1,7 +1,8 @@
 """Batch experiments: sweeps × replications on Dask, Parquet results, resumable.
 
 ``load_experiment(path) -> Experiment`` (experiment.py), ``run_batch(experiment, out, ...)``
-(runner.py), ``write_summary(experiment, out)`` (summary.py); ``gridgov batch`` wires them.
+(runner.py; one run: runs.py), ``write_summary(experiment, out)`` (summary.py); the batch use case
+(``engine/workflows/batch.py``) wires them for ``gridgov batch``.
 """
 from .experiment import Experiment, RunSpec, load_experiment
 

@@ -16,16 +16,16 @@ import os
 import sys
 import time
 import traceback
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 
 from ..atomic import write_text
 from ..errors import GridGovError
-from .experiment import SUMMARY_METRICS, Experiment, RunSpec
+from .experiment import Experiment, RunSpec
+from .runs import simulate_run
 from .store import finished_run_ids, remove_stale_temporaries, write_runs
 
-RunFunction = Callable[[RunSpec], dict[str, float]]
+RunFunction = Callable[[RunSpec], dict[str, float]]   # what one run computes: see runs.py
 
 
 class BatchRunError(GridGovError):
@@ -52,91 +52,10 @@ def execute(func: RunFunction, spec: RunSpec) -> dict[str, Any]:
                 "traceback": traceback.format_exc()}
 
 
-class Prepared:
-    """A loaded scenario and what every replication of it reuses (worker-side cache entry)."""
-
-    def __init__(self, scenario, layout):
-        self.scenario = scenario
-        self.layout = layout
-        self.circles: dict[str, float] | None = None
-
-
 def execute_many(func: RunFunction, specs: list[RunSpec]) -> list[dict[str, Any]]:
     """Several runs in one Dask task: amortises the per-task overhead over cheap runs."""
     return [execute(func, spec) for spec in specs]
 
-
-_PREPARED: OrderedDict[tuple[str, str], Prepared] = OrderedDict()
-_CACHE_SIZE = 4
-
-
-def prepared_scenario(path: str, overrides: dict[str, dict[str, Any]]) -> Prepared:
-    """The loaded scenario and its simulation layout for (path, overrides), cached per process.
-
-    Loading a scenario and building its layout (workers, road-network trip times) costs ~100×
-    one simulation of the Wuhou sample, and depends only on the parameters, not on the seed:
-    it is done once per design point per worker.
-    """
-    key = (path, json.dumps(overrides, sort_keys=True))
-    if key in _PREPARED:
-        _PREPARED.move_to_end(key)
-        return _PREPARED[key]
-    from ..scenario import load_scenario
-    from ..simulation.setup import build_layout
-
-    scenario = load_scenario(path, overrides=overrides or None)
-    _PREPARED[key] = entry = Prepared(scenario, build_layout(scenario))
-    while len(_PREPARED) > _CACHE_SIZE:
-        _PREPARED.popitem(last=False)
-    return entry
-
-
-def simulate_run(spec: RunSpec) -> dict[str, float]:
-    """The default run: simulate the scenario; every numeric entry of ``result.summary``."""
-    from ..simulation import simulate_scenario
-
-    prep = prepared_scenario(spec.scenario_path, spec.overrides)
-    result = simulate_scenario(prep.scenario, days=spec.days, seed=spec.seed, layout=prep.layout)
-    summary = result.summary
-    missing = [k for k in SUMMARY_METRICS if k not in summary]
-    if missing:
-        raise GridGovError(f"simulation summary lacks {', '.join(missing)}")
-    metrics = {k: float(v) for k, v in summary.items() if _is_number(v)}
-    if spec.circles:
-        if prep.circles is None:
-            prep.circles = circles_metrics(prep.scenario)
-        metrics.update(prep.circles)
-    return metrics
-
-
-def circles_metrics(scenario) -> dict[str, float]:
-    """Per facility type: household shares within the life-circle tier and within 15 minutes."""
-    import numpy as np
-
-    from ..circles import compute_circles
-
-    c = compute_circles(scenario)
-    hh = np.asarray(scenario.units.households, dtype=float)
-    total = hh.sum()
-    out: dict[str, float] = {}
-    for t in c.types:
-        out[f"circles_{t}_within_tier"] = float(hh[c.unit_within_tier[t]].sum() / total) if total else float("nan")
-        out[f"circles_{t}_within_15min"] = float(hh[c.unit_band[t] <= 2].sum() / total) if total else float("nan")
-    return out
-
-
-def _is_number(v) -> bool:
-    import numbers
-
-    return isinstance(v, numbers.Real) and not isinstance(v, bool)
-
-
-def null_run(spec: RunSpec) -> dict[str, float]:
-    """A run that does no work: deterministic numbers from the run's seed (overhead probe)."""
-    import numpy as np
-
-    rng = np.random.default_rng(spec.seed)
-    return {"value": float(rng.random()), "replication": float(spec.replication)}
 
 
 # ------------------------------------------------------------------ client side

@@ -2,13 +2,14 @@
 
 ``compute``: ``compute_circles`` → ``Circles`` (nearest facility, time, distance, band, tier per
 unit; shares per grid and community); ``areas``: exact service areas on road edges and band
-polygons; ``layers``: the GeoPackage layers of a ``Circles`` result.  The road graph, snapping
+polygons; ``layers``: the GeoPackage layers of a ``Circles`` result (the files themselves are
+written by the use cases, ``engine/workflows/circles.py`` and ``run.py``).  The road graph, snapping
 and shortest-path kernels they stand on are ``engine/network`` (shared with the simulation).
 """
 from __future__ import annotations
 
 from .compute import (BAND_BUFFER_M, N_BANDS, Circles, band_of, check_circle_params, compute_circles, group_shares,
-                      nearest_from, tier_completeness, write_circles_gpkg)
+                      nearest_from, tier_completeness)
 
 __all__ = ["BAND_BUFFER_M", "N_BANDS", "Circles", "band_of", "check_circle_params", "compute_circles", "group_shares",
-           "nearest_from", "tier_completeness", "write_circles_gpkg"]
+           "nearest_from", "tier_completeness"]

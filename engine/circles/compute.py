@@ -10,7 +10,6 @@ and edge segments always agree on their owner (non-overlapping responsibility ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -18,7 +17,6 @@ from ..errors import Problem, ValidationError
 from ..scenario.model import Scenario
 from ..network.graph import Network, build_network, check_travel_params
 from ..network.paths import seeded
-from .areas import band_polygons, dissolve_lines, edge_segments, segment_geometries
 from ..network.snap import Snap, along, arrival, out_seeds, same_edge_pairs, snap_points
 from ..progress import NULL, Progress
 from ..vocab import FACILITY_TYPES, TRAVEL_MODES
@@ -49,14 +47,14 @@ class Circles:
     facility_component: np.ndarray
     unit_snap_m: np.ndarray
     facility_snap_m: np.ndarray
+    # what the layers and incremental statistics are built from
+    scenario: Scenario
+    network: Network
+    node_time: dict[str, np.ndarray]                # seconds, per type
+    node_label: dict[str, np.ndarray]               # nearest facility row, per type
+    unit_snap: Snap
+    facility_snap: Snap
     problems: list[Problem] = field(default_factory=list)
-    # internals for layers and incremental statistics
-    scenario: Any = None
-    network: Network | None = None
-    node_time: dict[str, np.ndarray] = field(default_factory=dict)     # seconds
-    node_label: dict[str, np.ndarray] = field(default_factory=dict)    # facility row
-    unit_snap: Snap | None = None
-    facility_snap: Snap | None = None
     band_buffer_m: float = BAND_BUFFER_M
     # GB 50180 tier completeness: a unit has a complete tier when every facility type of that
     # tier present in the scenario lies within the tier's distance
@@ -69,159 +67,11 @@ class Circles:
         (for live statistics while grid boundaries are edited)."""
         rows = np.asarray(unit_rows, dtype=np.int64)
         hh = np.asarray(self.scenario.units.households, dtype=float)[rows]
-        return {t: _shares(self.unit_band[t][rows], hh) for t in self.types}
-
-    # ------------------------------------------------------------ output columns
-    def unit_columns(self) -> dict[str, np.ndarray]:
-        """Per unit: ``<type>_min``, ``<type>_m``, ``<type>_band``, ``<type>_fac`` (facility
-        id, "" none), ``<type>_ok`` (1 within the tier distance); ``component``, ``snap_m``."""
-        fac_id = np.asarray(self.scenario.facilities.id, dtype=object)
-        cols: dict[str, np.ndarray] = {}
-        for t in self.types:
-            near = self.unit_nearest[t]
-            cols[f"{t}_min"] = _finite_or_nan(self.unit_time_min[t])
-            cols[f"{t}_m"] = _finite_or_nan(self.unit_distance_m[t])
-            cols[f"{t}_band"] = self.unit_band[t].astype(np.int64)
-            cols[f"{t}_fac"] = np.where(near >= 0, fac_id[np.maximum(near, 0)], "").astype(object)
-            cols[f"{t}_ok"] = self.unit_within_tier[t].astype(np.int64)
-        cols["component"] = self.unit_component
-        cols["snap_m"] = _finite_or_nan(self.unit_snap_m)
-        return cols
-
-    def grid_columns(self) -> dict[str, np.ndarray]:
-        """Per grid row: ``<type>_le5``/``_le10``/``_le15``/``_gt15`` household shares and
-        ``<type>_tier`` (share within the tier distance); NaN for grids without households."""
-        cols: dict[str, np.ndarray] = {}
-        names = _band_names(self.band_minutes)
-        for t in self.types:
-            for b, name in enumerate(names):
-                cols[f"{t}_{name}"] = self.grid_band_share[t][:, b]
-            cols[f"{t}_tier"] = self.grid_within_tier_share[t]
-        for tier, share in self.grid_tier_complete_share.items():
-            cols[f"tier{tier}_all"] = share
-        return cols
-
-    def facility_columns(self) -> dict[str, np.ndarray]:
-        """Per facility: ``households_served``, ``units_served`` (its responsibility area),
-        ``component`` (-1 unsnapped) and ``snap_m``."""
-        return {"households_served": self.facility_households, "units_served": self.facility_units,
-                "component": self.facility_component, "snap_m": _finite_or_nan(self.facility_snap_m)}
-
-    def responsibility_layer(self) -> dict[str, Any]:
-        """Each facility's non-overlapping service area on the roads (MultiLineString per
-        facility, all types in one layer; columns facility_id, type, households, length_m)."""
-        fac = self.scenario.facilities
-        rows, geoms = [], []
-        for t in self.types:
-            segs = edge_segments(self.network, self.node_time[t], self.node_label[t], self._on_edge(t))
-            lines = segment_geometries(self.network, segs)
-            owner = np.array([s[3] for s in segs], dtype=np.int64)
-            mine = fac.of_type(t)
-            geoms.extend(dissolve_lines(lines, owner, mine))
-            rows.extend(mine)
-        rows = np.asarray(rows, dtype=np.int64)
-        geom = np.asarray(geoms, dtype=object)
-        import shapely
-        return {"geometry": geom, "geometry_type": "MultiLineString",
-                "columns": {"facility_id": np.asarray(fac.id, dtype=object)[rows],
-                            "type": np.asarray(fac.type, dtype=object)[rows],
-                            "households": self.facility_households[rows],
-                            "length_m": shapely.length(geom) if len(geom) else np.zeros(0)}}
-
-    def band_layer(self, per_facility: bool = False) -> dict[str, Any]:
-        """Band polygons: reachable road segments (partial edges included) within each band
-        limit, buffered by ``band_buffer_m`` and dissolved — per type (default) or per facility.
-        Bands are cumulative: the 10-minute polygon contains the 5-minute one.  Columns: type,
-        facility_id ("" when dissolved), band (0, 1, 2), minutes."""
-        from ..network.matrix import seeded_rows
-
-        limits = [m * 60.0 for m in self.band_minutes]
-        fac = self.scenario.facilities
-        net = self.network
-        groups: list[tuple[str, str, list]] = []        # (type, facility id, segments)
-        for t in self.types:
-            if per_facility:
-                mine = fac.of_type(t)
-                mine = mine[self.facility_snap.ok[mine]]
-                nodes, cost0 = out_seeds(net, self._fsnap(mine))
-                rows = seeded_rows(net.indptr, net.indices, net.weights, nodes, cost0, limits[-1])
-                for k, f in enumerate(mine):
-                    cost = np.full(net.n_nodes, np.inf)
-                    lo, hi = rows.indptr[k], rows.indptr[k + 1]
-                    cost[rows.indices[lo:hi]] = rows.data[lo:hi]
-                    label = np.where(np.isfinite(cost), f, -1)
-                    e0 = int(self.facility_snap.edge[f])
-                    touched = np.flatnonzero(np.isfinite(cost[net.edge_u]) | np.isfinite(cost[net.edge_v]))
-                    edges = np.union1d(touched, [e0])
-                    on = {e0: [(float(self.facility_snap.offset[f]), int(f))]}
-                    groups.append((t, str(fac.id[f]), edge_segments(net, cost, label, on, edges, limits)))
-            else:
-                groups.append((t, "", edge_segments(net, self.node_time[t], self.node_label[t], self._on_edge(t),
-                                                    None, limits)))
-
-        def polygons(group):
-            segs = group[2]
-            band = np.array([s[4] for s in segs], dtype=np.int64)
-            return band_polygons(segment_geometries(net, segs), band, len(self.band_minutes), self.band_buffer_m)
-
-        # GEOS releases the GIL: the unions of different groups run in parallel threads
-        from concurrent.futures import ThreadPoolExecutor
-
-        from ..network.matrix import default_threads
-        with ThreadPoolExecutor(max_workers=default_threads()) as pool:
-            polys = list(pool.map(polygons, groups))
-        out_g, c_type, c_fac, c_band, c_min = [], [], [], [], []
-        for (t, fid, _), ps in zip(groups, polys):
-            for b, minutes in enumerate(self.band_minutes):
-                out_g.append(ps[b])
-                c_type.append(t)
-                c_fac.append(fid)
-                c_band.append(b)
-                c_min.append(float(minutes))
-        return {"geometry": np.asarray(out_g, dtype=object), "geometry_type": "MultiPolygon",
-                "columns": {"type": np.asarray(c_type, dtype=object), "facility_id": np.asarray(c_fac, dtype=object),
-                            "band": np.asarray(c_band, dtype=np.int64), "minutes": np.asarray(c_min)}}
-
-    def summary(self) -> dict[str, Any]:
-        """JSON-ready summary: household shares per band and within tier, per type."""
-        hh = np.asarray(self.scenario.units.households, dtype=float)
-        names = _band_names(self.band_minutes)
-        out: dict[str, Any] = {"band_minutes": list(self.band_minutes), "types": {}}
-        for t in self.types:
-            sh = _shares(self.unit_band[t], hh)
-            ok = float(hh[self.unit_within_tier[t]].sum() / hh.sum()) if hh.sum() > 0 else None
-            out["types"][t] = {
-                "tier": FACILITY_TYPES[t].tier if t in FACILITY_TYPES else None,
-                "tier_distance_m": self.tier_distance_m[t],
-                "band_share": {n: _num(v) for n, v in zip(names, sh)},
-                "within_tier_share": ok,
-                "facilities": int(np.sum(self.scenario.facilities.type == t)),
-                "communities": {c: {n: _num(v) for n, v in zip(names, s)}
-                                for c, s in self.community_band_share[t].items()},
-            }
-        out["tiers"] = {tier: {"types": [t for t in self.types if _tier_of(t) == tier],
-                               "distance_m": float(next(self.tier_distance_m[t] for t in self.types
-                                                        if _tier_of(t) == tier)),
-                               "complete_share": (float(hh[ok].sum() / hh.sum()) if hh.sum() > 0 else None)}
-                        for tier, ok in self.unit_tier_complete.items()}
-        out["problems"] = [str(p) for p in self.problems]
-        return out
-
-    # ------------------------------------------------------------ helpers
-    def _fsnap(self, rows) -> Snap:
-        s = self.facility_snap
-        return Snap(s.edge[rows], s.offset[rows], s.distance[rows])
-
-    def _on_edge(self, t: str) -> dict[int, list]:
-        on: dict[int, list] = {}
-        for f in self.scenario.facilities.of_type(t):
-            e = int(self.facility_snap.edge[f])
-            if e >= 0:
-                on.setdefault(e, []).append((float(self.facility_snap.offset[f]), int(f)))
-        return on
+        return {t: household_shares(self.unit_band[t][rows], hh) for t in self.types}
 
 
-def _tier_of(t: str) -> str | None:
+def tier_of(t: str) -> str | None:
+    """The GB 50180 tier (5min, 10min, 15min) a facility type belongs to, None for others."""
     return FACILITY_TYPES[t].tier if t in FACILITY_TYPES else None
 
 
@@ -229,26 +79,24 @@ def tier_completeness(types: list[str], within: dict[str, np.ndarray], n_units: 
     """Per GB 50180 tier present: units having every type of that tier within its distance."""
     out: dict[str, np.ndarray] = {}
     for t in types:
-        tier = _tier_of(t)
+        tier = tier_of(t)
         if tier is not None:
             out[tier] = out.get(tier, np.ones(n_units, bool)) & within[t]
     return out
 
 
-def _band_names(minutes) -> list[str]:
+def band_names(minutes) -> list[str]:
+    """Column/key names of the bands: le5, le10, le15, gt15."""
     return [f"le{m:g}" for m in minutes] + [f"gt{minutes[-1]:g}"]
 
 
-def _num(v: float):
-    return None if not np.isfinite(v) else float(v)
-
-
-def _finite_or_nan(a: np.ndarray) -> np.ndarray:
+def finite_or_nan(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a, dtype=float)
     return np.where(np.isfinite(a), a, np.nan)
 
 
-def _shares(band: np.ndarray, hh: np.ndarray) -> np.ndarray:
+def household_shares(band: np.ndarray, hh: np.ndarray) -> np.ndarray:
+    """Share of households in each band ([N_BANDS], NaN without households)."""
     tot = hh.sum()
     counts = np.bincount(band, weights=hh, minlength=N_BANDS)[:N_BANDS]
     return counts / tot if tot > 0 else np.full(N_BANDS, np.nan)
@@ -332,18 +180,18 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
         raise ValidationError(problems)
     limits = [float(m) for m in params["circles"]["band_minutes"]]
     tiers = params["circles"]["tier_distance_m"]
-    snap_max = float(params["travel"]["snap_max_m"])
+    snap_max_m = float(params["travel"]["snap_max_m"])
     src = str(scenario.layers_path)
     progress(0.0, "road network")
     net = network or build_network(scenario)
     dnet = build_network(scenario, "walk") if net.mode == "drive" else net
     units, fac = scenario.units, scenario.facilities
     progress(0.1, "snapping units and facilities")
-    usnap = snap_points(net, units.x, units.y, snap_max)
-    fsnap = snap_points(net, fac.x, fac.y, snap_max)
-    usnap_d = usnap if dnet is net else snap_points(dnet, units.x, units.y, snap_max)
-    fsnap_d = fsnap if dnet is net else snap_points(dnet, fac.x, fac.y, snap_max)
-    problems = _snap_problems(net, usnap, fsnap, units, fac, snap_max, src)
+    usnap = snap_points(net, units.x, units.y, snap_max_m)
+    fsnap = snap_points(net, fac.x, fac.y, snap_max_m)
+    usnap_d = usnap if dnet is net else snap_points(dnet, units.x, units.y, snap_max_m)
+    fsnap_d = fsnap if dnet is net else snap_points(dnet, fac.x, fac.y, snap_max_m)
+    problems = _snap_problems(net, usnap, fsnap, units, fac, snap_max_m, src)
     ucomp = np.where(usnap.ok, net.component[net.edge_u[np.maximum(usnap.edge, 0)]], -1) if net.n_edges \
         else np.full(len(units), -1)
     fcomp = np.where(fsnap.ok, net.component[net.edge_u[np.maximum(fsnap.edge, 0)]], -1) if net.n_edges \
@@ -392,12 +240,12 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
                    facility_snap=fsnap, unit_tier_complete=complete, grid_tier_complete_share=g_complete)
 
 
-def _snap_problems(net, usnap, fsnap, units, fac, snap_max, src) -> list[Problem]:
+def _snap_problems(net, usnap, fsnap, units, fac, snap_max_m, src) -> list[Problem]:
     out: list[Problem] = []
     sizes = np.bincount(net.component) if net.n_nodes else np.zeros(1, np.int64)
     for layer, table, snap in (("units", units, usnap), ("facilities", fac, fsnap)):
         for i in np.flatnonzero(~snap.ok):
-            out.append(Problem(f"farther than snap_max_m = {snap_max:g} m from every usable road "
+            out.append(Problem(f"farther than snap_max_m = {snap_max_m:g} m from every usable road "
                                f"({net.mode}); not served", src, layer, int(table.fid[i]), "geometry", "warning"))
         comp = np.where(snap.ok, net.component[net.edge_u[np.maximum(snap.edge, 0)]], -1) if net.n_edges \
             else np.full(len(table), -1)
@@ -435,25 +283,3 @@ def _grid_shares(scenario, types, bands, oks, hh):
         c_share[t] = {c: cs[i] for i, c in enumerate(comm_names)}
         c_tier[t] = {c: float(ct[i]) for i, c in enumerate(comm_names)}
     return g_share, g_tier, c_share, c_tier
-
-
-def write_circles_gpkg(path, circles: Circles, facility_bands: bool = True):
-    """``circles.gpkg``: units, facilities, service_areas, bands (+ facility_bands), atomically."""
-    import shapely
-
-    from ..scenario.gpkg import write_layers
-
-    s = circles.scenario
-    u, f = s.units, s.facilities
-    layers = {
-        "units": {"geometry": shapely.points(u.x, u.y), "geometry_type": "Point", "fid": u.fid,
-                  "columns": {"id": u.id, "households": u.households, "grid_id": u.grid_id,
-                              **circles.unit_columns()}},
-        "facilities": {"geometry": shapely.points(f.x, f.y), "geometry_type": "Point", "fid": f.fid,
-                       "columns": {"id": f.id, "type": f.type, "name": f.name, **circles.facility_columns()}},
-        "service_areas": circles.responsibility_layer(),
-        "bands": circles.band_layer(),
-    }
-    if facility_bands:
-        layers["facility_bands"] = circles.band_layer(per_facility=True)
-    return write_layers(path, layers, s.crs)

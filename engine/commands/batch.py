@@ -33,48 +33,25 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..batch import load_experiment
     from ..errors import UsageError
     from ._options import check_out_dir
 
     if args.scheduler and args.workers is not None:
         raise UsageError("--workers sizes the embedded cluster; it cannot be combined with --scheduler")
     check_out_dir(args.out)
-    exp = load_experiment(args.experiment)
-    _check_scenarios(exp)
+    from ..workflows.batch import plan, run_experiment
+
+    exp = plan(args.experiment)
     say = (lambda *a, **k: None) if args.quiet else print
     say(f"experiment '{exp.name}': {exp.n_points} design point(s) × {exp.replications} replication(s) "
         f"= {len(exp.runs)} runs; factors: {', '.join(exp.factor_names) or '(none)'}")
     if args.dry_run:
         return 0
-    from ..batch.runner import run_batch
-
-    res = run_batch(exp, args.out, scheduler=args.scheduler, workers=args.workers,
-                    progress=not (args.no_progress or args.quiet), runs_per_task=args.runs_per_task,
-                    connect_timeout_s=args.connect_timeout)
-    rate = res["done"] / res["elapsed_s"] if res["elapsed_s"] > 0 and res["done"] else 0.0
-    say(f"{res['done']} run(s) done, {res['skipped']} already finished (resumed), "
-        f"{res['elapsed_s']:.1f} s ({rate:.2f} runs/s) → {res['out']}")
-    if not args.no_summary:
-        from ..batch.summary import write_summary
-
-        paths = write_summary(exp, args.out)
-        print("summary: " + ", ".join(str(p) for p in paths.values()))
+    res = run_experiment(exp, args.out, scheduler=args.scheduler, workers=args.workers,
+                         runs_per_task=args.runs_per_task, connect_timeout_s=args.connect_timeout,
+                         progress=not (args.no_progress or args.quiet), summary=not args.no_summary)
+    say(f"{res.done} run(s) done, {res.skipped} already finished (resumed), "
+        f"{res.elapsed_s:.1f} s ({res.runs_per_s:.2f} runs/s) → {res.out}")
+    if res.summary:
+        print("summary: " + ", ".join(str(p) for p in res.summary.values()))
     return 0
-
-
-def _check_scenarios(exp) -> None:
-    """Validate every scenario folder (layers too) before any run or cluster start, so a broken
-    layers.gpkg is one list of problems, not a failed run after the cluster started."""
-    from ..errors import Problem, ValidationError
-    from ..scenario import validate_scenario
-
-    problems = []
-    for name, path in dict.fromkeys((r.scenario, r.scenario_path) for r in exp.runs):
-        errors = [p for p in validate_scenario(path) if p.severity == "error"]
-        if errors:
-            problems.append(Problem(f"scenario '{name}' ({path}) has {len(errors)} problem(s):", str(exp.path),
-                                    field="scenario"))
-            problems += errors
-    if problems:
-        raise ValidationError(problems)

@@ -30,38 +30,28 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import sys
 
-    from ..circles import compute_circles, write_circles_gpkg
-    from ..jsonio import write_json
-    from ..network.graph import build_network
-    from ..outputs import output_set
     from ..progress import NULL, TerminalProgress
-    from ..scenario import load_scenario
+    from ..workflows.circles import circles, circles_document, write_circles_outputs
     from ._options import check_out_dir
-    from ._outputs import scenario_block
 
     out = check_out_dir(args.out, inputs=(args.scenario,))
     progress = NULL if args.quiet else TerminalProgress("gridgov circles")
     try:
-        scenario = load_scenario(args.scenario)
-        net = build_network(scenario, args.mode) if args.mode else None
-        circles = compute_circles(scenario, network=net, progress=progress.sub(0.0, 0.6))
-        progress(0.6, "writing circles.gpkg")
-        with output_set(out, "circles") as staging:  # locked; both files appear together
-            write_circles_gpkg(staging.dir / "circles.gpkg", circles, facility_bands=not args.no_facility_bands)
-            doc = {"scenario": scenario_block(scenario), **circles.summary()}
-            write_json(staging.dir / "circles.json", doc)  # NaN → null: strict JSON
+        result = circles(args.scenario, mode=args.mode, progress=progress.sub(0.0, 0.6))
+        paths = write_circles_outputs(out, result, facility_bands=not args.no_facility_bands,
+                                      progress=progress.sub(0.6, 1.0))
         progress(1.0, "done")
     finally:
         if isinstance(progress, TerminalProgress):
             progress.close()
-    for p in circles.problems:
+    for p in result.circles.problems:
         print(f"gridgov circles: {p}", file=sys.stderr)  # Problem.__str__ carries the [warning] tag
     if not args.quiet:
-        for t, s in circles.summary()["types"].items():
+        for t, s in circles_document(result)["types"].items():
             share = s["within_tier_share"]
-            print(f"{t:20s} ≤{circles.tier_distance_m[t]:.0f} m: "
+            print(f"{t:20s} ≤{s['tier_distance_m']:.0f} m: "
                   f"{'n/a' if share is None else f'{100 * share:5.1f}%'} of households; bands "
                   + " ".join(f"{k}={'n/a' if v is None else f'{100 * v:.1f}%'}" for k, v in s["band_share"].items()))
-    for key, name in (("layers", "circles.gpkg"), ("summary", "circles.json")):  # as run/score/compare do
-        print(f"{key:>8}: {out / name}")
+    for key, path in paths.items():  # "key: path" lines, as run/score/compare print them
+        print(f"{key:>8}: {path}")
     return 0

@@ -24,7 +24,7 @@ def run(args) -> int:
     from ..errors import UsageError
     from ..progress import NULL, TerminalProgress
     from ..report.document import fmt
-    from ..score.compare import compare_scenarios
+    from ..workflows.compare import compare_scenarios
     from ._options import check_out_dir
     from ._outputs import say_removed, stale_pdf
 

@@ -1,4 +1,4 @@
-"""``gridgov run DIR --out OUT``: the whole pipeline on one scenario."""
+"""``gridgov run DIR --out OUT``: the ``run`` workflow (every stage) on one scenario."""
 from __future__ import annotations
 
 NAME = "run"
@@ -24,8 +24,9 @@ def run(args) -> int:
     import sys
     from pathlib import Path
 
-    from ..pipeline import run_scenario
     from ..progress import NULL, TerminalProgress
+    from ..report.text import score_table
+    from ..workflows.run import run_scenario
     from ._options import check_out_dir
     from ._outputs import say_removed, stale_pdf
 
@@ -40,9 +41,8 @@ def run(args) -> int:
             progress.close()
     say_removed(stale, "run")
     if not args.quiet:
-        print(result.scores.format_table(lang="en") if hasattr(result.scores, "format_table")
-              else f"total score: {result.scores.total:.3f}")
-    warnings = getattr(result.scenario, "warnings", [])
+        print(score_table(result.scores, lang="en"))
+    warnings = result.scenario.warnings
     for problem in warnings[:10]:
         print(f"gridgov run: {problem}", file=sys.stderr)  # Problem.__str__ carries the [warning] tag
     if len(warnings) > 10:

@@ -44,74 +44,28 @@ def parse_weights(items: list[str]) -> dict[str, float]:
 
 
 def run(args) -> int:
-    from pathlib import Path
-
-    from ..errors import GridGovError, UsageError
-    from ..jsonio import write_json
     from ..progress import NULL, TerminalProgress
-    from ..report import write_documents
+    from ..report.text import score_table
+    from ..workflows.score import score, write_score_outputs
     from ._options import check_out_dir
     from ._outputs import say_removed, stale_pdf
 
     weights = parse_weights(args.weight)
-    if args.no_sim and (args.days is not None or args.seed is not None):
-        raise UsageError("--days and --seed set the simulation, which --no-sim skips: give one or the other")
-    src = Path(args.dir)
-    src = src.parent if src.name == "scenario.toml" else src
     out = check_out_dir(args.out, inputs=(args.dir,))
     stale = stale_pdf(out / "report.pdf", args.no_pdf)
     progress = NULL if args.quiet else TerminalProgress("gridgov score")
     try:
-        if (src / "scores.json").is_file():
-            from ..score.compare import load_entry
-
-            unused = [o for o, v in (("--days", args.days), ("--seed", args.seed), ("--no-sim", args.no_sim or None))
-                      if v is not None]
-            if unused:
-                raise UsageError(f"{src} is a finished run (scores.json): it is re-weighted, not recomputed, so "
-                                   f"{', '.join(unused)} would have no effect; pass the scenario folder to recompute")
-
-            name, scenario, scores = load_entry(src)
-            scenario_path = scenario.path
-        elif (src / "scenario.toml").is_file():
-            from ..scenario import load_scenario
-            from ..score import score_scenario
-
-            overrides = {"score": {"weights": weights}} if weights else None
-            scenario = load_scenario(src, overrides=overrides)
-            if args.no_sim:
-                from ..circles import compute_circles
-
-                scores = score_scenario(scenario, circles=compute_circles(scenario, progress=progress.sub(0, 0.9)))
-            else:
-                from ..pipeline import compute_stages
-
-                _, _, scores = compute_stages(scenario, days=args.days, seed=args.seed, progress=progress.sub(0, 0.9))
-            name, scenario_path = scenario.name, src.resolve()
-        else:
-            raise GridGovError(f"{src}: neither a scenario folder (scenario.toml) nor a 'gridgov run' output (scores.json)")
-        if weights:
-            scores = scores.reweighted(weights)
+        result = score(args.dir, weights=weights, no_sim=args.no_sim, days=args.days, seed=args.seed,
+                       progress=progress.sub(0, 0.9))
         progress(0.9, "report")
-        from ..outputs import output_set
-
-        with output_set(out, "score") as staging:  # locked; report and scores appear together
-            if args.no_pdf:
-                staging.remove("report.pdf")
-            paths = write_documents(staging.dir, [(name, scenario, scores)], lang=args.lang, stem="report",
-                                    pdf=not args.no_pdf)
-            doc = scores.to_dict()
-            doc["scenario"] = {"name": name, "path": str(Path(scenario_path).resolve()),
-                               "synthetic": bool(scenario.meta.get("synthetic", False))}
-            paths["scores"] = write_json(staging.dir / "scores.json", doc)
-            paths = staging.finals(paths)
+        paths = write_score_outputs(out, result, lang=args.lang, pdf=not args.no_pdf)
         progress(1.0, "done")
     finally:  # OUT was checked above; any other OSError names its own file (engine/cli.py)
         if progress is not NULL:
             progress.close()
     say_removed(stale, "score")
     if not args.quiet:
-        print(scores.format_table(lang="en"))
+        print(score_table(result.scores, lang="en"))
     for key, path in paths.items():
         print(f"{key:>8}: {path}")
     return 0

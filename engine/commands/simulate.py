@@ -27,38 +27,21 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..jsonio import write_json
-    from ..outputs import output_set
     from ..progress import NULL, TerminalProgress
-    from ..scenario import load_scenario
-    from ..simulation import simulate_scenario
+    from ..workflows.simulate import simulate, write_simulate_outputs
     from ._options import check_out_dir
-    from ._outputs import scenario_block
 
     out = check_out_dir(args.out, inputs=(args.scenario,))
     progress = NULL if args.quiet else TerminalProgress("gridgov simulate")
     try:
-        scenario = load_scenario(args.scenario)
-        sim = simulate_scenario(scenario, days=args.days, seed=args.seed, engine=args.engine,
-                                travel="straight_line" if args.straight_line else None,
-                                progress=progress.sub(0.0, 0.9))
-        progress(0.9, "writing simulation.json")
-        times, open_cases = sim.backlog
-        doc = {"scenario": scenario_block(scenario),
-               "summary": sim.summary, "per_street": sim.per_street,
-               "per_community": sim.per_community, "meta": sim.meta,
-               "backlog": {"time_h": times, "open_cases": open_cases}}
-        with output_set(out, "simulate") as staging:  # locked; the files appear together
-            write_json(staging.dir / "simulation.json", doc)
-            if args.events:
-                progress(0.95, "writing events.parquet")
-                sim.to_parquet(staging.dir / "events.parquet")
-            else:
-                staging.remove("events.parquet")  # an earlier run's events would not match this summary
+        result = simulate(args.scenario, days=args.days, seed=args.seed, engine=args.engine,
+                          straight_line=args.straight_line, progress=progress.sub(0.0, 0.9))
+        paths = write_simulate_outputs(out, result, events=args.events, progress=progress.sub(0.9, 1.0))
         progress(1.0, "done")
     finally:
         if isinstance(progress, TerminalProgress):
             progress.close()
+    sim = result.simulation
     if not args.quiet:
         s = sim.summary
 
@@ -73,7 +56,6 @@ def run(args) -> int:
         print(f"closed within 24 h {num('closed_24h_share', 100, unit='%')}, on time "
               f"{num('on_time_share', 100, unit='%')}; utilisation mean {num('utilisation_mean', 100, unit='%')} "
               f"max {num('utilisation_max', 100, unit='%')}; workload Gini {num('workload_gini', fmt='.2f')}")
-    print(f"{'simulation':>8}: {out / 'simulation.json'}")  # key: path lines, as run/score/compare
-    if args.events:
-        print(f"{'events':>8}: {out / 'events.parquet'}")
+    for key, path in paths.items():  # "key: path" lines, as run/score/compare print them
+        print(f"{key:>8}: {path}")
     return 0

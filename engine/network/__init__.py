@@ -6,7 +6,7 @@ Public API::
     k_nearest(indptr, indices, weights, sources, k, cutoff=inf) -> (cost[n, k], nearest[n, k])
     sparse_matrix(indptr, indices, weights, sources, cutoff=inf, threads=None) -> scipy CSR
     build_network(scenario, mode="walk") -> Network        (graph.py)
-    snap_points(network, x, y, max_distance=None) -> Snap  (snap.py)
+    snap_points(network, x, y, snap_max_m=inf) -> Snap  (snap.py)
     travel_times(network, from_xy, to_xy, cutoff=inf) -> float64 seconds (travel.py)
 
 Kernels live in ``_kernels.py`` (searches) and ``_kernels_matrix.py`` (matrix rows): Numba,

@@ -30,7 +30,7 @@ class Snap:
         return self.edge >= 0
 
 
-def snap_points(net: Network, x, y, max_distance: float = np.inf) -> Snap:
+def snap_points(net: Network, x, y, snap_max_m: float = np.inf) -> Snap:
     """Project points onto their nearest edge (ties → lowest edge index)."""
     x = np.asarray(x, dtype=np.float64).ravel()
     y = np.asarray(y, dtype=np.float64).ravel()
@@ -42,11 +42,11 @@ def snap_points(net: Network, x, y, max_distance: float = np.inf) -> Snap:
     dist = np.full(k, np.inf)
     if k == 0 or net.n_edges == 0:
         return Snap(edge, offset, dist)
-    if not max_distance >= 0:
-        raise GridGovError(f"maximum snap distance must be >= 0 (got {max_distance!r})")
+    if not snap_max_m >= 0:
+        raise GridGovError(f"maximum snap distance must be >= 0 (got {snap_max_m!r})")
     finite = np.isfinite(x) & np.isfinite(y)
     pts = shapely.points(x[finite], y[finite])
-    md = None if not np.isfinite(max_distance) else float(max_distance)
+    md = None if not np.isfinite(snap_max_m) else float(snap_max_m)
     (pi, ei), d = net.tree.query_nearest(pts, max_distance=md, return_distance=True, all_matches=True)
     if pi.size:
         order = np.lexsort((ei, pi))          # per point, lowest edge index first

@@ -11,9 +11,9 @@ from .snap import Snap, along, edge_costs, out_seeds, same_edge_pairs, snap_poin
 _DENSE_CELLS = 20_000_000  # node-cost cells materialised at once
 
 
-def snap_xy(net: Network, xy, max_distance: float = np.inf) -> Snap:
+def snap_xy(net: Network, xy, snap_max_m: float = np.inf) -> Snap:
     xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
-    return snap_points(net, xy[:, 0], xy[:, 1], max_distance)
+    return snap_points(net, xy[:, 0], xy[:, 1], snap_max_m)
 
 
 def snapped_times(net: Network, src: Snap, dst: Snap, cutoff: float = np.inf, weight: str = "time",
@@ -54,7 +54,7 @@ def snapped_times(net: Network, src: Snap, dst: Snap, cutoff: float = np.inf, we
     return out
 
 
-def travel_times(network: Network, from_xy, to_xy, cutoff: float = np.inf, max_snap_m: float = np.inf,
+def travel_times(network: Network, from_xy, to_xy, cutoff: float = np.inf, snap_max_m: float = np.inf,
                  weight: str = "time") -> np.ndarray:
     """Travel times in SECONDS from each ``from_xy`` point to each ``to_xy`` point.
 
@@ -62,7 +62,7 @@ def travel_times(network: Network, from_xy, to_xy, cutoff: float = np.inf, max_s
         network: a ``Network`` (its mode sets the speeds, e.g. ``build_network(s, "ebike")``).
         from_xy, to_xy: arrays (k, 2) of x, y in the network's metric CRS.
         cutoff: seconds; longer trips are inf (and cheaper to compute).
-        max_snap_m: points farther than this from every road are inf.
+        snap_max_m: points farther than this from every road are inf.
         weight: "time" (seconds) or "length" (metres).
 
     Returns:
@@ -70,6 +70,6 @@ def travel_times(network: Network, from_xy, to_xy, cutoff: float = np.inf, max_s
         cutoff.  Points are snapped onto their nearest edge (partial edges count); the walk
         from a point to the road itself is not added.
     """
-    src = snap_xy(network, from_xy, max_snap_m)
-    dst = snap_xy(network, to_xy, max_snap_m)
+    src = snap_xy(network, from_xy, snap_max_m)
+    dst = snap_xy(network, to_xy, snap_max_m)
     return snapped_times(network, src, dst, cutoff, weight)

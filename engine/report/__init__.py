@@ -38,7 +38,7 @@ def write_documents(out_dir: str | Path, entries, lang: str = "zh_CN", stem: str
 def write_report(out_dir, scenario, circles, sim, scores, lang: str = "zh_CN", pdf: bool = True) -> Path:
     """OUT/report.html (+ report.pdf) for one scenario; returns the HTML path.
 
-    ``circles`` and ``sim`` are accepted for the pipeline's call shape; everything drawn comes
+    ``circles`` and ``sim`` are accepted for callers holding all stages; everything drawn comes
     from ``scores`` (which carries the per-grid, per-unit and distribution data) and the scenario.
     """
     paths = write_documents(out_dir, [(scenario.name, scenario, scores)], lang=lang, stem="report", pdf=pdf)

@@ -9,13 +9,16 @@ from functools import cached_property
 
 import numpy as np
 
+from ..circles.compute import Circles
+from ..scenario.model import Scenario
+from ..simulation.run import SimulationResult
 from ..vocab import FACILITY_TYPES
 from .registry import NotComputed
 from .topology import topology_report
 
 
 class Context:
-    def __init__(self, scenario, circles=None, sim=None):
+    def __init__(self, scenario: Scenario, circles: Circles | None = None, sim: SimulationResult | None = None):
         self.scenario = scenario
         self.circles = circles
         self.sim = sim
@@ -99,7 +102,7 @@ class Context:
     @cached_property
     def worker_busy_h(self) -> np.ndarray:
         self.need("sim")
-        pw = getattr(self.sim, "per_worker", None) or {}
+        pw = self.sim.per_worker
         if "busy_h" not in pw:
             raise NotComputed("simulation has no per-worker workload")
         return np.asarray(pw["busy_h"], dtype=float)

@@ -109,7 +109,7 @@ def workload_gini(ctx) -> MetricValue:
         description_zh="最忙网格员的忙碌时间占班次时间之比；超过阈值的网格员列为问题。")
 def utilisation_max(ctx) -> MetricValue:
     ctx.need("sim")
-    pw = getattr(ctx.sim, "per_worker", None) or {}
+    pw = ctx.sim.per_worker
     if "utilisation" not in pw or len(pw["utilisation"]) == 0:
         return MetricValue(ctx.summary("utilisation_max"))
     u = np.asarray(pw["utilisation"], dtype=float)

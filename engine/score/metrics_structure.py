@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ..staffing import workers_for_grids
 from .geometry import hull_ratio, n_parts, polsby_popper
 from .registry import MetricValue, NotComputed, metric
 
@@ -139,9 +140,8 @@ def _workers(ctx) -> tuple[int, str]:
     staff = int(np.sum(np.asarray(fac.staff)[stations])) if stations.size else 0
     if staff > 0:
         return staff, "staff of grid stations"
-    n_general = int(np.sum(ctx.level == "general"))
     per = ctx.params["staffing"]["workers_per_general_grid"]
-    return int(per * n_general), f"{per} per general grid"
+    return int(workers_for_grids(ctx.level, ctx.params).sum()), f"{per} per general or dedicated grid"
 
 
 @metric("workers", label_en="Grid workers", label_zh="网格员人数", unit="workers", direction="lower",

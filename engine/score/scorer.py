@@ -8,13 +8,17 @@ small distributions travel with the scores so that reports and comparisons need 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 import shapely
 
-from ..errors import Problem, ValidationError
+from ..circles.compute import Circles
+from ..errors import GridGovError, Problem, ValidationError
+from ..jsonio import plain
+from ..scenario.model import Scenario
+from ..simulation.run import SimulationResult
 from . import metrics_coverage, metrics_service, metrics_structure  # noqa: F401  (register metrics)
 from .context import Context
 from .geometry import hull_ratio, n_parts, polsby_popper
@@ -84,9 +88,7 @@ class Scores:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (NumPy arrays as lists, NaN as None)."""
-        from .serialize import scores_to_dict
-
-        return scores_to_dict(self)
+        return _scores_to_dict(self)
 
     def reweighted(self, weights: dict[str, float]) -> "Scores":
         """The same scores under other weights (only the total changes; metrics are not recomputed)."""
@@ -96,27 +98,9 @@ class Scores:
         total, missing = weighted_total(self.groups, w)
         return replace(self, weights=w, total=total, missing_groups=missing)
 
-    def format_table(self, lang: str = "en") -> str:
-        """Plain-text summary for the terminal: total, group points and every metric."""
-        from ..report.document import fmt
-        from ..report.i18n import t
-
-        missing = ", ".join(t("group_" + g, lang) for g in self.missing_groups)
-        lines = [f"{t('total', lang)}: {fmt(self.total, 'points', lang)}"
-                 + (f"  ({t('partial_total', lang, groups=missing)})" if missing else "")]
-        for g in GROUPS:
-            lines.append(f"  {t('group_' + g, lang):<28} {fmt(self.groups.get(g), 'points', lang):>8}"
-                         f"   {t('weight', lang)} {100 * self.weights.get(g, 0):.0f}%")
-        for m in self.metrics:
-            v = fmt(m.value, m.unit, lang) if m.computed else f"({t('not_computed', lang)}: {m.reason})"
-            lines.append(f"    {m.key:<26} {v}")
-        return "\n".join(lines)
-
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Scores":
-        from .serialize import scores_from_dict
-
-        return scores_from_dict(data)
+        return _scores_from_dict(data)
 
 
 def normalised_weights(params: dict, where: str = "scenario.toml") -> dict[str, float]:
@@ -173,7 +157,8 @@ def weighted_total(groups: dict[str, float | None], weights: dict[str, float]) -
     return float(total), missing
 
 
-def score_scenario(scenario, circles=None, sim=None) -> Scores:
+def score_scenario(scenario: Scenario, circles: Circles | None = None, sim: SimulationResult | None = None
+                   ) -> Scores:
     """Scores of one scenario; ``circles``/``sim`` may be None (their metrics are "not computed")."""
     weights = normalised_weights(scenario.params, str(scenario.path / "scenario.toml"))
     ctx = Context(scenario, circles, sim)
@@ -181,7 +166,7 @@ def score_scenario(scenario, circles=None, sim=None) -> Scores:
     groups = group_scores(metrics)
     total, missing = weighted_total(groups, weights)
     per_grid = grid_columns(ctx)
-    grid_sim = {k: np.asarray(v) for k, v in (getattr(sim, "per_grid", None) or {}).items()} if sim else {}
+    grid_sim = {k: np.asarray(v) for k, v in sim.per_grid.items()} if sim is not None else {}
     scores = Scores(scenario.name, metrics, weights, groups, total, missing, per_grid, grid_sim,
                     unit_columns(ctx), distributions=distributions(ctx))
     scores.problems = collect_problems(scenario, scores)
@@ -234,7 +219,7 @@ def distributions(ctx: Context) -> dict[str, list]:
     out: dict[str, list] = {}
     qs = np.linspace(0, 100, 101)
     if ctx.sim is not None:
-        inc = getattr(ctx.sim, "incidents", None) or {}
+        inc = ctx.sim.incidents
         for key in ("response_min", "closed_h"):
             if key in inc and len(inc[key]):
                 v = np.asarray(inc[key], float)
@@ -247,7 +232,7 @@ def distributions(ctx: Context) -> dict[str, list]:
                 & np.isfinite(r)
             if duty.any():      # reports dispatched while a worker of the grid was on shift
                 out["response_on_duty_min"] = np.percentile(r[duty], qs).tolist()
-        pw = getattr(ctx.sim, "per_worker", None) or {}
+        pw = ctx.sim.per_worker
         for key in ("utilisation", "busy_h"):
             if key in pw:
                 out[f"worker_{key}"] = np.asarray(pw[key], float).tolist()
@@ -281,10 +266,59 @@ def street_breakdown(ctx: Context, scores: Scores) -> dict[str, dict[str, float]
                 rec[key] = float(np.nansum(np.asarray(sim[key], float)[top]))
         if "utilisation" in sim and top.size:
             rec["utilisation_max"] = float(np.nanmax(np.asarray(sim["utilisation"], float)[top]))
-        sim_street = (getattr(ctx.sim, "per_street", None) or {}).get(s or "(no street)", {})
+        sim_street = ctx.sim.per_street.get(s or "(no street)", {}) if ctx.sim is not None else {}
         for key in ("response_on_duty_p90_min", "response_on_duty_within_15min", "response_p90_min",
                     "closed_24h_share"):
             if key in sim_street:
                 rec[key] = sim_street[key]
         out[s or "—"] = rec
     return out
+
+
+# ------------------------------------------------ Scores ⇄ JSON-ready dict (scores.json, format gridgov-scores/1)
+# so that a comparison can reuse earlier ``gridgov run`` folders.
+
+def _scores_to_dict(scores: Scores) -> dict[str, Any]:
+    names = [f.name for f in fields(MetricResult)]
+    return plain({
+        "format": "gridgov-scores/1",
+        "scenario_name": scores.scenario_name,
+        "total": scores.total,
+        "total_complete": scores.total_complete,
+        "missing_groups": scores.missing_groups,
+        "weights": scores.weights,
+        "groups": scores.groups,
+        # keyed by metric key; "label"/"help" are the English texts (read by plugin/services/scores.py)
+        "metrics": {m.key: {**{n: getattr(m, n) for n in names if n != "key"},
+                            "label": m.label_en, "help": m.description_en} for m in scores.metrics},
+        "per_grid": scores.per_grid,
+        "grid_sim": scores.grid_sim,
+        "per_unit": scores.per_unit,
+        "problems": scores.problems,
+        "distributions": scores.distributions,
+        "by_street": scores.by_street,
+    })
+
+
+def _array(values) -> np.ndarray:
+    if values and any(isinstance(v, str) for v in values[:10]):
+        return np.asarray(values, dtype=object)
+    return np.asarray([np.nan if v is None else v for v in values], dtype=float)
+
+
+def _scores_from_dict(data: dict[str, Any]) -> Scores:
+    if data.get("format") != "gridgov-scores/1":
+        raise GridGovError("scores.json: not a GridGov scores file (format gridgov-scores/1 expected)")
+    names = {f.name for f in fields(MetricResult)}
+    metrics = [MetricResult(key=k, **{n: v for n, v in m.items() if n in names}) for k, m in data["metrics"].items()]
+    per_grid = {k: _array(v) for k, v in data.get("per_grid", {}).items()}
+    for k in ("size_ok", "n_parts"):
+        if k in per_grid:
+            per_grid[k] = np.nan_to_num(per_grid[k], nan=-1).astype(np.int64)
+    per_unit = {k: _array(v) for k, v in data.get("per_unit", {}).items()}
+    if "grid_row" in per_unit:
+        per_unit["grid_row"] = per_unit["grid_row"].astype(np.int64)
+    return Scores(data["scenario_name"], metrics, data["weights"], data["groups"], data["total"],
+                  list(data.get("missing_groups", [])), per_grid,
+                  {k: _array(v) for k, v in data.get("grid_sim", {}).items()}, per_unit,
+                  data.get("problems", []), data.get("distributions", {}), data.get("by_street", {}))

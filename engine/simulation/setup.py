@@ -24,6 +24,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import GridGovError, Problem, ValidationError
+from ..staffing import workers_for_grids
 
 DETOUR = 1.4
 
@@ -99,7 +100,7 @@ def worker_travel_h(scenario, from_xy: np.ndarray, to_xy: np.ndarray, travel: An
 PAIR_BLOCK_CELLS = 8_000_000
 
 
-def network_pair_seconds(net, from_xy: np.ndarray, to_xy: np.ndarray, max_snap_m: float) -> np.ndarray:
+def network_pair_seconds(net, from_xy: np.ndarray, to_xy: np.ndarray, snap_max_m: float) -> np.ndarray:
     """Network seconds from ``from_xy[i]`` to ``to_xy[i]`` (inf where the network cannot join them).
 
     Distinct sources and destinations are snapped once and solved as one matrix (in blocks of
@@ -114,7 +115,7 @@ def network_pair_seconds(net, from_xy: np.ndarray, to_xy: np.ndarray, max_snap_m
     sources, s_inv = np.unique(from_xy, axis=0, return_inverse=True)
     targets, t_inv = np.unique(to_xy, axis=0, return_inverse=True)
     s_inv, t_inv = s_inv.ravel(), t_inv.ravel()
-    src, dst = snap_xy(net, sources, max_snap_m), snap_xy(net, targets, max_snap_m)
+    src, dst = snap_xy(net, sources, snap_max_m), snap_xy(net, targets, snap_max_m)
     order = np.argsort(s_inv, kind="stable")
     bounds = np.searchsorted(s_inv[order], np.arange(sources.shape[0] + 1))
     step = max(1, PAIR_BLOCK_CELLS // targets.shape[0])
@@ -157,7 +158,7 @@ def build_layout(scenario, travel: Any = None) -> Layout:
     if problems:
         raise ValidationError(problems[:50])
     G = grid_rows.size
-    gw_start = np.arange(G + 1, dtype=np.int64) * int(wpg)
+    gw_start = np.concatenate([[0], np.cumsum(workers_for_grids(level[grid_rows], p).astype(np.int64))])
     base = np.full((G, 2), np.nan)
     st = fac.of_type("grid_station") if fac is not None and len(fac) else np.zeros(0, np.int64)
     for f in st[::-1]:                 # the first station of a grid wins

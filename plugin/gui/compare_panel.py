@@ -1,25 +1,19 @@
 """The dock's "Compare" tab: two or more scenario folders, or the edited layout vs its saved
-version, compared in a background task; the comparison report opens when it is ready.
+version; the summary table and the comparison report's button.
+
+Widgets only: ``controllers.compare_controller.CompareController`` checks the folders, runs the
+comparison in a background task and fills the summary.
 """
 from __future__ import annotations
 
-import json
-import tempfile
 from pathlib import Path
 
-from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import QCoreApplication, Qt, QUrl, pyqtSignal
-from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtCore import QCoreApplication, Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
                                  QLabel, QListWidget, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
                                  QVBoxLayout, QWidget)
 
-from ..services import snapshot
-from ..services.scores import compare_summary
-from ..services.state import ScenarioState
-from ..tasks.compare_task import compare_task
-from ..tasks.engine_task import EngineTask, cancelled_text, disconnect_task
 from .scenario_panel import default_runs_dir
 
 
@@ -28,18 +22,18 @@ def _tr(text: str) -> str:
 
 
 class ComparePanel(QWidget):
-    compareDone = pyqtSignal(bool, str)   # ok, report path or error text  # noqa: N815
+    addRequested = pyqtSignal(str)        # a folder the user picked  # noqa: N815 - Qt naming
+    addOpenRequested = pyqtSignal()       # the scenario open in the Scenario tab  # noqa: N815
+    compareRequested = pyqtSignal()       # noqa: N815
+    cancelRequested = pyqtSignal()        # noqa: N815
+    reportRequested = pyqtSignal()        # noqa: N815
 
-    def __init__(self, iface, state: ScenarioState, lang: str = "en", parent=None, open_report: bool = True):
+    def __init__(self, lang: str = "en", parent=None):
         super().__init__(parent)
-        self.iface = iface
-        self.state = state
         self.lang = lang
-        self.open_report_when_done = open_report
-        self.task: EngineTask | None = None
-        self.report_path: Path | None = None
+        self.busy = False
+        self.browse_start = str(Path.home())
         self._build()
-        state.scenarioOpened.connect(self._on_scenario_opened)
 
     def _build(self) -> None:
         self.list = QListWidget()
@@ -54,7 +48,7 @@ class ComparePanel(QWidget):
         add.clicked.connect(self._browse)
         add_open = QPushButton(_tr("Add open"))
         add_open.setToolTip(_tr("Add the scenario open in the Scenario tab"))
-        add_open.clicked.connect(lambda: self.add_scenario(self.state.scenario_dir) if self.state.scenario_dir else None)
+        add_open.clicked.connect(lambda: self.addOpenRequested.emit())
         remove = QPushButton(_tr("Remove"))
         remove.clicked.connect(self._remove_selected)
         buttons = QHBoxLayout()
@@ -73,10 +67,10 @@ class ComparePanel(QWidget):
 
         self.compare_button = QPushButton(_tr("Compare"))
         self.compare_button.setObjectName("gridgovCompareButton")
-        self.compare_button.clicked.connect(self.start_compare)
+        self.compare_button.clicked.connect(lambda: self.compareRequested.emit())
         self.cancel_button = QPushButton(_tr("Cancel"))
         self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(lambda: self.task.cancel() if self.task else None)
+        self.cancel_button.clicked.connect(lambda: self.cancelRequested.emit())
         run_row = QHBoxLayout()
         run_row.addWidget(self.compare_button, 1)
         run_row.addWidget(self.cancel_button)
@@ -93,7 +87,7 @@ class ComparePanel(QWidget):
         self.results.setVisible(False)
         self.report_button = QPushButton(_tr("Open comparison report"))
         self.report_button.setEnabled(False)
-        self.report_button.clicked.connect(self.open_report)
+        self.report_button.clicked.connect(lambda: self.reportRequested.emit())
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_tr("Scenarios (first = baseline)")))
@@ -113,96 +107,42 @@ class ComparePanel(QWidget):
     def scenario_dirs(self) -> list[Path]:
         return [Path(self.list.item(i).text()) for i in range(self.list.count())]
 
-    def add_scenario(self, path) -> bool:
-        folder = Path(path)
-        if not (folder / "scenario.toml").is_file() and not (folder / "scores.json").is_file():
-            self.status.setText(_tr("'{0}' is neither a scenario folder (scenario.toml) nor a run output "
-                                    "(scores.json).").format(folder))
-            return False
-        if folder.resolve() in [p.resolve() for p in self.scenario_dirs()]:
-            return False
+    def add_item(self, folder: Path) -> None:
         self.list.addItem(str(folder))
         self.list.item(self.list.count() - 1).setToolTip(str(folder))
         self._update_enabled()
-        return True
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, _tr("Scenario folder"), str(self.state.scenario_dir or Path.home()))
+        path = QFileDialog.getExistingDirectory(self, _tr("Scenario folder"), self.browse_start)
         if path:
-            self.add_scenario(path)
+            self.addRequested.emit(path)
 
     def _remove_selected(self) -> None:
         for item in self.list.selectedItems():
             self.list.takeItem(self.list.row(item))
         self._update_enabled()
 
-    def _on_scenario_opened(self, path: str) -> None:
-        if self.list.count() == 0:
-            self.add_scenario(path)
-
-    def _update_enabled(self) -> None:
+    def _update_enabled(self, *_a) -> None:
         ready = self.edited.isChecked() or self.list.count() >= 2
-        self.compare_button.setEnabled(ready and self.task is None)
+        self.compare_button.setEnabled(ready and not self.busy)
 
-    # ---- run -----------------------------------------------------------------------------
-    def start_compare(self) -> bool:
-        if self.task is not None:
-            return False
-        try:
-            if self.edited.isChecked():
-                if self.state.scenario_dir is None:
-                    raise ValueError(_tr("Open a scenario in the Scenario tab first."))
-                snap = snapshot.snapshot_edited(self.state, Path(tempfile.mkdtemp(prefix="gridgov-edit-"))
-                                                / f"{self.state.name}_edited")
-                dirs = [self.state.scenario_dir, snap]
-            else:
-                dirs = self.scenario_dirs()
-            if len(dirs) < 2:
-                raise ValueError(_tr("Add at least two scenarios to compare."))
-        except ValueError as exc:
-            self._finish(False, None, str(exc))
-            return False
-        out = Path(self.out.filePath() or default_runs_dir() / "comparison")
-        self.task = compare_task(dirs, out, "zh_CN" if self.lang.startswith("zh") else "en")
-        self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
-        self.task.message.connect(self.status.setText)
-        self.task.done.connect(self._finish)
-        self.cancel_button.setEnabled(True)
-        self.report_button.setEnabled(False)
-        self.results.setVisible(False)
-        self._update_enabled()
-        self.status.setText(_tr("Comparing {0} scenarios…").format(len(dirs)))
-        QgsApplication.taskManager().addTask(self.task)
-        return True
-
-    def _finish(self, ok: bool, result, error: str) -> None:
-        self.task = None
-        self.cancel_button.setEnabled(False)
-        self._update_enabled()
-        if not ok:
-            self.progress.setValue(0)
-            self.status.setText(error)
-            level = Qgis.Info if error == cancelled_text() else Qgis.Warning
-            self.iface.messageBar().pushMessage("GridGov compare", error, level, 8)
-            self.compareDone.emit(False, error)
-            return
-        self.progress.setValue(100)
-        self.report_path = Path(result["report"])
-        self._show_results(result.get("json"))
-        self.report_button.setEnabled(True)
-        self.status.setText(_tr("Done — {0}").format(self.report_path))
-        if self.open_report_when_done:
-            self.open_report()
-        self.compareDone.emit(True, str(self.report_path))
-
-    def _show_results(self, json_path) -> None:
-        """Totals and differences at a glance; the report has the rest."""
-        try:
-            header, rows = compare_summary(json.loads(Path(json_path).read_text(encoding="utf-8")), self.lang)
-        except (TypeError, OSError, ValueError) as exc:
+    # ---- display -------------------------------------------------------------------------
+    def set_running(self, running: bool) -> None:
+        self.busy = running
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.report_button.setEnabled(False)
             self.results.setVisible(False)
-            self.status.setText(_tr("{0} (no summary table: {1})").format(self.status.text(), exc))
-            return
+        self._update_enabled()
+
+    def set_progress(self, value: float) -> None:
+        self.progress.setValue(int(value))
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def show_summary(self, header: list[str], rows: list[list[str]]) -> None:
+        """Totals and differences at a glance; the report has the rest."""
         self.results.setHorizontalHeaderLabels(header)
         self.results.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -215,13 +155,5 @@ class ComparePanel(QWidget):
         self.results.setMaximumHeight(self.results.horizontalHeader().height()
                                       + sum(self.results.rowHeight(r) for r in range(len(rows))) + 6)
 
-    def open_report(self) -> None:
-        if self.report_path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.report_path)))
-
-    def shutdown(self) -> None:
-        """Cancel a running task and stop listening to it (plugin unload: the widgets go)."""
-        if self.task is not None:
-            disconnect_task(self.task)
-            self.task.cancel()
-            self.task = None
+    def hide_summary(self) -> None:
+        self.results.setVisible(False)

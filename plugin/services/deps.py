@@ -21,10 +21,11 @@ REQUIRED: dict[str, str] = {
     "shapely": "shapely==2.1.2",
     "jinja2": "jinja2==3.1.6",
     "matplotlib": "matplotlib==3.10.7",
+    "pandas": "pandas==2.2.3",        # per-grid response quantiles of every simulation
+    "tomli_w": "tomli-w==1.2.0",      # saving an edited scenario (scenario.toml)
 }
-# Needed only by batch experiments (not by the dock or the Processing algorithms).
+# Needed only by batch experiments and incident logs (not by a run from the dock).
 OPTIONAL: dict[str, str] = {
-    "pandas": "pandas==2.2.3",
     "pyarrow": "pyarrow==21.0.0",
     "dask": "dask[distributed]==2025.7.0",
 }

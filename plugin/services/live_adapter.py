@@ -42,14 +42,14 @@ class LiveAdapter(QObject):
                              .format(crs.authid() or "none"))
         self.crs = crs
         ctx = QgsProject.instance().transformContext()
-        self._to_metric = {lyr.id(): QgsCoordinateTransform(lyr.crs(), crs, ctx)
+        self.to_metric = {lyr.id(): QgsCoordinateTransform(lyr.crs(), crs, ctx)
                            for lyr in (grids, units, facilities) if lyr is not None}
         self._fid_id = {lyr.id(): {f.id(): str(f["id"]) for f in lyr.getFeatures()}
                         for lyr in (grids, units, facilities) if lyr is not None}
         if scenario is not None:
             self.live = LiveStats.from_scenario(scenario, circles, compute=circles is None)
         else:
-            g, u, f = read_model(grids, units, facilities, self._to_metric)
+            g, u, f = read_model(grids, units, facilities, self.to_metric)
             self.live = LiveStats(g, u, f, None, circles)
         self.edited: set[str] = set()          # grid ids touched since the saved layout
         self.last_elapsed_ms = float("nan")
@@ -78,7 +78,11 @@ class LiveAdapter(QObject):
         for lyr in (self.grids, self.units, self.facilities):
             if lyr is None:
                 continue
-            for sig in (lyr.geometryChanged, lyr.featureAdded, lyr.featureDeleted, lyr.attributeValueChanged):
+            try:
+                signals = (lyr.geometryChanged, lyr.featureAdded, lyr.featureDeleted, lyr.attributeValueChanged)
+            except RuntimeError:        # the layer left the project (another scenario was opened)
+                continue
+            for sig in signals:
                 try:
                     sig.disconnect()
                 except TypeError:
@@ -101,7 +105,7 @@ class LiveAdapter(QObject):
         import shapely
 
         g = QgsGeometry(geom)
-        g.transform(self._to_metric[layer.id()])
+        g.transform(self.to_metric[layer.id()])
         return shapely.from_wkb(bytes(g.asWkb()))
 
     def flush(self) -> dict[str, Any] | None:
@@ -174,9 +178,9 @@ class LiveAdapter(QObject):
             mapping = {}
             for f in feats:
                 uid, gid = str(f["id"]), "" if _null(f[name]) else str(f[name])
-                u = live.unit_index.get(uid)
-                slot = live.member[u, col] if u is not None else -2
-                if slot == -2 or (live.slot_id[slot] if slot >= 0 else "") != gid:
+                u = live.units.index.get(uid)
+                slot = live.units.member[u, col] if u is not None else -2
+                if slot == -2 or (live.grids.ids[slot] if slot >= 0 else "") != gid:
                     mapping[uid] = gid
             if mapping:
                 touched |= live.assign_units(mapping, field=name).touched
@@ -228,7 +232,7 @@ class LiveAdapter(QObject):
 
     # ------------------------------------------------------------------ panel helpers
     def stats_for(self, grid_ids) -> dict[str, dict[str, Any]]:
-        return self.live.stats([g for g in grid_ids if g in self.live.slot_of])
+        return self.live.stats([g for g in grid_ids if g in self.live.grids.slot_of])
 
     def selected_grid_ids(self) -> list[str]:
         return sorted(str(f["id"]) for f in self.grids.getSelectedFeatures())

@@ -1,6 +1,6 @@
 """Turn a run's ``scores.json`` into display rows for the dock (no widgets here).
 
-Shape (``engine.score.serialize``, format gridgov-scores/1): ``{"total": 0–100, "metrics":
+Shape (``engine.score.scorer.Scores.to_dict``, format gridgov-scores/1): ``{"total": 0–100, "metrics":
 {key: {"value", "score" 0–100 or null, "unit", "label", "label_zh", "help", "status",
 "reason", ...}}}``; a metric may also be a bare number (a score).  Other keys are ignored.
 """

@@ -9,13 +9,13 @@ from .engine_task import EngineTask
 
 
 def compare_task(scenario_dirs: list[Path], out_dir: Path, lang: str = "en") -> EngineTask:
-    """A task running ``engine.score.compare_scenarios`` (scenario folders or run outputs);
+    """A task running ``engine.workflows.compare.compare_scenarios`` (scenario folders or run outputs);
     result ``{"report": html, "table": csv, "json": ...}``."""
     dirs = [Path(d) for d in scenario_dirs]
     out = Path(out_dir)
 
     def work(progress):
-        from ...engine.score import compare_scenarios
+        from ...engine.workflows.compare import compare_scenarios
 
         result = compare_scenarios(dirs, out, lang, pdf=False, progress=progress)
         paths = {key: str(p) for key, p in result.paths.items()}

@@ -4,6 +4,30 @@
   <context>
     <name>ComparePanel</name>
     <message>
+      <source>Add at least two scenarios to compare.</source>
+      <translation>请至少添加两个方案进行对比。</translation>
+    </message>
+    <message>
+      <source>Comparing {0} scenarios…</source>
+      <translation>正在对比 {0} 个方案…</translation>
+    </message>
+    <message>
+      <source>Done — {0}</source>
+      <translation>完成 — {0}</translation>
+    </message>
+    <message>
+      <source>'{0}' is neither a scenario folder (scenario.toml) nor a run output (scores.json).</source>
+      <translation>“{0}”既不是方案文件夹（scenario.toml），也不是运行输出（scores.json）。</translation>
+    </message>
+    <message>
+      <source>Open a scenario in the Scenario tab first.</source>
+      <translation>请先在“方案”页打开一个方案。</translation>
+    </message>
+    <message>
+      <source>{0} (no summary table: {1})</source>
+      <translation>{0}（无汇总表：{1}）</translation>
+    </message>
+    <message>
       <source>Scenario folders or run outputs to compare (the first is the baseline)</source>
       <translation>要对比的方案文件夹或运行输出（第一个为基准）</translation>
     </message>
@@ -59,33 +83,65 @@
       <source>Scenarios (first = baseline)</source>
       <translation>方案（第一个为基准）</translation>
     </message>
-    <message>
-      <source>Add at least two scenarios to compare.</source>
-      <translation>请至少添加两个方案进行对比。</translation>
-    </message>
-    <message>
-      <source>Comparing {0} scenarios…</source>
-      <translation>正在对比 {0} 个方案…</translation>
-    </message>
-    <message>
-      <source>Done — {0}</source>
-      <translation>完成 — {0}</translation>
-    </message>
-    <message>
-      <source>'{0}' is neither a scenario folder (scenario.toml) nor a run output (scores.json).</source>
-      <translation>“{0}”既不是方案文件夹（scenario.toml），也不是运行输出（scores.json）。</translation>
-    </message>
-    <message>
-      <source>Open a scenario in the Scenario tab first.</source>
-      <translation>请先在“方案”页打开一个方案。</translation>
-    </message>
-    <message>
-      <source>{0} (no summary table: {1})</source>
-      <translation>{0}（无汇总表：{1}）</translation>
-    </message>
   </context>
   <context>
     <name>EditPanel</name>
+    <message>
+      <source>Drag a shared vertex: both grids follow (topological editing and snapping are on).</source>
+      <translation>拖动共享顶点：相邻网格同步移动（已开启拓扑编辑和捕捉）。</translation>
+    </message>
+    <message>
+      <source>This scenario has no grids or units layer: nothing to edit.</source>
+      <translation>该方案没有网格或居民单元图层，无法编辑。</translation>
+    </message>
+    <message>
+      <source>Select at least two grids to merge</source>
+      <translation>请至少选择两个网格进行合并</translation>
+    </message>
+    <message>
+      <source>Nothing to undo</source>
+      <translation>没有可撤销的操作</translation>
+    </message>
+    <message>
+      <source>Nothing to redo</source>
+      <translation>没有可重做的操作</translation>
+    </message>
+    <message>
+      <source>No scenario is open</source>
+      <translation>尚未打开方案</translation>
+    </message>
+    <message>
+      <source>Editing {0}: {1} grids.</source>
+      <translation>正在编辑 {0}：{1} 个网格。</translation>
+    </message>
+    <message>
+      <source>Merged {0} grids into {1}</source>
+      <translation>已将 {0} 个网格合并为 {1}</translation>
+    </message>
+    <message>
+      <source>Updated {0} grid(s) in {1:.0f} ms</source>
+      <translation>{1:.0f} 毫秒内更新了 {0} 个网格</translation>
+    </message>
+    <message>
+      <source>Validation failed: {0}</source>
+      <translation>校验失败：{0}</translation>
+    </message>
+    <message>
+      <source>Saved the scenario to {0}; the map now shows the saved scenario.</source>
+      <translation>方案已保存到 {0}；地图现在显示已保存的方案。</translation>
+    </message>
+    <message>
+      <source>Saved the scenario to {0}</source>
+      <translation>方案已保存到 {0}</translation>
+    </message>
+    <message>
+      <source>Live statistics unavailable: {0}</source>
+      <translation>实时统计不可用：{0}</translation>
+    </message>
+    <message>
+      <source>Saving failed: {0}</source>
+      <translation>保存失败：{0}</translation>
+    </message>
     <message>
       <source>Gap</source>
       <translation>缝隙</translation>
@@ -159,24 +215,12 @@
       <translation>另存为方案…</translation>
     </message>
     <message>
-      <source>Drag a shared vertex: both grids follow (topological editing and snapping are on).</source>
-      <translation>拖动共享顶点：相邻网格同步移动（已开启拓扑编辑和捕捉）。</translation>
+      <source>Merge grids</source>
+      <translation>合并网格</translation>
     </message>
     <message>
-      <source>Nothing to undo</source>
-      <translation>没有可撤销的操作</translation>
-    </message>
-    <message>
-      <source>Nothing to redo</source>
-      <translation>没有可重做的操作</translation>
-    </message>
-    <message>
-      <source>GridGov: checking the layout</source>
-      <translation>GridGov：检查布局</translation>
-    </message>
-    <message>
-      <source>Validation: checking…</source>
-      <translation>校验：检查中…</translation>
+      <source>Keep the attributes of:</source>
+      <translation>保留以下网格的属性：</translation>
     </message>
     <message>
       <source>Save as scenario (new folder)</source>
@@ -291,76 +335,32 @@
       <translation>规模标准</translation>
     </message>
     <message>
-      <source>This scenario has no grids or units layer: nothing to edit.</source>
-      <translation>该方案没有网格或居民单元图层，无法编辑。</translation>
-    </message>
-    <message>
-      <source>Select at least two grids to merge</source>
-      <translation>请至少选择两个网格进行合并</translation>
-    </message>
-    <message>
-      <source>Merge grids</source>
-      <translation>合并网格</translation>
-    </message>
-    <message>
-      <source>Keep the attributes of:</source>
-      <translation>保留以下网格的属性：</translation>
-    </message>
-    <message>
-      <source>No scenario is open</source>
-      <translation>尚未打开方案</translation>
+      <source>Validation: checking…</source>
+      <translation>校验：检查中…</translation>
     </message>
     <message>
       <source>Overwrite scenario?</source>
       <translation>覆盖方案？</translation>
     </message>
     <message>
-      <source>Editing {0}: {1} grids.</source>
-      <translation>正在编辑 {0}：{1} 个网格。</translation>
-    </message>
-    <message>
-      <source>Merged {0} grids into {1}</source>
-      <translation>已将 {0} 个网格合并为 {1}</translation>
-    </message>
-    <message>
-      <source>Updated {0} grid(s) in {1:.0f} ms</source>
-      <translation>{1:.0f} 毫秒内更新了 {0} 个网格</translation>
+      <source>Paint target: {0}</source>
+      <translation>涂刷目标：{0}</translation>
     </message>
     <message>
       <source>All grids: {0:.0f} households; ≤5/10/15 min: {1} / {2} / {3}</source>
       <translation>全部网格：{0:.0f} 户；≤5/10/15分钟覆盖：{1} / {2} / {3}</translation>
     </message>
     <message>
-      <source>Validation failed: {0}</source>
-      <translation>校验失败：{0}</translation>
-    </message>
-    <message>
       <source>{0} exists. Replace it with the edited layout?</source>
       <translation>{0} 已存在。是否用编辑后的布局替换？</translation>
     </message>
     <message>
-      <source>Saved the scenario to {0}; the map now shows the saved scenario.</source>
-      <translation>方案已保存到 {0}；地图现在显示已保存的方案。</translation>
-    </message>
-    <message>
-      <source>Saved the scenario to {0}</source>
-      <translation>方案已保存到 {0}</translation>
-    </message>
-    <message>
-      <source>Live statistics unavailable: {0}</source>
-      <translation>实时统计不可用：{0}</translation>
-    </message>
-    <message>
-      <source>Saving failed: {0}</source>
-      <translation>保存失败：{0}</translation>
-    </message>
-    <message>
-      <source>Paint target: {0}</source>
-      <translation>涂刷目标：{0}</translation>
-    </message>
-    <message>
       <source>removed</source>
       <translation>已删除</translation>
+    </message>
+    <message>
+      <source>GridGov: checking the layout</source>
+      <translation>GridGov：检查布局</translation>
     </message>
   </context>
   <context>
@@ -595,6 +595,14 @@
       <translation>方案文件夹</translation>
     </message>
     <message>
+      <source>Simulated days (empty = scenario)</source>
+      <translation>模拟天数（留空 = 按方案）</translation>
+    </message>
+    <message>
+      <source>Random seed (empty = scenario)</source>
+      <translation>随机种子（留空 = 按方案）</translation>
+    </message>
+    <message>
       <source>'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg)</source>
       <translation>“{0}”不是方案文件夹（需要 scenario.toml 和 layers.gpkg）</translation>
     </message>
@@ -681,14 +689,6 @@
     <message>
       <source>Runs a scenario end to end (service circles, incident simulation, scores) and writes scores.json, results.gpkg (units, grids, facilities, service areas, bands) and report.html into the output folder. TOTAL is the weighted total score.</source>
       <translation>完整运行一个方案（生活圈、事件模拟、评分），在输出文件夹中写出 scores.json、results.gpkg（居民单元、网格、设施、服务范围、生活圈分带）和 report.html。TOTAL 为加权总分。</translation>
-    </message>
-    <message>
-      <source>Simulated days (empty = scenario)</source>
-      <translation>模拟天数（留空 = 按方案）</translation>
-    </message>
-    <message>
-      <source>Random seed (empty = scenario)</source>
-      <translation>随机种子（留空 = 按方案）</translation>
     </message>
     <message>
       <source>Total score</source>
@@ -902,6 +902,46 @@
   <context>
     <name>ScenarioPanel</name>
     <message>
+      <source>Starting…</source>
+      <translation>正在启动…</translation>
+    </message>
+    <message>
+      <source>Checking the scenario…</source>
+      <translation>正在检查方案…</translation>
+    </message>
+    <message>
+      <source>Open a scenario first.</source>
+      <translation>请先打开一个方案。</translation>
+    </message>
+    <message>
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <source>{0} error(s): {1}</source>
+      <translation>{0} 个错误：{1}</translation>
+    </message>
+    <message>
+      <source>Done — results in {0}</source>
+      <translation>完成 — 结果位于 {0}</translation>
+    </message>
+    <message>
+      <source>{0}: run finished, results in {1}</source>
+      <translation>{0}：运行完成，结果位于 {1}</translation>
+    </message>
+    <message>
+      <source>'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg).</source>
+      <translation>“{0}”不是方案文件夹（需要 scenario.toml 和 layers.gpkg）。</translation>
+    </message>
+    <message>
+      <source>{0} warning(s).</source>
+      <translation>{0} 个警告。</translation>
+    </message>
+    <message>
+      <source>The run finished but its results cannot be shown: {0}</source>
+      <translation>运行已完成，但无法显示结果：{0}</translation>
+    </message>
+    <message>
       <source>Scenario folder (scenario.toml + layers.gpkg)</source>
       <translation>方案文件夹（scenario.toml + layers.gpkg）</translation>
     </message>
@@ -954,44 +994,12 @@
       <translation>打开报告</translation>
     </message>
     <message>
-      <source>Starting…</source>
-      <translation>正在启动…</translation>
-    </message>
-    <message>
-      <source>Open a scenario first.</source>
-      <translation>请先打开一个方案。</translation>
-    </message>
-    <message>
-      <source>Cancelling…</source>
-      <translation>正在取消…</translation>
-    </message>
-    <message>
-      <source>{0} error(s): {1}</source>
-      <translation>{0} 个错误：{1}</translation>
+      <source>GridGov: checking {0}</source>
+      <translation>GridGov：检查 {0}</translation>
     </message>
     <message>
       <source>GridGov: run {0}</source>
       <translation>GridGov：运行 {0}</translation>
-    </message>
-    <message>
-      <source>Done — results in {0}</source>
-      <translation>完成 — 结果位于 {0}</translation>
-    </message>
-    <message>
-      <source>{0}: run finished, results in {1}</source>
-      <translation>{0}：运行完成，结果位于 {1}</translation>
-    </message>
-    <message>
-      <source>'{0}' is not a scenario folder (it needs scenario.toml and layers.gpkg).</source>
-      <translation>“{0}”不是方案文件夹（需要 scenario.toml 和 layers.gpkg）。</translation>
-    </message>
-    <message>
-      <source>{0} warning(s).</source>
-      <translation>{0} 个警告。</translation>
-    </message>
-    <message>
-      <source>The run finished but its results cannot be shown: {0}</source>
-      <translation>运行已完成，但无法显示结果：{0}</translation>
     </message>
   </context>
   <context>

@@ -1,4 +1,4 @@
-"""Processing "Service circles": ``engine.circles.compute_circles`` → GeoPackage with the
+"""Processing "Service circles": the engine's ``circles`` workflow → GeoPackage with the
 life-circle band polygons, the facilities' responsibility areas and every unit's bands."""
 from __future__ import annotations
 
@@ -34,21 +34,16 @@ class ServiceCirclesAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputVectorLayer("FACILITIES", _tr("Facilities with served households")))
 
     def execute(self, parameters, context, feedback, progress):
-        from ....engine.circles import compute_circles, write_circles_gpkg
-        from ....engine.network import build_network
-        from ....engine.scenario import load_scenario
+        from ....engine.workflows.circles import circles, write_circles_gpkg
 
         folder = self.scenario_dir(parameters, context)
         mode = MODES[self.parameterAsEnum(parameters, "MODE", context)]
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
-        progress(0.0, f"loading {folder.name}")
-        scenario = load_scenario(folder)
-        network = None if mode == "scenario" else build_network(scenario, mode)
-        circles = compute_circles(scenario, network=network, progress=progress.sub(0.05, 0.9))
-        for problem in circles.problems[:20]:
+        result = circles(folder, mode=None if mode == "scenario" else mode, progress=progress.sub(0.0, 0.9))
+        for problem in result.circles.problems[:20]:
             feedback.pushWarning(str(problem))
         progress(0.9, "writing GeoPackage")
-        write_circles_gpkg(out, circles, facility_bands=self.parameterAsBool(parameters, "FACILITY_BANDS", context))
+        write_circles_gpkg(out, result, facility_bands=self.parameterAsBool(parameters, "FACILITY_BANDS", context))
         self.load_styled(context, out, ("bands", "units"), f"Life circles {folder.name}")
         progress(1.0, "done")
         return {"OUTPUT": out, "BANDS": f"{out}|layername=bands", "SERVICE_AREAS": f"{out}|layername=service_areas",

@@ -30,7 +30,7 @@ class CompareAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputFile("TABLE", _tr("Comparison table")))
 
     def execute(self, parameters, context, feedback, progress):
-        from ....engine.score import compare_scenarios
+        from ....engine.workflows.compare import compare_scenarios
 
         raw = parameters.get("SCENARIOS") or []
         if isinstance(raw, str):

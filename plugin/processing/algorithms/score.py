@@ -1,8 +1,6 @@
-"""Processing "Score scenario": the whole ``engine.pipeline.run_scenario`` (scores need the
+"""Processing "Score scenario": the engine's whole ``run`` workflow (scores need the
 circles and the simulation), outputs the scores, the results GeoPackage and the report."""
 from __future__ import annotations
-
-import json
 
 from qgis.core import (QgsProcessingOutputFile, QgsProcessingOutputHtml, QgsProcessingOutputNumber,
                        QgsProcessingOutputVectorLayer, QgsProcessingParameterEnum,
@@ -36,7 +34,7 @@ class ScoreAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputVectorLayer("UNITS", _tr("Units with life-circle bands")))
 
     def execute(self, parameters, context, feedback, progress):
-        from ....engine.pipeline import run_scenario
+        from ....engine.workflows.run import run_scenario
 
         folder = self.scenario_dir(parameters, context)
         out = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
@@ -46,7 +44,7 @@ class ScoreAlgorithm(GridGovAlgorithm):
                               lang=LANGS[self.parameterAsEnum(parameters, "LANG", context)], pdf=False,
                               progress=progress)
         paths = {k: str(v) for k, v in result.paths.items()}
-        total = json.loads(open(paths["scores"], encoding="utf-8").read()).get("total")
+        total = result.scores.total
         feedback.pushInfo(f"total score: {total}")
         self.load_styled(context, paths["results"], ("grids", "units"), f"GridGov {folder.name}")
         return {"OUTPUT_FOLDER": out, "TOTAL": total, "SCORES": paths["scores"], "RESULTS": paths["results"],

@@ -1,8 +1,8 @@
-"""Processing "Simulate incidents": ``engine.simulation.simulate_scenario`` → per-grid load and
-response statistics (GeoPackage of grids) and the run summary (JSON)."""
+"""Processing "Simulate incidents": the engine's ``simulate`` workflow → per-grid load and
+response statistics (GeoPackage of grids) and ``simulation.json`` (the same document as
+``gridgov simulate`` writes)."""
 from __future__ import annotations
 
-import numpy as np
 from qgis.core import (QgsProcessingOutputFile, QgsProcessingOutputVectorLayer, QgsProcessingParameterEnum,
                        QgsProcessingParameterFileDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
@@ -36,33 +36,21 @@ class SimulateAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputFile("SUMMARY_FILE", "Summary file"))
 
     def execute(self, parameters, context, feedback, progress):
-        from ....engine.scenario.gpkg import write_layers
-        from ....engine.jsonio import write_json
-        from ....engine.scenario import load_scenario
-        from ....engine.simulation import simulate_scenario
+        from ....engine.workflows.simulate import simulate, write_grid_statistics, write_simulation_json
 
         folder = self.scenario_dir(parameters, context)
-        days = self.optional_int(parameters, "DAYS", context)
-        seed = self.optional_int(parameters, "SEED", context)
         engine = ENGINES[self.parameterAsEnum(parameters, "ENGINE", context)]
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         summary_path = self.parameterAsFileOutput(parameters, "SUMMARY", context)
-        progress(0.0, f"loading {folder.name}")
-        scenario = load_scenario(folder)
-        sim = simulate_scenario(scenario, days=days, seed=seed, engine=None if engine == "scenario" else engine,
-                                progress=progress.sub(0.05, 0.9))
+        result = simulate(folder, days=self.optional_int(parameters, "DAYS", context),
+                          seed=self.optional_int(parameters, "SEED", context),
+                          engine=None if engine == "scenario" else engine, progress=progress.sub(0.0, 0.9))
         progress(0.9, "writing outputs")
-        grids = scenario.grids
-        cols = {"grid_id": grids.id, "level": grids.level, "name": grids.name}
-        for key, values in (getattr(sim, "per_grid", None) or {}).items():
-            cols[f"sim_{key}"] = np.asarray(values)
-        write_layers(out, {"grids": {"geometry": grids.geometry, "columns": cols, "geometry_type": "MultiPolygon"}},
-                     scenario.crs)
-        doc = {"scenario": scenario.name, "summary": sim.summary, "per_street": sim.per_street, "meta": sim.meta}
-        write_json(summary_path, doc)
+        write_grid_statistics(out, result)
+        write_simulation_json(summary_path, result)
         incidents = self.parameterAsFileOutput(parameters, "INCIDENTS", context)
         if incidents:
-            sim.to_parquet(incidents)
+            result.simulation.to_parquet(incidents)
         progress(1.0, "done")
         return {"OUTPUT": out, "SUMMARY": summary_path, "SUMMARY_FILE": summary_path,
                 "GRIDS": f"{out}|layername=grids", "INCIDENTS": incidents or None}

@@ -1,17 +1,11 @@
-"""Processing "Validate scenario": ``engine.scenario.validate_scenario`` → problem table."""
+"""Processing "Validate scenario": the engine's one ``validate`` workflow → problem table."""
 from __future__ import annotations
-
-import csv
-import io
 
 from qgis.core import (QgsProcessingException, QgsProcessingOutputBoolean, QgsProcessingOutputNumber,
                        QgsProcessingParameterBoolean, QgsProcessingParameterFileDestination)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from .base import GridGovAlgorithm, _tr
-
-FIELDS = ("severity", "file", "layer", "fid", "field", "message")
-
 
 class ValidateAlgorithm(GridGovAlgorithm):
     NAME = "validate"
@@ -33,25 +27,18 @@ class ValidateAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputBoolean("VALID", _tr("Valid")))
 
     def execute(self, parameters, context, feedback, progress):
-        from ....engine.atomic import write_text
-        from ....engine.scenario import validate_scenario
+        from ....engine.workflows.validate import validate, write_problems_csv
 
         folder = self.scenario_dir(parameters, context)
         progress(0.0, f"validating {folder.name}")
-        problems = validate_scenario(folder)
-        errors = [p for p in problems if p.severity == "error"]
-        for p in problems:
+        result = validate(folder)
+        for p in result.problems:
             (feedback.reportError if p.severity == "error" else feedback.pushWarning)(str(p))
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         if out:
-            buf = io.StringIO()
-            writer = csv.writer(buf)
-            writer.writerow(FIELDS)
-            for p in problems:
-                writer.writerow([p.severity, p.file, p.layer, "" if p.fid is None else p.fid, p.field, p.message])
-            write_text(out, buf.getvalue())
-        progress(1.0, f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+            write_problems_csv(out, result.problems)
+        errors, warnings = result.errors, result.warnings
+        progress(1.0, f"{len(errors)} error(s), {len(warnings)} warning(s)")
         if errors and self.parameterAsBool(parameters, "FAIL_ON_ERROR", context):
             raise QgsProcessingException(_tr("{0}: {1} error(s); first: {2}").format(folder, len(errors), errors[0]))
-        return {"OUTPUT": out or None, "ERRORS": len(errors), "WARNINGS": len(problems) - len(errors),
-                "VALID": not errors}
+        return {"OUTPUT": out or None, "ERRORS": len(errors), "WARNINGS": len(warnings), "VALID": result.ok}

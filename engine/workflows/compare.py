@@ -1,7 +1,7 @@
-"""``gridgov compare``: N scenarios side by side, deltas against the first, ranking sensitivity.
+"""The ``compare`` use case: N scenarios side by side, deltas against the first, ranking sensitivity.
 
 Each input is a scenario folder (scenario.toml: circles, simulation and scores are computed with
-the same stage functions as ``gridgov run``, ``engine.pipeline.compute_stages``) or the OUT folder
+the same stage functions as ``gridgov run``, ``workflows.run.compute_stages``) or the OUT folder
 of an earlier ``gridgov run`` (its scores.json is reused; the scenario is re-read only for its
 geometry).  Outputs in OUT: compare.html, compare.pdf, compare.csv (metric table), compare.json.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +20,10 @@ from ..atomic import write_text
 from ..errors import GridGovError
 from ..jsonio import write_json
 from ..progress import NULL, Progress
-from .registry import GROUPS, better
-from .scorer import Scores
-from .sensitivity import ranking_sensitivity
+from ..scenario.model import Scenario
+from ..score.registry import GROUPS, better
+from ..score.scorer import Scores
+from ..score.sensitivity import ranking_sensitivity
 
 
 @dataclass
@@ -37,16 +39,15 @@ def _scenario_dir(path: Path) -> Path:
     return path.parent if path.name == "scenario.toml" else path
 
 
-def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = NULL):
+def load_entry(path: Scenario | str | os.PathLike, *, days: float | None = None, seed: int | None = None,
+               engine: str | None = None, progress: Progress = NULL) -> tuple[str, Scenario, Scores]:
     """``(name, scenario, scores)`` for one input: a scenario folder, a run output folder, or a
     loaded ``Scenario`` (e.g. the layout being edited in the plugin, not yet saved)."""
-    from ..scenario.model import Scenario
-    from ..scenario import load_scenario
+    from ..scenario.load import load_scenario
+    from .run import compute_stages
 
     if isinstance(path, Scenario):
-        from ..pipeline import compute_stages
-
-        _, _, scores = compute_stages(path, days=days, seed=seed, engine=engine, progress=progress)
+        scores = compute_stages(path, days=days, seed=seed, engine=engine, progress=progress).scores
         return path.name, path, scores
     p = _scenario_dir(Path(path))
     if (p / "scores.json").is_file():
@@ -74,10 +75,8 @@ def load_entry(path, *, days=None, seed=None, engine=None, progress: Progress = 
         progress(1.0, scenario.name)
         return scenario.name, scenario, scores
     if (p / "scenario.toml").is_file():
-        from ..pipeline import compute_stages
-
         scenario = load_scenario(p)
-        _, _, scores = compute_stages(scenario, days=days, seed=seed, engine=engine, progress=progress)
+        scores = compute_stages(scenario, days=days, seed=seed, engine=engine, progress=progress).scores
         return scenario.name, scenario, scores
     raise GridGovError(f"{p}: neither a scenario folder (scenario.toml) nor a 'gridgov run' output (scores.json)")
 
@@ -130,19 +129,18 @@ def _csv(names: list[str], table: list[dict]) -> str:
     return buf.getvalue()
 
 
-def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf: bool = True,
-                      days=None, seed=None, engine=None, progress: Progress = NULL) -> CompareResult:
+def compare_scenarios(dirs_or_run_outputs: list[Scenario | str | os.PathLike], out_dir: str | os.PathLike,
+                      lang: str = "zh_CN", *, pdf: bool = True, days: float | None = None, seed: int | None = None,
+                      engine: str | None = None, progress: Progress = NULL) -> CompareResult:
     """Compare two or more scenarios; the first is the baseline.  Writes the report and tables.
 
     Inputs are scenario folders, 'gridgov run' output folders or loaded ``Scenario`` objects.
     Returns a ``CompareResult``; ``.paths`` has ``report`` (compare.html), ``pdf``, ``table``
     (compare.csv) and ``json``.
     """
-    from ..report import check_lang, write_documents
+    from ..report import check_lang
 
     check_lang(lang)
-    from ..scenario.model import Scenario
-
     inputs = [p if isinstance(p, Scenario) else Path(p) for p in dirs_or_run_outputs]
     if len(inputs) < 2:
         raise GridGovError("compare needs at least two scenarios (scenario folders or 'gridgov run' outputs)")
@@ -169,20 +167,35 @@ def compare_scenarios(dirs_or_run_outputs, out_dir, lang: str = "zh_CN", *, pdf:
     if out.exists() and not out.is_dir():
         raise GridGovError(f"--out {out}: exists and is not a folder")
     progress(0.87, "report")
-    from ..outputs import output_set
-
-    with output_set(out, "compare") as staging:  # locked, and the four files appear together
-        if not pdf:
-            staging.remove("compare.pdf")  # an earlier PDF would contradict the new comparison
-        stage = staging.dir
-        paths = write_documents(stage, named, lang=lang, stem="compare", sensitivity=sens, pdf=pdf)
-        paths["table"] = write_text(stage / "compare.csv", _csv(names, table))
-        summary = {"format": "gridgov-compare/1", "baseline": names[0], "scenarios": names, "weights": base_w,
-                   "inputs": [str(p.resolve()) if isinstance(p, Path) else f"(in memory) {p.name}" for p in inputs],
-                   "totals": [s.total for s in scores],
-                   "ranks": sens["base_ranks"], "table": table, "sensitivity": sens,
-                   "by_street": {n: s.by_street for n, s in zip(names, scores)}}
-        paths["json"] = write_json(stage / "compare.json", summary)
-        paths = staging.finals(paths)
+    result = CompareResult(names, scores, table, sens)
+    result.paths = write_compare_outputs(out, result, named, inputs, lang=lang, pdf=pdf)
     progress(1.0, "done")
-    return CompareResult(names, scores, table, sens, paths)
+    return result
+
+
+def compare_document(result: CompareResult, inputs: list) -> dict:
+    """``compare.json``: who was compared with which weights, totals, ranks, the metric table,
+    the ranking sensitivity and the per-street figures."""
+    return {"format": "gridgov-compare/1", "baseline": result.names[0], "scenarios": result.names,
+            "weights": result.scores[0].weights,
+            "inputs": [str(p.resolve()) if isinstance(p, Path) else f"(in memory) {p.name}" for p in inputs],
+            "totals": [s.total for s in result.scores],
+            "ranks": result.sensitivity["base_ranks"], "table": result.table, "sensitivity": result.sensitivity,
+            "by_street": {n: s.by_street for n, s in zip(result.names, result.scores)}}
+
+
+def write_compare_outputs(out: Path, result: CompareResult, named: list[tuple[str, Scenario, Scores]], inputs: list,
+                          *, lang: str, pdf: bool) -> dict[str, Path]:
+    """compare.html (+ compare.pdf), compare.csv and compare.json in ``out``, locked and appearing
+    together (engine/outputs.py); without a PDF an earlier one is removed with the set."""
+    from ..outputs import output_set
+    from ..report import write_documents
+
+    with output_set(out, "compare") as staging:
+        if not pdf:
+            staging.remove("compare.pdf")  # it would contradict the new comparison
+        stage = staging.dir
+        paths = write_documents(stage, named, lang=lang, stem="compare", sensitivity=result.sensitivity, pdf=pdf)
+        paths["table"] = write_text(stage / "compare.csv", _csv(result.names, result.table))
+        paths["json"] = write_json(stage / "compare.json", compare_document(result, inputs))
+        return staging.finals(paths)

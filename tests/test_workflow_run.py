@@ -8,14 +8,14 @@ import sys
 import pytest
 from osgeo import ogr
 
-from gridgov.engine import pipeline
+from gridgov.engine.workflows.run import run_scenario
 from gridgov.engine.errors import GridGovError
 
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory, sample_dir):
     out = tmp_path_factory.mktemp("run")
-    result = pipeline.run_scenario(sample_dir, out, days=3, pdf=False, lang="en")
+    result = run_scenario(sample_dir, out, days=3, pdf=False, lang="en")
     return out, result
 
 
@@ -57,9 +57,9 @@ def test_failed_run_leaves_previous_outputs_untouched(tmp_path, sample_dir, monk
 
     import gridgov.engine.report as report
 
-    monkeypatch.setattr(report, "write_report", broken_report)
+    monkeypatch.setattr(report, "write_documents", broken_report)
     with pytest.raises(GridGovError):
-        pipeline.run_scenario(sample_dir, out, days=1, pdf=False)
+        run_scenario(sample_dir, out, days=1, pdf=False)
     assert (out / "scores.json").read_text() == '{"old": true}'
     assert (out / "results.gpkg").read_bytes() == b"old results"
     assert sorted(p.name for p in out.iterdir()) == ["results.gpkg", "scores.json"]  # no staging left

@@ -1,0 +1,156 @@
+"""The ``run`` use case: scenario → circles → simulation → scores → report, end to end.
+
+``compute_stages`` chains the stages on a loaded scenario (shared with ``score`` and
+``compare``); ``run_scenario`` loads, computes and publishes the output set: ``scores.json``
+(``scores_document``), ``results.gpkg`` (``write_results_gpkg``) and ``report.html`` (+ PDF),
+all written by ``write_run_outputs`` into a staging folder and published together by
+``engine.outputs.output_set``, so a failure or a kill leaves the previous run's set untouched.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..circles import Circles
+from ..outputs import output_set
+from ..progress import NULL, Progress
+from ..scenario.model import Scenario
+from ..score.scorer import Scores
+from ..simulation import SimulationResult
+from .documents import scenario_block
+
+@dataclass
+class Stages:
+    """What the stages computed for one scenario, and how long each took (seconds)."""
+
+    circles: Circles
+    simulation: SimulationResult
+    scores: Scores
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class RunResult:
+    scenario: Scenario
+    circles: Circles
+    simulation: SimulationResult
+    scores: Scores
+    paths: dict[str, Path]
+    timings_s: dict[str, float]
+
+
+def compute_stages(scenario: Scenario, *, days: float | None = None, seed: int | None = None,
+                   engine: str | None = None, progress: Progress = NULL) -> Stages:
+    """Circles, simulation and scores of a loaded scenario."""
+    from ..circles import compute_circles
+    from ..score import score_scenario
+    from ..simulation import simulate_scenario
+
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    progress(0.0, "network and service circles")
+    circles = compute_circles(scenario, progress=progress.sub(0.0, 0.45))
+    timings["circles"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    progress(0.45, "incident simulation")
+    sim = simulate_scenario(scenario, days=days, seed=seed, engine=engine, progress=progress.sub(0.45, 0.85))
+    timings["simulation"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    progress(0.85, "scores")
+    scores = score_scenario(scenario, circles=circles, sim=sim)
+    timings["score"] = time.perf_counter() - t
+    return Stages(circles, sim, scores, timings)
+
+
+def scores_document(scenario: Scenario, scores: Scores, timings_s: dict[str, float] | None = None) -> dict[str, Any]:
+    """``scores.json``: the scores (format gridgov-scores/1), the scenario block and, for a
+    run, the stage timings."""
+    doc = scores.to_dict()
+    doc["scenario"] = scenario_block(scenario)
+    if timings_s is not None:
+        doc["timings_s"] = {k: round(v, 3) for k, v in timings_s.items()}
+    return doc
+
+
+def run_scenario(scenario_dir: str | os.PathLike, out_dir: str | os.PathLike, *, days: float | None = None,
+                 seed: int | None = None, engine: str | None = None, lang: str = "zh_CN",
+                 overrides: dict[str, Any] | None = None, pdf: bool = True, progress: Progress = NULL) -> RunResult:
+    """Run one scenario end to end and write OUT/scores.json, results.gpkg, report.html (+ .pdf)."""
+    from ..report import check_lang
+    from ..scenario.load import load_scenario
+
+    check_lang(lang)
+    # OUT is locked from the start (a second run into it stops at once, naming this one) and the
+    # new set appears together at the end (engine/outputs.py): a failure or a kill keeps the old set.
+    with output_set(out_dir, "run") as staging:
+        t = time.perf_counter()
+        progress(0.0, "loading scenario")
+        scenario = load_scenario(scenario_dir, overrides=overrides)
+        load_s = time.perf_counter() - t
+        stages = compute_stages(scenario, days=days, seed=seed, engine=engine, progress=progress.sub(0.02, 0.85))
+        timings = {"load": load_s, **stages.timings_s}
+        t = time.perf_counter()
+        write_run_outputs(staging.dir, scenario, stages, timings, lang=lang, pdf=pdf, progress=progress.sub(0.86, 1.0))
+        if not pdf:
+            staging.remove("report.pdf")  # an earlier run's PDF would contradict the new report
+        paths = {item.stem if item.suffix != ".pdf" else "pdf": staging.final(item)  # keys as score, compare
+                 for item in sorted(staging.dir.iterdir())}
+    timings["write"] = time.perf_counter() - t
+    progress(1.0, "done")
+    return RunResult(scenario, stages.circles, stages.simulation, stages.scores, paths, timings)
+
+
+def write_run_outputs(folder: Path, scenario: Scenario, stages: Stages, timings_s: dict[str, float], *,
+                      lang: str = "zh_CN", pdf: bool = True, progress: Progress = NULL) -> None:
+    """The output set of a run, written into ``folder``: results.gpkg, report.html (+ report.pdf),
+    scores.json."""
+    from ..jsonio import write_json
+    from ..report import write_documents
+
+    progress(0.0, "writing results.gpkg")
+    write_results_gpkg(folder / "results.gpkg", scenario, stages)
+    progress(0.4, "writing report")   # everything the report draws travels with the scores
+    write_documents(folder, [(scenario.name, scenario, stages.scores)], lang=lang, stem="report", pdf=pdf)
+    write_json(folder / "scores.json", scores_document(scenario, stages.scores, timings_s))
+
+
+def write_results_gpkg(path: Path, scenario: Scenario, stages: Stages) -> Path:
+    """results.gpkg: units (bands, nearest facility), grids (metrics), facilities, areas, bands."""
+    import shapely
+
+    from ..circles.layers import band_layer, facility_columns, grid_columns, responsibility_layer, unit_columns
+    from ..scenario.gpkg import write_layers
+    from .simulate import grid_statistics_columns
+
+    circles, sim, scores = stages.circles, stages.simulation, stages.scores
+    units, grids, fac = scenario.units, scenario.grids, scenario.facilities
+    unit_cols = {"unit_id": units.id, "households": units.households, "residents": units.residents,
+                 "grid_id": units.grid_id, "micro_id": units.micro_id}
+    unit_cols.update(unit_columns(circles))
+    for kind in circles.types:  # readable ids next to the kernel's row indices
+        rows = np.asarray(circles.unit_nearest[kind])
+        unit_cols[f"{kind}_nearest_id"] = np.where(rows >= 0, fac.id[np.maximum(rows, 0)], "")
+    grid_cols = {"grid_id": grids.id, "code": grids.code, "level": grids.level, "parent_id": grids.parent_id,
+                 "community": grids.community, "street": grids.street, "name": grids.name}
+    grid_cols.update(grid_columns(circles))
+    grid_cols.update(grid_statistics_columns(sim))
+    grid_cols.update(scores.per_grid)
+    fac_cols = {"facility_id": fac.id, "type": fac.type, "name": fac.name, "staff": fac.staff}
+    fac_cols.update(facility_columns(circles))
+    layers = {
+        "units": {"geometry": units.geometry, "columns": unit_cols},
+        "grids": {"geometry": grids.geometry, "columns": grid_cols, "geometry_type": "MultiPolygon"},
+        "facilities": {"geometry": shapely.points(np.asarray(fac.x, float), np.asarray(fac.y, float)),
+                       "columns": fac_cols, "geometry_type": "Point"},
+        "service_areas": responsibility_layer(circles),
+        "bands": band_layer(circles),
+    }
+    write_layers(path, layers, scenario.crs)
+    return path

@@ -1,0 +1,1 @@
+"""Controllers: wire the dock's widget signals to the services (see docs/plugin.md)."""
