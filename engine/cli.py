@@ -22,7 +22,7 @@ INTERNAL_ERROR = 3  # exit code of an unexpected exception (1 = bad input, 2 = b
 
 # Order = order in --help.  Modules are imported lazily so that `gridgov validate` does not
 # pay for Numba compilation or Dask start-up.
-COMMANDS = ["validate", "run", "circles", "simulate", "score", "compare", "batch", "params"]
+COMMANDS = ["import_", "validate", "run", "circles", "simulate", "score", "compare", "optimise", "batch", "params"]
 
 
 SUBPARSERS: dict[str, argparse.ArgumentParser] = {}  # filled by build_parser: usage of each command

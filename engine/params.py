@@ -42,6 +42,24 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "micro_households": Param({"target": 30, "min": 20, "max": 100}, "households",
                                   "size norm of a micro-grid", "Chengdu 微网实格; DOMAIN §7"),
     },
+    "import": {
+        "dwelling_m2": Param(100.0, "m²", "gross floor area per household when households are estimated from "
+                             "footprint × floors", "China 2020 census: 36.5 m² per urban resident × 2.62 residents per "
+                             "household ≈ 96 m² usable [A: gross ≈ usable + 5 %]"),
+        "residents_per_household": Param(2.62, "residents", "residents per household when the register gives none",
+                                         "China 2020 census (7th), mean family household size"),
+        "floor_height_m": Param(3.0, "m", "storey height: floors = building height ÷ this", "GB 50096-2011 (≥ 2.8 m) [A]"),
+        "default_floors": Param({"house": 2, "apartments": 6, "residential": 6, "dormitory": 5, "other": 4}, "floors",
+                                "floors when neither building:levels nor height is known, by building type "
+                                "(house = house/detached/semi-detached/terrace/bungalow; other = building=yes etc.)", "[A]"),
+        "min_footprint_m2": Param(30.0, "m²", "smaller buildings (sheds, kiosks, garages) hold no dwellings", "[A]"),
+        "unknown_type_residential": Param(True, "", "buildings tagged only building=yes are counted as residential "
+                                          "(false: only residential building types)", "[A]"),
+        "community_households": Param(3000, "households", "households per community drawn when no community "
+                                      "boundaries are given", "GB 50180-2018 5-min circle 1,500–4,000 dwellings [A]"),
+        "station_staff_per_grid": Param(1, "workers", "grid workers based at a community's workstation per general "
+                                        "grid of the community", "[A]"),
+    },
     "demand": {
         "events_per_1000_residents_month": Param(8.0, "events", "grid events per 1,000 residents per month",
                                                  "Chengdu 2.16 M / ~20 M residents (DOMAIN §7)"),

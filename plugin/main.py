@@ -42,6 +42,7 @@ class GridGovPlugin:
         self.provider = None
         self.dock = None              # the dock widget (plugin.gui.dock.GridGovDock)
         self.controller = None        # what runs it (plugin.controllers.dock_controller.DockController)
+        self.optimiser = None         # plugin.controllers.optimise_controller.OptimiseController (menu actions)
         self.toolbar = None
         self.actions: list[QAction] = []
         self.dependency_report: deps.DependencyReport | None = None
@@ -101,6 +102,7 @@ class GridGovPlugin:
             self.toolbar.addAction(action)
             self.iface.addPluginToMenu(MENU, action)
             self.actions.append(action)
+        self._add_optimise_actions()
 
     def unload(self) -> None:
         for action in self.actions:
@@ -111,6 +113,9 @@ class GridGovPlugin:
         if self.toolbar is not None:
             self.toolbar.deleteLater()
             self.toolbar = None
+        if self.optimiser is not None:
+            self.optimiser.shutdown()
+            self.optimiser = None
         if self.controller is not None:
             self.controller.shutdown()
             self.controller.deleteLater()
@@ -138,6 +143,19 @@ class GridGovPlugin:
     def open_sample(self) -> None:
         self.show_dock()
         self.controller.scenario.open_sample()
+
+    def _add_optimise_actions(self) -> None:
+        """Menu entries: optimise the open scenario's grids (a QgsTask), accept selected proposed grids."""
+        from .controllers.optimise_controller import OptimiseController
+
+        self.optimiser = OptimiseController(self.iface, self.controller.state, self.controller)
+        start = QAction(_tr("Optimise grids (proposal beside the scenario)"), self.iface.mainWindow())
+        start.triggered.connect(lambda: self.optimiser.start("grids"))
+        accept = QAction(_tr("Accept selected proposal grids"), self.iface.mainWindow())
+        accept.triggered.connect(self.optimiser.accept_selected)
+        for action in (start, accept):
+            self.iface.addPluginToMenu(MENU, action)
+            self.actions.append(action)
 
     def run_scenario(self) -> None:
         self.show_dock()

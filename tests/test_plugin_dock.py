@@ -199,3 +199,19 @@ def test_open_button_validates_off_the_gui_thread(dock, sample_copy):
     wait_until(lambda: not ctl.validating, 120)
     assert "error" in panel.info.text() and not panel.run_button.isEnabled()
     assert [p.message for p in dock.state.problems] == [p.message for p in validate_folder(sample_copy)]
+
+
+def test_new_scenario_from_layers_opens_the_import_dialog_then_the_result(dock, sample_dir, monkeypatch):
+    """The Scenario tab's button shows gridgov:import and opens the folder it made."""
+    import processing
+
+    ctl, panel = dock.scenario, dock.dock.scenario_panel
+    asked = []
+    monkeypatch.setattr(processing, "execAlgorithmDialog",
+                        lambda alg_id, *a, **k: asked.append(alg_id) or {"OUTPUT": str(sample_dir)})
+    panel.import_button.click()
+    assert asked == ["gridgov:import"]
+    assert dock.state.scenario_dir == sample_dir and dock.state.layer("grids") is not None
+    wait_until(lambda: not ctl.validating, 120)
+    monkeypatch.setattr(processing, "execAlgorithmDialog", lambda *a, **k: {})   # dialog closed: nothing opened
+    assert ctl.new_from_layers() is False

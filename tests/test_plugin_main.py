@@ -33,7 +33,7 @@ def test_init_gui_adds_dock_actions_and_provider(plugin, qgis_iface):
     provider = QgsApplication.processingRegistry().providerById("gridgov")
     assert provider is not None
     ids = sorted(a.id() for a in provider.algorithms())
-    assert ids == ["gridgov:compare", "gridgov:score", "gridgov:servicecircles", "gridgov:simulate",
+    assert ids == ["gridgov:compare", "gridgov:import", "gridgov:score", "gridgov:servicecircles", "gridgov:simulate",
                    "gridgov:validate"]
     plugin.actions[0].setChecked(True)
     assert not plugin.dock.isHidden()   # (the mock main window itself is never shown)

@@ -24,7 +24,7 @@ def provider(qgis_processing):
 
 def test_algorithms_have_modeller_ready_definitions(provider):
     algs = {a.name(): a for a in provider.algorithms()}
-    assert set(algs) == {"validate", "servicecircles", "simulate", "score", "compare"}
+    assert set(algs) == {"validate", "servicecircles", "simulate", "score", "compare", "import"}
     for alg in algs.values():
         assert alg.group() and alg.groupId() == "gridgov" and alg.shortHelpString()
         assert alg.createInstance().name() == alg.name()
@@ -263,3 +263,22 @@ def test_cli_processing_dock_and_workflow_list_the_same_problems(provider, tmp_p
     from gridgov.plugin.services.validation import validate_folder   # what the dock shows
 
     assert [problem_dict(p) for p in validate_folder(folder)] == expected
+
+
+def test_import_from_project_layers(provider, tmp_path):
+    """gridgov:import with layers from the project (a memory copy too: exported before the engine reads it)."""
+    import processing
+
+    from gridgov.engine.scenario import load_scenario
+    from import_toy import make_district
+    from qgis.core import QgsFeatureRequest
+
+    roads, blds = make_district(tmp_path / "src")
+    road_layer = QgsVectorLayer(f"{roads}|layername=roads", "roads", "ogr")
+    bld_layer = QgsVectorLayer(f"{blds}|layername=buildings", "buildings", "ogr")
+    mem = bld_layer.materialize(QgsFeatureRequest())  # a memory layer: no file behind it
+    res = processing.run("gridgov:import", {"ROADS": road_layer, "BUILDINGS": mem, "MAP": "floors=FLOORS,id=BLDG_ID",
+                                            "REGION_CODE": "510107", "OUTPUT": str(tmp_path / "new")})
+    s = load_scenario(tmp_path / "new")
+    assert res["UNITS"] == len(s.units) == 144 and res["GENERAL_GRIDS"] == (s.grids.level == "general").sum() > 1
+    assert all(c.startswith("510107") for c in s.grids.code)

@@ -46,6 +46,7 @@ class ScenarioController(QObject):
         self.runner.message.connect(panel.set_status)
         panel.openRequested.connect(lambda path: self.open_scenario(path, wait=False))
         panel.sampleRequested.connect(lambda: self.open_sample(wait=False))
+        panel.importRequested.connect(lambda: self.new_from_layers(wait=False))
         panel.runRequested.connect(self.start_run)
         panel.cancelRequested.connect(self.cancel_run)
         panel.circleTypeChosen.connect(self.show_circles_of)
@@ -60,6 +61,13 @@ class ScenarioController(QObject):
     # ---- open ----------------------------------------------------------------------------
     def open_sample(self, wait: bool = True) -> bool:
         return self.open_scenario(str(SAMPLE_DIR), wait)
+
+    def new_from_layers(self, wait: bool = True) -> bool:
+        """The gridgov:import Processing dialog; the scenario it made is opened when it finishes."""
+        import processing
+
+        results = processing.execAlgorithmDialog("gridgov:import") or {}
+        return bool(results.get("OUTPUT")) and self.open_scenario(str(results["OUTPUT"]), wait)
 
     def open_scenario(self, path: str, wait: bool = True) -> bool:
         """Add the folder's layers (styled), zoom to them and validate it with the engine's

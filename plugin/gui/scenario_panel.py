@@ -32,6 +32,7 @@ class ScenarioPanel(QWidget):
 
     openRequested = pyqtSignal(str)      # scenario folder  # noqa: N815 - Qt naming
     sampleRequested = pyqtSignal()       # noqa: N815
+    importRequested = pyqtSignal()       # "New scenario from layers…"  # noqa: N815
     runRequested = pyqtSignal()          # noqa: N815
     cancelRequested = pyqtSignal()       # noqa: N815
     circleTypeChosen = pyqtSignal(str)   # facility type whose bands the map shows  # noqa: N815
@@ -53,10 +54,18 @@ class ScenarioPanel(QWidget):
         self.sample_button = QPushButton(_tr("Sample"))
         self.sample_button.setToolTip(_tr("Open the bundled Chengdu Wuhou sample scenario"))
         self.sample_button.clicked.connect(lambda: self.sampleRequested.emit())
+        self.import_button = QPushButton(_tr("New scenario from layers…"))
+        self.import_button.setObjectName("gridgovImportButton")
+        self.import_button.setToolTip(_tr("Build a scenario from an OSM extract, project layers and a household "
+                                          "register (Processing: GridGov › New scenario from layers)"))
+        self.import_button.clicked.connect(lambda: self.importRequested.emit())
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.open_button)
         row.addWidget(self.sample_button)
+        new_row = QHBoxLayout()
+        new_row.addWidget(self.import_button)
+        new_row.addStretch(1)
 
         self.info = QLabel(_tr("Open a scenario folder, or the sample."))
         self.info.setWordWrap(True)
@@ -105,6 +114,7 @@ class ScenarioPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addLayout(new_row)
         layout.addWidget(self.info)
         layout.addLayout(form)
         layout.addLayout(buttons)

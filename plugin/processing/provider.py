@@ -9,11 +9,13 @@ from qgis.PyQt.QtGui import QIcon
 
 from .algorithms.circles import ServiceCirclesAlgorithm
 from .algorithms.compare import CompareAlgorithm
+from .algorithms.import_ import ImportAlgorithm
 from .algorithms.score import ScoreAlgorithm
 from .algorithms.simulate import SimulateAlgorithm
 from .algorithms.validate import ValidateAlgorithm
 
-ALGORITHMS = (ValidateAlgorithm, ServiceCirclesAlgorithm, SimulateAlgorithm, ScoreAlgorithm, CompareAlgorithm)
+ALGORITHMS = (ValidateAlgorithm, ServiceCirclesAlgorithm, SimulateAlgorithm, ScoreAlgorithm, CompareAlgorithm,
+              ImportAlgorithm)
 ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "gridgov.svg"
 
 

@@ -389,6 +389,10 @@
       <source>Python package '{0}' is missing. Install it with: {1}  — then restart QGIS.</source>
       <translation>缺少 Python 包“{0}”。请用以下命令安装：{1}  — 然后重启 QGIS。</translation>
     </message>
+    <message>
+      <source>GridGov: optimise {0} ({1})</source>
+      <translation>GridGov：优化 {0}（{1}）</translation>
+    </message>
   </context>
   <context>
     <name>FacilityTool</name>
@@ -583,6 +587,14 @@
       <source>Run the scenario</source>
       <translation>运行方案</translation>
     </message>
+    <message>
+      <source>Optimise grids (proposal beside the scenario)</source>
+      <translation>优化网格（在方案旁生成建议）</translation>
+    </message>
+    <message>
+      <source>Accept selected proposal grids</source>
+      <translation>采纳所选的建议网格</translation>
+    </message>
   </context>
   <context>
     <name>GridGovProcessing</name>
@@ -770,6 +782,86 @@
       <source>GridGov grid governance</source>
       <translation>GridGov 网格化治理</translation>
     </message>
+    <message>
+      <source>New scenario from layers</source>
+      <translation>由图层新建方案</translation>
+    </message>
+    <message>
+      <source>Builds a new scenario folder from an OpenStreetMap extract and/or project layers: roads split at junctions, residential units with households (from a register CSV joined by id or location, a field named in 'Field mapping', or estimated as footprint × floors ÷ dwelling size), communities, grids drawn within the size norms (or your own), facilities and one grid workstation per community. Data digitised on Gaode/Tencent maps is GCJ-02, on Baidu BD-09: choose it under 'Coordinates' and it is converted to WGS-84. Warnings do not stop the import; every source and assumption is written to scenario.toml and ATTRIBUTION.md. Same as 'gridgov import' on the command line.</source>
+      <translation>由 OpenStreetMap 数据和/或工程中的图层新建方案文件夹：道路在交叉口处打断；居民单元及户数（来自按编号或位置关联的人房数据 CSV、“字段映射”中指定的字段，或按基底面积 × 层数 ÷ 套均面积估算）；社区；按规模标准自动划分的网格（或使用已有网格）；设施，以及每个社区一个网格工作站。在高德/腾讯地图上采集的数据为 GCJ-02 坐标，百度地图为 BD-09：在“坐标系”中选择后会转换为 WGS-84。警告不会中止导入；所有数据来源和假设写入 scenario.toml 和 ATTRIBUTION.md。与命令行 gridgov import 相同。</translation>
+    </message>
+    <message>
+      <source>Roads (replace OSM roads)</source>
+      <translation>道路（替代 OSM 道路）</translation>
+    </message>
+    <message>
+      <source>Building footprints</source>
+      <translation>建筑基底</translation>
+    </message>
+    <message>
+      <source>Community boundaries</source>
+      <translation>社区边界</translation>
+    </message>
+    <message>
+      <source>Facilities (type field)</source>
+      <translation>设施（含类型字段）</translation>
+    </message>
+    <message>
+      <source>Existing grids (else drawn)</source>
+      <translation>已有网格（否则自动划分）</translation>
+    </message>
+    <message>
+      <source>Clip polygons</source>
+      <translation>裁剪面</translation>
+    </message>
+    <message>
+      <source>OpenStreetMap extract (.osm.pbf)</source>
+      <translation>OpenStreetMap 数据（.osm.pbf）</translation>
+    </message>
+    <message>
+      <source>Household register (CSV)</source>
+      <translation>人房数据（CSV）</translation>
+    </message>
+    <message>
+      <source>Field mapping (e.g. households=HU_COUNT,floors=FLOORS)</source>
+      <translation>字段映射（如 households=HU_COUNT,floors=FLOORS）</translation>
+    </message>
+    <message>
+      <source>Clip extent</source>
+      <translation>裁剪范围</translation>
+    </message>
+    <message>
+      <source>Coordinates of lon/lat inputs</source>
+      <translation>经纬度输入的坐标系</translation>
+    </message>
+    <message>
+      <source>Working CRS (empty = UTM zone of the data)</source>
+      <translation>工作坐标系（留空 = 数据所在 UTM 带）</translation>
+    </message>
+    <message>
+      <source>County code (6 digits)</source>
+      <translation>区县代码（6 位）</translation>
+    </message>
+    <message>
+      <source>Replace the folder if it is a scenario</source>
+      <translation>若文件夹已是方案则替换</translation>
+    </message>
+    <message>
+      <source>New scenario folder</source>
+      <translation>新方案文件夹</translation>
+    </message>
+    <message>
+      <source>Residential units</source>
+      <translation>居民单元</translation>
+    </message>
+    <message>
+      <source>Households</source>
+      <translation>户数</translation>
+    </message>
+    <message>
+      <source>General grids</source>
+      <translation>一般网格</translation>
+    </message>
   </context>
   <context>
     <name>GridGovScores</name>
@@ -874,6 +966,29 @@
     <message>
       <source>live statistics need a metric CRS (got {0})</source>
       <translation>实时统计需要米制坐标系（当前为 {0}）</translation>
+    </message>
+  </context>
+  <context>
+    <name>OptimiseController</name>
+    <message>
+      <source>Open a scenario first.</source>
+      <translation>请先打开一个方案。</translation>
+    </message>
+    <message>
+      <source>Run Optimise first, with the scenario's grids and units layers open.</source>
+      <translation>请先运行优化，并保持方案的网格和居住单元图层处于打开状态。</translation>
+    </message>
+    <message>
+      <source>Select one or more general grids in the proposal layer.</source>
+      <translation>请在建议图层中选择一个或多个一般网格。</translation>
+    </message>
+    <message>
+      <source>Proposal ready ({0} units moved): select proposed grids and use 'Accept selected proposal grids'.</source>
+      <translation>建议已生成（调整 {0} 个居住单元）：选择建议网格后使用“采纳所选的建议网格”。</translation>
+    </message>
+    <message>
+      <source>{0} grid(s) accepted into the scenario's edit buffer (save the layers to keep them).</source>
+      <translation>已将 {0} 个网格采纳到方案的编辑缓冲区（保存图层后生效）。</translation>
     </message>
   </context>
   <context>
@@ -1000,6 +1115,14 @@
     <message>
       <source>GridGov: run {0}</source>
       <translation>GridGov：运行 {0}</translation>
+    </message>
+    <message>
+      <source>New scenario from layers…</source>
+      <translation>由图层新建方案…</translation>
+    </message>
+    <message>
+      <source>Build a scenario from an OSM extract, project layers and a household register (Processing: GridGov › New scenario from layers)</source>
+      <translation>由 OSM 数据、工程图层和人房数据新建方案（处理工具：GridGov › 由图层新建方案）</translation>
     </message>
   </context>
   <context>

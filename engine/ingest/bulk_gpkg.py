@@ -1,0 +1,87 @@
+"""Writing large GeoPackage layers fast: OGR creates the tables (CRS, metadata), SQLite inserts
+the rows in one ``executemany`` with GeoPackage geometry blobs built from shapely's WKB, and OGR
+builds each R-tree in bulk at the end.
+
+``gpkg.write_layers`` sets every field of every feature through OGR (~10 µs per value): a
+1 M-building import spent minutes there.  Same input format as ``gpkg.write_layers``; the file
+is written under a temporary name and moved into place (``engine.atomic.atomic_path``).
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from osgeo import ogr
+
+from ..atomic import atomic_path
+from ..scenario import gpkg
+
+_HEADER = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs_id", "<i4"),
+                    ("minx", "<f8"), ("maxx", "<f8"), ("miny", "<f8"), ("maxy", "<f8")])
+
+
+def _blobs(geoms: np.ndarray, srs_id: int) -> list:
+    """GeoPackage binary geometries: 40-byte header (little endian, xy envelope) + ISO WKB."""
+    wkb = shapely.to_wkb(geoms, output_dimension=2, flavor="iso", byte_order=1)
+    box = shapely.bounds(geoms)
+    hdr = np.zeros(len(geoms), dtype=_HEADER)
+    hdr["magic"], hdr["flags"], hdr["srs_id"] = b"GP", 0b00000011, srs_id
+    hdr["minx"], hdr["maxx"], hdr["miny"], hdr["maxy"] = box[:, 0], box[:, 2], box[:, 1], box[:, 3]
+    raw = hdr.tobytes()
+    return [None if w is None else raw[40 * i:40 * i + 40] + w for i, w in enumerate(wkb)]
+
+
+def _python_column(values: np.ndarray) -> list:
+    """Plain Python values for sqlite3 (NaN → NULL)."""
+    v = np.asarray(values)
+    if v.dtype.kind == "f":
+        out = v.astype(object)
+        out[np.isnan(v)] = None
+        return out.tolist()
+    if v.dtype.kind in "iub":
+        return v.astype(np.int64).tolist()
+    return [None if x is None else (x if isinstance(x, (str, int, float)) else str(x)) for x in v.tolist()]
+
+
+def write_layers_bulk(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs: str) -> Path:
+    target = Path(path)
+    srs = gpkg.srs_from(crs)
+    with atomic_path(target) as tmp:
+        ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(tmp))
+        for name, spec in layers.items():
+            lyr = ds.CreateLayer(name, srs, gpkg._GEOM_TYPES[spec.get("geometry_type", "Geometry")],
+                                 options=["GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=NO"])
+            for col, values in spec.get("columns", {}).items():
+                ftype, sub = gpkg._field_type(np.asarray(values))
+                fd = ogr.FieldDefn(col, ftype)
+                fd.SetSubType(sub)
+                lyr.CreateField(fd)
+        ds = None  # noqa: F841 - flush the tables before SQLite writes into them
+        con = sqlite3.connect(str(tmp))
+        try:
+            for name, spec in layers.items():
+                geoms = np.asarray(spec["geometry"], dtype=object)
+                if spec.get("geometry_type", "").startswith("Multi"):
+                    geoms = gpkg.promote_to_multi(geoms)
+                srs_id = con.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (name,)).fetchone()[0]
+                cols = list(spec.get("columns", {}))
+                data = [_blobs(geoms, srs_id)] + [_python_column(spec["columns"][c]) for c in cols]
+                names = ", ".join(['"geom"'] + [f'"{c}"' for c in cols])
+                marks = ", ".join("?" * (len(cols) + 1))
+                con.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})', zip(*data))
+                if len(geoms):
+                    box = shapely.total_bounds(geoms)
+                    con.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?",
+                                (*map(float, box), name))
+            con.commit()
+        finally:
+            con.close()
+        ds = ogr.Open(str(tmp), 1)
+        for name in layers:
+            ds.ExecuteSQL(f"SELECT CreateSpatialIndex('{name}', 'geom')")
+        ds = None  # noqa: F841
+    return target

@@ -1,0 +1,1 @@
+"""Optimisation stage: districting (grids, micro-grids) and location-allocation of resources."""
