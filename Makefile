@@ -25,7 +25,9 @@ setup:
 demo: setup translations
 	@bash scripts/demo.sh "$(OUT)"
 
-test: setup translations
+test:
+	@GRIDGOV_TESTS=1 bash scripts/setup_env.sh
+	@bash scripts/build_translations.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 FUZZ_EXAMPLES ?= 2000

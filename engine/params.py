@@ -1,4 +1,4 @@
-"""Scenario parameters: the one place where every default lives (DOMAIN.md §7).
+"""Scenario parameters: the one place where every default lives (sources: docs/sources.md).
 
 ``scenario.toml`` overrides any of these; ``docs/scenario.md`` is generated from this table
 (``python -m gridgov.engine.params`` prints it), so documentation and code cannot drift.
@@ -11,6 +11,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from .vocab import NATIONAL_REQUIRED
+
 
 @dataclass(frozen=True)
 class Param:
@@ -22,9 +24,9 @@ class Param:
 
 DEFAULTS: dict[str, dict[str, Param]] = {
     "travel": {
-        "walk_speed_mps": Param(1.0, "m/s", "planning walking speed", "DOMAIN §7; FHWA 1.22, Shanghai 1.24 observed"),
-        "elderly_speed_mps": Param(0.8, "m/s", "walking speed of elderly residents", "DOMAIN §7 [A]"),
-        "ebike_speed_kmh": Param(15.0, "km/h", "grid worker on an e-bike", "DOMAIN §7 [A]"),
+        "walk_speed_mps": Param(1.0, "m/s", "planning walking speed", "docs/sources.md §5; FHWA 1.22, Shanghai 1.24 observed"),
+        "elderly_speed_mps": Param(0.8, "m/s", "walking speed of elderly residents", "docs/sources.md §5 [A]"),
+        "ebike_speed_kmh": Param(15.0, "km/h", "grid worker on an e-bike", "docs/sources.md §5 [A]"),
         "drive_speed_factor": Param(0.7, "", "share of the road-class speed reached in city traffic", "[A]"),
         "worker_mode": Param("ebike", "", "travel mode of grid workers (walk, ebike, drive)", ""),
         "snap_max_m": Param(300.0, "m", "farthest a unit/facility may lie from a road to be snapped", "[A]"),
@@ -34,13 +36,23 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "mode": Param("walk", "", "travel mode of residents for life circles", ""),
         "band_minutes": Param([5, 10, 15], "min", "travel-time bands reported per unit", "5/10/15 分钟生活圈"),
         "tier_distance_m": Param({"5min": 300.0, "10min": 500.0, "15min": 1000.0}, "m",
-                                 "network walking distance per life-circle tier", "GB 50180-2018; DOMAIN §3"),
+                                 "network walking distance per life-circle tier", "GB 50180-2018; docs/sources.md §3"),
+    },
+    "coverage": {
+        "required": Param(list(NATIONAL_REQUIRED), "", "facility types every household should reach; a required type "
+                          "with no facility scores 0 % and is listed as a problem",
+                          "GB 50180-2018 App. B; TD/T 1062-2021; 110/119 cover (docs/sources.md §3, §4)"),
+        "drive_minutes": Param({"police": 5.0, "fire": 4.0}, "min",
+                               "emergency cover: driving time from the nearest station to the household",
+                               "110 urban 5 min; 建标152-2017 fire 5 min incl. 1 min turn-out (docs/sources.md §4)"),
+        "types": Param({}, "", "facility types added or changed: [coverage.types.<key>] label_en, label_zh, "
+                       "tier (walking) or mode = \"drive\" + drive_min; optional distance_m", ""),
     },
     "grids": {
         "general_households": Param({"target": 400, "min": 160, "max": 500}, "households",
-                                    "size norm of a general grid", "DOMAIN §1/§7"),
+                                    "size norm of a general grid", "docs/sources.md §1"),
         "micro_households": Param({"target": 30, "min": 20, "max": 100}, "households",
-                                  "size norm of a micro-grid", "Chengdu 微网实格; DOMAIN §7"),
+                                  "size norm of a micro-grid", "Chengdu 微网实格; docs/sources.md §5"),
     },
     "import": {
         "dwelling_m2": Param(100.0, "m²", "gross floor area per household when households are estimated from "
@@ -62,17 +74,17 @@ DEFAULTS: dict[str, dict[str, Param]] = {
     },
     "demand": {
         "events_per_1000_residents_month": Param(8.0, "events", "grid events per 1,000 residents per month",
-                                                 "Chengdu 2.16 M / ~20 M residents (DOMAIN §7)"),
-        "day_multiplier": Param(1.5, "", "arrival-rate multiplier by day", "DOMAIN §7 [A]"),
-        "night_multiplier": Param(0.3, "", "arrival-rate multiplier at night", "DOMAIN §7 [A]"),
+                                                 "Chengdu 2.16 M / ~20 M residents (docs/sources.md §5)"),
+        "day_multiplier": Param(1.5, "", "arrival-rate multiplier by day", "docs/sources.md §5 [A]"),
+        "night_multiplier": Param(0.3, "", "arrival-rate multiplier at night", "docs/sources.md §5 [A]"),
         "day_start_hour": Param(7, "h", "first hour counted as day", "[A]"),
         "night_start_hour": Param(22, "h", "first hour counted as night", "[A]"),
         "weekend_multiplier": Param(0.8, "", "arrival-rate multiplier on Saturday and Sunday", "[A]"),
         "type_mix": Param({"city_management": 0.35, "livelihood": 0.25, "safety_hazard": 0.15,
                            "dispute": 0.10, "public_order": 0.05, "other": 0.10}, "share",
-                          "incident type mix", "DOMAIN §7 [A]"),
+                          "incident type mix", "docs/sources.md §5 [A]"),
         "urgency_mix": Param({"urgent": 0.05, "normal": 0.80, "complex": 0.15}, "share",
-                             "urgency mix", "DOMAIN §7 [A]"),
+                             "urgency mix", "docs/sources.md §5 [A]"),
         "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
                                     "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]"),
         "fit_history": Param(True, "", "fit the hour-of-week profile and type mix from the incidents layer when present", ""),
@@ -80,14 +92,14 @@ DEFAULTS: dict[str, dict[str, Param]] = {
     },
     "workflow": {
         "dispatch_median_min": Param({"urgent": 5.0, "normal": 15.0, "complex": 15.0}, "min",
-                                     "report → register + dispatch, lognormal median", "DOMAIN §7"),
+                                     "report → register + dispatch, lognormal median", "docs/sources.md §5"),
         "dispatch_cap_min": Param({"urgent": 10.0, "normal": 30.0, "complex": 30.0}, "min",
                                   "hard cap on register + dispatch", "Taiyuan code [V]"),
-        "onspot_share": Param(0.6, "share", "incidents handled on the spot by the grid worker", "DOMAIN §7 [A]"),
-        "handle_median_min": Param(30.0, "min", "on-the-spot handling time, lognormal median", "DOMAIN §7 [A]"),
-        "handle_p90_min": Param(90.0, "min", "on-the-spot handling time, 90th percentile", "DOMAIN §7 [A]"),
+        "onspot_share": Param(0.6, "share", "incidents handled on the spot by the grid worker", "docs/sources.md §5 [A]"),
+        "handle_median_min": Param(30.0, "min", "on-the-spot handling time, lognormal median", "docs/sources.md §5 [A]"),
+        "handle_p90_min": Param(90.0, "min", "on-the-spot handling time, 90th percentile", "docs/sources.md §5 [A]"),
         "escalation_share": Param({"community": 0.25, "street": 0.12, "district": 0.03}, "share",
-                                  "share of incidents escalated to each level", "DOMAIN §7 [A]"),
+                                  "share of incidents escalated to each level", "docs/sources.md §5 [A]"),
         "deadline_h": Param({"urgent": 2.0, "normal": 24.0, "complex": 360.0}, "h",
                             "resolution deadline by urgency", "Taiyuan / Beijing 12345 [V]"),
         "escalated_median_h": Param({"community": 8.0, "street": 48.0, "district": 120.0}, "h",
@@ -100,9 +112,9 @@ DEFAULTS: dict[str, dict[str, Param]] = {
     },
     "staffing": {
         "workers_per_general_grid": Param(1, "workers", "full-time grid workers per general grid", "Taiyuan, Chengdu [V]"),
-        "shift_hours": Param(8.0, "h", "length of a worker's shift", "DOMAIN §7"),
+        "shift_hours": Param(8.0, "h", "length of a worker's shift", "docs/sources.md §5"),
         "shift_start_hour": Param(8, "h", "start of the day shift", "[A]"),
-        "patrol_share": Param(0.4, "share", "share of the shift spent on patrol", "DOMAIN §7 [A]"),
+        "patrol_share": Param(0.4, "share", "share of the shift spent on patrol", "docs/sources.md §5 [A]"),
         "mobile_workers_per_street": Param(0, "workers", "workers of a street-level mobile grid (机动网格) that any "
                                            "grid of the street may call on (0 = none)", "[A]"),
         "on_call_urgent": Param(True, "", "an off-shift worker is called out for urgent cases (normal ones wait for the shift)", "[A]"),
@@ -111,6 +123,8 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise (28 days: Gini 0.34 → a year: 0.14 on the Wuhou sample)", ""),
         "seed": Param(20241124, "", "random seed (numpy SeedSequence entropy)", ""),
         "engine": Param("numba", "", "numba | simpy", ""),
+        "replications": Param(20, "runs", "independent replications (common random numbers across compared "
+                              "scenarios); every simulated metric carries a mean and a 95 % interval", ""),
     },
     "cost": {
         "worker_yuan_per_year": Param(72000.0, "CNY/year", "full cost of one grid worker", "[A]"),
@@ -154,7 +168,9 @@ def merge(user: dict[str, Any], where: str = "scenario.toml") -> tuple[dict[str,
                     continue
                 merged = dict(params[sec][key])
                 for k, v in value.items():
-                    if k not in default:
+                    if not default:       # an open table (e.g. [coverage] types), checked by its own module
+                        merged[k] = v
+                    elif k not in default:
                         problems.append(f"{where}: [{sec}] {key}.{k} unknown (known: {', '.join(default)})")
                     elif not _same_kind(default[k], v):
                         problems.append(f"{where}: [{sec}] {key}.{k} = {v!r} must be {type(default[k]).__name__}")
@@ -174,7 +190,14 @@ def check_values(params: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
     Grid size norms must read 0 ≤ min ≤ target ≤ max: a reversed range would silently
     mark every grid as out of norm (or every grid as fine).
     """
+    from .coverage_types import check_coverage_params
+
     problems = []
+    reps = params["simulation"]["replications"]
+    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
+        problems.append(("simulation.replications", f"[simulation] replications must be a whole number ≥ 1 "
+                                                    f"(got {reps!r})"))
+    problems += [(f"coverage.{p.field}", f"[coverage] {p.message}") for p in check_coverage_params(params)]
     for key in ("general_households", "micro_households"):
         norm = params["grids"][key]
         lo, target, hi = norm["min"], norm["target"], norm["max"]

@@ -29,20 +29,23 @@ GRID_LEVELS = _index([
     Term("dedicated", "Dedicated grid", "专属网格"),
 ])
 
-# Facilities / resources a scenario can place.  `tier` is the GB 50180-2018 life-circle tier
-# whose threshold applies to the facility type (None = not a life-circle facility).
+# Facilities / resources a scenario can place.  ``tier`` is the GB 50180-2018 / TD/T 1062-2021
+# life-circle tier whose walking distance applies (None = not a life-circle facility);
+# ``drive_min`` marks an emergency facility scored by driving time from it to the households
+# (police 110, fire 119, 120), not by a walking tier.  docs/sources.md §3 and §4 give the sources.
 @dataclass(frozen=True)
 class FacilityType(Term):
     tier: str | None = None
     responder: bool = False  # staffed by people who travel to incidents
+    drive_min: float | None = None
 
 
 FACILITY_TYPES = _index([
-    FacilityType("grid_station", "Grid workstation", "网格工作站", tier="5min", responder=True),
+    FacilityType("grid_station", "Grid workstation", "网格工作站", responder=True),
     FacilityType("community_service", "Community service station", "社区服务站", tier="5min"),
-    FacilityType("governance_centre", "Comprehensive governance centre", "综治中心", tier="15min", responder=True),
-    FacilityType("police", "Police station", "派出所", tier="15min", responder=True),
-    FacilityType("fire", "Fire station", "消防站", responder=True),
+    FacilityType("governance_centre", "Comprehensive governance centre", "综治中心", responder=True),
+    FacilityType("police", "Police station", "派出所", responder=True, drive_min=5.0),
+    FacilityType("fire", "Fire station", "消防站", responder=True, drive_min=4.0),
     FacilityType("clinic", "Community health station", "社区卫生服务站", tier="5min"),
     FacilityType("health_centre", "Community health centre", "社区卫生服务中心", tier="15min"),
     FacilityType("school", "Primary school", "小学", tier="10min"),
@@ -54,6 +57,14 @@ FACILITY_TYPES = _index([
     FacilityType("cultural", "Cultural activity station", "文化活动站", tier="5min"),
     FacilityType("sports", "Sports ground", "运动场地", tier="10min"),
 ])
+
+#: Facility types a household should reach by default: the national 5/10/15-minute lists of
+#: GB 50180-2018 (Appendix B) and TD/T 1062-2021 that GridGov knows, plus the police (110) and
+#: fire (119) emergency cover (docs/sources.md §3, §4).  ``[coverage] required`` replaces it.
+NATIONAL_REQUIRED = ("community_service", "kindergarten", "elderly_care", "clinic", "cultural",
+                     "school", "supermarket", "sports",
+                     "middle_school", "health_centre", "market",
+                     "police", "fire")
 
 # 5/10/15-minute life-circle tiers (GB 50180-2018): walking network distance thresholds in
 # metres.  DOMAIN.md §3: use the standard's distances, not speed × time.

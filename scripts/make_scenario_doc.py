@@ -36,10 +36,14 @@ def layers_table() -> str:
 
 
 def vocab_tables() -> str:
-    out = ["**Facility types** (`facilities.type`; tier = GB 50180-2018 life-circle tier, responder = staff travel to incidents)\n",
-           "| key | English | 中文 | tier | responder |", "|---|---|---|---|---|"]
+    out = ["**Facility types** (`facilities.type`; coverage = GB 50180-2018 / TD/T 1062-2021 walking tier, or the "
+           "drive time of an emergency type; responder = staff travel to incidents). Add types or change them in "
+           "`[coverage.types.<key>]` (`label_en`, `label_zh`, `tier` or `mode = \"drive\"` + `drive_min`, "
+           "`distance_m`); `[coverage] required` lists the types every household should reach.\n",
+           "| key | English | 中文 | coverage | responder |", "|---|---|---|---|---|"]
     for t in FACILITY_TYPES.values():
-        out.append(f"| `{t.key}` | {t.en} | {t.zh} | {t.tier or ''} | {'yes' if t.responder else ''} |")
+        cover = t.tier or (f"drive ≤ {t.drive_min:g} min" if t.drive_min is not None else "")
+        out.append(f"| `{t.key}` | {t.en} | {t.zh} | {cover} | {'yes' if t.responder else ''} |")
     out += ["", "**Grid levels** (`grids.level`)\n", "| key | English | 中文 |", "|---|---|---|"]
     out += [f"| `{t.key}` | {t.en} | {t.zh} |" for t in GRID_LEVELS.values()]
     out += ["", "**Incident types** (`incidents.type`)\n", "| key | English | 中文 |", "|---|---|---|"]

@@ -10,6 +10,9 @@ SYS_PY=/usr/bin/python3
 
 APT_PACKAGES=(python3-qgis qgis-providers python3-gdal python3-venv python3-pip xvfb xauth
               fonts-noto-cjk fonts-wqy-zenhei poppler-utils qttools5-dev-tools zip)
+if [[ "${GRIDGOV_TESTS:-0}" == 1 ]]; then
+  APT_PACKAGES+=(chromium)   # tests/test_report_browser.py opens the HTML report in headless Chromium
+fi
 if [[ "${GRIDGOV_DESKTOP:-0}" == 1 ]]; then
   APT_PACKAGES+=(qgis imagemagick x11-utils)
 fi

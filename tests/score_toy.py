@@ -56,6 +56,9 @@ def empty_roads() -> Roads:
 
 def scenario(g: Grids, u: Units, f: Facilities, name: str = "toy", weights: dict | None = None) -> Scenario:
     params = defaults()
+    # the toy requires two walking types: its grid stations (declared a 5-minute facility here) and clinics
+    params["coverage"]["required"] = ["grid_station", "clinic"]
+    params["coverage"]["types"] = {"grid_station": {"tier": "5min"}}
     if weights:
         params["score"]["weights"].update(weights)
     return Scenario(path=Path("/nonexistent/toy"), name=name, description="", crs="EPSG:32648", params=params,

@@ -193,7 +193,7 @@ def test_compare_computes_scenario_folders_and_in_memory_layouts(tmp_path, sampl
     edited = load_scenario(sample_dir)
     fac = edited.facilities
     x = fac.x.copy()
-    x[fac.of_type("grid_station")[0]] += 150.0              # move one station 150 m east
+    x[fac.of_type("clinic")[0]] += 150.0                    # move one clinic (a 5-minute facility) 150 m east
     edited = dc.replace(edited, name="edited", facilities=dc.replace(fac, x=x))
     res = compare_scenarios([sample_dir, edited], tmp_path / "cmp", lang="en", pdf=False, days=1)
     assert res.names == ["chengdu_wuhou", "edited"]

@@ -154,17 +154,25 @@ def test_wuhou_roads_register_join_reports_unjoined(wuhou, tmp_path, capsys):
     assert s.units.residents[s.units.id == "B005"][0] == 255
     assert s.units.residents[s.units.id == "B025"][0] == round(85 * 2.62)
     assert all(c.startswith("510107") for c in s.grids.code)
+    assert any("register" in src for src in s.meta["sources"]) and "register.csv" in (out / "ATTRIBUTION.md").read_text()
 
 
-@pytest.mark.parametrize("args, text", [
-    (["--crs", "EPSG:3857"], "Mercator"),
-    (["--crs", "EPSG:4326"], "geographic"),
-    (["--bbox", "10,10,11,11"], "clip area holds none"),
-    (["--coords", "gcj02", "--region-code", "12"], "6 digits"),
+@pytest.mark.parametrize("args, text, code", [
+    (["--crs", "EPSG:3857"], "Mercator", 2),
+    (["--crs", "EPSG:4326"], "geographic", 2),
+    (["--bbox", "10,11"], "MINLON,MINLAT,MAXLON,MAXLAT", 2),
+    (["--map", "households"], "KEY=FIELD", 2),
+    (["--coords", "gcj02", "--region-code", "12"], "6 digits", 2),
+    (["--bbox", "10,10,11,11"], "clip area holds none", 1),     # a valid box where there is no data
 ])
-def test_bad_options_are_located(wuhou, tmp_path, capsys, args, text):
-    rc = main(["import", "--roads", f"{wuhou}|layername=edges", "--out", str(tmp_path / "x"), "--quiet", *args])
-    assert rc == 1
+def test_bad_options_are_located(wuhou, tmp_path, capsys, args, text, code):
+    argv = ["import", "--roads", f"{wuhou}|layername=edges", "--out", str(tmp_path / "x"), "--quiet", *args]
+    if code == 2:
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+    else:
+        assert main(argv) == 1
     assert text in capsys.readouterr().err
 
 

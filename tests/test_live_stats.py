@@ -111,7 +111,7 @@ def test_baseline_counts_and_coverage(setup):
     for k, g in enumerate(("G1", "G2", "G3", "G4")):
         assert [s[g]["cov_5"], s[g]["cov_10"], s[g]["cov_15"]] == pytest.approx(share[k, :3])
     assert s["G4"]["cov_5"] == 0.0
-    assert with_circles(*synth()).cov_types == ["grid_station", "clinic"]
+    assert with_circles(*synth()).cov_types == ["clinic"]        # walking life-circle types of [coverage]
     assert all(v == 0 for v in s["G1"]["delta"].values())
 
 

@@ -37,10 +37,10 @@ def test_every_metric_and_problem_in_html(tmp_path, scored, lang):
     path = write_report(tmp_path, sc, circ, sim, s, lang=lang, pdf=False)
     html = path.read_text(encoding="utf-8")
     assert path.name == "report.html" and not (tmp_path / "report.pdf").exists()
-    for key, m in REGISTRY.items():
+    for key in REGISTRY:
         assert f'data-metric="{key}"' in html, key
-        assert m.label(lang).replace("&", "&amp;") in html, key
-    assert t("osm_credit", lang) in html
+        assert s.metric(key).label(lang).replace("&", "&amp;") in html, key
+    assert t("map_credit", lang, sources="").strip() in html       # credits from the scenario's sources
     assert t("title_single", lang, name="toy") in html
     assert "G2" in html and ("600" in html)                  # grid out of norm named with its households
     assert t("problems", lang) in html
@@ -54,9 +54,9 @@ def test_language_switch_changes_text(tmp_path, scored):
     sc, circ, sim, s = scored
     zh = write_report(tmp_path / "zh", sc, circ, sim, s, lang="zh_CN", pdf=False).read_text(encoding="utf-8")
     en = write_report(tmp_path / "en", sc, circ, sim, s, lang="en", pdf=False).read_text(encoding="utf-8")
-    assert "按期结案率" in zh and "On-time closure" in en
+    assert "按期结案率" in zh and "Closed on time" in en
     assert "按期结案率" not in en and 'lang="zh-CN"' in zh and 'lang="en"' in en
-    for m in REGISTRY.values():                # norm / source column in the report's language
+    for m in s.metrics:                        # norm / source column in the report's language
         assert m.norm_zh in unescape(zh) and m.norm_zh not in unescape(en), m.key
         assert m.norm in unescape(en), m.key
     assert "DOMAIN" not in zh and "Chengdu" not in zh and "成都" not in en
@@ -145,7 +145,11 @@ def test_response_maps_fall_back_to_all_hours_for_old_scores(scored):
 def test_pdf_wrap_fits_the_column_and_keeps_every_character():
     from gridgov.engine.report.pdf import NO_BREAK_BEFORE, _cw, _wrap
 
-    for text in [m.norm_zh for m in REGISTRY.values()] + [m.norm for m in REGISTRY.values()] + [
+    from gridgov.engine.params import defaults
+    from gridgov.engine.score.norms import figures, fill
+
+    figs = figures(defaults())
+    for text in [fill(m.norm_zh, figs) for m in REGISTRY.values()] + [fill(m.norm, figs) for m in REGISTRY.values()] + [
             "参数 cost.worker_yuan_per_year、cost.station_yuan_per_year（假设值）", "按期结案率目标≥95%（福州99.9%，天门75.8%）"]:
         for width in (12, 21, 30):
             lines = _wrap(text, width).split("\n")
@@ -162,7 +166,7 @@ def test_types_table_tier_in_report_language(scored, lang, five):
 
     sc, circ, sim, s = scored
     tiers = {r["type"]: r["tier"] for r in types_table([("toy", sc, s)], lang)["rows"]}
-    assert tiers["网格工作站" if lang == "zh_CN" else "Grid workstation"] == five
+    assert tiers["网格工作站" if lang == "zh_CN" else "Grid workstation"] == f"{five} (300 m)"   # tier and distance in use
 
 
 def test_metric_texts_stay_in_their_language():

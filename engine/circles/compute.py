@@ -10,9 +10,11 @@ and edge segments always agree on their owner (non-overlapping responsibility ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from ..coverage_types import coverage_types
 from ..errors import Problem, ValidationError
 from ..scenario.model import Scenario
 from ..network.graph import Network, build_network, check_travel_params
@@ -60,6 +62,9 @@ class Circles:
     # tier present in the scenario lies within the tier's distance
     unit_tier_complete: dict[str, np.ndarray] = field(default_factory=dict)      # tier → bool[n_units]
     grid_tier_complete_share: dict[str, np.ndarray] = field(default_factory=dict)  # tier → [n_grids]
+    # emergency cover ([coverage] drive types): driving minutes from the nearest facility, and the limit
+    unit_drive_min: dict[str, np.ndarray] = field(default_factory=dict)
+    drive_limit_min: dict[str, float] = field(default_factory=dict)
 
     # ------------------------------------------------------------ incremental statistics
     def shares_for(self, unit_rows) -> dict[str, np.ndarray]:
@@ -70,16 +75,20 @@ class Circles:
         return {t: household_shares(self.unit_band[t][rows], hh) for t in self.types}
 
 
-def tier_of(t: str) -> str | None:
-    """The GB 50180 tier (5min, 10min, 15min) a facility type belongs to, None for others."""
+def tier_of(t: str, ctypes: dict | None = None) -> str | None:
+    """The GB 50180 tier (5min, 10min, 15min) a facility type belongs to, None for others;
+    ``ctypes`` (``coverage_types(params)``) includes the scenario's own [coverage.types]."""
+    if ctypes is not None:
+        return ctypes[t].tier if t in ctypes else None
     return FACILITY_TYPES[t].tier if t in FACILITY_TYPES else None
 
 
-def tier_completeness(types: list[str], within: dict[str, np.ndarray], n_units: int) -> dict[str, np.ndarray]:
+def tier_completeness(types: list[str], within: dict[str, np.ndarray], n_units: int,
+                      ctypes: dict | None = None) -> dict[str, np.ndarray]:
     """Per GB 50180 tier present: units having every type of that tier within its distance."""
     out: dict[str, np.ndarray] = {}
     for t in types:
-        tier = tier_of(t)
+        tier = tier_of(t, ctypes)
         if tier is not None:
             out[tier] = out.get(tier, np.ones(n_units, bool)) & within[t]
     return out
@@ -202,7 +211,10 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
     res = dict(time={}, dist={}, band={}, near={}, ok={}, ntime={}, nlabel={})
     fac_hh = np.zeros(len(fac))
     fac_units = np.zeros(len(fac), np.int64)
+    ctypes = coverage_types(params)
     tier_m: dict[str, float] = {}
+    drive: dict[str, Any] = {}      # emergency types: drive network and snaps, built on first use
+    drive_min: dict[str, np.ndarray] = {}
     for k, t in enumerate(types):
         progress(0.15 + 0.75 * k / max(len(types), 1), f"service circles: {t}")
         rows = fac.of_type(t)
@@ -211,21 +223,26 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
         rows_d = fac.of_type(t)
         rows_d = rows_d[fsnap_d.ok[rows_d]]
         dcost = nearest_from(dnet, fsnap_d, rows_d, usnap_d, "length")[0]
-        tier = FACILITY_TYPES[t].tier if t in FACILITY_TYPES else None
-        tier_m[t] = float(tiers[tier or "15min"])
+        ct = ctypes.get(t)
         minutes = tcost / 60.0
         res["time"][t] = minutes
         res["dist"][t] = dcost
         res["band"][t] = band_of(minutes, limits)
         res["near"][t] = tlab
-        res["ok"][t] = dcost <= tier_m[t]
+        if ct is not None and ct.mode == "drive":   # emergency cover: driving time on the roads, not a walk
+            drive_min[t] = _drive_minutes(scenario, drive, t, snap_max_m)
+            tier_m[t] = float("nan")
+            res["ok"][t] = drive_min[t] <= ct.threshold
+        else:
+            tier_m[t] = ct.threshold if ct is not None else float(tiers["15min"])
+            res["ok"][t] = dcost <= tier_m[t]
         res["ntime"][t], res["nlabel"][t] = ncost, nlab
         served = tlab >= 0
         fac_hh += np.bincount(tlab[served], weights=hh[served], minlength=len(fac))
         fac_units += np.bincount(tlab[served], minlength=len(fac))
     progress(0.9, "shares per grid and community")
     g_share, g_tier, c_share, c_tier = _grid_shares(scenario, types, res["band"], res["ok"], hh)
-    complete = tier_completeness(types, res["ok"], len(units))
+    complete = tier_completeness(types, res["ok"], len(units), ctypes)
     g_complete = {tier: _grid_shares(scenario, ["_"], {"_": np.zeros(len(units), np.int8)}, {"_": ok}, hh)[1]["_"]
                   for tier, ok in complete.items()}
     progress(1.0, "service circles done")
@@ -237,7 +254,20 @@ def compute_circles(scenario: Scenario, network: Network | None = None,
                    facility_component=fcomp.astype(np.int64), unit_snap_m=usnap.distance,
                    facility_snap_m=fsnap.distance, problems=net.problems + problems, scenario=scenario,
                    network=net, node_time=res["ntime"], node_label=res["nlabel"], unit_snap=usnap,
-                   facility_snap=fsnap, unit_tier_complete=complete, grid_tier_complete_share=g_complete)
+                   facility_snap=fsnap, unit_tier_complete=complete, grid_tier_complete_share=g_complete,
+                   unit_drive_min=drive_min, drive_limit_min={t: ctypes[t].threshold for t in drive_min})
+
+
+def _drive_minutes(scenario, cache: dict, kind: str, snap_max_m: float) -> np.ndarray:
+    """Per unit: driving minutes from the nearest facility of ``kind`` (inf when none reaches it)."""
+    fac, units = scenario.facilities, scenario.units
+    if not cache:
+        net = build_network(scenario, "drive")
+        cache.update(net=net, usnap=snap_points(net, units.x, units.y, snap_max_m),
+                     fsnap=snap_points(net, fac.x, fac.y, snap_max_m))
+    rows = fac.of_type(kind)
+    rows = rows[cache["fsnap"].ok[rows]]
+    return nearest_from(cache["net"], cache["fsnap"], rows, cache["usnap"], "time")[0] / 60.0
 
 
 def _snap_problems(net, usnap, fsnap, units, fac, snap_max_m, src) -> list[Problem]:

@@ -79,6 +79,24 @@ def out_type(text: str) -> str:
     return text
 
 
+def replications_type(text: str) -> int:
+    """``--replications``: a whole number ≥ 1 of simulation replications."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text}")
+    return value
+
+
+def add_replications(parser, per_scenario: bool = False) -> None:
+    whose = "each scenario's" if per_scenario else "the scenario's"
+    parser.add_argument("--replications", type=replications_type, metavar="R",
+                        help=f"simulation replications on common random numbers; every simulated metric gets a "
+                             f"mean and a 95%% interval (default: {whose} [simulation] replications, 20)")
+
+
 def add_out(parser, help_text: str = "output folder (created if missing)") -> None:
     parser.add_argument("--out", required=True, metavar="OUT", type=out_type, help=help_text)
 

@@ -9,11 +9,12 @@ DESCRIPTION = ("Each DIR is a scenario folder (computed with the same stages as 
 
 
 def add_arguments(parser) -> None:
-    from ._options import add_days_seed, add_lang_pdf, add_out, add_quiet
+    from ._options import add_days_seed, add_lang_pdf, add_out, add_quiet, add_replications
 
     parser.add_argument("dirs", nargs="+", metavar="DIR", help="scenario folders or 'gridgov run' outputs (≥ 2)")
     add_out(parser)
     add_days_seed(parser, per_scenario=True)
+    add_replications(parser, per_scenario=True)
     add_lang_pdf(parser)
     add_quiet(parser, "no progress bar, no table")
 
@@ -23,7 +24,7 @@ def run(args) -> int:
 
     from ..errors import UsageError
     from ..progress import NULL, TerminalProgress
-    from ..report.document import fmt
+    from ..report.document import fmt_ci
     from ..workflows.compare import compare_scenarios
     from ._options import check_out_dir
     from ._outputs import say_removed, stale_pdf
@@ -37,7 +38,7 @@ def run(args) -> int:
     progress = NULL if args.quiet else TerminalProgress("gridgov compare")
     try:
         result = compare_scenarios(args.dirs, args.out, lang=args.lang, pdf=not args.no_pdf, days=args.days,
-                                   seed=args.seed, progress=progress)
+                                   seed=args.seed, replications=args.replications, progress=progress)
     finally:  # OUT was checked above; any other OSError names its own file (engine/cli.py)
         if progress is not NULL:
             progress.close()
@@ -45,9 +46,10 @@ def run(args) -> int:
     if not args.quiet:
         ranks = result.sensitivity["base_ranks"]
         width = max(len(n) for n in result.names)
-        print(f"{'scenario':<{width}}  rank  total   win share (random weights)")
+        print(f"{'scenario':<{width}}  rank  total [95% interval]   win share (random weights)")
         for n, s, r, w in zip(result.names, result.scores, ranks, result.sensitivity["win_share"]):
-            print(f"{n:<{width}}  {r:>4}  {fmt(s.total, 'points', 'en'):>6}  {100 * w:5.1f}%")
+            print(f"{n:<{width}}  {r:>4}  {fmt_ci(s.total, s.total_ci, 'points', 'en'):<20}  {100 * w:5.1f}%")
+        print(f"{'(ties: lead inside the noise)':<{width + 33}}{100 * result.sensitivity['tie_share']:5.1f}%")
     for key, path in result.paths.items():
         print(f"{key:>8}: {path}")
     return 0
@@ -60,7 +62,8 @@ def _check_sim_options(args) -> None:
 
     from ..errors import UsageError
 
-    given = [o for o, v in (("--days", args.days), ("--seed", args.seed)) if v is not None]
+    given = [o for o, v in (("--days", args.days), ("--seed", args.seed), ("--replications", args.replications))
+             if v is not None]
     if not given:
         return
     runs = [d for d in args.dirs if (Path(d) / "scores.json").is_file()]

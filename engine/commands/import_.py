@@ -12,7 +12,33 @@ DESCRIPTION = (
     "errors do (exit 1). Layers: FILE or FILE|layername=NAME.")
 
 
+def _checked(check):
+    """An argparse type from an ingest check: a bad value is a usage error (exit 2) with its message."""
+    import argparse
+
+    from ..errors import ValidationError
+
+    def parse(text: str):
+        try:
+            check(text)
+        except ValidationError as exc:
+            raise argparse.ArgumentTypeError("; ".join(p.message for p in exc.problems)) from None
+        return text
+    return parse
+
+
+def _region_code(text: str) -> str:
+    from ..errors import Problem, ValidationError
+
+    if not (text.isdigit() and len(text) == 6):
+        raise ValidationError([Problem(f"'{text}' must be 6 digits (the county's administrative division code, "
+                                       "e.g. 510107)", file="--region-code")])
+    return text
+
+
 def add_arguments(parser) -> None:
+    from ..ingest.inputs import check_working_crs, parse_bbox
+    from ..ingest.sources import parse_map
     from ._options import add_quiet
 
     parser.add_argument("--out", required=True, metavar="NEWDIR", help="scenario folder to create")
@@ -24,19 +50,20 @@ def add_arguments(parser) -> None:
     parser.add_argument("--grids", metavar="LAYER", help="existing grid polygons with id/level/code (else drawn)")
     parser.add_argument("--households", metavar="FILE.csv",
                         help="household register (小区/楼栋): households, residents, and id or lon/lat to join")
-    parser.add_argument("--map", metavar="KEY=FIELD,...",
+    parser.add_argument("--map", metavar="KEY=FIELD,...", type=_checked(parse_map),
                         help="field names of your layers, e.g. households=HU_COUNT,floors=FLOORS,id=BLDG_ID")
     clip = parser.add_mutually_exclusive_group()
     clip.add_argument("--clip", metavar="LAYER", help="keep only what lies inside these polygons")
-    clip.add_argument("--bbox", metavar="MINLON,MINLAT,MAXLON,MAXLAT", help="keep only what lies inside this box")
-    parser.add_argument("--crs", help="metric working CRS, e.g. EPSG:32648 (default: the UTM zone of the data)")
+    clip.add_argument("--bbox", metavar="MINLON,MINLAT,MAXLON,MAXLAT", type=_checked(parse_bbox), help="keep only what lies inside this box")
+    parser.add_argument("--crs", type=_checked(check_working_crs), help="metric working CRS, e.g. EPSG:32648 (default: the UTM zone of the data)")
     parser.add_argument("--coords", default="wgs84", choices=["wgs84", "cgcs2000", "gcj02", "bd09"],
                         help="coordinate system of lon/lat inputs: gcj02 (高德/腾讯), bd09 (百度) are converted to WGS-84")
-    parser.add_argument("--region-code", default="000000", metavar="NNNNNN",
+    parser.add_argument("--region-code", default="000000", metavar="NNNNNN", type=_checked(_region_code),
                         help="6-digit county code that starts every grid code (default 000000)")
     parser.add_argument("--name", help="scenario name (default: the folder name)")
     parser.add_argument("--title", help="display title")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        type=_checked(lambda item: parse_sets([item])),
                         help="change a parameter, e.g. import.dwelling_m2=80 or grids.general_households.max=450 "
                              "(repeatable; see 'gridgov params')")
     parser.add_argument("--overwrite", action="store_true", help="replace NEWDIR if it is a scenario folder")

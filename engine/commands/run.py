@@ -9,11 +9,12 @@ DESCRIPTION = ("Build the road network, compute 5/10/15-minute service circles, 
 
 
 def add_arguments(parser) -> None:
-    from ._options import add_days_seed, add_lang_pdf, add_out, add_quiet
+    from ._options import add_days_seed, add_lang_pdf, add_out, add_quiet, add_replications
 
     parser.add_argument("scenario", metavar="DIR", help="scenario folder (scenario.toml + layers.gpkg)")
     add_out(parser, "output folder (created; files in it are replaced atomically)")
     add_days_seed(parser)
+    add_replications(parser)
     parser.add_argument("--engine", choices=["numba", "simpy"],
                         help="numba (fast) or simpy (reference) (default: the scenario's [simulation] engine)")
     add_lang_pdf(parser)
@@ -35,7 +36,8 @@ def run(args) -> int:
     progress = NULL if args.quiet else TerminalProgress("gridgov run")
     try:
         result = run_scenario(args.scenario, args.out, days=args.days, seed=args.seed, engine=args.engine,
-                              lang=args.lang, pdf=not args.no_pdf, progress=progress)
+                              lang=args.lang, pdf=not args.no_pdf, replications=args.replications,
+                              progress=progress)
     finally:
         if progress is not NULL:
             progress.close()

@@ -75,10 +75,10 @@ def from_osm(points: Table, polygons: Table) -> tuple[Table, Table]:
     names = np.concatenate([_names(pts), _names(pgs)])
     layers = np.array([points.layer] * len(pts) + [polygons.layer] * len(pgs), dtype=object)
     fac = Table(points.file, "points+multipolygons", np.concatenate([pts.fid, pgs.fid]), geoms,
-                {"type": kinds, "name": names, "source_layer": layers})
+                {"type": kinds, "name": names, "source_layer": layers}, points.crs)
     ded = np.isin(pg_type, list(DEDICATED_TYPES))
     footprints = Table(polygons.file, polygons.layer, pgs.fid[ded], pgs.geometry[ded],
-                       {"type": pg_type[ded], "name": _names(pgs)[ded]})
+                       {"type": pg_type[ded], "name": _names(pgs)[ded]}, polygons.crs)
     return fac, footprints
 
 
@@ -111,9 +111,10 @@ def from_layer(t: Table, mapping: dict) -> tuple[Table, Table, list[Problem]]:
         v = column(sub, key, mapping)
         if v is not None:
             cols[key] = v
-    fac = Table(t.file, t.layer, sub.fid, shapely.point_on_surface(sub.geometry), cols)
+    fac = Table(t.file, t.layer, sub.fid, shapely.point_on_surface(sub.geometry), cols, t.crs)
     ded = poly & np.isin(kinds, list(DEDICATED_TYPES))
-    footprints = Table(t.file, t.layer, sub.fid[ded], sub.geometry[ded], {"type": kinds[ded], "name": names[ded]})
+    footprints = Table(t.file, t.layer, sub.fid[ded], sub.geometry[ded], {"type": kinds[ded], "name": names[ded]},
+                       t.crs)
     return fac, footprints, problems
 
 

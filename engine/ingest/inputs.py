@@ -84,9 +84,18 @@ def _clip(t: Table | None, clip, mode: str) -> Table | None:
 
 
 def _project(t: Table | None, crs: str) -> Table | None:
-    if t is not None and len(t):
-        t.geometry = gpkg.transform_geometries(t.geometry, LONLAT, crs)
+    """Into the working CRS: one transform from the layer's own CRS (none when it is already)."""
+    if t is not None:
+        if len(t):
+            t.geometry = gpkg.transform_geometries(t.geometry, t.crs, crs)
+        t.crs = crs
     return t
+
+
+def _centre_lonlat(t: Table) -> tuple[float, float]:
+    box = shapely.box(*shapely.total_bounds(t.geometry))
+    c = shapely.centroid(gpkg.transform_geometries(np.array([box], dtype=object), t.crs, LONLAT)[0])
+    return c.x, c.y
 
 
 def _admin_boundaries(polys: Table) -> Table | None:
@@ -145,12 +154,22 @@ def collect(opts) -> Inputs:
         grids = layer(opts.grids, "--grids")
     if roads is None:
         raise ValidationError([Problem("no roads: give --osm FILE.osm.pbf or --roads LAYER", file="--roads")])
+    if opts.households:
+        sources.append(f"Households: register {opts.households}, supplied by the planner")
+        licences.append(f"{opts.households} (household register): supplied by the planner; personal data stays "
+                        "with its owner, only counts per building are kept (record its terms here)")
+    if not len(roads):
+        raise ValidationError([Problem("no walkable or drivable road in the input", file=roads.file, layer=roads.layer)])
+    crs = crs_given or utm_for(*_centre_lonlat(roads))
+    for t in (roads, buildings, facilities, footprints, boundaries, grids):
+        _project(t, crs)
     clip = None
     if opts.bbox:
         clip = parse_bbox(opts.bbox)
+        clip = gpkg.transform_geometries(np.array([shapely.segmentize(clip, 0.01)], dtype=object), LONLAT, crs)[0]
     elif opts.clip:
         path, name = split_source(opts.clip)
-        ct = read_table(path, name, system, "--clip")
+        ct = _project(read_table(path, name, system, "--clip"), crs)
         polys = ct.geometry[np.isin(shapely.get_type_id(ct.geometry), [3, 6])]
         if not len(polys):
             raise ValidationError([Problem("no polygon in the clip layer", file=ct.file, layer=ct.layer)])
@@ -170,15 +189,5 @@ def collect(opts) -> Inputs:
         if buildings is not None and not len(buildings) and not opts.households:
             raise ValidationError([Problem("the clip area holds no buildings: nobody lives there; enlarge it",
                                            file=where, layer="buildings")])
-    if not len(roads):
-        raise ValidationError([Problem("no walkable or drivable road in the input", file=roads.file, layer=roads.layer)])
-    if crs_given:
-        crs = crs_given
-    else:
-        box = shapely.total_bounds(roads.geometry)
-        crs = utm_for((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-    for t in (roads, buildings, facilities, footprints, boundaries, grids):
-        _project(t, crs)
-    clip_wc = gpkg.transform_geometries(np.array([clip], dtype=object), LONLAT, crs)[0] if clip is not None else None
-    return Inputs(crs, roads, buildings, facilities, footprints, boundaries, grids, clip_wc,
+    return Inputs(crs, roads, buildings, facilities, footprints, boundaries, grids, clip,
                   sources, licences, problems, osm=osm is not None)

@@ -71,7 +71,7 @@ def from_osm(lines: Table) -> Table:
             "speed_kmh": parse_speed(t.columns.get("maxspeed", np.full(len(t), None))),
             "name": _text(t.columns.get("name"), len(t)),
             "osm_id": _text(t.columns.get("osm_id"), len(t))}
-    return Table(t.file, t.layer, t.fid, t.geometry, cols)
+    return Table(t.file, t.layer, t.fid, t.geometry, cols, t.crs)
 
 
 def from_layer(t: Table, mapping: dict[str, str]) -> Table:
@@ -85,7 +85,7 @@ def from_layer(t: Table, mapping: dict[str, str]) -> Table:
             "oneway": parse_oneway(ow) if ow is not None else np.zeros(len(t), dtype=np.int64),
             "speed_kmh": parse_speed(sp) if sp is not None else np.full(len(t), np.nan),
             "name": _text(column(t, "name", mapping), len(t))}
-    return Table(t.file, t.layer, t.fid, t.geometry, cols)
+    return Table(t.file, t.layer, t.fid, t.geometry, cols, t.crs)
 
 
 def _text(values, n: int) -> np.ndarray:
@@ -124,7 +124,8 @@ def split_at_junctions(roads: Table, tolerance: float = 0.01) -> Table:
     row = src[owner[piece_start]]
     ok = shapely.length(pieces) >= tolerance
     pieces, row = pieces[ok], row[ok]
-    return Table(roads.file, roads.layer, roads.fid[row], pieces, {k: v[row] for k, v in roads.columns.items()})
+    return Table(roads.file, roads.layer, roads.fid[row], pieces, {k: v[row] for k, v in roads.columns.items()},
+                 roads.crs)
 
 
 def network_pieces(roads: Table, tolerance: float) -> tuple[np.ndarray, np.ndarray]:

@@ -52,15 +52,16 @@ class Table:
     file: str
     layer: str
     fid: np.ndarray
-    geometry: np.ndarray            # shapely, lon/lat WGS-84 until projected, then working CRS
+    geometry: np.ndarray            # shapely, in ``crs`` (the source's, or lon/lat; then the working CRS)
     columns: dict[str, np.ndarray] = field(default_factory=dict)
+    crs: str = LONLAT
 
     def __len__(self) -> int:
         return len(self.fid)
 
     def subset(self, keep: np.ndarray) -> "Table":
         return Table(self.file, self.layer, self.fid[keep], self.geometry[keep],
-                     {k: v[keep] for k, v in self.columns.items()})
+                     {k: v[keep] for k, v in self.columns.items()}, self.crs)
 
     def where(self, fid=None, field: str = "") -> dict:
         """Location keywords of a Problem about this layer."""
@@ -113,7 +114,8 @@ def convert(geoms: np.ndarray, system: str) -> np.ndarray:
 
 
 def read_table(path: str | os.PathLike, layer: str | None, system: str, label: str) -> Table:
-    """Read one OGR layer (the first one when ``layer`` is None) into lon/lat."""
+    """Read one OGR layer (the first one when ``layer`` is None): in its own CRS (reprojected
+    once, later, to the working CRS), or in lon/lat when GCJ-02/BD-09 must be corrected."""
     p = Path(path)
     if not p.exists():
         raise ValidationError([Problem("file not found", file=str(p), field=label)])
@@ -122,8 +124,14 @@ def read_table(path: str | os.PathLike, layer: str | None, system: str, label: s
         if not names:
             raise ValidationError([Problem("no vector layer in this file", file=str(p), field=label)])
         layer = names[0]
-    fids, geoms, cols, _src = gpkg.read_layer(p, layer, crs=LONLAT)
-    return Table(str(p), layer, fids, convert(geoms, system), cols)
+    if system in ("gcj02", "bd09"):
+        fids, geoms, cols, _src = gpkg.read_layer(p, layer, crs=LONLAT)
+        return Table(str(p), layer, fids, convert(geoms, system), cols, LONLAT)
+    fids, geoms, cols, src = gpkg.read_layer(p, layer)
+    if src is None:
+        raise ValidationError([Problem("layer has no CRS (coordinate reference system); assign one in QGIS "
+                                       "(Layer → Set CRS) and save", file=str(p), layer=layer)])
+    return Table(str(p), layer, fids, geoms, cols, src)
 
 
 def split_source(text: str) -> tuple[str, str | None]:

@@ -18,10 +18,14 @@ from ..network.snap import snap_points
 from ..vocab import FACILITY_TYPES
 
 
-def default_coverage_types(facilities: dict[str, dict[str, Any]]) -> list[str]:
-    """The life-circle facility types (those with a tier) present in the layout."""
+def default_coverage_types(facilities: dict[str, dict[str, Any]], params: dict | None = None) -> list[str]:
+    """The scenario's walking life-circle types ([coverage], engine.coverage_types) present in the layout."""
+    from ..coverage_types import coverage_types
+    from ..params import defaults
+
     present = {f["type"] for f in facilities.values()}
-    return [k for k, t in FACILITY_TYPES.items() if t.tier and k in present]
+    judged = coverage_types(params or defaults())
+    return [k for k, t in judged.items() if t.mode == "walk" and k in present]
 
 
 class Coverage:
@@ -29,8 +33,8 @@ class Coverage:
 
     def __init__(self, bands: np.ndarray, cov_types: list[str], hh: np.ndarray, network: Any = None,
                  unit_snap: Any = None, snap_max_m: float = float("nan"),
-                 times: dict[str, np.ndarray] | None = None):
-        unknown = [t for t in cov_types if t not in FACILITY_TYPES]
+                 times: dict[str, np.ndarray] | None = None, known: set[str] | None = None):
+        unknown = [t for t in cov_types if t not in (known or FACILITY_TYPES)]
         if unknown:
             raise GridGovError(f"live statistics: unknown facility type(s) {unknown}")
         self.bands = bands
@@ -46,9 +50,12 @@ class Coverage:
     def from_circles(cls, circles: Any, params: dict, bands: np.ndarray, hh: np.ndarray,
                      facilities: dict[str, dict[str, Any]], coverage_types: Iterable[str] | None) -> "Coverage":
         """Times read off ``circles`` (a type it lacks is searched); NaN coverage without circles."""
-        types = list(coverage_types) if coverage_types is not None else default_coverage_types(facilities)
+        types = list(coverage_types) if coverage_types is not None else default_coverage_types(facilities, params)
+        from ..coverage_types import known_facility_types
+
+        allowed = known_facility_types(params)    # the vocabulary plus the scenario's [coverage.types]
         if circles is None:
-            return cls(bands, types, hh)
+            return cls(bands, types, hh, known=allowed)
         if len(circles.unit_snap) != len(hh):
             raise GridGovError("live statistics: the circles were computed for other units")
         snap_max_m = float(params["travel"]["snap_max_m"])
@@ -57,7 +64,7 @@ class Coverage:
             known = circles.unit_time_min.get(t)
             times[t] = (known.copy() if known is not None
                         else walk_minutes(circles.network, circles.unit_snap, snap_max_m, facilities, t))
-        return cls(bands, types, hh, circles.network, circles.unit_snap, snap_max_m, times)
+        return cls(bands, types, hh, circles.network, circles.unit_snap, snap_max_m, times, allowed)
 
     @property
     def on(self) -> bool:

@@ -9,11 +9,15 @@ from __future__ import annotations
 import datetime as _dt
 import math
 
-import numpy as np
 
 from .. import __version__
 from ..score.registry import GROUPS, SECTIONS, better
 from .i18n import problem_text, t
+from .maps import map_credit
+from .problem_map import located_problems, map_anchor
+
+
+COUNT_UNITS = ("households", "workers", "stations", "pairs", "gaps", "findings", "m²", "types")
 
 
 def fmt(value, unit: str, lang: str) -> str:
@@ -25,7 +29,7 @@ def fmt(value, unit: str, lang: str) -> str:
         return f"{100 * v:.1f}%"
     if unit == "CNY/year":
         return f"¥{v:,.0f}" + ("/年" if lang.startswith("zh") else "/yr")
-    if unit in ("households", "workers", "stations", "pairs", "gaps", "findings", "m²"):
+    if unit in COUNT_UNITS:
         return f"{v:,.0f}"
     if unit in ("min", "points"):
         return f"{v:.1f}"
@@ -40,12 +44,47 @@ def fmt_delta(a, b, unit: str, lang: str) -> str:
         return f"{100 * d:+.1f}" + (" 个百分点" if lang.startswith("zh") else " pp")
     if unit == "CNY/year":
         return f"{d:+,.0f}"
-    if unit in ("households", "workers", "stations", "pairs", "gaps", "findings", "m²"):
+    if unit in COUNT_UNITS:
         return f"{d:+,.0f}"
     return f"{d:+.1f}" if unit == "points" else f"{d:+.2f}"
 
 
 CLS = {1: "better", -1: "worse", 0: "same"}
+
+
+def fmt_ci(value, ci, unit: str, lang: str) -> str:
+    """``value`` followed by its 95 % interval in brackets, when it has one."""
+    text = fmt(value, unit, lang)
+    if ci and ci[0] is not None and value is not None and ci[1] - ci[0] > 0:
+        text += f" [{fmt(ci[0], unit, lang)}, {fmt(ci[1], unit, lang)}]"
+    return text
+
+
+def fmt_diff(diff: dict | None, a, b, unit: str, lang: str) -> str:
+    """The difference against the baseline with its paired 95 % interval, or "no significant difference"."""
+    text = fmt_delta(a, b, unit, lang)
+    if not text or diff is None:
+        return text
+    if diff.get("lo") is not None and diff["hi"] - diff["lo"] > 0:
+        text += " [" + _signed(diff["lo"], unit) + ", " + _signed(diff["hi"], unit) + "]"
+    if diff.get("significant") is False:
+        text += " · " + t("no_significant", lang) if diff.get("mean") else ""
+    return text
+
+
+def _signed(v: float, unit: str) -> str:
+    if unit == "share":
+        return f"{100 * v:+.1f}"
+    if unit in COUNT_UNITS or unit == "CNY/year":
+        return f"{v:+,.0f}"
+    return f"{v:+.1f}" if unit == "points" else f"{v:+.2f}"
+
+
+def _cls(diff: dict | None, direction: str, a, b) -> str:
+    """better / worse only when the difference is outside the noise."""
+    if diff is not None and diff.get("significant") is False:
+        return "same"
+    return CLS[better(direction, a, b)]
 
 
 def _problem_key(p: dict) -> tuple:
@@ -57,24 +96,31 @@ def _problem_key(p: dict) -> tuple:
 
 def unit_label(unit: str, lang: str) -> str:
     zh = {"share": "比例", "min": "分钟", "households": "户", "workers": "人", "stations": "个", "pairs": "对",
-          "gaps": "处", "findings": "项", "m²": "平方米", "CNY/year": "元/年", "ratio": "比值", "": ""}
+          "gaps": "处", "findings": "项", "m²": "平方米", "CNY/year": "元/年", "ratio": "比值", "h": "小时", "types": "类", "": ""}
     return zh.get(unit, unit) if lang.startswith("zh") else unit
 
 
 def build_document(entries, lang: str, sensitivity: dict | None = None, figures=()) -> dict:
+    from ..score.comparison import comparison_table
+
     names = [n for n, _, _ in entries]
     base = entries[0][2]
+    # means, intervals and paired differences (with their own intervals) of every row
+    table = {r["key"]: r for r in comparison_table(names, [s for _, _, s in entries])}
     totals = [s.total for _, _, s in entries]
     order = sorted(range(len(entries)), key=lambda i: -(totals[i] if totals[i] is not None else -1e9))
     rank = {i: r + 1 for r, i in enumerate(order)}
     headline = []
+    tot = table["total"]
     for i, (name, _, s) in enumerate(entries):
-        cls = CLS[better("higher", base.total, s.total)] if i else ""
-        headline.append({"name": name, "total": fmt(s.total, "points", lang), "rank": rank[i],
-                         "delta": fmt_delta(base.total, s.total, "points", lang) if i else "", "cls": cls,
-                         "groups": [fmt(s.groups.get(g), "points", lang) for g in GROUPS],
-                         "group_cls": [CLS[better("higher", base.groups.get(g), s.groups.get(g))] if i else ""
-                                       for g in GROUPS],
+        cls = _cls(tot["diff"][i], "higher", base.total, s.total) if i else ""
+        gr = [table[f"group.{g}"] for g in GROUPS]
+        headline.append({"name": name, "total": fmt_ci(s.total, s.total_ci, "points", lang), "rank": rank[i],
+                         "delta": fmt_diff(tot["diff"][i], base.total, s.total, "points", lang) if i else "",
+                         "cls": cls,
+                         "groups": [fmt_ci(s.groups.get(g), s.group_ci.get(g), "points", lang) for g in GROUPS],
+                         "group_cls": [_cls(r["diff"][i], "higher", base.groups.get(g), s.groups.get(g)) if i else ""
+                                       for g, r in zip(GROUPS, gr)],
                          "partial": t("partial_total", lang, groups=", ".join(t(f"group_{g}", lang)
                                                                           for g in s.missing_groups))
                          if s.missing_groups else ""})
@@ -91,9 +137,11 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
                 except KeyError:
                     cells.append({"text": "—", "delta": "", "cls": "", "points": ""})
                     continue
-                text = fmt(mm.value, mm.unit, lang) if mm.computed else f"{t('not_computed', lang)} ({mm.reason})"
-                c = CLS[better(m.direction, m.value, mm.value)] if i else ""
-                cells.append({"text": text, "delta": fmt_delta(m.value, mm.value, m.unit, lang) if i else "",
+                text = fmt_ci(mm.value, mm.ci, mm.unit, lang) if mm.computed \
+                    else f"{t('not_computed', lang)} ({mm.reason})"
+                diff = table[m.key]["diff"][i] if m.key in table else None
+                c = _cls(diff, m.direction, m.value, mm.value) if i else ""
+                cells.append({"text": text, "delta": fmt_diff(diff, m.value, mm.value, m.unit, lang) if i else "",
                               "cls": c, "points": fmt(mm.score, "points", lang) if mm.score is not None else ""})
             rule = t("scoring_rule", lang, good=fmt(m.good, m.unit, lang), bad=fmt(m.bad, m.unit, lang)) \
                 if m.good is not None else ""
@@ -107,11 +155,13 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
     base_keys = {_problem_key(p) for p in base.problems}
     for i, (name, _, s) in enumerate(entries):
         items = []
-        for p in s.problems:
-            loc = f"{p['x']:.0f}, {p['y']:.0f}" if p.get("x") is not None and np.isfinite(p["x"]) else ""
+        marks = located_problems(s.problems)     # the numbers of the markers on this scenario's problem map
+        for k, p in enumerate(s.problems):
+            loc = t("on_map", lang, n=marks[k]) if k in marks else ""
             new = bool(i) and _problem_key(p) not in base_keys
             items.append({"text": problem_text(p, lang), "kind": p["kind"], "grid": p.get("grid_id", ""),
                           "street": p.get("street", ""), "community": p.get("community", ""), "loc": loc,
+                          "map": map_anchor(i) if k in marks else "",
                           "cls": "worse" if new else "", "tag": t("new_problem", lang) if new else ""})
         keys = {_problem_key(p) for p in s.problems}
         resolved = [problem_text(p, lang) for p in base.problems if i and _problem_key(p) not in keys]
@@ -122,6 +172,7 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         "generated": t("generated", lang, when=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=__version__),
         "synthetic": any(bool(sc.meta.get("synthetic")) for _, sc, _ in entries),
         "names": names, "compare": len(entries) > 1, "headline": headline,
+        "replications": t("replications_note", lang, r=" / ".join(str(s.replications) for _, _, s in entries)),
         # the short names head every column; this says what each scenario is (its title and
         # description from scenario.toml, e.g. which grids a restructuring merges or splits)
         "scenarios": [{"name": n, "title": str(sc.meta.get("title") or ""),
@@ -133,6 +184,9 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         "types": types_table(entries, lang),
         "sensitivity": sensitivity_table(sensitivity, names, lang) if sensitivity else None,
         "figures": list(figures), "t": lambda key, **kw: t(key, lang, **kw),
+        "figure_ids": {t("map_problems", lang, name=n): map_anchor(i) for i, n in enumerate(names)},
+        # map and data credits from each scenario's own [scenario] sources (one line per distinct text)
+        "credits": list(dict.fromkeys(map_credit(sc, lang).replace("\n", " ") for _, sc, _ in entries)),
     }
 
 
@@ -157,8 +211,10 @@ def streets_table(entries, lang: str) -> dict:
 
 
 def types_table(entries, lang: str) -> dict:
-    """Coverage per facility type: within the tier distance and by band, scenario values joined by ' / '."""
-    from ..vocab import BAND_MINUTES, FACILITY_TYPES
+    """Coverage per required facility type (the baseline's ``[coverage]``): within its walking distance or
+    drive time, and by walking band; scenario values joined by ' / '."""
+    from ..coverage_types import coverage_types
+    from ..vocab import BAND_MINUTES
 
     def per_type(scores, key):
         try:
@@ -169,20 +225,22 @@ def types_table(entries, lang: str) -> dict:
 
     within = [{} for _ in entries]
     for i, (_, _, s) in enumerate(entries):
-        for tier in ("5min", "10min", "15min"):
-            within[i].update(per_type(s, f"coverage_{tier}_tier"))
+        for key in ("coverage_5min_tier", "coverage_10min_tier", "coverage_15min_tier", "emergency_cover_share"):
+            within[i].update(per_type(s, key))
     bands = [[per_type(s, f"coverage_le{m}min") for m in BAND_MINUTES] for _, _, s in entries]
-    kinds = sorted({k for b in bands for d in b for k in d}, key=lambda k: list(FACILITY_TYPES).index(k)
-                   if k in FACILITY_TYPES else 99)
+    types = coverage_types(entries[0][1].params)
+    kinds = [k for k in types if any(k in w for w in within)]
     rows = []
     for k in kinds:
-        ft = FACILITY_TYPES.get(k)
-        tier = "—"
-        if ft and ft.tier:          # "5min" → 5分钟 / 5-minute
-            tier = t("tier_min", lang, m=ft.tier[:-3]) if ft.tier.endswith("min") else ft.tier
+        ct = types[k]
+        if ct.mode == "walk":       # "5min" → 5分钟 / 5-minute, with the distance in use
+            tier = (t("tier_min", lang, m=ct.tier[:-3]) if ct.tier and ct.tier.endswith("min") else "—")
+            tier += f" ({ct.threshold:g} m)"
+        else:
+            tier = t("drive_within", lang, m=f"{ct.threshold:g}")
         cells = [" / ".join(fmt(w.get(k), "share", lang) for w in within)]
         cells += [" / ".join(fmt(b[j].get(k), "share", lang) for b in bands) for j in range(len(BAND_MINUTES))]
-        rows.append({"type": ft.label(lang) if ft else k, "tier": tier, "cells": cells})
+        rows.append({"type": ct.label(lang), "tier": tier, "cells": cells})
     cols = [t("within_tier", lang)] + [t("within_min", lang, m=m) for m in BAND_MINUTES]
     return {"columns": cols, "rows": rows}
 
@@ -198,5 +256,6 @@ def sensitivity_table(sens: dict, names: list[str], lang: str) -> dict:
                      "cells": [names[row[f]["leader"]] if f in row else "—" for f in factors],
                      "flip": "; ".join(t("flip_at", lang, f=f"{f:g}") for f in fl) or t("stable", lang)})
     return {"factors": [t("factor", lang, f=f"{f:g}") for f in factors], "rows": rows,
-            "win_share": [(n, f"{100 * w:.1f}%") for n, w in zip(names, sens["win_share"])],
+            "win_share": [(n, f"{100 * w:.1f}%") for n, w in zip(names, sens["win_share"])]
+            + ([(t("ties", lang), f"{100 * sens['tie_share']:.1f}%")] if "tie_share" in sens else []),
             "base_ranks": list(zip(names, sens["base_ranks"]))}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from .i18n import t
 from .maps import grid_maps, unit_difference_map
-from .plots import ecdf_plot, group_bars, histogram
+from .problem_map import problem_map
+from .plots import difference_plot, ecdf_plot, group_bars, histogram
 
 
 def _response_key(entries) -> tuple[str, str, str]:
@@ -27,13 +28,22 @@ def build_figures(entries, lang: str) -> list[tuple[str, object]]:
         if fig is not None:
             figs.append((title, fig))
 
+    for name, sc, s in entries:       # the problem tables point to these numbered markers
+        add(t("map_problems", lang, name=name), problem_map(name, sc, s, lang))
     add(t("plot_groups", lang), group_bars(entries, lang))
+    if len(entries) > 1:
+        from ..score.comparison import comparison_table
+
+        table = {r["key"]: r for r in comparison_table([n for n, _, _ in entries], [s for _, _, s in entries])}
+        add(t("plot_differences", lang), difference_plot(entries, table, lang))
     add(t("map_coverage", lang), grid_maps(entries, "coverage_share", t("map_coverage", lang), lang, cmap="RdYlGn"))
     resp, resp_map, resp_diff = _response_key(entries)
     add(t(resp_map, lang), grid_maps(entries, resp, t(resp_map, lang), lang, cmap="YlOrRd", source="grid_sim"))
     add(t("map_workload", lang), grid_maps(entries, "utilisation", t("map_workload", lang), lang,
                                            cmap="YlOrRd", source="grid_sim"))
-    add(t("map_size", lang), grid_maps(entries, "households", t("map_size", lang), lang, cmap="viridis"))
+    norm = entries[0][1].params["grids"]["general_households"]      # the baseline's own size norm
+    size_title = t("map_size", lang, lo=f"{norm['min']:g}", hi=f"{norm['max']:g}")
+    add(size_title, grid_maps(entries, "households", size_title, lang, cmap="viridis"))
     for other in entries[1:]:
         base = entries[0]
         add(t("diff_title", lang, a=base[0], b=other[0], what=t("diff_coverage", lang)),
@@ -52,5 +62,6 @@ def build_figures(entries, lang: str) -> list[tuple[str, object]]:
     add(t("plot_utilisation", lang), histogram(entries, "worker_utilisation", t("plot_utilisation", lang),
                                                t("plot_utilisation", lang), t("workers", lang)))
     add(t("plot_households", lang), histogram(entries, "households_general", t("plot_households", lang),
-                                              t("households", lang), t("grids_count", lang), spans=((160, 500),)))
+                                              t("households", lang), t("grids_count", lang),
+                                              spans=((norm["min"], norm["max"]),)))
     return figs

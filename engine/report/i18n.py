@@ -49,7 +49,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "new_problem": ("new", "新增"),
     "resolved": ("Resolved compared with the baseline", "相比基准已解决的问题"),
     "no_problems": ("No problems found.", "未发现问题。"),
-    "location": ("Location (x, y)", "位置（x, y）"),
+    "location": ("On the map", "地图位置"),
+    "on_map": ("No. {n} on the problem map", "问题地图第{n}号"),
+    "map_problems": ("Problem locations: {name} (numbers as in the problem list)", "问题位置：{name}（编号同问题列表）"),
     "grid": ("Grid", "网格"),
     "street": ("Street", "街道"),
     "community": ("Community", "社区"),
@@ -68,15 +70,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "coverage_types": ("Coverage per facility type", "各类设施覆盖情况"),
     "facility_type": ("Facility type", "设施类型"),
     "tier": ("Tier", "层级"),
-    "within_tier": ("Within tier distance", "层级距离内"),
-    "within_min": ("≤ {m} min", "≤{m}分钟"),
+    "within_tier": ("Within its walking distance / drive time", "步行距离或行车时限内"),
+    "drive_within": ("driving ≤ {m} min", "行车≤{m}分钟"),
+    "within_min": ("walk ≤ {m} min", "步行≤{m}分钟"),
     "tier_min": ("{m}-minute", "{m}分钟"),
     "sensitivity": ("How the ranking moves with the weights", "权重变化对排名的影响"),
     "sensitivity_intro": ("Each weight is multiplied by the factor (the others are kept, then all are normalised); "
                           "the cell names the scenario ranked first. Win share: share of 5,000 random weight "
-                          "vectors (uniform over the simplex) for which the scenario ranks first.",
+                          "vectors (uniform over the simplex) for which the scenario ranks first by more than the "
+                          "noise (the paired 95 % interval of the total difference excludes 0); the rest are ties.",
                           "每次将一个权重乘以给定倍数（其余不变后统一归一化），表中为排名第一的方案。"
-                          "胜出比例：在5000组均匀随机权重中该方案排名第一的比例。"),
+                          "胜出比例：在5000组均匀随机权重中该方案总分领先且超出随机误差（总分配对差异的95%置信区间不含0）"
+                          "的比例；其余为平局。"),
+    "ties": ("Ties (lead inside the noise)", "平局（领先在误差范围内）"),
     "factor": ("× {f}", "×{f}"),
     "win_share": ("Win share", "胜出比例"),
     "flip_at": ("Leader changes when the weight is × {f}", "权重变为×{f}时第一名改变"),
@@ -90,7 +96,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "map_response_all": ("Response time p90 per grid, all hours incl. waits for the next shift (min)",
                          "各网格响应时间P90（全时段，含等待下一班次，分钟）"),
     "map_workload": ("Worker utilisation per grid", "各网格网格员利用率"),
-    "map_size": ("Households per general grid (norm 160–500)", "一般网格户数（标准160–500户）"),
+    "map_size": ("Households per general grid (norm {lo}–{hi})", "一般网格户数（标准{lo}–{hi}户）"),
     "diff_title": ("{b} minus {a}: {what} at each residential unit", "{b} 减 {a}：各居住单元的{what}"),
     "diff_coverage": ("coverage", "覆盖率"),
     "diff_response": ("response p90 (worker on duty)", "在岗时段响应时间P90"),
@@ -103,14 +109,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "plot_closure": ("Closure time", "结案时间"),
     "plot_utilisation": ("Worker utilisation", "网格员利用率"),
     "plot_households": ("Households per general grid", "一般网格户数"),
-    "plot_groups": ("Points per weight group", "各权重组得分"),
+    "plot_groups": ("Points per weight group (bars: 95 % interval)", "各权重组得分（误差线：95%置信区间）"),
+    "plot_differences": ("Difference from the baseline, points (paired 95 % interval)",
+                         "与基准方案的得分差异（配对95%置信区间）"),
+    "diff_points": ("points", "分"),
     "share_of_incidents": ("share of incidents", "事件比例"),
     "minutes": ("minutes", "分钟"),
     "hours": ("hours", "小时"),
     "workers": ("workers", "网格员人数"),
     "grids_count": ("grids", "网格数"),
     "not_simulated": ("not simulated", "未模拟"),
-    "osm_credit": ("Roads © OpenStreetMap contributors (ODbL)", "道路数据 © OpenStreetMap contributors（ODbL）"),
+    "map_credit": ("Data: {sources}", "数据来源：{sources}"),
+    "no_sources": ("sources not given in scenario.toml", "scenario.toml 未注明数据来源"),
+    "no_significant": ("no significant difference", "无显著差异"),
+    "replications_note": ("Simulated figures are means over {r} replications (common random numbers across the "
+                          "scenarios); [a, b] is the 95 % confidence interval, and a difference whose interval "
+                          "covers 0 is marked \"no significant difference\" and not coloured.",
+                          "模拟指标为 {r} 次重复运行的平均值（各方案使用相同的随机数）；[a, b] 为95%置信区间，"
+                          "区间包含0的差异标注为“无显著差异”，不着色。"),
     "weights_note": ("All scenarios are totalled with the baseline's weights ([score] weights of its scenario.toml).",
                      "所有方案均按基准方案的权重（其 scenario.toml 中的 [score] weights）计算总分。"),
     "how_to_read": ("How to read: green = better than the baseline, red = worse. Every number traces to a metric "
@@ -146,6 +162,8 @@ TEXT: dict[str, tuple[str, str]] = {
                     "网格 {grid}：{value:.0f} 户缺少生活圈设施"),
     "p_overloaded": ("Worker of grid {grid} busy {value:.0%} of the shift (threshold {other})",
                      "网格 {grid} 的网格员忙碌时间占班次 {value:.0%}（阈值 {other}）"),
+    "p_missing_type": ("Required facility type {other} is missing: no household is covered (0 %)",
+                       "缺少必备设施类型 {other}：覆盖率为0%"),
     "p_multipart": ("Grid {grid} is split into {value:.0f} separate parts", "网格 {grid} 由 {value:.0f} 个互不相连的部分组成"),
 }
 
@@ -171,5 +189,8 @@ def problem_text(p: dict, lang: str) -> str:
     if p.get("name") and p["name"] != grid:
         grid = f"{grid}（{p['name']}）" if lang.startswith("zh") else f"{grid} ({p['name']})"
     value = p.get("value")
+    if p["kind"] == "missing_type":
+        other = p.get("label_zh" if lang.startswith("zh") else "label_en") or p.get("other_id", "")
+        return t("p_missing_type", lang, other=other)
     return t(f"p_{p['kind']}", lang, grid=grid, other=p.get("other_id", ""),
              value=float("nan") if value is None else value)

@@ -32,7 +32,18 @@ def _patch(geom) -> PathPatch | None:
     return PathPatch(MplPath(np.concatenate(verts), np.concatenate(codes)))
 
 
-def _frame(ax, geoms, lang: str) -> None:
+def map_credit(scenario, lang: str) -> str:
+    """The data credit of a map: the scenario's own ``[scenario] sources`` (not a fixed text)."""
+    import textwrap
+
+    src = scenario.meta.get("sources") if scenario is not None else None
+    if isinstance(src, str):
+        src = [src]
+    text = "; ".join(str(s) for s in (src or []) if str(s).strip()) or t("no_sources", lang)
+    return "\n".join(textwrap.wrap(t("map_credit", lang, sources=text), 120))
+
+
+def _frame(ax, geoms, lang: str, credit: str = "") -> None:
     bounds = shapely.total_bounds(np.asarray(geoms, dtype=object))
     if np.all(np.isfinite(bounds)):
         pad = 0.03 * max(bounds[2] - bounds[0], bounds[3] - bounds[1], 1.0)
@@ -41,7 +52,7 @@ def _frame(ax, geoms, lang: str) -> None:
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.text(0.99, 0.01, t("osm_credit", lang), transform=ax.transAxes, ha="right", va="bottom", fontsize=6,
+    ax.text(0.99, 0.01, credit, transform=ax.transAxes, ha="right", va="bottom", fontsize=4.5,
             color="#555", bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1})
 
 
@@ -73,7 +84,7 @@ def draw_grids(ax, scenario, values, *, cmap="viridis", vmin=None, vmax=None, la
     if st.size:
         ax.plot(fac.x[st], fac.y[st], "^", color="#d62728", markersize=3.5, markeredgecolor="white",
                 markeredgewidth=0.3)
-    _frame(ax, g.geometry, lang)
+    _frame(ax, g.geometry, lang, map_credit(scenario, lang))
     ax.set_title(label, fontsize=8)
     return coll
 

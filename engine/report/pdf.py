@@ -179,6 +179,7 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
             pages.text(t("headline"), 12, bold=True)
             if doc["compare"]:
                 pages.text(t("how_to_read") + " " + t("weights_note"), 7)
+            pages.text(doc["replications"], 7)
             header = [t("scenario"), t("rank"), t("total")] + [f"{g} ({w})" for g, w in zip(doc["group_labels"], doc["weights"])]
             rows = [[h["name"], str(h["rank"]), h["total"] + (f" ({h['delta']})" if h["delta"] else "")] + h["groups"]
                     for h in doc["headline"]]

@@ -70,11 +70,50 @@ def group_bars(entries, lang: str) -> Figure:
     x = np.arange(len(GROUPS))
     width = 0.8 / max(len(entries), 1)
     for i, (name, _, s) in enumerate(entries):
-        vals = [np.nan if s.groups.get(g) is None else s.groups[g] for g in GROUPS]
-        ax.bar(x + (i - (len(entries) - 1) / 2) * width, vals, width, label=name, color=COLOURS[i % len(COLOURS)])
+        vals = np.array([np.nan if s.groups.get(g) is None else s.groups[g] for g in GROUPS], float)
+        err = _yerr(vals, [s.group_ci.get(g) for g in GROUPS])
+        ax.bar(x + (i - (len(entries) - 1) / 2) * width, vals, width, label=name, color=COLOURS[i % len(COLOURS)],
+               yerr=err, capsize=2, error_kw={"elinewidth": 0.8, "ecolor": "#222"})
     ax.set_xticks(x, [t(f"group_{g}", lang) for g in GROUPS], fontsize=7, rotation=15)
     ax.set_ylim(0, 100)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=7)
     ax.set_title(t("plot_groups", lang), fontsize=9)
+    return fig
+
+
+def _yerr(vals: np.ndarray, cis: list) -> np.ndarray:
+    """Asymmetric error bars (2 × n) from 95 % intervals; zero where a value has none."""
+    err = np.zeros((2, len(vals)))
+    for k, (v, ci) in enumerate(zip(vals, cis)):
+        if ci and ci[0] is not None and np.isfinite(v):
+            err[:, k] = (max(v - ci[0], 0.0), max(ci[1] - v, 0.0))
+    return err
+
+
+def difference_plot(entries, table: dict, lang: str) -> Figure | None:
+    """Total and group points of each scenario minus the baseline, with paired 95 % intervals."""
+    if len(entries) < 2:
+        return None
+    keys = ["total"] + [f"group.{g}" for g in GROUPS]
+    labels = [t("total", lang)] + [t(f"group_{g}", lang) for g in GROUPS]
+    fig = Figure(figsize=(6.5, 3.4))
+    ax = fig.subplots()
+    y = np.arange(len(keys))[::-1].astype(float)
+    step = 0.8 / max(len(entries) - 1, 1)
+    for i in range(1, len(entries)):
+        d = [table[k]["diff"][i] for k in keys]
+        mean = np.array([np.nan if x is None else x["mean"] for x in d])
+        lo = np.array([np.nan if x is None or x["lo"] is None else x["lo"] for x in d])
+        hi = np.array([np.nan if x is None or x["hi"] is None else x["hi"] for x in d])
+        err = np.vstack([np.nan_to_num(mean - lo), np.nan_to_num(hi - mean)])
+        yy = y - (i - 1 - (len(entries) - 2) / 2) * step
+        ax.errorbar(mean, yy, xerr=err, fmt="o", color=COLOURS[i % len(COLOURS)], capsize=3, markersize=4,
+                    label=f"{entries[i][0]} − {entries[0][0]}")
+    ax.axvline(0, color="#555", linewidth=0.8)
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.set_xlabel(t("diff_points", lang))
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=7)
+    ax.set_title(t("plot_differences", lang), fontsize=9)
     return fig

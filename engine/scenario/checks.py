@@ -19,7 +19,7 @@ from ..errors import Problem, ValidationError
 from .model import Facilities, Grids, Incidents, Roads, Units
 from .stored import mistyped_values
 from .schema import ALIASES, EMPTY_IS_ERROR, FieldSpec, LayerSpec
-from ..vocab import FACILITY_TYPES, GRID_LEVELS, INCIDENT_TYPES, ROAD_CLASS_SPEED_KMH
+from ..vocab import GRID_LEVELS, INCIDENT_TYPES, ROAD_CLASS_SPEED_KMH
 
 _TRUE = {"yes", "true", "1", "t", "y", "forward"}
 _FALSE = {"no", "false", "0", "f", "n", "", "both"}
@@ -351,14 +351,10 @@ def _facilities(fids, geoms, v, file, col) -> Facilities | None:
     n_before = len(col.problems)
     ids = np.where(v["id"] == "", np.array([f"f{f}" for f in fids], dtype=object), v["id"])
     _duplicates(ids, fids, file, "facilities", col)
-    known = ", ".join(FACILITY_TYPES)
     if not np.any(v["type"] == WORKSTATION):  # else the simulation starts workers at grid centres: a better score
         col.error(f"no grid workstation (a facility of type '{WORKSTATION}'): grid workers set out from their "
                   "workstation; add at least one (usually one per community, staff = its grid workers)",
                   file=file, layer="facilities", field="type")
-    for i in np.flatnonzero(~np.isin(v["type"], list(FACILITY_TYPES)) & (v["type"] != "")):
-        col.error(f"unknown facility type '{v['type'][i]}' (known: {known})", file=file, layer="facilities",
-                  fid=int(fids[i]), field="type")
     cap = v["capacity"]
     for i in np.flatnonzero(~np.isnan(cap) & (cap < 0)):
         col.error(f"negative capacity {cap[i]:g}", file=file, layer="facilities", fid=int(fids[i]), field="capacity")
@@ -377,6 +373,15 @@ def _incidents(fids, geoms, v, file, col) -> Incidents | None:
                     f"({', '.join(INCIDENT_TYPES)})", file=file, layer="incidents", fid=int(fids[where[0]]), field="type")
     xy = shapely.get_coordinates(geoms) if len(geoms) else np.empty((0, 2))
     return Incidents(fid=fids, time=v["time"], type=t, x=xy[:, 0].copy(), y=xy[:, 1].copy())
+
+
+def check_facility_types(fac: Facilities, known: set[str], file: str, col: Collector) -> None:
+    """Facility ``type`` values must be vocabulary keys or types declared in [coverage.types]."""
+    names = ", ".join(sorted(known))
+    for i in np.flatnonzero(~np.isin(fac.type, list(known)) & (fac.type != "")):
+        col.error(f"unknown facility type '{fac.type[i]}' (known: {names}; declare new ones in scenario.toml "
+                  f"as [coverage.types.{fac.type[i]}])", file=file, layer="facilities", fid=int(fac.fid[i]),
+                  field="type")
 
 
 BUILDERS: dict[str, Callable] = {"roads": _roads, "grids": _grids, "units": _units,

@@ -22,7 +22,8 @@ from . import gpkg
 from ..errors import GridGovError, Problem, ValidationError
 from .model import Scenario
 from ..params import DEFAULTS, check_values, merge
-from .checks import Collector, check_layer, link_units
+from ..coverage_types import known_facility_types
+from .checks import Collector, check_facility_types, check_layer, link_units
 from .placement import check_placement
 from .schema import LAYER_SPECS
 
@@ -198,6 +199,8 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
         if not any(p.field == "crs" for p in col.problems):
             col.error("cannot choose a working CRS: set crs = \"EPSG:xxxx\" in [scenario]", file=str(tpath), field="crs")
         return _Loaded(None, col.problems)
+    if data.get("facilities") is not None:
+        check_facility_types(data["facilities"], known_facility_types(params), str(gpath), col)
     if "units" in data and "grids" in data and data["units"] is not None and data["grids"] is not None:
         link_units(data["units"], data["grids"], str(gpath), col, data.get("facilities"))
     check_placement(data, params, crs, str(gpath), col)

@@ -10,9 +10,9 @@ from functools import cached_property
 import numpy as np
 
 from ..circles.compute import Circles
+from ..coverage_types import coverage_types, required_types
 from ..scenario.model import Scenario
 from ..simulation.run import SimulationResult
-from ..vocab import FACILITY_TYPES
 from .registry import NotComputed
 from .topology import topology_report
 
@@ -72,23 +72,43 @@ class Context:
         return topology_report(self.scenario.grids, self.scenario.units)
 
     # --- circles ---------------------------------------------------------------------------
-    def tier_types(self, tier: str | None = None) -> list[str]:
-        """Facility types present in the circles that belong to a life-circle tier."""
+    @cached_property
+    def cov_types(self):
+        """Every facility type the scenario judges (``coverage_types.CoverageType`` by key)."""
+        return coverage_types(self.params)
+
+    @cached_property
+    def required(self) -> list[str]:
+        """Required facility types that have a tier or a drive time (checked when loading)."""
+        return [t for t in required_types(self.params) if t in self.cov_types]
+
+    def required_of(self, mode: str, tier: str | None = None) -> list[str]:
+        """Required types judged by ``mode`` ("walk" | "drive"), optionally of one tier."""
         self.need("circles")
-        out = []
-        for t in self.circles.types:
-            ft = FACILITY_TYPES.get(t)
-            if ft is not None and ft.tier and (tier is None or ft.tier == tier):
-                out.append(t)
-        return out
+        return [t for t in self.required if self.cov_types[t].mode == mode
+                and (tier is None or self.cov_types[t].tier == tier)]
+
+    @cached_property
+    def missing_types(self) -> list[str]:
+        """Required types with no facility in the layer (they cover nobody)."""
+        present = {str(t) for t in self.scenario.facilities.type}
+        return [t for t in self.required if t not in present]
+
+    def unit_within(self, kind: str) -> np.ndarray:
+        """Per unit: the type is within its threshold (all False for a type with no facility)."""
+        self.need("circles")
+        within = self.circles.unit_within_tier.get(kind)
+        if within is None:
+            return np.zeros(len(self.scenario.units.id), dtype=bool)
+        return np.asarray(within, dtype=bool)
 
     @cached_property
     def unit_missing_tier(self) -> np.ndarray:
-        """Per unit: how many life-circle facility types are NOT within their tier distance."""
-        n = len(self.scenario.units.id)
-        miss = np.zeros(n, dtype=np.int64)
-        for t in self.tier_types():
-            miss += ~np.asarray(self.circles.unit_within_tier[t], dtype=bool)
+        """Per unit: how many required facility types are NOT within their threshold."""
+        self.need("circles")
+        miss = np.zeros(len(self.scenario.units.id), dtype=np.int64)
+        for t in self.required:
+            miss += ~self.unit_within(t)
         return miss
 
     # --- simulation ------------------------------------------------------------------------
@@ -98,6 +118,22 @@ class Context:
         if v is None:
             raise NotComputed(f"simulation summary has no '{key}'")
         return float(v)
+
+    def incident_fields(self, *keys: str) -> list[np.ndarray]:
+        """Columns of the simulated per-incident table; NotComputed names the fields it lacks."""
+        self.need("sim")
+        inc = getattr(self.sim, "incidents", None) or {}
+        lacking = [k for k in keys if k not in inc]
+        if lacking:
+            raise NotComputed(f"the simulation has no per-incident field(s) {', '.join(lacking)}")
+        return [np.asarray(inc[k]) for k in keys]
+
+    @cached_property
+    def ordinary_incidents(self) -> np.ndarray:
+        """Per incident: not an emergency (every incident when the simulation flags none)."""
+        inc = getattr(self.sim, "incidents", None) or {}
+        n = len(self.incident_fields("time_h")[0])
+        return ~np.asarray(inc["emergency"], bool) if "emergency" in inc else np.ones(n, bool)
 
     @cached_property
     def worker_busy_h(self) -> np.ndarray:

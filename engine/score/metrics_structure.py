@@ -9,8 +9,9 @@ from ..staffing import workers_for_grids
 from .geometry import hull_ratio, n_parts, polsby_popper
 from .registry import MetricValue, NotComputed, metric
 
-SIZE_NORM = "general grid 160–500 households (DOMAIN §1/§7); micro-grid 20–100 (Chengdu \"micro-grid, real grid\" practice)"
-SIZE_NORM_ZH = "一般网格160–500户；微网格20–100户（成都“微网实格”）"
+SIZE_NORM = ("general grid {general_min}–{general_max} households ({grids_origin}); micro-grid {micro_min}–{micro_max} "
+             "({micro_origin})")
+SIZE_NORM_ZH = "一般网格{general_min}–{general_max}户（{grids_origin}）；微网格{micro_min}–{micro_max}户（{micro_origin}）"
 
 
 def _size_share(ctx, level: str, key: str) -> MetricValue:
@@ -26,8 +27,8 @@ def _size_share(ctx, level: str, key: str) -> MetricValue:
                                           "out_of_norm": bad})
 
 
-@metric("general_size_share", label_en="General grids within 160–500 households",
-        label_zh="户数符合160–500户的一般网格比例", unit="share", direction="higher", section="size",
+@metric("general_size_share", label_en="General grids within {general_min}–{general_max} households",
+        label_zh="户数符合{general_min}–{general_max}户的一般网格比例", unit="share", direction="higher", section="size",
         norm=SIZE_NORM, good=1.0, bad=0.0,
         norm_zh=SIZE_NORM_ZH,
         description_en="Share of general grids whose households lie within params grids.general_households "
@@ -37,8 +38,8 @@ def general_size_share(ctx) -> MetricValue:
     return _size_share(ctx, "general", "general_households")
 
 
-@metric("micro_size_share", label_en="Micro-grids within 20–100 households",
-        label_zh="户数符合20–100户的微网格比例", unit="share", direction="higher", section="size",
+@metric("micro_size_share", label_en="Micro-grids within {micro_min}–{micro_max} households",
+        label_zh="户数符合{micro_min}–{micro_max}户的微网格比例", unit="share", direction="higher", section="size",
         norm=SIZE_NORM, good=1.0, bad=0.0,
         norm_zh=SIZE_NORM_ZH,
         description_en="Share of micro-grids whose households lie within params grids.micro_households min..max.",
@@ -48,10 +49,10 @@ def micro_size_share(ctx) -> MetricValue:
 
 
 @metric("general_households_mean", label_en="Mean households per general grid", label_zh="一般网格平均户数",
-        unit="households", direction="lower", section="size", norm="target 400 households (DOMAIN §7)",
-        norm_zh="目标每个网格400户",
-        description_en="Average households of a general grid (target 400).",
-        description_zh="一般网格的平均户数（目标400户）。")
+        unit="households", direction="lower", section="size", norm="target {general_target} households ({grids_origin})",
+        norm_zh="目标每个网格{general_target}户（{grids_origin}）",
+        description_en="Average households of a general grid (target {general_target}).",
+        description_zh="一般网格的平均户数（目标{general_target}户）。")
 def general_households_mean(ctx) -> MetricValue:
     rows = np.flatnonzero(ctx.level == "general")
     if rows.size == 0:
@@ -145,8 +146,8 @@ def _workers(ctx) -> tuple[int, str]:
 
 
 @metric("workers", label_en="Grid workers", label_zh="网格员人数", unit="workers", direction="lower",
-        section="cost", norm="1 full-time worker per general grid (Taiyuan, Chengdu)",
-        norm_zh="每个一般网格配1名专职网格员（太原、成都）",
+        section="cost", norm="{workers_per_grid} full-time worker(s) per general grid (Taiyuan, Chengdu: docs/sources.md §1)",
+        norm_zh="每个一般网格配{workers_per_grid}名专职网格员（太原、成都：docs/sources.md §1）",
         description_en="Workers counted from grid-station staff, or the staffing rule when no staff is given.",
         description_zh="按网格工作站人员统计；未填写时按每个一般网格配备人数计算。")
 def workers(ctx) -> MetricValue:
@@ -170,8 +171,8 @@ def _annual_cost(ctx) -> float:
 
 
 @metric("annual_cost_yuan", label_en="Annual cost", label_zh="年度成本", unit="CNY/year", direction="lower",
-        section="cost", norm="params cost.worker_yuan_per_year, cost.station_yuan_per_year [A]",
-        norm_zh="参数 cost.worker_yuan_per_year、cost.station_yuan_per_year（假设值）",
+        section="cost", norm="¥{worker_yuan} per worker, ¥{station_yuan} per station a year (assumption, docs/sources.md §5)",
+        norm_zh="每名网格员每年{worker_yuan}元、每个工作站每年{station_yuan}元（假设值，docs/sources.md §5）",
         description_en="Workers × worker cost + stations × station cost.",
         description_zh="网格员人数×人均成本 + 工作站数×站点成本。")
 def annual_cost_yuan(ctx) -> MetricValue:
@@ -180,11 +181,11 @@ def annual_cost_yuan(ctx) -> MetricValue:
 
 @metric("cost_ratio", label_en="Cost relative to the staffing norm", label_zh="成本与配置标准之比", unit="ratio",
         direction="lower", section="cost",
-        norm="norm = one worker per 400 households + one station per community (DOMAIN §7) [A]", good=0.8, bad=1.2,
-        norm_zh="标准成本 = 每400户1名网格员 + 每个社区1个工作站（假设值）",
+        norm="norm = {workers_per_grid} worker(s) per {general_target} households + one station per community ({grids_origin}; assumption)", good=0.8, bad=1.2,
+        norm_zh="标准成本 = 每{general_target}户{workers_per_grid}名网格员 + 每个社区1个工作站（{grids_origin}；假设值）",
         description_en="Annual cost divided by the norm cost: workers for target-sized general grids "
-                       "(households ÷ 400 × workers per grid) and one grid station per community.",
-        description_zh="年度成本与标准成本之比；标准成本按每400户一个一般网格配置网格员、每个社区一个工作站计算。")
+                       "(households ÷ {general_target} × workers per grid) and one grid station per community.",
+        description_zh="年度成本与标准成本之比；标准成本按每{general_target}户一个一般网格配置网格员、每个社区一个工作站计算。")
 def cost_ratio(ctx) -> MetricValue:
     hh = ctx.households_total
     if hh <= 0:

@@ -12,7 +12,7 @@ import shapely
 #: order of kinds in the report (most actionable first)
 KINDS = ("overlap", "gap", "micro_outside_parent", "micro_no_parent", "micro_parent_not_general",
          "micro_code_not_nested", "micro_other_community", "micro_other_street", "community_in_several_streets", "missing_hierarchy",
-         "unit_unknown_grid", "unit_outside_grid", "size_out_of_norm", "uncovered", "overloaded", "multipart",
+         "unit_unknown_grid", "unit_outside_grid", "missing_type", "size_out_of_norm", "uncovered", "overloaded", "multipart",
          "micro_size_out_of_norm")
 
 
@@ -47,6 +47,13 @@ def collect_problems(scenario, scores, per_kind: int = 100) -> list[dict]:
         d = details(key)
         for gid, hh in d.get("out_of_norm", []):
             add(kind, gid, hh, f"{d['min']}–{d['max']}")
+    if details("missing_facility_types").get("missing"):
+        from ..coverage_types import coverage_types
+
+        types = coverage_types(scenario.params)
+        for kind in details("missing_facility_types")["missing"]:
+            add("missing_type", "", None, kind)     # no place: the whole district lacks it
+            found[-1].update(label_en=types[kind].label_en, label_zh=types[kind].label_zh)
     for gid, hh in details("uncovered_households").get("worst_grids", []):
         add("uncovered", gid, hh)
     d = details("utilisation_max")

@@ -21,6 +21,7 @@ from ..scenario.model import Scenario
 from ..simulation.run import SimulationResult
 from . import metrics_coverage, metrics_service, metrics_structure  # noqa: F401  (register metrics)
 from .context import Context
+from .norms import figures, fill
 from .geometry import hull_ratio, n_parts, polsby_popper
 from .registry import GROUPS, REGISTRY, NotComputed
 from .problems import collect_problems
@@ -45,6 +46,8 @@ class MetricResult:
     good: float | None = None
     bad: float | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    ci: list[float] | None = None            # 95 % interval of the mean over replications (simulated metrics)
+    replicates: list | None = None           # the value of each replication (None: not simulated)
 
     @property
     def computed(self) -> bool:
@@ -72,6 +75,13 @@ class Scores:
     problems: list[dict] = field(default_factory=list)
     distributions: dict[str, list] = field(default_factory=dict)
     by_street: dict[str, dict[str, float]] = field(default_factory=dict)
+    # replications (score/replications.py): per-replication points and 95 % intervals of the means
+    replications: int = 1
+    seeds: list[int] = field(default_factory=list)
+    total_ci: list[float] | None = None
+    group_ci: dict[str, list[float] | None] = field(default_factory=dict)
+    total_replicates: list[float | None] = field(default_factory=list)
+    group_replicates: dict[str, list[float | None]] = field(default_factory=dict)
 
     @property
     def total_complete(self) -> bool:
@@ -94,9 +104,17 @@ class Scores:
         """The same scores under other weights (only the total changes; metrics are not recomputed)."""
         from dataclasses import replace
 
+        from .intervals import interval
+
         w = normalised_weights({"score": {"weights": {**self.weights, **weights}}}, "--weight")
         total, missing = weighted_total(self.groups, w)
-        return replace(self, weights=w, total=total, missing_groups=missing)
+        if not self.total_replicates:
+            return replace(self, weights=w, total=total, missing_groups=missing)
+        reps = [weighted_total({g: self.group_replicates[g][r] for g in GROUPS}, w)[0]
+                for r in range(len(self.total_replicates))]
+        ci = interval(reps)
+        return replace(self, weights=w, total=None if ci is None else ci["mean"], missing_groups=missing,
+                       total_replicates=reps, total_ci=None if ci is None or ci["lo"] is None else [ci["lo"], ci["hi"]])
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Scores":
@@ -122,11 +140,13 @@ def normalised_weights(params: dict, where: str = "scenario.toml") -> dict[str, 
 def evaluate(ctx: Context, keys: list[str] | None = None) -> list[MetricResult]:
     """Run the registered metrics (all, or ``keys``) on one context."""
     out = []
+    figs = figures(ctx.params)    # labels and norm texts carry this scenario's figures, not the defaults
     for key in keys or list(REGISTRY):
         m = REGISTRY[key]
-        base = dict(key=m.key, unit=m.unit, direction=m.direction, section=m.section, label_en=m.label_en,
-                    label_zh=m.label_zh, norm=m.norm, norm_zh=m.norm_zh, description_en=m.description_en,
-                    description_zh=m.description_zh, good=m.good, bad=m.bad)
+        base = dict(key=m.key, unit=m.unit, direction=m.direction, section=m.section,
+                    label_en=fill(m.label_en, figs), label_zh=fill(m.label_zh, figs), norm=fill(m.norm, figs),
+                    norm_zh=fill(m.norm_zh, figs), description_en=fill(m.description_en, figs),
+                    description_zh=fill(m.description_zh, figs), good=m.good, bad=m.bad)
         try:
             mv = m.fn(ctx)
         except NotComputed as exc:
@@ -187,8 +207,8 @@ def grid_columns(ctx: Context) -> dict[str, np.ndarray]:
     cols = {"households": hh, "size_ok": size_ok, "polsby_popper": polsby_popper(geoms),
             "hull_ratio": hull_ratio(geoms), "n_parts": n_parts(geoms),
             "area_km2": shapely.area(geoms) / 1e6}
-    if ctx.circles is not None and ctx.tier_types():
-        n_types = len(ctx.tier_types())
+    if ctx.circles is not None and ctx.required:
+        n_types = len(ctx.required)
         units_hh = np.asarray(ctx.scenario.units.households, dtype=float)
         missing = ctx.unit_missing_tier.astype(float)
         uncovered = np.zeros(len(g.id))
@@ -209,8 +229,8 @@ def unit_columns(ctx: Context) -> dict[str, np.ndarray]:
     u = ctx.scenario.units
     cols = {"unit_id": np.asarray(u.id, dtype=object), "x": np.asarray(u.x, float), "y": np.asarray(u.y, float),
             "households": np.asarray(u.households, float), "grid_row": ctx.unit_grid_row}
-    if ctx.circles is not None and ctx.tier_types():
-        cols["coverage_share"] = 1.0 - ctx.unit_missing_tier / len(ctx.tier_types())
+    if ctx.circles is not None and ctx.required:
+        cols["coverage_share"] = 1.0 - ctx.unit_missing_tier / len(ctx.required)
     return cols
 
 
@@ -297,6 +317,9 @@ def _scores_to_dict(scores: Scores) -> dict[str, Any]:
         "problems": scores.problems,
         "distributions": scores.distributions,
         "by_street": scores.by_street,
+        "replications": scores.replications, "seeds": scores.seeds, "total_ci": scores.total_ci,
+        "group_ci": scores.group_ci, "total_replicates": scores.total_replicates,
+        "group_replicates": scores.group_replicates,
     })
 
 
@@ -321,4 +344,7 @@ def _scores_from_dict(data: dict[str, Any]) -> Scores:
     return Scores(data["scenario_name"], metrics, data["weights"], data["groups"], data["total"],
                   list(data.get("missing_groups", [])), per_grid,
                   {k: _array(v) for k, v in data.get("grid_sim", {}).items()}, per_unit,
-                  data.get("problems", []), data.get("distributions", {}), data.get("by_street", {}))
+                  data.get("problems", []), data.get("distributions", {}), data.get("by_street", {}),
+                  int(data.get("replications", 1)), list(data.get("seeds", [])), data.get("total_ci"),
+                  dict(data.get("group_ci", {})), list(data.get("total_replicates", [])),
+                  dict(data.get("group_replicates", {})))

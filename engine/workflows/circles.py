@@ -16,6 +16,7 @@ import numpy as np
 
 from ..circles import Circles, compute_circles
 from ..circles.compute import band_names, household_shares, tier_of
+from ..coverage_types import coverage_types
 from ..progress import NULL, Progress
 from ..scenario.model import Scenario
 from .documents import scenario_block
@@ -52,18 +53,20 @@ def circles_document(run: CirclesRun) -> dict[str, Any]:
     total = hh.sum()
     names = band_names(c.band_minutes)
     types: dict[str, Any] = {}
+    ctypes = coverage_types(scenario.params)      # the scenario's own [coverage] types and thresholds
     for t in c.types:
         ok = float(hh[c.unit_within_tier[t]].sum() / total) if total > 0 else None
         types[t] = {
-            "tier": tier_of(t),
-            "tier_distance_m": c.tier_distance_m[t],
+            "tier": tier_of(t, ctypes),
+            "tier_distance_m": _num(c.tier_distance_m[t]),
+            "drive_limit_min": c.drive_limit_min.get(t),
             "band_share": {n: _num(v) for n, v in zip(names, household_shares(c.unit_band[t], hh))},
             "within_tier_share": ok,
             "facilities": int(np.sum(scenario.facilities.type == t)),
             "communities": {k: {n: _num(v) for n, v in zip(names, s)} for k, s in c.community_band_share[t].items()},
         }
-    tiers = {tier: {"types": [t for t in c.types if tier_of(t) == tier],
-                    "distance_m": float(next(c.tier_distance_m[t] for t in c.types if tier_of(t) == tier)),
+    tiers = {tier: {"types": [t for t in c.types if tier_of(t, ctypes) == tier],
+                    "distance_m": float(next(c.tier_distance_m[t] for t in c.types if tier_of(t, ctypes) == tier)),
                     "complete_share": float(hh[ok].sum() / total) if total > 0 else None}
              for tier, ok in c.unit_tier_complete.items()}
     return {"scenario": scenario_block(scenario), "band_minutes": list(c.band_minutes), "types": types,

@@ -7,8 +7,6 @@ geometry).  Outputs in OUT: compare.html, compare.pdf, compare.csv (metric table
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -21,7 +19,8 @@ from ..errors import GridGovError
 from ..jsonio import write_json
 from ..progress import NULL, Progress
 from ..scenario.model import Scenario
-from ..score.registry import GROUPS, better
+from ..score.comparison import comparison_table, csv_table
+from ..score.registry import GROUPS
 from ..score.scorer import Scores
 from ..score.sensitivity import ranking_sensitivity
 
@@ -40,14 +39,16 @@ def _scenario_dir(path: Path) -> Path:
 
 
 def load_entry(path: Scenario | str | os.PathLike, *, days: float | None = None, seed: int | None = None,
-               engine: str | None = None, progress: Progress = NULL) -> tuple[str, Scenario, Scores]:
+               engine: str | None = None, replications: int | None = None,
+               progress: Progress = NULL) -> tuple[str, Scenario, Scores]:
     """``(name, scenario, scores)`` for one input: a scenario folder, a run output folder, or a
     loaded ``Scenario`` (e.g. the layout being edited in the plugin, not yet saved)."""
     from ..scenario.load import load_scenario
     from .run import compute_stages
 
     if isinstance(path, Scenario):
-        scores = compute_stages(path, days=days, seed=seed, engine=engine, progress=progress).scores
+        scores = compute_stages(path, days=days, seed=seed, engine=engine, replications=replications,
+                                progress=progress).scores
         return path.name, path, scores
     p = _scenario_dir(Path(path))
     if (p / "scores.json").is_file():
@@ -76,62 +77,24 @@ def load_entry(path: Scenario | str | os.PathLike, *, days: float | None = None,
         return scenario.name, scenario, scores
     if (p / "scenario.toml").is_file():
         scenario = load_scenario(p)
-        scores = compute_stages(scenario, days=days, seed=seed, engine=engine, progress=progress).scores
+        scores = compute_stages(scenario, days=days, seed=seed, engine=engine, replications=replications,
+                                progress=progress).scores
         return scenario.name, scenario, scores
     raise GridGovError(f"{p}: neither a scenario folder (scenario.toml) nor a 'gridgov run' output (scores.json)")
 
 
-def comparison_table(names: list[str], scores: list[Scores]) -> list[dict]:
-    """One row per metric (and the total): values, deltas against the first, the best scenario."""
-    rows = []
-    totals = [s.total for s in scores]
-    rows.append({"key": "total", "label_en": "Total score", "label_zh": "总分", "unit": "points",
-                 "direction": "higher", "values": totals, **_verdict(names, totals, "higher")})
-    for g in GROUPS:
-        vals = [s.groups.get(g) for s in scores]
-        rows.append({"key": f"group.{g}", "label_en": f"Points: {g}", "label_zh": f"得分：{g}", "unit": "points",
-                     "direction": "higher", "values": vals, **_verdict(names, vals, "higher")})
-    for m in scores[0].metrics:
-        vals = []
-        for s in scores:
-            try:
-                vals.append(s.metric(m.key).value)
-            except KeyError:
-                vals.append(None)
-        rows.append({"key": m.key, "label_en": m.label_en, "label_zh": m.label_zh, "unit": m.unit,
-                     "direction": m.direction, "values": vals, **_verdict(names, vals, m.direction)})
-    return rows
-
-
-def _verdict(names, vals, direction) -> dict:
-    base = vals[0]
-    deltas = [None if (v is None or base is None) else float(v) - float(base) for v in vals]
-    cmp = [better(direction, base, v) for v in vals]
-    finite = [(i, v) for i, v in enumerate(vals) if v is not None and np.isfinite(v)]
-    best = ""
-    if len(finite) >= 2:
-        pick = max if direction == "higher" else min
-        bv = pick(v for _, v in finite)
-        winners = [names[i] for i, v in finite if abs(v - bv) <= 1e-9 * max(1.0, abs(bv))]
-        best = winners[0] if len(winners) == 1 else "="
-    return {"delta": deltas, "vs_baseline": cmp, "best": best}
-
-
-def _csv(names: list[str], table: list[dict]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["key", "label_en", "label_zh", "unit", "direction", *names,
-                *[f"delta_{n}" for n in names[1:]], "best"])
-    for r in table:
-        vals = ["" if v is None else f"{v:.6g}" for v in r["values"]]
-        ds = ["" if d is None else f"{d:+.6g}" for d in r["delta"][1:]]
-        w.writerow([r["key"], r["label_en"], r["label_zh"], r["unit"], r["direction"], *vals, *ds, r["best"]])
-    return buf.getvalue()
+def _group_replicates(scores: list[Scores]) -> np.ndarray | None:
+    """Scenarios × replications × groups of points, when every scenario ran the same seeds."""
+    if any(s.seeds != scores[0].seeds or s.replications < 2 for s in scores):
+        return None
+    return np.array([[[np.nan if s.group_replicates[g][r] is None else s.group_replicates[g][r] for g in GROUPS]
+                      for r in range(s.replications)] for s in scores], dtype=float)
 
 
 def compare_scenarios(dirs_or_run_outputs: list[Scenario | str | os.PathLike], out_dir: str | os.PathLike,
                       lang: str = "zh_CN", *, pdf: bool = True, days: float | None = None, seed: int | None = None,
-                      engine: str | None = None, progress: Progress = NULL) -> CompareResult:
+                      engine: str | None = None, replications: int | None = None,
+                      progress: Progress = NULL) -> CompareResult:
     """Compare two or more scenarios; the first is the baseline.  Writes the report and tables.
 
     Inputs are scenario folders, 'gridgov run' output folders or loaded ``Scenario`` objects.
@@ -148,7 +111,7 @@ def compare_scenarios(dirs_or_run_outputs: list[Scenario | str | os.PathLike], o
     share = 0.85 / len(inputs)
     for i, p in enumerate(inputs):
         progress(i * share, str(p.name))
-        entries.append(load_entry(p, days=days, seed=seed, engine=engine,
+        entries.append(load_entry(p, days=days, seed=seed, engine=engine, replications=replications,
                                   progress=progress.sub(i * share, (i + 1) * share)))
     seen: dict[str, int] = {}
     named = []
@@ -161,7 +124,7 @@ def compare_scenarios(dirs_or_run_outputs: list[Scenario | str | os.PathLike], o
     names = [n for n, _, _ in named]
     scores = [s for _, _, s in named]
     points = np.array([[np.nan if s.groups.get(g) is None else s.groups[g] for g in GROUPS] for s in scores])
-    sens = ranking_sensitivity(points, scores[0].weights)
+    sens = ranking_sensitivity(points, scores[0].weights, replicates=_group_replicates(scores))
     table = comparison_table(names, scores)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -181,6 +144,8 @@ def compare_document(result: CompareResult, inputs: list) -> dict:
             "inputs": [str(p.resolve()) if isinstance(p, Path) else f"(in memory) {p.name}" for p in inputs],
             "totals": [s.total for s in result.scores],
             "ranks": result.sensitivity["base_ranks"], "table": result.table, "sensitivity": result.sensitivity,
+            "replications": [s.replications for s in result.scores], "seeds": result.scores[0].seeds,
+            "totals_ci95": [s.total_ci for s in result.scores],
             "by_street": {n: s.by_street for n, s in zip(result.names, result.scores)}}
 
 
@@ -196,6 +161,6 @@ def write_compare_outputs(out: Path, result: CompareResult, named: list[tuple[st
             staging.remove("compare.pdf")  # it would contradict the new comparison
         stage = staging.dir
         paths = write_documents(stage, named, lang=lang, stem="compare", sensitivity=result.sensitivity, pdf=pdf)
-        paths["table"] = write_text(stage / "compare.csv", _csv(result.names, result.table))
+        paths["table"] = write_text(stage / "compare.csv", csv_table(result.names, result.table))
         paths["json"] = write_json(stage / "compare.json", compare_document(result, inputs))
         return staging.finals(paths)

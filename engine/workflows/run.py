@@ -45,11 +45,20 @@ class RunResult:
 
 
 def compute_stages(scenario: Scenario, *, days: float | None = None, seed: int | None = None,
-                   engine: str | None = None, progress: Progress = NULL) -> Stages:
-    """Circles, simulation and scores of a loaded scenario."""
+                   engine: str | None = None, replications: int | None = None,
+                   progress: Progress = NULL) -> Stages:
+    """Circles, simulation and scores of a loaded scenario.
+
+    The simulation runs ``replications`` times (default ``[simulation] replications``) on common
+    seeds (``score.replications``); ``Stages.simulation`` is the first replication and the scores
+    carry means and 95 % intervals.
+    """
     from ..circles import compute_circles
-    from ..score import score_scenario
-    from ..simulation import simulate_scenario
+    from ..score.replications import check_replications, score_replications, simulate_replications
+
+    reps = check_replications(scenario.params["simulation"]["replications"] if replications is None
+                              else replications,
+                              "[simulation] replications" if replications is None else "--replications")
 
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -59,12 +68,14 @@ def compute_stages(scenario: Scenario, *, days: float | None = None, seed: int |
 
     t = time.perf_counter()
     progress(0.45, "incident simulation")
-    sim = simulate_scenario(scenario, days=days, seed=seed, engine=engine, progress=progress.sub(0.45, 0.85))
+    sims = simulate_replications(scenario, reps, days=days, seed=seed, engine=engine,
+                                 progress=progress.sub(0.45, 0.85))
+    sim = sims[0]
     timings["simulation"] = time.perf_counter() - t
 
     t = time.perf_counter()
     progress(0.85, "scores")
-    scores = score_scenario(scenario, circles=circles, sim=sim)
+    scores = score_replications(scenario, circles, sims)
     timings["score"] = time.perf_counter() - t
     return Stages(circles, sim, scores, timings)
 
@@ -81,7 +92,8 @@ def scores_document(scenario: Scenario, scores: Scores, timings_s: dict[str, flo
 
 def run_scenario(scenario_dir: str | os.PathLike, out_dir: str | os.PathLike, *, days: float | None = None,
                  seed: int | None = None, engine: str | None = None, lang: str = "zh_CN",
-                 overrides: dict[str, Any] | None = None, pdf: bool = True, progress: Progress = NULL) -> RunResult:
+                 overrides: dict[str, Any] | None = None, pdf: bool = True, replications: int | None = None,
+                 progress: Progress = NULL) -> RunResult:
     """Run one scenario end to end and write OUT/scores.json, results.gpkg, report.html (+ .pdf)."""
     from ..report import check_lang
     from ..scenario.load import load_scenario
@@ -94,7 +106,8 @@ def run_scenario(scenario_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
         progress(0.0, "loading scenario")
         scenario = load_scenario(scenario_dir, overrides=overrides)
         load_s = time.perf_counter() - t
-        stages = compute_stages(scenario, days=days, seed=seed, engine=engine, progress=progress.sub(0.02, 0.85))
+        stages = compute_stages(scenario, days=days, seed=seed, engine=engine, replications=replications,
+                                progress=progress.sub(0.02, 0.85))
         timings = {"load": load_s, **stages.timings_s}
         t = time.perf_counter()
         write_run_outputs(staging.dir, scenario, stages, timings, lang=lang, pdf=pdf, progress=progress.sub(0.86, 1.0))

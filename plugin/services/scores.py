@@ -60,6 +60,15 @@ def _fmt(value: Any, unit: str) -> str:
     return f"{text} {_tr(UNITS[unit]) if unit in UNITS else unit}"
 
 
+def _ci_text(ci: Any, unit: str) -> str:
+    """" [lo, hi]": the 95 % interval over the simulation replications, when the value has one."""
+    if not isinstance(ci, (list, tuple)) or len(ci) != 2 or _num(ci[0]) is None or _num(ci[1]) is None:
+        return ""
+    if unit == "share":
+        return f" [{100 * _num(ci[0]):.1f}, {100 * _num(ci[1]):.1f} %]"
+    return f" [{_num(ci[0]):,.2f}, {_num(ci[1]):,.2f}]"
+
+
 def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:
     """Display rows, total first; raises ValueError when ``doc`` has no metrics."""
     if not isinstance(doc, dict):
@@ -70,7 +79,8 @@ def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:
     rows = []
     total = _num(doc.get("total"))
     if total is not None:
-        rows.append(ScoreRow("total", _tr("Total score"), "", total, _tr("weighted total (0–100)"), True))
+        rows.append(ScoreRow("total", _tr("Total score"), _ci_text(doc.get("total_ci"), "").strip(), total,
+                             _tr("weighted total (0–100)"), True))
     rows.extend(_group_rows(doc, lang))
     for key, m in metrics.items():
         if isinstance(m, dict):
@@ -82,7 +92,7 @@ def rows_from_scores(doc: dict[str, Any], lang: str = "en") -> list[ScoreRow]:
                 value_text = _tr("not computed")
                 help_text = str(m.get("reason") or help_text)
             else:
-                value_text = _fmt(m.get("value"), str(m.get("unit") or ""))
+                value_text = _fmt(m.get("value"), str(m.get("unit") or "")) + _ci_text(m.get("ci"), str(m.get("unit") or ""))
             rows.append(ScoreRow(key, label, value_text, _num(m.get("score")), help_text))
         else:
             rows.append(ScoreRow(key, key, "", _num(m)))
@@ -126,10 +136,17 @@ def compare_summary(doc: dict[str, Any], lang: str = "en") -> tuple[list[str], l
     if len(totals) != len(names):
         raise ValueError("compare.json: scenarios and totals differ in length")
     base = _num(totals[0]) if totals else None
+    diffs = next((r.get("diff") for r in doc.get("table") or [] if isinstance(r, dict) and r.get("key") == "total"),
+                 None) or [None] * len(names)
     rows = []
     for i, name in enumerate(names):
         t = _num(totals[i])
         delta = "" if i == 0 or t is None or base is None else f"{t - base:+.1f}"
+        d = diffs[i] if i < len(diffs) and isinstance(diffs[i], dict) else None
+        if delta and d and _num(d.get("lo")) is not None and d["hi"] > d["lo"]:     # paired 95 % interval
+            delta += f" [{d['lo']:+.1f}, {d['hi']:+.1f}]"
+        if delta and d and d.get("significant") is False:
+            delta += " " + _tr("(no significant difference)")
         rows.append([_tr("{0} (baseline)").format(name) if i == 0 else name, "—" if t is None else f"{t:.1f}", delta,
                      "" if ranks[i] is None else str(ranks[i])])
     return [_tr("Scenario"), _tr("Total"), _tr("Δ vs baseline"), _tr("Rank")], rows

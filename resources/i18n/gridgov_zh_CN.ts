@@ -938,6 +938,10 @@
       <translation>权重 {0} %</translation>
     </message>
     <message>
+      <source>(no significant difference)</source>
+      <translation>（无显著差异）</translation>
+    </message>
+    <message>
       <source>{0} (baseline)</source>
       <translation>{0}（基准）</translation>
     </message>
