@@ -351,15 +351,15 @@ def _facilities(fids, geoms, v, file, col) -> Facilities | None:
     n_before = len(col.problems)
     ids = np.where(v["id"] == "", np.array([f"f{f}" for f in fids], dtype=object), v["id"])
     _duplicates(ids, fids, file, "facilities", col)
-    if not np.any(v["type"] == WORKSTATION):  # else the simulation starts workers at grid centres: a better score
-        col.error(f"no grid workstation (a facility of type '{WORKSTATION}'): grid workers set out from their "
-                  "workstation; add at least one (usually one per community, staff = its grid workers)",
-                  file=file, layer="facilities", field="type")
     cap = v["capacity"]
     for i in np.flatnonzero(~np.isnan(cap) & (cap < 0)):
         col.error(f"negative capacity {cap[i]:g}", file=file, layer="facilities", fid=int(fids[i]), field="capacity")
     if len(col.problems) > n_before:
         return None
+    if not np.any(v["type"] == WORKSTATION):  # else the simulation starts workers at grid centres: a better score
+        col.error(f"no grid workstation (a facility of type '{WORKSTATION}'): grid workers set out from their "
+                  "workstation; add at least one (usually one per community, staff = its grid workers)",
+                  file=file, layer="facilities", field="type")  # the layer is still built: other checks go on
     xy = shapely.get_coordinates(geoms) if len(geoms) else np.empty((0, 2))
     return Facilities(fid=fids, id=ids, type=v["type"], name=v["name"], capacity=cap, staff=v["staff"],
                       grid_id=v["grid_id"], x=xy[:, 0].copy(), y=xy[:, 1].copy())
