@@ -32,6 +32,8 @@ class DemandModel:
     urgency_p: np.ndarray
     patrol_found_share: float
     fitted_from: int = 0            # number of history records the profile/mix came from (0 = defaults)
+    site_rows: np.ndarray | None = None     # units that are demand sites of dedicated grids (simulation/sites.py)
+    site_type_p: np.ndarray | None = None   # (n_sites, n_types) their own type mixes
 
     @property
     def rate_per_h(self) -> float:
@@ -65,12 +67,15 @@ def _mix(mix: dict[str, float], name: str) -> tuple[list[str], np.ndarray]:
 
 
 def build_demand(params: dict[str, dict[str, Any]], residents: np.ndarray, hotspot: np.ndarray | None = None,
-                 history: Any = None) -> DemandModel:
+                 history: Any = None, unit_xy: np.ndarray | None = None) -> DemandModel:
     """Demand model of a scenario from its parameters, unit residents and optional history.
 
     ``history`` is a ``model.Incidents`` (or anything with ``time`` and ``type``); when it
     holds at least ``demand.fit_min_records`` records, its fitted hour-of-week profile and
     type mix replace the defaults (the volume still comes from the per-resident rate).
+    With ``unit_xy`` and located history records (``x``, ``y``), *where* incidents happen is
+    fitted too (``fit_spatial``): the units' shares blend residents with the kernel-smoothed
+    history counts.
     """
     d = params["demand"]
     res = np.asarray(residents, dtype=np.float64)
@@ -104,6 +109,11 @@ def build_demand(params: dict[str, dict[str, Any]], residents: np.ndarray, hotsp
         fit = fit_history(history.time, history.type)
         profile, fitted = fit["profile"], fit["n"]
         type_keys, type_p = list(fit["type_mix"]), np.array(list(fit["type_mix"].values()))
+        hx, hy = getattr(history, "x", None), getattr(history, "y", None)
+        if unit_xy is not None and hx is not None and unit_rate.sum() > 0:
+            share = fit_spatial(np.column_stack([hx, hy]), np.asarray(unit_xy, dtype=np.float64), weight,
+                                float(d["history_bandwidth_m"]), float(d["history_spatial_weight"]))
+            unit_rate = unit_rate.sum() * share
     return DemandModel(unit_rate, profile, type_keys, type_p, urg_keys, urg_p, share, fitted)
 
 
@@ -134,6 +144,14 @@ def generate_incidents(model: DemandModel, days: float, rng: np.random.Generator
     typ = _draw(rng, model.type_p, n)
     urg = _draw(rng, model.urgency_p, n)
     patrol = rng.random(n) < model.patrol_found_share
+    if model.site_rows is not None and model.site_rows.size:    # drawn last: other draws unchanged
+        u = rng.random(n)
+        at = np.searchsorted(model.site_rows, unit)
+        at_site = (at < model.site_rows.size) & (model.site_rows[np.minimum(at, model.site_rows.size - 1)] == unit)
+        cum = np.cumsum(model.site_type_p, axis=1)
+        for i in np.flatnonzero(at_site):
+            row = cum[at[i]]
+            typ[i] = min(int(np.searchsorted(row, u[i] * row[-1], side="right")), row.size - 1)
     return {"time_h": t, "unit": unit, "type": typ, "urgency": urg, "patrol": patrol}
 
 
@@ -143,6 +161,38 @@ def _draw(rng: np.random.Generator, p: np.ndarray, n: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- fitting
+def fit_spatial(history_xy: np.ndarray, unit_xy: np.ndarray, prior: np.ndarray, bandwidth_m: float,
+                history_weight: float) -> np.ndarray:
+    """Each unit's share of the incidents: ``(1 − w) · prior share + w · smoothed history share``.
+
+    Every located history record is counted at its nearest unit; the counts are smoothed
+    over the units with a Gaussian kernel of ``bandwidth_m`` (Nadaraya–Watson, cut at 3
+    bandwidths), so a unit next to a hotspot shares its rate and a single record does not
+    make a hotspot.  ``prior`` (residents × hotspot weight) keeps units with no history
+    nearby from dropping to zero.  Returns shares summing to 1.
+    """
+    from scipy.spatial import cKDTree
+
+    ok = np.all(np.isfinite(history_xy), axis=1)
+    U = unit_xy.shape[0]
+    prior_share = prior / prior.sum() if prior.sum() > 0 else np.full(U, 1.0 / U)
+    if ok.sum() == 0 or U == 0 or not history_weight > 0:
+        return prior_share
+    tree = cKDTree(unit_xy)
+    _, nearest = tree.query(history_xy[ok])
+    counts = np.bincount(nearest, minlength=U).astype(np.float64)
+    if bandwidth_m > 0:
+        pairs = tree.sparse_distance_matrix(tree, 3.0 * bandwidth_m, output_type="coo_matrix")
+        k = np.exp(-0.5 * (pairs.data / bandwidth_m) ** 2)
+        num = np.bincount(pairs.row, weights=k * counts[pairs.col], minlength=U)   # pairs include (u, u)
+        den = np.bincount(pairs.row, weights=k, minlength=U)
+        counts = num / den
+    hist_share = counts / counts.sum()
+    w = min(max(float(history_weight), 0.0), 1.0)
+    return (1.0 - w) * prior_share + w * hist_share
+
+
+
 def fit_history(time: np.ndarray, types: np.ndarray | None = None) -> dict[str, Any]:
     """Fit the hour-of-week profile and type mix of an incident history.
 

@@ -81,13 +81,26 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "night_start_hour": Param(22, "h", "first hour counted as night", "[A]"),
         "weekend_multiplier": Param(0.8, "", "arrival-rate multiplier on Saturday and Sunday", "[A]"),
         "type_mix": Param({"city_management": 0.35, "livelihood": 0.25, "safety_hazard": 0.15,
-                           "dispute": 0.10, "public_order": 0.05, "other": 0.10}, "share",
-                          "incident type mix", "docs/sources.md §5 [A]"),
+                           "dispute": 0.10, "public_order": 0.05, "other": 0.075, "fire": 0.004,
+                           "gas_leak": 0.003, "violence": 0.008, "medical": 0.01}, "share",
+                          "incident type mix; fire, gas_leak, violence and medical are emergencies (urgent, "
+                          "with a responder of [emergency] responder)", "docs/sources.md §5 [A]; emergency shares [A]"),
         "urgency_mix": Param({"urgent": 0.05, "normal": 0.80, "complex": 0.15}, "share",
                              "urgency mix", "docs/sources.md §5 [A]"),
         "patrol_found_share": Param(0.6, "share", "share of incidents found by grid workers on patrol "
                                     "(the rest are reported by residents or 12345)", "Tianmen 95.7% by supervisors [V]; [A]"),
+        "dedicated_events_per_month": Param({"school": 6.0, "hospital": 15.0, "market": 10.0}, "events",
+                                            "events per month at each school, hospital or market of a dedicated "
+                                            "grid (专属网格), on top of residents' demand", "[A]"),
+        "dedicated_types": Param({"school": "safety_hazard,public_order,dispute,medical",
+                                  "hospital": "dispute,public_order,medical",
+                                  "market": "city_management,safety_hazard,dispute,fire"}, "",
+                                 "incident types of each dedicated-site kind (comma list, equal shares)", "[A]"),
         "fit_history": Param(True, "", "fit the hour-of-week profile and type mix from the incidents layer when present", ""),
+        "history_bandwidth_m": Param(150.0, "m", "kernel bandwidth smoothing where history incidents happen "
+                                     "(0 = per unit, no smoothing)", "[A]"),
+        "history_spatial_weight": Param(0.7, "share", "weight of the fitted history locations against residents in "
+                                        "each unit's share of incidents (0 = residents only)", "[A]"),
         "fit_min_records": Param(200, "records", "fewest history records needed to fit the profile", "[A]"),
     },
     "workflow": {
@@ -102,6 +115,13 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                   "share of incidents escalated to each level", "docs/sources.md §5 [A]"),
         "deadline_h": Param({"urgent": 2.0, "normal": 24.0, "complex": 360.0}, "h",
                             "resolution deadline by urgency", "Taiyuan / Beijing 12345 [V]"),
+        "type_deadline_h": Param({"city_management": 24.0, "livelihood": 168.0, "safety_hazard": 24.0,
+                                  "dispute": 168.0, "public_order": 24.0, "other": 168.0, "fire": 2.0,
+                                  "gas_leak": 2.0, "violence": 2.0, "medical": 2.0}, "h",
+                                 "closure deadline of a normal-urgency incident by type (urgent and complex ones "
+                                 "keep deadline_h)",
+                                 "Taiyuan code: 1 working day for city management; Beijing 12345 draft: 2 h life/"
+                                 "property risk, 24 h utilities, 7 days general (docs/sources.md §2) [V]; mapping to types [A]"),
         "escalated_median_h": Param({"community": 8.0, "street": 48.0, "district": 120.0}, "h",
                                     "resolution time once escalated, lognormal median", "[A]"),
         "verification_max_h": Param(1.0, "h", "verification after handling (urban)", "Taiyuan [V]"),
@@ -118,6 +138,72 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "mobile_workers_per_street": Param(0, "workers", "workers of a street-level mobile grid (机动网格) that any "
                                            "grid of the street may call on (0 = none)", "[A]"),
         "on_call_urgent": Param(True, "", "an off-shift worker is called out for urgent cases (normal ones wait for the shift)", "[A]"),
+    },
+    "roster": {
+        "grid": Param({"workdays": [0, 1, 2, 3, 4], "weekend_duty_every_weeks": 4}, "",
+                      "full-time grid workers (专职网格员): weekdays worked (0 = Monday) on the "
+                      "staffing.shift_start_hour / shift_hours shift, and holiday duty (节假日值班): one "
+                      "weekend-day shift every N weeks, staggered (0 = none)",
+                      "5-day week: 国务院令第174号 (1995) 8 h × 5 days [R]; holiday rota [A]"),
+        "street_duty": Param({"on_duty": 1, "start_hour": 8.0, "hours": 8.0}, "",
+                             "street duty team at the street 综治中心, on duty around the clock: people on duty "
+                             "at any time (0 = no team), first shift start and shift length",
+                             "综治中心 run jointly with the 24-hour police command centre (docs/sources.md §1); team size [A]"),
+    },
+    "emergency": {
+        "responder": Param({"fire": "fire", "gas_leak": "fire", "violence": "police", "medical": "clinic"}, "",
+                           "facility type whose units respond to each emergency incident type, driving on the "
+                           "road network ('' = no responder); grid workers still attend and report",
+                           "Chengdu 2020 gas-leak case: 综治中心 → fire brigade (docs/sources.md §4); 110/119/120 [A]"),
+        "crew": Param({"fire": 6.0, "police": 4.0, "clinic": 2.0, "health_centre": 2.0}, "staff",
+                      "staff per responder unit: a facility has max(1, staff // crew) units", "[A]"),
+        "call_min": Param(1.0, "min", "report → responder alerted (call taking or 综治中心 relay)",
+                          "[A]; 建标152-2017 allows 2.5 min alarm + dispatch (docs/sources.md §4)"),
+        "turnout_min": Param({"fire": 1.0, "police": 1.0, "clinic": 3.0, "health_centre": 3.0}, "min",
+                             "alerted → unit leaves its station",
+                             "fire 1 min 建标152-2017 [V]; 120 ≤ 3 min 国卫医发〔2020〕19号 [S]; police [A]"),
+        "busy_median_min": Param({"fire": 60.0, "police": 45.0, "clinic": 60.0, "health_centre": 60.0}, "min",
+                                 "on-scene time of a responder unit, lognormal median", "[A]"),
+        "busy_p90_min": Param({"fire": 150.0, "police": 120.0, "clinic": 120.0, "health_centre": 120.0}, "min",
+                              "on-scene time, 90th percentile", "[A]"),
+    },
+    "escalation": {
+        "type_factor": Param({"city_management": 0.7, "livelihood": 1.0, "safety_hazard": 1.3, "dispute": 1.5,
+                              "public_order": 1.3, "other": 1.0, "fire": 2.0, "gas_leak": 2.0, "violence": 2.0,
+                              "medical": 1.0}, "",
+                             "relative escalation odds by incident type (normalised over the mix: the overall "
+                             "escalated share stays workflow.escalation_share)", "[A]"),
+        "urgency_factor": Param({"urgent": 1.5, "normal": 0.8, "complex": 2.5}, "",
+                                "relative escalation odds by urgency (normalised like type_factor)", "[A]"),
+        "on_duty_share": Param(1.0 / 3.0, "share",
+                               "share of a 综治中心's staff (facilities staff) at the desk at any time: its "
+                               "desks = max(1, round(staff × share))", "8-hour shifts of a 24-hour centre [A]"),
+        "work_median_h": Param({"street": 4.0, "district": 8.0}, "h",
+                               "desk time of an escalated case at its centre (coordination, calls to departments), "
+                               "lognormal median", "[A]"),
+        "work_p90_h": Param({"street": 12.0, "district": 24.0}, "h", "desk time, 90th percentile", "[A]"),
+    },
+    "routine": {
+        "patrols_per_day": Param(2.0, "patrols", "patrols of the grid's roads per workday (一日双巡)",
+                                 "一日双巡 practice of grid workers (issue 12; Chengdu) [R]"),
+        "patrol_speed_kmh": Param(4.0, "km/h", "patrol speed including stops to look and talk", "[A]"),
+        "visit_h_per_household_year": Param(1.0, "h", "household visits (入户走访) per household per year: a "
+                                            "15-minute visit each quarter", "[A]"),
+        "record_h_per_unit_year": Param(2.0, "h", "checking household and housing records (人房信息核查) per "
+                                        "residential unit per year", "[A]"),
+        "max_utilisation": Param(0.85, "share", "share of duty hours a worker can fill with incidents + routine "
+                                 "(for workers_needed)", "[A]"),
+    },
+    "micro_member": {
+        "enabled": Param(False, "", "micro-grid members (微网格员, residents serving their own micro-grid) make first "
+                         "contact with reports from their micro-grid",
+                         "Chengdu: 13.3万 micro-grid members vs 1.48万 full-time grid workers (docs/sources.md §1)"),
+        "response_median_min": Param(10.0, "min", "report → first contact by the micro-grid member, lognormal median",
+                                     "[A]"),
+        "response_p90_min": Param(30.0, "min", "report → first contact, 90th percentile", "[A]"),
+        "reachable_share": Param(0.7, "share", "share of reports during their hours that a member takes", "[A]"),
+        "start_hour": Param(7.0, "h", "members are reachable from this hour …", "[A]"),
+        "hours": Param(15.0, "h", "… for this many hours a day (7:00–22:00)", "[A]"),
     },
     "simulation": {
         "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise (28 days: Gini 0.34 → a year: 0.14 on the Wuhou sample)", ""),

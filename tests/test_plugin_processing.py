@@ -200,7 +200,8 @@ BAD_TOML = {   # values the loader's type checks accept and a later stage of `ru
     "negative_rate": None,   # events_per_1000_residents_month = -5 (replaces the toy's line)
     "negative_weight": "[score.weights]\ncoverage = -1.0\n",
     "zero_type_mix": "[demand.type_mix]\ncity_management = 0.0\nlivelihood = 0.0\nsafety_hazard = 0.0\n"
-                     "dispute = 0.0\npublic_order = 0.0\nother = 0.0\n",
+                     "dispute = 0.0\npublic_order = 0.0\nother = 0.0\nfire = 0.0\ngas_leak = 0.0\nviolence = 0.0\n"
+                     "medical = 0.0\n",
     "negative_urgency": "[demand.urgency_mix]\nurgent = -0.5\n",
     "no_workers": "[staffing]\nworkers_per_general_grid = 0\n",
     "negative_households": "",   # layer values and placements, not parameters (see _bad_toy)

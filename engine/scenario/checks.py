@@ -434,9 +434,31 @@ def link_units(units: Units, grids: Grids, file: str, col: Collector, facilities
         elif not m:
             units.micro_id[i] = inside_m[i]
     if facilities is not None:
-        for i in np.flatnonzero((facilities.grid_id != "") & ~np.isin(facilities.grid_id, grids.id)):
-            col.error(f"grid_id '{facilities.grid_id[i]}' is not a grid id", file=file, layer="facilities",
-                      fid=int(facilities.fid[i]), field="grid_id")
+        link_facilities(facilities, grids, file, col)
+
+
+def link_facilities(facilities: Facilities, grids: Grids, file: str, col: Collector) -> None:
+    """Check given facility grid_ids; fill empty ones by location.
+
+    An empty grid_id becomes the general/dedicated grid containing the facility (dedicated
+    wins where they overlap), else the nearest such grid (straight-line distance to its
+    polygon), so a workstation placed on a boundary road still serves a grid.  The
+    simulation bases each grid's workers at the station serving it (engine/simulation/setup).
+    """
+    for i in np.flatnonzero((facilities.grid_id != "") & ~np.isin(facilities.grid_id, grids.id)):
+        col.error(f"grid_id '{facilities.grid_id[i]}' is not a grid id", file=file, layer="facilities",
+                  fid=int(facilities.fid[i]), field="grid_id")
+    empty = np.flatnonzero(facilities.grid_id == "")
+    base = np.flatnonzero(grids.level != "micro")
+    if not empty.size or not base.size:
+        return
+    pts = shapely.points(facilities.x[empty], facilities.y[empty])
+    found = _containing(pts, grids.geometry[base], grids.id[base], prefer=grids.level[base] == "dedicated")
+    outside = np.flatnonzero(found == "")
+    if outside.size:
+        nearest = shapely.STRtree(grids.geometry[base]).nearest(pts[outside])
+        found[outside] = grids.id[base][nearest]
+    facilities.grid_id[empty] = found
 
 
 def _metres(d: float) -> str:
