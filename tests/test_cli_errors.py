@@ -81,7 +81,7 @@ def test_file_given_as_scenario_folder(tmp_path, toy, command):
 
 def test_empty_scenario_path(tmp_path, toy):
     failed(gridgov("validate", ""), 1, "empty scenario path")
-    failed(gridgov("simulate", toy, "--out", ""), 1, "--out: empty path")
+    failed(gridgov("simulate", toy, "--out", ""), 2, "argument --out: empty path", "usage: gridgov simulate")
 
 
 # ------------------------------------------------------------------ --out that cannot be written
@@ -170,11 +170,12 @@ def test_unknown_or_missing_arguments_show_the_commands_usage(argv, usage):
 
 
 def test_score_refuses_options_it_would_ignore(tmp_path, toy, toy_run):
-    failed(gridgov("score", toy_run, "--out", tmp_path / "o", "--days", 3), 1, "--days would have no effect")
-    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--seed", 3), 1, "--no-sim skips")
-    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", "coverage"), 1,
+    failed(gridgov("score", toy_run, "--out", tmp_path / "o", "--days", 3), 2, "--days would have no effect",
+           "usage: gridgov score")
+    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--seed", 3), 2, "--no-sim skips")
+    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", "coverage"), 2,
            "--weight 'coverage': expected GROUP=NUMBER")
-    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", "coverage=lots"), 1,
+    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", "coverage=lots"), 2,
            "'lots' is not a number")
     assert not (tmp_path / "o").exists()
 
@@ -188,12 +189,12 @@ def test_compare_names_the_scenario_at_fault(tmp_path, toy, toy_copy):
 
 @pytest.mark.parametrize("weight", ["coverage=-1", "coverage=nan", "coverage=1e308"])
 def test_score_weight_out_of_range_names_the_option(tmp_path, toy, weight):
-    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", weight), 1,
+    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", weight), 2,
            f"--weight '{weight}': a weight must be a number in [0, 1e+06]")
 
 
 def test_compare_needs_two(tmp_path, toy):
-    failed(gridgov("compare", toy, "--out", tmp_path / "o"), 1, "at least two")
+    failed(gridgov("compare", toy, "--out", tmp_path / "o"), 2, "at least two", "usage: gridgov compare")
 
 
 # ------------------------------------------------------------------ broken scenario copies
@@ -253,7 +254,7 @@ def test_broken_scenario(tmp_path, toy_copy, how):
     ("roads", 1, "layer 'roads': layer has no features: a scenario needs at least one road"),
     ("units", 1, "layer 'units': layer has no features: a scenario needs at least one residential unit"),
     ("grids", 1, "layer 'grids': layer has no features: a scenario needs at least one grid"),
-    ("facilities", 0, "[warning]"),
+    ("facilities", 1, "layer 'facilities', field 'type': no grid workstation"),
 ])
 def test_empty_layer(tmp_path, toy_copy, layer, code, needle):
     layers = toy_layers()
@@ -340,15 +341,18 @@ def test_experiment_replications_zero_and_missing_file(tmp_path, toy):
 
 
 @pytest.mark.parametrize("options, needle", [
-    (["--workers", "-1"], "--workers must be ≥ 0"),
-    (["--runs-per-task", "0"], "--runs-per-task must be ≥ 1"),
-    (["--connect-timeout", "-1", "--scheduler", "tcp://127.0.0.1:1"], "--connect-timeout must be"),
+    (["--workers", "-1"], "argument --workers: must be ≥ 0, got -1"),
+    (["--workers", "two"], "argument --workers: 'two' is not a whole number"),
+    (["--runs-per-task", "0"], "argument --runs-per-task: must be ≥ 1, got 0"),
+    (["--connect-timeout", "-1", "--scheduler", "tcp://127.0.0.1:1"], "argument --connect-timeout: must be"),
+    (["--connect-timeout", "inf"], "argument --connect-timeout: must be"),
     (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "cannot be combined with --scheduler"),
-    (["--scheduler", "foo", "--connect-timeout", "2"], "--scheduler 'foo' is not a Dask scheduler address"),
+    (["--scheduler", "foo", "--connect-timeout", "2"], "argument --scheduler: 'foo' is not a Dask scheduler address"),
+    (["--out", ""], "argument --out: empty path"),
 ])
 def test_batch_bad_options(tmp_path, toy, options, needle):
     exp = _experiment(tmp_path, toy, "[design.factors]\nincident_rate_multiplier = [1, 2]\n")
-    failed(gridgov("batch", exp, "--out", tmp_path / "o", *options), 1, needle)
+    failed(gridgov("batch", exp, "--out", tmp_path / "o", *options), 2, needle, "usage: gridgov batch")
     assert not (tmp_path / "o" / "runs").exists()
 
 
@@ -384,8 +388,10 @@ def test_scores_json_not_an_object(tmp_path, toy_run):
 def test_ctrl_c_mid_run_leaves_nothing_half_written(tmp_path, sample_dir, sig, code, word):
     """Ctrl-C / kill while the life circles of the Wuhou sample are computed: one line, no output."""
     out = tmp_path / "out"
+    # A suite started as a background job (`make test &`) inherits SIGINT ignored, and Python then
+    # never raises KeyboardInterrupt: give the child the default disposition a terminal would.
     proc = subprocess.Popen([*GRIDGOV, "circles", str(sample_dir), "--out", str(out)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=ENV)
+                            stderr=subprocess.PIPE, env=ENV, preexec_fn=_default_sigint)
     seen = b""
     deadline = time.monotonic() + 60
     while b"service circles" not in seen and b"road network" not in seen and time.monotonic() < deadline:
@@ -399,6 +405,10 @@ def test_ctrl_c_mid_run_leaves_nothing_half_written(tmp_path, sample_dir, sig, c
     assert proc.returncode == code, err
     assert f"gridgov circles: {word}" in err and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_broken_pipe_is_quiet():
@@ -503,7 +513,7 @@ def test_ctrl_c_inside_another_exception_is_an_interruption(monkeypatch, capsys)
 def test_out_may_not_be_the_scenario_folder(toy_copy, command):
     before = sorted(p.name for p in toy_copy.iterdir())
     failed(gridgov(command, toy_copy, "--out", f"{toy_copy}/", "--days" if command != "circles" else "--quiet",
-                   *(["1"] if command != "circles" else [])), 1, "is the scenario folder")
+                   *(["1"] if command != "circles" else [])), 2, "is the scenario folder")
     assert sorted(p.name for p in toy_copy.iterdir()) == before
 
 
@@ -541,7 +551,7 @@ def test_batch_validates_scenario_layers_before_any_run(tmp_path, toy_copy):
 
 
 def test_compare_days_on_finished_runs(tmp_path, toy, toy_run):
-    failed(gridgov("compare", toy_run, toy_run, "--out", tmp_path / "o", "--days", 3), 1, "--days would have no effect")
+    failed(gridgov("compare", toy_run, toy_run, "--out", tmp_path / "o", "--days", 3), 2, "--days would have no effect")
     proc = gridgov("compare", toy_run, toy, "--out", tmp_path / "o", "--days", 1, "--quiet", "--no-pdf")
     assert proc.returncode == 0, proc.stderr
     assert f"{toy_run} is a finished run: --days apply only to the scenario folders" in proc.stderr
@@ -569,10 +579,10 @@ def test_run_killed_while_writing_leaves_no_staging_folder_behind(tmp_path, samp
             break
     proc.kill()
     proc.wait(30)
-    staged = list(out.glob(".gridgov-run-*"))
+    staged = list(out.glob(".gridgov-stage-*"))
     assert staged and not (out / "scores.json").exists()  # killed mid-write: nothing moved in
     assert gridgov("run", toy, "--out", out, "--days", 1, "--quiet", "--no-pdf").returncode == 0
-    assert not list(out.glob(".gridgov-run-*")) and (out / "scores.json").is_file()
+    assert not list(out.glob(".gridgov-stage-*")) and (out / "scores.json").is_file()
 
 
 def test_simulate_killed_while_writing_leaves_no_temporary_behind(tmp_path, toy):

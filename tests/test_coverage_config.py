@@ -89,7 +89,7 @@ def test_unknown_required_type_is_a_located_problem_and_exit_1(tmp_path, capsys)
 
 def test_declared_types_are_accepted_in_the_facilities_layer(tmp_path):
     layers = toy_layers()
-    layers["facilities"]["columns"]["type"][0] = "pharmacy"
+    layers["facilities"]["columns"]["type"][2] = "pharmacy"  # (the toy's grid workstation stays)
     with pytest.raises(ValidationError) as exc:
         load_scenario(make_toy(tmp_path / "refused", layers))
     assert any(q.layer == "facilities" and q.field == "type" and "[coverage.types.pharmacy]" in q.message

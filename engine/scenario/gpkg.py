@@ -373,14 +373,21 @@ def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs
         for k, v in spec.get("columns", {}).items():
             if len(v) != n:
                 raise GridGovError(f"layer {name}: column {k} has {len(v)} values for {n} features")
-    with atomic_path(target) as tmp:
-        drv = ogr.GetDriverByName("GPKG")
-        ds = drv.CreateDataSource(str(tmp))
-        try:
-            for name, spec in layers.items():
-                _write_layer(ds, name, spec, srs, source_crs)
-        finally:
-            ds = None  # noqa: F841 - closes and flushes the file before the rename
+    try:
+        with atomic_path(target) as tmp:
+            drv = ogr.GetDriverByName("GPKG")
+            ds = drv.CreateDataSource(str(tmp))
+            if ds is None:
+                raise RuntimeError(gdal.GetLastErrorMsg())
+            try:
+                for name, spec in layers.items():
+                    _write_layer(ds, name, spec, srs, source_crs)
+            finally:
+                ds = None  # noqa: F841 - closes and flushes the file before the rename
+    except RuntimeError as exc:  # GDAL says little on a full disk or a refused write: name the file
+        from ..outputs import write_failure
+
+        raise write_failure(target, str(exc)) from None
     return target
 
 

@@ -24,6 +24,7 @@ from ..coverage_types import known_facility_types
 from ..params import DEFAULTS, check as check_params, merge_located
 from .checks import Collector, check_facility_types, check_layer, link_units
 from .crs import working_crs_problem
+from .placement import check_placement
 from .schema import LAYER_SPECS
 
 TOML_NAME = "scenario.toml"
@@ -41,7 +42,7 @@ SCENARIO_KEYS = {
 def read_toml(path: Path, col: Collector) -> dict[str, Any]:
     """Parse scenario.toml; a syntax error becomes one Problem naming the line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad) is not a syntax error
     except FileNotFoundError:
         col.error(f"missing {TOML_NAME}: a scenario folder needs {TOML_NAME} and {GPKG_NAME}", file=str(path))
         return {}
@@ -197,6 +198,7 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
         check_facility_types(data["facilities"], known_facility_types(params), str(gpath), col)
     if "units" in data and "grids" in data and data["units"] is not None and data["grids"] is not None:
         link_units(data["units"], data["grids"], str(gpath), col, data.get("facilities"))
+    check_placement(data, params, crs, str(gpath), col)
     if col.has_errors or any(data.get(n) is None for n, s in LAYER_SPECS.items() if s.required):
         return _Loaded(None, col.problems)
     scenario = Scenario(
