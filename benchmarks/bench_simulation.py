@@ -34,7 +34,7 @@ def city_inputs(n_workers: int, days: float, incidents_per_year: float, seed: in
     from gridgov.engine.demand import build_demand
     from gridgov.engine.simulation.setup import candidate_grids, straight_line_h
     from gridgov.engine.simulation.streams import workflow_streams
-    from gridgov.engine.simulation.workflow import POLICIES, WorkflowInputs, patrol_finders, shift_starts
+    from gridgov.engine.simulation.workflow import POLICIES, WorkflowInputs, daily_rosters, patrol_finders
 
     p = P.defaults()
     side = int(np.ceil(np.sqrt(n_workers)))
@@ -57,13 +57,53 @@ def city_inputs(n_workers: int, days: float, incidents_per_year: float, seed: in
     travel[r, c] = straight_line_h(base[ucand[r, c]], uxy[r], p)
     gw = np.arange(G + 1, dtype=np.int64)
     st = p["staffing"]
-    ss = shift_starts(np.ones(G, np.int64), float(st["shift_start_hour"]), float(st["shift_hours"]))
+    ss = daily_rosters(np.ones(G, np.int64), float(st["shift_start_hour"]), float(st["shift_hours"]))
     grid = unit_grid[s["unit"]]
-    finder = patrol_finders(s["patrol"], s["time_h"], grid, gw, ss, float(st["shift_hours"]))
+    finder = patrol_finders(s["patrol"], s["time_h"], grid, gw, ss)
     dispatch = np.where(finder >= 0, s["time_h"], s["time_h"] + s["delay"])
-    return WorkflowInputs(s["time_h"], dispatch, s["unit"], grid, s["urgency"], finder, s["handle"], travel, gw, cand,
-                          ss, float(st["shift_hours"]), bool(st["on_call_urgent"]),
-                          int(p["workflow"]["max_concurrent_cases"]), POLICIES[p["workflow"]["dispatch_policy"]])
+    inp = WorkflowInputs(s["time_h"], dispatch, s["unit"], grid, s["urgency"], finder, s["handle"], travel, gw, cand,
+                         ss, bool(st["on_call_urgent"]),
+                         int(p["workflow"]["max_concurrent_cases"]), POLICIES[p["workflow"]["dispatch_policy"]])
+    inp.uxy, inp.base = uxy, base          # for the responder / centre stage (``response_args``)
+    return inp
+
+
+def response_args(inp, end: np.ndarray, seed: int = 2):
+    """Emergency-responder and escalation-centre kernel inputs for the same city.
+
+    2.5 % of incidents are emergencies served by a station on every 50th grid base (2 units,
+    5 nearest stations, straight-line drive at 21 km/h); 12 % are escalated to one centre per
+    100 grids (3 desks, lognormal desk time, median 4 h) when the worker's on-site work ends.
+    """
+    from scipy.spatial import cKDTree
+
+    rng = np.random.default_rng(seed)
+    n = inp.report.size
+    st_xy = inp.base[::50]
+    F = st_xy.shape[0]
+    d, near = cKDTree(st_xy).query(inp.uxy, k=min(5, F))
+    near = np.asarray(near, np.int64).reshape(inp.uxy.shape[0], 1, -1)
+    drive = (np.asarray(d).reshape(near.shape) * 1.4 / (30 / 3.6 * 0.7) / 3600.0)
+    em = np.flatnonzero(rng.random(n) < 0.025)
+    call = inp.report[em] + 1 / 60
+    e_args = (np.arange(em.size, dtype=np.int64), call, inp.unit[em], np.zeros(em.size, np.int64),
+              rng.lognormal(np.log(1.0), 0.7, em.size), np.full(em.size, 1 / 60), near, drive,
+              np.arange(0, 2 * F + 1, 2, dtype=np.int64))
+    centre = np.where(rng.random(n) < 0.12, inp.grid // 100, -1).astype(np.int64)
+    M = int(inp.grid.max()) // 100 + 1
+    c_args = (np.argsort(end, kind="stable").astype(np.int64), end, centre, rng.lognormal(np.log(4.0), 0.8, n),
+              np.arange(0, 3 * M + 1, 3, dtype=np.int64))
+    return e_args, c_args
+
+
+def run_responses(e_args, c_args, engine: str):
+    if engine == "numba":
+        from gridgov.engine.simulation._kernels_emergency import centre_queue_kernel, emergency_kernel
+
+        return emergency_kernel(*e_args), centre_queue_kernel(*c_args)
+    from gridgov.engine.simulation.reference_emergency import centre_queue_reference, emergency_reference
+
+    return emergency_reference(*e_args), centre_queue_reference(*c_args)
 
 
 def head(inp, hours: float):
@@ -71,8 +111,10 @@ def head(inp, hours: float):
     from dataclasses import replace
 
     k = int(np.searchsorted(inp.report, hours))
-    return replace(inp, report=inp.report[:k], dispatch=inp.dispatch[:k], unit=inp.unit[:k], grid=inp.grid[:k],
-                   urg=inp.urg[:k], finder=inp.finder[:k], handle=inp.handle[:k])
+    out = replace(inp, report=inp.report[:k], dispatch=inp.dispatch[:k], unit=inp.unit[:k], grid=inp.grid[:k],
+                  urg=inp.urg[:k], finder=inp.finder[:k], handle=inp.handle[:k])
+    out.uxy, out.base = inp.uxy, inp.base
+    return out
 
 
 def timed(fn, *a):
@@ -126,6 +168,23 @@ def main() -> int:
               f"{t_sp_full:.1f} s EXTRAPOLATED to {n:,} incidents; identical to numba on that part: {same}")
     print(f"  memory: inputs {sum(getattr(inp, f).nbytes for f in ('report', 'dispatch', 'unit', 'grid', 'urg', 'finder', 'handle', 'travel')) / 1e6:.0f} MB; "
           f"peak RSS {rss_mb():.0f} MB (before engine runs {base_rss:.0f} MB)")
+    # responders + escalation centres on the same city (both engines on the part SimPy ran)
+    e_args, c_args = response_args(inp, nb_out[3])
+    day = head(inp, 24.0)
+    run_responses(*response_args(day, nb_out[3][:day.report.size]), "numba")          # JIT warm-up
+    t_resp = min(timed(run_responses, e_args, c_args, "numba")[1] for _ in range(1 if args.quick else 3))
+    e_sub, c_sub = response_args(sub, nb_sub[3])
+    (sp_e, sp_c), t_resp_sp = timed(run_responses, e_sub, c_sub, "simpy")
+    (nb_e, nb_c), t_resp_sub = timed(run_responses, e_sub, c_sub, "numba")
+    same_r = np.array_equal(sp_e[0], nb_e[0]) and np.allclose(sp_e[1], nb_e[1], atol=1e-9, equal_nan=True) and \
+        np.allclose(sp_c, nb_c, atol=1e-9, equal_nan=True)
+    t_resp_sp_full = t_resp_sp * n / m
+    print(f"  responders + centres: numba {t_resp:.3f} s ({e_args[0].size:,} emergencies, "
+          f"{int((c_args[2] >= 0).sum()):,} escalated); simpy {t_resp_sp:.2f} s on the SimPy part"
+          f"{'' if m == n else f' → {t_resp_sp_full:.1f} s extrapolated'}; identical: {same_r}")
+    print(f"  city-year per replication (workflow + responders + centres, numba): {best + t_resp:.3f} s")
+    best += t_resp
+    t_sp_full += t_resp_sp_full
     ratio_city = t_sp_full / best
 
     # Wuhou sample, one year, network trips, both engines in full

@@ -24,7 +24,7 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_dead_temporaries(target)
+    remove_dead_temporaries(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}-", suffix=suffix or target.suffix,
                                dir=target.parent)
     os.close(fd)
@@ -42,7 +42,7 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
         raise
 
 
-def _remove_dead_temporaries(target: Path) -> None:
+def remove_dead_temporaries(target: Path) -> None:
     """Temporaries of ``target`` left by a writer killed with SIGKILL (nothing could clean up).
 
     Their names carry the writer's PID; only those whose process is gone are removed.

@@ -2,7 +2,8 @@
 
 Each command module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args)``
 returning an exit code.  User errors (``GridGovError``, and ``OSError`` on a path the user
-named) print one paragraph, never a traceback, and exit 1; bad options exit 2 (argparse);
+named) print one paragraph, never a traceback, and exit 1; bad options exit 2 (argparse, and
+``UsageError`` for options that cannot work together);
 Ctrl-C exits 130; an unexpected exception is reported as an internal error (exit 3, the
 traceback only with ``GRIDGOV_DEBUG=1``).
 """
@@ -15,7 +16,7 @@ import signal
 import sys
 
 from . import __version__
-from .errors import GridGovError
+from .errors import GridGovError, UsageError
 
 INTERNAL_ERROR = 3  # exit code of an unexpected exception (1 = bad input, 2 = bad options, 130 = Ctrl-C, 143 = SIGTERM)
 
@@ -72,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     previous = _terminate_like_ctrl_c()
     try:
         return int(args._run(args) or 0)
+    except UsageError as exc:        # options checked after parsing: same shape as argparse's own
+        SUBPARSERS[args.command].print_usage(sys.stderr)
+        print(f"gridgov {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except GridGovError as exc:
         print(f"gridgov {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -83,9 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:          # e.g. `gridgov params | head`: the reader left, not an error
         _silence_stdout()
         return 0
-    except OSError as exc:           # a file or folder the user named cannot be read or written
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"gridgov {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:           # a file or folder cannot be read or written (full disk, permissions)
+        from .outputs import os_problem
+
+        print(f"gridgov {args.command}: {os_problem(exc)}", file=sys.stderr)
         return 1
     except Exception as exc:         # a bug: one paragraph for the user, the traceback on request
         if _caused_by_ctrl_c(exc):   # e.g. Ctrl-C during an import surfaces as ImportError

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from .errors import Problem, ValidationError
+from .param_schema import DAYS_PER_MONTH
+from .params import check, require
 
 HOURS_PER_WEEK = 168
-DAYS_PER_MONTH = 365.25 / 12.0
 
 
 @dataclass
@@ -32,6 +33,8 @@ class DemandModel:
     urgency_p: np.ndarray
     patrol_found_share: float
     fitted_from: int = 0            # number of history records the profile/mix came from (0 = defaults)
+    site_rows: np.ndarray | None = None     # units that are demand sites of dedicated grids (simulation/sites.py)
+    site_type_p: np.ndarray | None = None   # (n_sites, n_types) their own type mixes
 
     @property
     def rate_per_h(self) -> float:
@@ -40,37 +43,33 @@ class DemandModel:
 
 def default_profile(demand: dict[str, Any]) -> np.ndarray:
     """Hour-of-week profile from the day/night/weekend multipliers (DOMAIN §7), mean 1."""
+    require({"demand": demand}, ("demand",))
     day_start, night_start = int(demand["day_start_hour"]), int(demand["night_start_hour"])
-    if not (0 <= day_start < night_start <= 24):
-        raise ValidationError([Problem("need 0 ≤ day_start_hour < night_start_hour ≤ 24", "scenario.toml",
-                                       "demand", field="day_start_hour")])
     hours = np.arange(24)
     day = np.where((hours >= day_start) & (hours < night_start), float(demand["day_multiplier"]),
                    float(demand["night_multiplier"]))
     week = np.tile(day, 7)
     week[5 * 24:] *= float(demand["weekend_multiplier"])
-    if not (np.all(week >= 0) and week.sum() > 0):
-        raise ValidationError([Problem("day/night/weekend multipliers must be ≥ 0 and not all 0", "scenario.toml",
-                                       "demand", field="day_multiplier")])
     return week / week.mean()
 
 
-def _mix(mix: dict[str, float], name: str) -> tuple[list[str], np.ndarray]:
+def _mix(mix: dict[str, float]) -> tuple[list[str], np.ndarray]:
+    """Keys and shares (the schema has checked they are ≥ 0 and add up to 1; renormalised for rounding)."""
     keys = list(mix)
     p = np.array([float(mix[k]) for k in keys])
-    if not keys or np.any(~np.isfinite(p)) or np.any(p < 0) or p.sum() <= 0:
-        raise ValidationError([Problem(f"{name} shares must be ≥ 0 with a positive sum, got {mix}",
-                                       "scenario.toml", "demand", field=name)])
     return keys, p / p.sum()
 
 
 def build_demand(params: dict[str, dict[str, Any]], residents: np.ndarray, hotspot: np.ndarray | None = None,
-                 history: Any = None) -> DemandModel:
+                 history: Any = None, unit_xy: np.ndarray | None = None) -> DemandModel:
     """Demand model of a scenario from its parameters, unit residents and optional history.
 
     ``history`` is a ``model.Incidents`` (or anything with ``time`` and ``type``); when it
     holds at least ``demand.fit_min_records`` records, its fitted hour-of-week profile and
     type mix replace the defaults (the volume still comes from the per-resident rate).
+    With ``unit_xy`` and located history records (``x``, ``y``), *where* incidents happen is
+    fitted too (``fit_spatial``): the units' shares blend residents with the kernel-smoothed
+    history counts.
     """
     d = params["demand"]
     res = np.asarray(residents, dtype=np.float64)
@@ -86,24 +85,25 @@ def build_demand(params: dict[str, dict[str, Any]], residents: np.ndarray, hotsp
             problems += [Problem("hotspot weight must be ≥ 0", "hotspot", "", int(i), "weight")
                          for i in np.flatnonzero(~np.isfinite(h) | (h < 0))[:20]]
             weight = weight * np.where(np.isfinite(h), h, 0.0)
-    rate = float(d["events_per_1000_residents_month"])
-    if not (rate >= 0 and np.isfinite(rate)):
-        problems.append(Problem("must be ≥ 0", "scenario.toml", "demand", field="events_per_1000_residents_month"))
-    share = float(d["patrol_found_share"])
-    if not 0 <= share <= 1:
-        problems.append(Problem("must be within 0..1", "scenario.toml", "demand", field="patrol_found_share"))
+    problems += check(params, sections=("demand",))
+    rate, share = float(d["events_per_1000_residents_month"]), float(d["patrol_found_share"])
     if problems:
         raise ValidationError(problems)
     total_per_h = rate * res.sum() / 1000.0 / DAYS_PER_MONTH / 24.0
     unit_rate = total_per_h * weight / weight.sum() if weight.sum() > 0 else np.zeros_like(weight)
     profile = default_profile(d)
-    type_keys, type_p = _mix(d["type_mix"], "type_mix")
-    urg_keys, urg_p = _mix(d["urgency_mix"], "urgency_mix")
+    type_keys, type_p = _mix(d["type_mix"])
+    urg_keys, urg_p = _mix(d["urgency_mix"])
     fitted = 0
     if history is not None and len(history.time) >= int(d.get("fit_min_records", 200)):
         fit = fit_history(history.time, history.type)
         profile, fitted = fit["profile"], fit["n"]
         type_keys, type_p = list(fit["type_mix"]), np.array(list(fit["type_mix"].values()))
+        hx, hy = getattr(history, "x", None), getattr(history, "y", None)
+        if unit_xy is not None and hx is not None and unit_rate.sum() > 0:
+            share = fit_spatial(np.column_stack([hx, hy]), np.asarray(unit_xy, dtype=np.float64), weight,
+                                float(d["history_bandwidth_m"]), float(d["history_spatial_weight"]))
+            unit_rate = unit_rate.sum() * share
     return DemandModel(unit_rate, profile, type_keys, type_p, urg_keys, urg_p, share, fitted)
 
 
@@ -134,6 +134,14 @@ def generate_incidents(model: DemandModel, days: float, rng: np.random.Generator
     typ = _draw(rng, model.type_p, n)
     urg = _draw(rng, model.urgency_p, n)
     patrol = rng.random(n) < model.patrol_found_share
+    if model.site_rows is not None and model.site_rows.size:    # drawn last: other draws unchanged
+        u = rng.random(n)
+        at = np.searchsorted(model.site_rows, unit)
+        at_site = (at < model.site_rows.size) & (model.site_rows[np.minimum(at, model.site_rows.size - 1)] == unit)
+        cum = np.cumsum(model.site_type_p, axis=1)
+        for i in np.flatnonzero(at_site):
+            row = cum[at[i]]
+            typ[i] = min(int(np.searchsorted(row, u[i] * row[-1], side="right")), row.size - 1)
     return {"time_h": t, "unit": unit, "type": typ, "urgency": urg, "patrol": patrol}
 
 
@@ -143,6 +151,38 @@ def _draw(rng: np.random.Generator, p: np.ndarray, n: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- fitting
+def fit_spatial(history_xy: np.ndarray, unit_xy: np.ndarray, prior: np.ndarray, bandwidth_m: float,
+                history_weight: float) -> np.ndarray:
+    """Each unit's share of the incidents: ``(1 − w) · prior share + w · smoothed history share``.
+
+    Every located history record is counted at its nearest unit; the counts are smoothed
+    over the units with a Gaussian kernel of ``bandwidth_m`` (Nadaraya–Watson, cut at 3
+    bandwidths), so a unit next to a hotspot shares its rate and a single record does not
+    make a hotspot.  ``prior`` (residents × hotspot weight) keeps units with no history
+    nearby from dropping to zero.  Returns shares summing to 1.
+    """
+    from scipy.spatial import cKDTree
+
+    ok = np.all(np.isfinite(history_xy), axis=1)
+    U = unit_xy.shape[0]
+    prior_share = prior / prior.sum() if prior.sum() > 0 else np.full(U, 1.0 / U)
+    if ok.sum() == 0 or U == 0 or not history_weight > 0:
+        return prior_share
+    tree = cKDTree(unit_xy)
+    _, nearest = tree.query(history_xy[ok])
+    counts = np.bincount(nearest, minlength=U).astype(np.float64)
+    if bandwidth_m > 0:
+        pairs = tree.sparse_distance_matrix(tree, 3.0 * bandwidth_m, output_type="coo_matrix")
+        k = np.exp(-0.5 * (pairs.data / bandwidth_m) ** 2)
+        num = np.bincount(pairs.row, weights=k * counts[pairs.col], minlength=U)   # pairs include (u, u)
+        den = np.bincount(pairs.row, weights=k, minlength=U)
+        counts = num / den
+    hist_share = counts / counts.sum()
+    w = min(max(float(history_weight), 0.0), 1.0)
+    return (1.0 - w) * prior_share + w * hist_share
+
+
+
 def fit_history(time: np.ndarray, types: np.ndarray | None = None) -> dict[str, Any]:
     """Fit the hour-of-week profile and type mix of an incident history.
 

@@ -33,6 +33,12 @@ class GridGovError(Exception):
     exit_code = 1
 
 
+class UsageError(GridGovError):
+    """Command-line options that cannot work (alone or together): exit 2, as argparse does."""
+
+    exit_code = 2
+
+
 class ValidationError(GridGovError):
     """Input data is wrong; carries every problem found, not only the first."""
 

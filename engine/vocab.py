@@ -97,6 +97,10 @@ INCIDENT_TYPES = _index([
     Term("dispute", "Dispute", "矛盾纠纷"),
     Term("public_order", "Public order", "治安问题"),
     Term("other", "Other", "其他"),
+    Term("fire", "Fire (emergency)", "火灾"),
+    Term("gas_leak", "Gas leak (emergency)", "燃气泄漏"),
+    Term("violence", "Violence (emergency)", "暴力事件"),
+    Term("medical", "Medical emergency", "急病急救"),
 ])
 
 URGENCIES = _index([

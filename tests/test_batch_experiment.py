@@ -174,9 +174,11 @@ def test_cli_dry_run_and_errors(tmp_path, capsys):
     assert main(["batch", str(bad), "--out", str(tmp_path / "o")]) == 1
     err = capsys.readouterr().err
     assert "unknown factor 'staffing_level'" in err and "Traceback" not in err
-    assert main(["batch", str(bad), "--out", str(tmp_path / "o"), "--workers", "-1"]) == 1
+    with pytest.raises(SystemExit) as exc:  # a bad option value: argparse's usage error, exit 2
+        main(["batch", str(bad), "--out", str(tmp_path / "o"), "--workers", "-1"])
+    assert exc.value.code == 2
     assert main(["batch", str(bad), "--out", str(tmp_path / "o"), "--workers", "2",
-                 "--scheduler", "tcp://127.0.0.1:1"]) == 1
+                 "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "cannot be combined" in capsys.readouterr().err
 
 

@@ -52,8 +52,8 @@ def test_in_process_batch_writes_every_run_once_and_resumes(tmp_path, experiment
     assert store.finished_run_ids(out) == {r.run_id for r in experiment.runs[:5]}
     res = run_batch(experiment, out, workers=0, func=fake_run, progress=False, runs_per_task=3)
     assert res["done"] == 11 and res["skipped"] == 5 and res["tasks"] == 5  # 3+3+1+... per point
-    files = list((out / "runs").glob("point=*/*.parquet"))
-    assert len(files) == 5 + 5 and all(p.parent.name.startswith("point=") for p in files)
+    files = list((out / "runs").glob("point-*/*.parquet"))
+    assert len(files) == 5 + 5 and all(p.parent.name.startswith("point-") for p in files)
     df = store.read_runs(out)
     assert df["run_id"].is_unique and len(df) == 16
     assert list(df["run_id"]) == [r.run_id for r in experiment.runs]  # sorted: point, replication
@@ -79,7 +79,7 @@ def test_interrupted_write_leaves_no_visible_file(tmp_path, experiment, monkeypa
 
 def test_stale_temporaries_from_a_killed_client_are_ignored_then_removed(tmp_path, experiment):
     out = tmp_path / "out"
-    part = out / "runs" / f"point={experiment.runs[0].point_id}"
+    part = out / "runs" / f"point-{experiment.runs[0].point_id}"
     part.mkdir(parents=True)
     (part / f".{experiment.runs[0].run_id}.abc123.parquet").write_bytes(b"half")
     assert store.finished_run_ids(out) == set()
@@ -137,13 +137,14 @@ def test_non_numeric_metric_is_a_clear_error(tmp_path, experiment):
 
 
 def test_second_client_on_same_folder_is_refused(tmp_path, experiment):
-    import fcntl
+    import os
+
+    from gridgov.engine.outputs import output_lock
 
     out = tmp_path / "out"
-    out.mkdir()
-    with open(out / ".batch.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with pytest.raises(GridGovError, match="another gridgov batch"):
+    with output_lock(out, "batch"):
+        with pytest.raises(GridGovError, match=rf"another gridgov command is writing there \(PID {os.getpid()}, "
+                                               r"gridgov batch\)"):
             run_batch(experiment, out, workers=0, func=null_run, progress=False)
 
 
@@ -163,7 +164,7 @@ def test_runs_of_several_points_never_share_a_file(tmp_path, experiment):
     with pytest.raises(ValueError, match="several design points"):
         store.write_runs(tmp_path, [(a, {"m": 1.0}, 0.0), (b, {"m": 1.0}, 0.0)])
     path = store.write_runs(tmp_path, [(a, {"m": 1.0}, 0.0), (experiment.runs[1], {"m": 2.0}, 0.0)])
-    assert path.parent.name == f"point={a.point_id}"
+    assert path.parent.name == f"point-{a.point_id}"
     assert store.read_runs(tmp_path)["m"].tolist() == [1.0, 2.0]
 
 
@@ -171,3 +172,29 @@ def test_output_path_that_is_a_file_is_a_clear_error(tmp_path, experiment):
     (tmp_path / "file").write_text("x")
     with pytest.raises(GridGovError, match="cannot create the output folder"):
         run_batch(experiment, tmp_path / "file" / "out", workers=0, func=fake_run, progress=False)
+
+
+def _doc_recipes() -> list[str]:
+    """The Python blocks of docs/batch.md that read OUT/runs, as written there."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text(encoding="utf-8")
+    return [b for b in re.findall(r"```python\n(.*?)```", text, flags=re.S) if '"OUT/runs"' in b]
+
+
+@pytest.mark.parametrize("recipe", _doc_recipes())
+def test_documented_reading_recipes_work(tmp_path, experiment, monkeypatch, recipe):
+    """Every documented way of reading the runs gives every run with the files' column types."""
+    out = tmp_path / "OUT"
+    run_batch(experiment, out, workers=0, func=fake_run, progress=False, runs_per_task=3)
+    monkeypatch.chdir(tmp_path)
+    names = {}
+    exec(recipe.replace('"wuhou"', f'"{experiment.runs[0].scenario}"'), names)  # noqa: S102 - the doc's code
+    runs = names["runs"]
+    assert sorted(runs["run_id"]) == sorted(r.run_id for r in experiment.runs)
+    assert str(runs["point"].dtype) == "int64" and runs["point_id"].map(type).eq(str).all()
+    assert set(runs.columns) == set(store.read_runs(out).columns)
+
+
+def test_there_are_documented_recipes():
+    assert len(_doc_recipes()) >= 2

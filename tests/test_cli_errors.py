@@ -81,7 +81,7 @@ def test_file_given_as_scenario_folder(tmp_path, toy, command):
 
 def test_empty_scenario_path(tmp_path, toy):
     failed(gridgov("validate", ""), 1, "empty scenario path")
-    failed(gridgov("simulate", toy, "--out", ""), 1, "--out: empty path")
+    failed(gridgov("simulate", toy, "--out", ""), 2, "argument --out: empty path", "usage: gridgov simulate")
 
 
 # ------------------------------------------------------------------ --out that cannot be written
@@ -124,8 +124,8 @@ def test_out_not_writable(tmp_path, toy):
 
 
 @pytest.mark.parametrize("option, value, needle", [
-    ("--days", "0", "argument --days: must be a number of days in (0, 10000), got 0"),
-    ("--days", "-3", "argument --days: must be a number of days in (0, 10000), got -3"),
+    ("--days", "0", "argument --days: must be a number of days in (0, 3660], got 0"),
+    ("--days", "-3", "argument --days: must be a number of days in (0, 3660], got -3"),
     ("--days", "nan", "argument --days: must be a number of days"),
     ("--days", "two", "argument --days: 'two' is not a number of days"),
     ("--seed", "-1", "argument --seed: must be a whole number ≥ 0, got -1"),
@@ -141,7 +141,7 @@ def test_bad_option_values(tmp_path, toy, option, value, needle):
 @pytest.mark.parametrize("command", ["simulate", "score", "compare"])
 def test_same_option_checks_in_every_command(tmp_path, toy, command):
     dirs = [toy, toy] if command == "compare" else [toy]
-    for option, value, needle in (("--days", "-3", "argument --days: must be a number of days in (0, 10000), got -3"),
+    for option, value, needle in (("--days", "-3", "argument --days: must be a number of days in (0, 3660], got -3"),
                                   ("--seed", "-1", "argument --seed: must be a whole number ≥ 0, got -1")):
         failed(gridgov(command, *dirs, "--out", tmp_path / "o", option, value), 2, needle, f"usage: gridgov {command}")
     assert not (tmp_path / "o").exists()
@@ -170,11 +170,12 @@ def test_unknown_or_missing_arguments_show_the_commands_usage(argv, usage):
 
 
 def test_score_refuses_options_it_would_ignore(tmp_path, toy, toy_run):
-    failed(gridgov("score", toy_run, "--out", tmp_path / "o", "--days", 3), 1, "--days would have no effect")
-    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--seed", 3), 1, "--no-sim skips")
-    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", "coverage"), 1,
+    failed(gridgov("score", toy_run, "--out", tmp_path / "o", "--days", 3), 2, "--days would have no effect",
+           "usage: gridgov score")
+    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--seed", 3), 2, "--no-sim skips")
+    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", "coverage"), 2,
            "--weight 'coverage': expected GROUP=NUMBER")
-    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", "coverage=lots"), 1,
+    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", "coverage=lots"), 2,
            "'lots' is not a number")
     assert not (tmp_path / "o").exists()
 
@@ -188,12 +189,12 @@ def test_compare_names_the_scenario_at_fault(tmp_path, toy, toy_copy):
 
 @pytest.mark.parametrize("weight", ["coverage=-1", "coverage=nan", "coverage=1e308"])
 def test_score_weight_out_of_range_names_the_option(tmp_path, toy, weight):
-    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", weight), 1,
+    failed(gridgov("score", toy, "--out", tmp_path / "o", "--no-sim", "--weight", weight), 2,
            f"--weight '{weight}': a weight must be a number in [0, 1e+06]")
 
 
 def test_compare_needs_two(tmp_path, toy):
-    failed(gridgov("compare", toy, "--out", tmp_path / "o"), 1, "at least two")
+    failed(gridgov("compare", toy, "--out", tmp_path / "o"), 2, "at least two", "usage: gridgov compare")
 
 
 # ------------------------------------------------------------------ broken scenario copies
@@ -209,7 +210,7 @@ def _break(folder: Path, how: str) -> str:
         return "unknown key 'events_per_month'"
     if how == "bad_value_in_toml":  # right type, wrong value: only the simulation's own checks see it
         (folder / "scenario.toml").write_text(TOML + '\n[workflow]\ndispatch_policy = "fastest"\n')
-        return "field 'dispatch_policy': must be one of"
+        return "field 'dispatch_policy': [workflow] dispatch_policy = 'fastest' must be one of"
     if how == "truncated_geopackage":  # a copy cut short (full disk, interrupted download)
         data = (folder / "layers.gpkg").read_bytes()
         (folder / "layers.gpkg").write_bytes(data[: len(data) // 3])
@@ -253,7 +254,7 @@ def test_broken_scenario(tmp_path, toy_copy, how):
     ("roads", 1, "layer 'roads': layer has no features: a scenario needs at least one road"),
     ("units", 1, "layer 'units': layer has no features: a scenario needs at least one residential unit"),
     ("grids", 1, "layer 'grids': layer has no features: a scenario needs at least one grid"),
-    ("facilities", 0, "[warning]"),
+    ("facilities", 1, "layer 'facilities', field 'type': no grid workstation"),
 ])
 def test_empty_layer(tmp_path, toy_copy, layer, code, needle):
     layers = toy_layers()
@@ -280,7 +281,7 @@ def test_travel_speed_zero_is_located_in_validate_and_circles(tmp_path, toy_copy
     ("[travel]\nworker_mode = \"rocket\"", "travel", "worker_mode"),
     ("[circles]\nmode = \"fly\"", "circles", "mode"),
     ("[circles]\nband_minutes = [15, 10, 5]", "circles", "band_minutes"),
-    ("[circles]\ntier_distance_m = {5min = -300.0}", "circles", "tier_distance_m"),
+    ("[circles]\ntier_distance_m = {5min = -300.0}", "circles", "tier_distance_m.5min"),
 ])
 def test_parameter_values_located_by_validate_and_run(tmp_path, toy_copy, extra, section, key):
     (toy_copy / "scenario.toml").write_text(TOML + "\n" + extra + "\n")
@@ -292,7 +293,7 @@ def test_parameter_values_located_by_validate_and_run(tmp_path, toy_copy, extra,
 
 def test_validate_rejects_days_that_run_would_reject(toy_copy):
     (toy_copy / "scenario.toml").write_text(TOML + "\n[simulation]\ndays = -2\n")
-    failed(gridgov("validate", toy_copy), 1, str(toy_copy / "scenario.toml"), "field 'days'", "got -2")
+    failed(gridgov("validate", toy_copy), 1, str(toy_copy / "scenario.toml"), "field 'days'", "days = -2 is outside")
 
 
 def test_validate_json_on_a_broken_scenario(toy_copy):
@@ -320,7 +321,8 @@ def _experiment(tmp_path: Path, toy: Path, body: str) -> Path:
     ("[design.factors]\n\"demand.events_per_month\" = [1, 2]\n", "unknown factor 'demand.events_per_month'"),
     ("[design]\nkind = \"grid\"\n[design.factors]\n", "[design] lists no factors"),
     ("[design.factors]\n\"staffing.workers_per_general_grid\" = [1, -2]\n",
-     "workers_per_general_grid: must be a whole number ≥ 1, got -2"),
+     "field 'design.factors.staffing.workers_per_general_grid': scenario 'toy', design point 1 "
+     "(staffing.workers_per_general_grid = -2): [staffing] workers_per_general_grid = -2 is outside [1, 100]"),
     ("[design.factors]\nincident_rate_multiplier = []\n", "must be a non-empty list"),
 ])
 def test_broken_experiment(tmp_path, toy, body, needle):
@@ -339,15 +341,18 @@ def test_experiment_replications_zero_and_missing_file(tmp_path, toy):
 
 
 @pytest.mark.parametrize("options, needle", [
-    (["--workers", "-1"], "--workers must be ≥ 0"),
-    (["--runs-per-task", "0"], "--runs-per-task must be ≥ 1"),
-    (["--connect-timeout", "-1", "--scheduler", "tcp://127.0.0.1:1"], "--connect-timeout must be"),
+    (["--workers", "-1"], "argument --workers: must be ≥ 0, got -1"),
+    (["--workers", "two"], "argument --workers: 'two' is not a whole number"),
+    (["--runs-per-task", "0"], "argument --runs-per-task: must be ≥ 1, got 0"),
+    (["--connect-timeout", "-1", "--scheduler", "tcp://127.0.0.1:1"], "argument --connect-timeout: must be"),
+    (["--connect-timeout", "inf"], "argument --connect-timeout: must be"),
     (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "cannot be combined with --scheduler"),
-    (["--scheduler", "foo", "--connect-timeout", "2"], "--scheduler 'foo' is not a Dask scheduler address"),
+    (["--scheduler", "foo", "--connect-timeout", "2"], "argument --scheduler: 'foo' is not a Dask scheduler address"),
+    (["--out", ""], "argument --out: empty path"),
 ])
 def test_batch_bad_options(tmp_path, toy, options, needle):
     exp = _experiment(tmp_path, toy, "[design.factors]\nincident_rate_multiplier = [1, 2]\n")
-    failed(gridgov("batch", exp, "--out", tmp_path / "o", *options), 1, needle)
+    failed(gridgov("batch", exp, "--out", tmp_path / "o", *options), 2, needle, "usage: gridgov batch")
     assert not (tmp_path / "o" / "runs").exists()
 
 
@@ -383,8 +388,10 @@ def test_scores_json_not_an_object(tmp_path, toy_run):
 def test_ctrl_c_mid_run_leaves_nothing_half_written(tmp_path, sample_dir, sig, code, word):
     """Ctrl-C / kill while the life circles of the Wuhou sample are computed: one line, no output."""
     out = tmp_path / "out"
+    # A suite started as a background job (`make test &`) inherits SIGINT ignored, and Python then
+    # never raises KeyboardInterrupt: give the child the default disposition a terminal would.
     proc = subprocess.Popen([*GRIDGOV, "circles", str(sample_dir), "--out", str(out)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=ENV)
+                            stderr=subprocess.PIPE, env=ENV, preexec_fn=_default_sigint)
     seen = b""
     deadline = time.monotonic() + 60
     while b"service circles" not in seen and b"road network" not in seen and time.monotonic() < deadline:
@@ -398,6 +405,10 @@ def test_ctrl_c_mid_run_leaves_nothing_half_written(tmp_path, sample_dir, sig, c
     assert proc.returncode == code, err
     assert f"gridgov circles: {word}" in err and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_broken_pipe_is_quiet():
@@ -502,7 +513,7 @@ def test_ctrl_c_inside_another_exception_is_an_interruption(monkeypatch, capsys)
 def test_out_may_not_be_the_scenario_folder(toy_copy, command):
     before = sorted(p.name for p in toy_copy.iterdir())
     failed(gridgov(command, toy_copy, "--out", f"{toy_copy}/", "--days" if command != "circles" else "--quiet",
-                   *(["1"] if command != "circles" else [])), 1, "is the scenario folder")
+                   *(["1"] if command != "circles" else [])), 2, "is the scenario folder")
     assert sorted(p.name for p in toy_copy.iterdir()) == before
 
 
@@ -522,7 +533,7 @@ def test_simulate_with_no_incident_prints_n_a(tmp_path, toy):
     assert json.loads((tmp_path / "simulation.json").read_text())["summary"]["response_p90_min"] is None
 
 
-@pytest.mark.parametrize("crs, needle", [("EPSG:4326", "is not a projected CRS in metres"),
+@pytest.mark.parametrize("crs, needle", [("EPSG:4326", "is geographic (degrees)"),
                                          ("EPSG:999999", "unknown CRS 'EPSG:999999'")])
 def test_bad_crs_is_one_problem_not_a_cascade(toy_copy, crs, needle):
     (toy_copy / "scenario.toml").write_text(TOML.replace('crs = "EPSG:32648"', f'crs = "{crs}"'))
@@ -540,7 +551,7 @@ def test_batch_validates_scenario_layers_before_any_run(tmp_path, toy_copy):
 
 
 def test_compare_days_on_finished_runs(tmp_path, toy, toy_run):
-    failed(gridgov("compare", toy_run, toy_run, "--out", tmp_path / "o", "--days", 3), 1, "--days would have no effect")
+    failed(gridgov("compare", toy_run, toy_run, "--out", tmp_path / "o", "--days", 3), 2, "--days would have no effect")
     proc = gridgov("compare", toy_run, toy, "--out", tmp_path / "o", "--days", 1, "--quiet", "--no-pdf")
     assert proc.returncode == 0, proc.stderr
     assert f"{toy_run} is a finished run: --days apply only to the scenario folders" in proc.stderr
@@ -568,10 +579,10 @@ def test_run_killed_while_writing_leaves_no_staging_folder_behind(tmp_path, samp
             break
     proc.kill()
     proc.wait(30)
-    staged = list(out.glob(".gridgov-run-*"))
+    staged = list(out.glob(".gridgov-stage-*"))
     assert staged and not (out / "scores.json").exists()  # killed mid-write: nothing moved in
     assert gridgov("run", toy, "--out", out, "--days", 1, "--quiet", "--no-pdf").returncode == 0
-    assert not list(out.glob(".gridgov-run-*")) and (out / "scores.json").is_file()
+    assert not list(out.glob(".gridgov-stage-*")) and (out / "scores.json").is_file()
 
 
 def test_simulate_killed_while_writing_leaves_no_temporary_behind(tmp_path, toy):

@@ -117,12 +117,12 @@ def test_restructured_scenario_is_valid_and_nested(sample_dir):
 
 
 def test_cli_errors_are_messages_not_tracebacks(tmp_path, capsys, sample_dir):
-    assert main(["compare", str(sample_dir), "--out", str(tmp_path / "o")]) == 1
+    assert main(["compare", str(sample_dir), "--out", str(tmp_path / "o")]) == 2   # an option error
     assert "at least two" in capsys.readouterr().err
     assert main(["compare", str(sample_dir), str(tmp_path / "nope"), "--out", str(tmp_path / "o"), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "neither a scenario folder" in err and "Traceback" not in err
-    assert main(["score", str(sample_dir), "--out", str(tmp_path / "s"), "--weight", "speed=2"]) == 1
+    assert main(["score", str(sample_dir), "--out", str(tmp_path / "s"), "--weight", "speed=2"]) == 2
     assert "GROUP=NUMBER" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:                    # argparse rejects the language
         main(["compare", str(sample_dir), str(sample_dir), "--out", str(tmp_path / "o"), "--lang", "fr"])

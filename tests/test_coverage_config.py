@@ -82,14 +82,14 @@ def test_unknown_required_type_is_a_located_problem_and_exit_1(tmp_path, capsys)
     with pytest.raises(ValidationError) as exc:
         load_scenario(folder)
     p = next(q for q in exc.value.problems if "hospital" in q.message)
-    assert p.file.endswith("scenario.toml") and p.field == "coverage.required"
+    assert p.file.endswith("scenario.toml") and (p.layer, p.field) == ("coverage", "required")
     assert cli.main(["validate", str(folder)]) == 1
-    assert "coverage.required" in capsys.readouterr().err
+    assert "layer 'coverage', field 'required'" in capsys.readouterr().err
 
 
 def test_declared_types_are_accepted_in_the_facilities_layer(tmp_path):
     layers = toy_layers()
-    layers["facilities"]["columns"]["type"][0] = "pharmacy"
+    layers["facilities"]["columns"]["type"][2] = "pharmacy"  # (the toy's grid workstation stays)
     with pytest.raises(ValidationError) as exc:
         load_scenario(make_toy(tmp_path / "refused", layers))
     assert any(q.layer == "facilities" and q.field == "type" and "[coverage.types.pharmacy]" in q.message

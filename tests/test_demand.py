@@ -109,3 +109,33 @@ def test_fit_toronto_profile_and_mix_come_back(shared_data):
     assert np.abs(again["hour_profile"] - fit["hour_profile"]).max() < 0.15
     for k, v in fit["type_mix"].items():
         assert again["type_mix"][k] == pytest.approx(v, abs=0.015)
+
+
+def test_fit_spatial_follows_history_and_keeps_a_floor():
+    from gridgov.engine.demand import fit_spatial
+
+    ux = np.array([[0.0, 0.0], [100.0, 0.0], [2000.0, 0.0], [5000.0, 0.0]])
+    prior = np.array([100.0, 100.0, 100.0, 100.0])
+    rng = np.random.default_rng(1)
+    hist = np.column_stack([rng.normal(2000, 30, 300), rng.normal(0, 30, 300)])
+    share = fit_spatial(hist, ux, prior, 150.0, 0.7)
+    assert share.sum() == pytest.approx(1.0)
+    assert share[2] == pytest.approx(0.3 * 0.25 + 0.7, abs=1e-9)        # all history at unit 2, nothing within 450 m
+    assert share[0] == pytest.approx(0.3 * 0.25) and share[3] > 0
+    near = fit_spatial(np.array([[0.0, 0.0]] * 10), ux, prior, 150.0, 1.0)
+    assert near[0] > near[1] > 0.5 * near[0] and near[2] == 0.0           # smoothed over the 100 m neighbour
+    assert np.allclose(fit_spatial(hist, ux, prior, 150.0, 0.0), 0.25)
+
+
+def test_history_locations_move_demand():
+    from types import SimpleNamespace
+
+    p = P.defaults()
+    p["demand"]["fit_min_records"] = 10
+    t = np.datetime64("2024-01-01T00:00:00") + np.arange(400).astype("timedelta64[h]")
+    hist = SimpleNamespace(time=t, type=np.array(["dispute"] * 400, dtype=object), x=np.full(400, 1000.0),
+                           y=np.zeros(400))
+    xy = np.array([[0.0, 0.0], [1000.0, 0.0]])
+    m = build_demand(p, np.array([100, 100]), history=hist, unit_xy=xy)
+    assert m.unit_rate_per_h[1] > 3 * m.unit_rate_per_h[0]
+    assert m.rate_per_h == pytest.approx(build_demand(p, np.array([100, 100])).rate_per_h)

@@ -92,7 +92,7 @@ def test_write_is_atomic(tmp_path, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(gpkg, "_write_layer", boom)
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(GridGovError, match=r"a\.gpkg: cannot write \(disk full\)"):  # the user's, not a bug
         gpkg.write_layers(path, _layers(), "EPSG:32648")
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["a.gpkg"]

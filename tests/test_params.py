@@ -43,7 +43,7 @@ def test_defaults_are_copies():
 
 
 def test_reversed_grid_norm_is_a_located_problem(tmp_path, sample_dir):
-    assert params.check_values(params.defaults()) == []
+    assert params.check(params.defaults()) == []
     folder = tmp_path / "s"
     shutil.copytree(sample_dir, folder)
     toml = folder / "scenario.toml"
@@ -52,9 +52,9 @@ def test_reversed_grid_norm_is_a_located_problem(tmp_path, sample_dir):
     problems = [p for p in validate_scenario(folder) if p.severity == "error"]
     assert len(problems) == 1
     p = problems[0]
-    assert p.file.endswith("scenario.toml") and p.field == "grids.general_households"
+    assert p.file.endswith("scenario.toml") and (p.layer, p.field) == ("grids", "general_households")
     assert "min 600" in p.message and "max 500" in p.message
     # an override can break a sound file, and is named as the culprit
     with pytest.raises(ValidationError) as err:
         load_scenario(sample_dir, overrides={"grids": {"micro_households": {"target": 200}}})
-    assert [(q.file, q.field) for q in err.value.problems] == [("overrides", "grids.micro_households")]
+    assert [(q.file, q.layer, q.field) for q in err.value.problems] == [("overrides", "grids", "micro_households")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses as dc
 
 import numpy as np
+import shapely
 import pytest
 
 from gridgov.engine.workflows.run import compute_stages
@@ -68,8 +69,6 @@ def test_null_edit_changes_no_layout_score(null_edit):
     assert len(keys) > 20 and _changed(before, after, keys) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="the simulation draws incidents in feature order; the new model "
-                                        "(helper sim) canonicalises it")
 def test_null_edit_changes_no_simulated_score(null_edit):
     before, after = null_edit
     assert _changed(before, after, list(before)) == {}
@@ -95,3 +94,49 @@ def test_removing_a_clinic_lowers_coverage(wuhou):
         assert d["mean"] < 0 and d["significant"], (key, d)
     assert cut.metric("coverage_5min_tier").details["per_type"]["clinic"] < \
         base.metric("coverage_5min_tier").details["per_type"]["clinic"]
+
+
+def _grid_response(sims, row: int) -> list[float]:
+    """Per replication: mean response (min) of the grid's reports dispatched while its worker was on duty."""
+    out = []
+    for sim in sims:
+        inc = sim.incidents
+        mine = (np.asarray(inc["grid"]) == row) & ~np.asarray(inc["found_on_patrol"], bool) \
+            & np.asarray(inc["dispatched_on_duty"], bool) & np.isfinite(inc["response_min"])
+        out.append(float(np.mean(np.asarray(inc["response_min"])[mine])))
+    return out
+
+
+def test_moving_a_workstation_1km_away_worsens_its_grids_response(wuhou):
+    from gridgov.engine.score.intervals import paired_difference
+    from gridgov.engine.score.replications import simulate_replications
+
+    sc, _ = wuhou
+    fac, grids = sc.facilities, sc.grids
+    st = fac.of_type("grid_station")[0]
+    pt = shapely.Point(fac.x[st], fac.y[st])
+    row = next(i for i in range(len(grids.id)) if grids.level[i] != "micro" and grids.geometry[i].covers(pt))
+    gid = np.asarray(fac.grid_id, dtype=object).copy()
+    gid[st] = grids.id[row]                       # the station still serves its grid, 1 km away
+    x = fac.x.copy()
+    x[st] += 1000.0
+    moved = dc.replace(sc, name="moved", facilities=dc.replace(fac, x=x, grid_id=gid))
+    kept = dc.replace(sc, facilities=dc.replace(fac, grid_id=gid))
+    a = simulate_replications(kept, REPS, days=DAYS * 4)
+    b = simulate_replications(moved, REPS, days=DAYS * 4)
+    d = paired_difference(_grid_response(a, row), _grid_response(b, row))
+    assert d["mean"] > 0 and d["significant"], d
+
+
+def test_adding_a_street_duty_team_shortens_all_hours_response(wuhou):
+    sc, _ = wuhou
+    none = dc.replace(sc, params={**sc.params, "roster": {**sc.params["roster"],
+                                                         "street_duty": {**sc.params["roster"]["street_duty"],
+                                                                         "on_duty": 0}}})
+    team = dc.replace(sc, params={**sc.params, "roster": {**sc.params["roster"],
+                                                         "street_duty": {**sc.params["roster"]["street_duty"],
+                                                                         "on_duty": 2}}})
+    row = {r["key"]: r for r in comparison_table(["none", "team"], [scores_of(none), scores_of(team)])}
+    d = row["response_p90_min"]["diff"][1]
+    assert d["mean"] < 0 and d["significant"], d
+

@@ -200,10 +200,15 @@ BAD_TOML = {   # values the loader's type checks accept and a later stage of `ru
     "negative_rate": None,   # events_per_1000_residents_month = -5 (replaces the toy's line)
     "negative_weight": "[score.weights]\ncoverage = -1.0\n",
     "zero_type_mix": "[demand.type_mix]\ncity_management = 0.0\nlivelihood = 0.0\nsafety_hazard = 0.0\n"
-                     "dispute = 0.0\npublic_order = 0.0\nother = 0.0\n",
+                     "dispute = 0.0\npublic_order = 0.0\nother = 0.0\nfire = 0.0\ngas_leak = 0.0\nviolence = 0.0\n"
+                     "medical = 0.0\n",
     "negative_urgency": "[demand.urgency_mix]\nurgent = -0.5\n",
     "no_workers": "[staffing]\nworkers_per_general_grid = 0\n",
-    "negative_households": "",   # a layer value, not a parameter (see _bad_toy)
+    "negative_households": "",   # layer values and placements, not parameters (see _bad_toy)
+    "households_text": "",
+    "no_workstation": "",
+    "facility_50km": "",
+    "unit_outside_its_grid": "",
 }
 
 
@@ -212,10 +217,28 @@ def _bad_toy(tmp_path, case):
 
     toml = TOML.replace("events_per_1000_residents_month = 10.0", "events_per_1000_residents_month = -5.0") \
         if BAD_TOML[case] is None else TOML + BAD_TOML[case]
+    import shapely
+
     layers = toy_layers()
     if case == "negative_households":
         layers["units"]["columns"]["households"][1] = -5
-    return make_toy(tmp_path / case, layers=layers, toml=toml)
+    elif case == "no_workstation":
+        layers["facilities"]["columns"]["type"][0] = "clinic"
+    elif case == "facility_50km":
+        layers["facilities"]["geometry"][1] = shapely.Point(104.57, 30.63)
+    elif case == "unit_outside_its_grid":
+        layers["units"]["geometry"][0] = shapely.Point(104.055, 30.36)   # ~30 km south, grid_id G1
+    folder = make_toy(tmp_path / case, layers=layers, toml=toml)
+    if case == "households_text":   # as a hand edit leaves it in SQLite: GDAL alone would read 0
+        import sqlite3
+
+        db = sqlite3.connect(folder / "layers.gpkg")
+        for name in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):   # GDAL's R-tree triggers
+            db.create_function(name, 1, lambda g: 0)
+        with db:
+            db.execute("UPDATE units SET households = 'abc' WHERE fid = 2")
+        db.close()
+    return folder
 
 
 @pytest.mark.parametrize("case", sorted(BAD_TOML))

@@ -108,6 +108,6 @@ def test_replications_option_and_parameter_are_checked(tmp_path, capsys):
     bad = make_toy(tmp_path / "bad", toml=TOML + "\n[simulation]\nreplications = 0\n")
     with pytest.raises(ValidationError) as err:
         load_scenario(bad)
-    p = next(q for q in err.value.problems if q.field == "simulation.replications")
+    p = next(q for q in err.value.problems if (q.layer, q.field) == ("simulation", "replications"))
     assert p.file.endswith("scenario.toml")
     assert cli.main(["run", str(bad), "--out", str(tmp_path / "o2")]) == 1

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from gridgov.engine import queueing
-from gridgov.engine.simulation.workflow import WorkflowInputs, patrol_finders, run_workflow, shift_starts
+from gridgov.engine.simulation.workflow import WorkflowInputs, daily_rosters, patrol_finders, run_workflow
 
 
 def _inputs(report, urg, handle, *, unit=None, grid=None, travel=None, delay=0.0, finder=None, wpg=(1,),
@@ -24,7 +24,7 @@ def _inputs(report, urg, handle, *, unit=None, grid=None, travel=None, delay=0.0
     finder = np.full(n, -1, np.int64) if finder is None else np.asarray(finder, np.int64)
     dispatch = np.where(finder >= 0, report, report + delay)
     return WorkflowInputs(report, dispatch, unit, grid, np.asarray(urg, np.int8), finder, np.asarray(handle, float),
-                          travel, gw, cand, shift_starts(wpg, shift_hour, shift_len), shift_len, on_call, cap, policy)
+                          travel, gw, cand, daily_rosters(wpg, shift_hour, shift_len), on_call, cap, policy)
 
 
 def _both(inp):
@@ -74,9 +74,9 @@ def test_priority_and_cap_spill_to_neighbour():
 
 def test_patrol_finds_have_no_trip():
     wpg = np.array([2])
-    ss = shift_starts(wpg, 8.0, 8.0)
+    ss = daily_rosters(wpg, 8.0, 8.0)
     report = np.array([9.0, 17.0, 3.0])
-    finder = patrol_finders(np.array([True, True, True]), report, np.zeros(3, np.int64), np.array([0, 2]), ss, 8.0)
+    finder = patrol_finders(np.array([True, True, True]), report, np.zeros(3, np.int64), np.array([0, 2]), ss)
     assert list(finder) == [0, 1, -1]                  # second worker's shift 16–24; nobody at 03:00
     inp = _inputs(report, [1, 1, 1], [0.5, 0.5, 0.5], travel=[[0.3]], finder=finder, wpg=(2,), shift_len=8.0,
                   shift_hour=8.0, delay=0.2)
@@ -100,8 +100,8 @@ def test_engines_identical_under_load(policy, on_call):
     unit = rng.integers(0, U, n)
     grid = unit_grid[unit]
     gw = np.concatenate([[0], np.cumsum(wpg)])
-    ss = shift_starts(wpg, 8.0, 8.0)
-    finder = patrol_finders(rng.random(n) < 0.5, report, grid, gw, ss, 8.0)
+    ss = daily_rosters(wpg, 8.0, 8.0)
+    finder = patrol_finders(rng.random(n) < 0.5, report, grid, gw, ss)
     inp = _inputs(report, rng.choice(3, n, p=[0.1, 0.75, 0.15]), rng.lognormal(np.log(0.5), 0.8, n), unit=unit,
                   grid=grid, travel=rng.uniform(0.05, 0.5, (U, C)), delay=rng.uniform(0.05, 0.4, n), finder=finder,
                   wpg=wpg, cand=cand, shift_len=8.0, shift_hour=8.0, on_call=on_call, policy=policy)

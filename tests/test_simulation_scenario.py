@@ -130,20 +130,25 @@ def test_sample_scenario_and_cli(sample_dir, tmp_path):
     assert bad.returncode != 0 and "days" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_patrol_time_and_duty_overlap():
-    from gridgov.engine.simulation.metrics import duty_overlap
+def test_patrol_time_and_duty_hours():
+    from gridgov.engine.simulation.roster import duty_hours_between, next_on_duty, uniform_rosters
 
-    got = duty_overlap(np.array([7.0, 9.0, 15.0, 20.0, 31.5]), np.array([9.0, 10.0, 41.0, 21.0, 32.5]),
-                       np.full(5, 8.0), 8.0)
+    r = uniform_rosters(5, np.full(5, 8.0), 8.0)
+    w = np.arange(5)
+    got = duty_hours_between(np.array([7.0, 9.0, 15.0, 20.0, 31.5]), np.array([9.0, 10.0, 41.0, 21.0, 32.5]), w, r)
     np.testing.assert_allclose(got, [1.0, 1.0, 9.0, 0.0, 0.5])
-    r = simulate_scenario(_tiny(), days=7, seed=2)
-    duty = 7 * 8.0
+    np.testing.assert_allclose(next_on_duty(np.array([7.0, 9.0, 16.0, 23.9, 31.5]), w, r), [8, 9, 32, 32, 32])
+    sc = _tiny(roster={"street_duty": {"on_duty": 0}})
+    r = simulate_scenario(sc, days=7, seed=2)
+    duty = r.per_worker["duty_h"]
+    assert duty == pytest.approx(np.full(duty.size, 5 * 8.0 + 8.0 * (duty.size > 0)), abs=8.0)   # 5 days + holiday rota
     assert np.all(r.per_worker["patrol_h"] <= duty) and np.all(r.per_worker["patrol_h"] >= duty - r.per_worker["busy_h"])
-    assert r.summary["patrol_share_mean"] == pytest.approx(np.mean(r.per_worker["patrol_h"]) / duty)
+    assert r.summary["patrol_share_mean"] == pytest.approx(np.mean(r.per_worker["patrol_h"] / duty))
 
 
 def test_mobile_pool_per_street():
-    load = dict(demand={"events_per_1000_residents_month": 80.0}, staffing={"mobile_workers_per_street": 2})
+    load = dict(demand={"events_per_1000_residents_month": 80.0}, staffing={"mobile_workers_per_street": 2},
+                roster={"street_duty": {"on_duty": 0}})
     sc = _tiny(3, residents=30_000, **load)
     a = simulate_scenario(sc, days=5, seed=8)
     b = simulate_scenario(sc, days=5, seed=8, engine="simpy")
@@ -245,3 +250,15 @@ def test_network_travel_in_blocks_equals_one_call_per_source(sample_dir, monkeyp
         np.testing.assert_array_equal(hours, expected)
     assert np.all(hours[(frm == bases[0]).all(axis=1)] == fallback[(frm == bases[0]).all(axis=1)])
     assert np.isfinite(expected).all() and (expected != fallback).sum() > 300
+
+
+def test_group_quantile_is_numpy_percentile_per_group():
+    from gridgov.engine.simulation.metrics import group_quantile
+
+    rng = np.random.default_rng(4)
+    g = rng.integers(0, 6, 500)
+    v = rng.exponential(10.0, 500)
+    got = group_quantile(g, v, 8, 0.9)
+    for k in range(8):
+        want = np.percentile(v[g == k], 90) if (g == k).any() else np.nan
+        np.testing.assert_allclose(got[k], want, equal_nan=True)

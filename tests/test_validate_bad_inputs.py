@@ -110,7 +110,16 @@ def test_missing_crs(tmp_path):
 def test_non_metric_crs(tmp_path):
     folder = make_toy(tmp_path / "toy", toml=TOML.replace("EPSG:32648", "EPSG:4326"))
     p = only(errors_of(folder), field="crs")
-    assert "not a projected CRS in metres" in p.message
+    assert "geographic (degrees)" in p.message and "UTM" in p.message
+
+
+@pytest.mark.parametrize("crs, needle", [("EPSG:3857", "×1.16"), ("EPSG:32633", "stretches distances"),
+                                         ("EPSG:2263", "not in metres")])
+def test_working_crs_must_measure_true_metres(tmp_path, crs, needle):
+    """Web Mercator (×1/cos(lat)), a far-away UTM zone or feet: every distance would be wrong."""
+    folder = make_toy(tmp_path / "toy", toml=TOML.replace("EPSG:32648", crs))
+    p = only(errors_of(folder), field="crs")
+    assert needle in p.message and p.file.endswith("scenario.toml")
 
 
 def test_duplicate_ids(tmp_path):
@@ -181,7 +190,7 @@ def test_toml_syntax_error_has_line(tmp_path):
 @pytest.mark.parametrize("extra, expect", [
     ("[demand]\nevents_per_month = 3\n", "unknown key 'events_per_month'"),
     ("[colour]\nx = 1\n", "unknown table [colour]"),
-    ("[simulation]\ndays = \"many\"\n", "days = 'many' must be int"),
+    ("[simulation]\ndays = \"many\"\n", "days = 'many' must be float"),
 ])
 def test_toml_unknown_keys_and_types(tmp_path, extra, expect):
     toml = TOML.replace("[demand]\nevents_per_1000_residents_month = 10.0\n", "") + extra

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import GridGovError, Problem, ValidationError
-from ..params import DEFAULTS, merge
+from ..params import DEFAULTS, check, merge
 
 # Experiment-file sugar: a multiplier scales the scenario's own value of these parameters.
 MULTIPLIERS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -139,11 +139,11 @@ def build_experiment(data: dict[str, Any], path: Path) -> Experiment:
     runs: list[RunSpec] = []
     point = 0
     for sc_name, sc_path, sc_base in scenarios:
-        for values in points:
+        for number, values in enumerate(points):
             values = tuple(float(v) if isinstance(_default_of(n), float) and _is_num(v) else v
                            for n, v in zip(factors, values))
             overrides, p2 = _resolve(sc_base, fixed, dict(zip(factors, values)), f)
-            p2 = p2 or _check_values(_apply(sc_base, overrides), f, sc_name, dict(zip(factors, values)))
+            p2 = p2 or _check_values(_apply(sc_base, overrides), f, sc_name, number, dict(zip(factors, values)), fixed)
             problems.extend(p2)
             if p2:
                 continue
@@ -375,20 +375,25 @@ def _apply(base: dict, over: dict) -> dict:
     return out
 
 
-def _check_values(params: dict, f: str, scenario: str, factors: dict) -> list[Problem]:
-    """The simulation's own value checks (dispatch policy names, positive times, ...), run
-    before any run so a bad level is reported with its design point, not by a worker."""
-    try:
-        from ..simulation.run import check_workflow_params
-    except ImportError:  # simulation stage not available: the workers will report it
-        return []
-    try:
-        check_workflow_params(params)
-    except ValidationError as exc:
-        where = f"scenario '{scenario}', design point {factors}" if factors else f"scenario '{scenario}'"
-        return [Problem(f"{where}: [{p.layer}] {p.field}: {p.message}", file=f, field=p.field or "design")
-                for p in exc.problems]
-    return []
+def _check_values(params: dict, f: str, scenario: str, number: int, factors: dict, fixed: dict) -> list[Problem]:
+    """The parameter schema's checks (``params.check``) on one design point's parameters, before
+    any run: each problem names the experiment file, the scenario, the point and the entry that
+    set the value (the factor, a multiplier of it, or [fixed]; else the scenario's own file)."""
+    where = f"scenario '{scenario}', design point {number}" + (
+        " (" + ", ".join(f"{k} = {v!r}" for k, v in factors.items()) + ")" if factors else "")
+    out = []
+    for p in check(params, f):
+        sec, key = p.layer, p.field.split(".")[0]
+        setters = [n for n in factors if n.startswith(f"{sec}.{key}")] + \
+                  [n for n in factors if (sec, key) in MULTIPLIERS.get(n, ())]
+        if setters:
+            fld, origin = f"design.factors.{setters[0]}", ""
+        elif key in fixed.get(sec, {}):
+            fld, origin = f"fixed.{sec}.{p.field}", ""
+        else:
+            fld, origin = f"{sec}.{p.field}", " (the value of the scenario's own scenario.toml)"
+        out.append(Problem(f"{where}: {p.message}{origin}", file=f, field=fld))
+    return out
 
 
 def _normalise(over: dict) -> dict:

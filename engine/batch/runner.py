@@ -10,7 +10,6 @@ the number of workers or the order in which runs finish.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -194,20 +193,12 @@ def chunk_runs(runs: list[RunSpec], size: int) -> list[list[RunSpec]]:
     return chunks
 
 
-@contextlib.contextmanager
 def _exclusive(out: Path):
-    """One batch client per output folder (the lock dies with the process, even on SIGKILL)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; documented as "one client per folder"
-        yield
-        return
-    with open(out / ".batch.lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise GridGovError(f"another gridgov batch is writing to {out}; wait for it or use another --out") from None
-        yield
+    """One writer per output folder, the same lock as every other command (engine/outputs.py):
+    a second batch, or a run, into OUT stops at once naming the holder's PID."""
+    from ..outputs import output_lock
+
+    return output_lock(out, "batch")
 
 
 def _store(out: Path, chunk: list[RunSpec], results: list[dict[str, Any]]) -> int:

@@ -1,8 +1,10 @@
 """Run results as a Hive-partitioned Parquet dataset, written atomically as runs finish.
 
-Layout: ``OUT/runs/point=<point_id>/part-<hash>.parquet``; each file holds the rows of the
+Layout: ``OUT/runs/point-<point_id>/part-<hash>.parquet``; each file holds the rows of the
 runs of one finished Dask task (one or more replications of one design point), with a
-``run_id`` column.  A file is written to a hidden temporary (``.part-*.parquet``, ignored
+``run_id`` column.  Every file carries all its columns (``point``, ``point_id`` too) and the
+folder names are not ``key=value``: a Hive-style ``point=<id>`` folder made pyarrow and pandas
+add a string/dictionary ``point`` beside the files' int64 one and refuse to read the dataset.  A file is written to a hidden temporary (``.part-*.parquet``, ignored
 by Parquet readers) and renamed into place, so every run is either completely present or
 absent: resuming a killed batch is "read the run ids present and skip them", with no run
 lost or written twice.  Only the client writes, so each run has exactly one writer.
@@ -24,6 +26,7 @@ from ..errors import GridGovError
 from .experiment import RunSpec
 
 RUNS_DIR = "runs"
+POINT_DIR = "point-"  # + point_id: one folder per design point
 # Columns describing a run; every other column is a metric (float64).
 ID_COLUMNS = ("run_id", "experiment", "scenario", "point", "point_id", "replication", "seed", "days")
 TIMING_COLUMNS = ("elapsed_s",)   # varies between executions: never compared, never summarised
@@ -46,7 +49,7 @@ def _result_files(out: str | os.PathLike) -> list[Path]:
     root = runs_dir(out)
     if not root.is_dir():
         return []
-    return sorted(p for p in root.glob("point=*/*.parquet") if not p.name.startswith((".", "_")))
+    return sorted(p for p in root.glob(f"{POINT_DIR}*/*.parquet") if not p.name.startswith((".", "_")))
 
 
 def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
@@ -61,7 +64,7 @@ def remove_stale_temporaries(out: str | os.PathLike) -> int:
     """Delete hidden half-written files left by a killed client (never visible as results)."""
     root = runs_dir(out)
     n = 0
-    for p in root.glob("point=*/.*.parquet") if root.is_dir() else []:
+    for p in root.glob(f"{POINT_DIR}*/.*.parquet") if root.is_dir() else []:
         p.unlink(missing_ok=True)
         n += 1
     return n
@@ -96,7 +99,7 @@ def write_runs(out: str | os.PathLike, results: list[tuple[RunSpec, dict[str, An
     table = pa.Table.from_pylist(rows, schema=_schema(rows[0]))
     ids = ",".join(spec.run_id for spec, _, _ in results)
     name = f"part-{hashlib.sha256(ids.encode()).hexdigest()[:16]}.parquet"
-    target = runs_dir(out) / f"point={points.pop()}" / name
+    target = runs_dir(out) / f"{POINT_DIR}{points.pop()}" / name
     with atomic_path(target) as tmp:
         pq.write_table(table, tmp, compression="zstd")
     return target

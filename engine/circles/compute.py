@@ -17,11 +17,11 @@ import numpy as np
 from ..coverage_types import coverage_types
 from ..errors import Problem, ValidationError
 from ..scenario.model import Scenario
-from ..network.graph import Network, build_network, check_travel_params
+from ..network.graph import Network, build_network
 from ..network.paths import seeded
 from ..network.snap import Snap, along, arrival, out_seeds, same_edge_pairs, snap_points
 from ..progress import NULL, Progress
-from ..vocab import FACILITY_TYPES, TRAVEL_MODES
+from ..vocab import FACILITY_TYPES
 
 N_BANDS = 4  # ≤5, ≤10, ≤15 min, beyond / unreachable
 BAND_BUFFER_M = 25.0  # half-width of band polygons around reachable road segments
@@ -153,25 +153,11 @@ def nearest_from(net: Network, fsnap: Snap, frows: np.ndarray, usnap: Snap, weig
 
 
 def check_circle_params(params: dict, file: str = "scenario.toml") -> list[Problem]:
-    """Every bad [circles] / [travel] value the life circles rely on, located in ``file``
-    (``gridgov validate`` runs it too, so it says no when ``gridgov circles`` would)."""
-    problems = check_travel_params(params["travel"], file)
-    mode = params["circles"]["mode"]
-    if mode not in TRAVEL_MODES:
-        problems.append(Problem(f"[circles] mode '{mode}' is not a travel mode ({', '.join(TRAVEL_MODES)})",
-                                file, "circles", field="mode"))
-    limits = [float(m) for m in params["circles"]["band_minutes"]]
-    if len(limits) != 3 or any(b <= a for a, b in zip(limits[:-1], limits[1:])) or limits[0] <= 0:
-        problems.append(Problem(f"[circles] band_minutes must be three increasing positive numbers (got {limits})",
-                                file, "circles", field="band_minutes"))
-    bad = {k: v for k, v in params["circles"]["tier_distance_m"].items() if not float(v) > 0}
-    if bad:
-        problems.append(Problem(f"[circles] tier_distance_m must be positive metres (got {bad})", file, "circles",
-                                field="tier_distance_m"))
-    if not float(params["travel"]["snap_max_m"]) >= 0:
-        problems.append(Problem(f"[travel] snap_max_m must be >= 0 (got {params['travel']['snap_max_m']})", file,
-                                "travel", field="snap_max_m"))
-    return problems
+    """Every bad [circles] / [travel] value the life circles rely on (from the parameter schema),
+    located in ``file``."""
+    from ..params import check
+
+    return check(params, file, sections=("travel", "circles"))
 
 
 def compute_circles(scenario: Scenario, network: Network | None = None,

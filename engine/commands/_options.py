@@ -11,19 +11,20 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import GridGovError
+from ..errors import GridGovError, UsageError
+from ..params import DEFAULTS
 
-MAX_DAYS = 10_000  # the simulation's own bound (simulation.days in (0, 10000))
+MAX_DAYS = DEFAULTS["simulation"]["days"].bounds[1]  # the schema's bound of [simulation] days
 
 
 def days_type(text: str) -> float:
-    """``--days``: a finite number of simulated days in (0, 10000); fractions allowed."""
+    """``--days``: a finite number of simulated days in (0, MAX_DAYS]; fractions allowed."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of days") from None
-    if not (math.isfinite(value) and 0 < value < MAX_DAYS):
-        raise argparse.ArgumentTypeError(f"must be a number of days in (0, {MAX_DAYS}), got {text}")
+    if not (math.isfinite(value) and 0 < value <= MAX_DAYS):
+        raise argparse.ArgumentTypeError(f"must be a number of days in (0, {MAX_DAYS:g}], got {text}")
     return value
 
 
@@ -36,6 +37,47 @@ def seed_type(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {text}")
     return value
+
+
+def whole_number_type(minimum: int):
+    """An argparse type: a whole number ≥ ``minimum`` (``--workers``, ``--runs-per-task``)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be ≥ {minimum}, got {text}")
+        return value
+    parse.__name__ = "whole number"  # argparse names the type in its own messages
+    return parse
+
+
+def seconds_type(text: str) -> float:
+    """A finite number of seconds > 0 (``--connect-timeout``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text}")
+    return value
+
+
+def scheduler_type(text: str) -> str:
+    """``--scheduler``: a Dask address, ``[protocol://]host:port`` (connecting is checked later)."""
+    import re
+
+    if not re.fullmatch(r"([a-z][a-z0-9+.-]*://)?\S+:\d+", text.strip()) and "://" not in text:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Dask scheduler address; expected e.g. tcp://10.0.0.5:8786")
+    return text.strip()
+
+
+def out_type(text: str) -> str:
+    """``--out``: any non-blank path (whether it can be written is checked by ``check_out_dir``)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty path (give an output folder)")
+    return text
 
 
 def replications_type(text: str) -> int:
@@ -57,7 +99,7 @@ def add_replications(parser, per_scenario: bool = False) -> None:
 
 
 def add_out(parser, help_text: str = "output folder (created if missing)") -> None:
-    parser.add_argument("--out", required=True, metavar="OUT", help=help_text)
+    parser.add_argument("--out", required=True, metavar="OUT", type=out_type, help=help_text)
 
 
 def add_days_seed(parser, per_scenario: bool = False) -> None:
@@ -87,12 +129,12 @@ def check_out_dir(path: str | os.PathLike, inputs: tuple = ()) -> Path:
     """
     out = Path(path)
     if str(path).strip() == "":
-        raise GridGovError("--out: empty path (give an output folder)")
+        raise UsageError("--out: empty path (give an output folder)")
     for src in inputs:
         src = Path(src)
         src = src.parent if src.name == "scenario.toml" else src
         if (src / "scenario.toml").is_file() and out.resolve() == src.resolve():
-            raise GridGovError(f"--out {out} is the scenario folder {src} itself: choose a separate output folder")
+            raise UsageError(f"--out {out} is the scenario folder {src} itself: choose a separate output folder")
     if out.exists() and not out.is_dir():
         raise GridGovError(f"--out {out}: is a file, not a folder (choose another path or remove the file)")
     probe = out

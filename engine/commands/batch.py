@@ -14,17 +14,17 @@ DESCRIPTION = (
 
 def add_arguments(parser) -> None:
     parser.add_argument("experiment", metavar="EXP.toml", help="experiment file")
-    from ._options import add_out
+    from ._options import add_out, scheduler_type, seconds_type, whole_number_type
 
     add_out(parser, "output folder (created; reused to resume)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
+    parser.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_type,
                         help="address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    parser.add_argument("--workers", type=int, metavar="N",
+    parser.add_argument("--workers", type=whole_number_type(0), metavar="N",
                         help="worker processes of the embedded cluster (default: CPU count; 0 = no Dask, "
                              "run in this process)")
-    parser.add_argument("--runs-per-task", type=int, metavar="K",
+    parser.add_argument("--runs-per-task", type=whole_number_type(1), metavar="K",
                         help="runs of one design point per Dask task (default: automatic, ≤ 32)")
-    parser.add_argument("--connect-timeout", type=float, default=15.0, metavar="S",
+    parser.add_argument("--connect-timeout", type=seconds_type, default=15.0, metavar="S",
                         help="seconds to wait for --scheduler to answer (default 15)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--quiet", action="store_true", help="no progress bar, print only errors and output paths")
@@ -33,19 +33,11 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import math
-
-    from ..errors import GridGovError
+    from ..errors import UsageError
     from ._options import check_out_dir
 
-    if args.workers is not None and args.workers < 0:
-        raise GridGovError(f"--workers must be ≥ 0 (got {args.workers})")
     if args.scheduler and args.workers is not None:
-        raise GridGovError("--workers sizes the embedded cluster; it cannot be combined with --scheduler")
-    if args.runs_per_task is not None and args.runs_per_task < 1:
-        raise GridGovError(f"--runs-per-task must be ≥ 1 (got {args.runs_per_task})")
-    if not (math.isfinite(args.connect_timeout) and args.connect_timeout > 0):
-        raise GridGovError(f"--connect-timeout must be a number of seconds > 0 (got {args.connect_timeout:g})")
+        raise UsageError("--workers sizes the embedded cluster; it cannot be combined with --scheduler")
     check_out_dir(args.out)
     from ..workflows.batch import plan, run_experiment
 

@@ -22,18 +22,19 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from ..errors import GridGovError
+    from ..errors import UsageError
     from ..progress import NULL, TerminalProgress
     from ..report.document import fmt_ci
     from ..workflows.compare import compare_scenarios
     from ._options import check_out_dir
-    from ._outputs import drop_stale_pdf
+    from ._outputs import say_removed, stale_pdf
 
     if len(args.dirs) < 2:
-        raise GridGovError("compare needs at least two DIRs (scenario folders or 'gridgov run' outputs), "
+        raise UsageError("compare needs at least two DIRs (scenario folders or 'gridgov run' outputs), "
                            f"got {len(args.dirs)}")
     check_out_dir(args.out, inputs=tuple(args.dirs))
     _check_sim_options(args)
+    stale = stale_pdf(Path(args.out) / "compare.pdf", args.no_pdf)
     progress = NULL if args.quiet else TerminalProgress("gridgov compare")
     try:
         result = compare_scenarios(args.dirs, args.out, lang=args.lang, pdf=not args.no_pdf, days=args.days,
@@ -41,8 +42,7 @@ def run(args) -> int:
     finally:  # OUT was checked above; any other OSError names its own file (engine/cli.py)
         if progress is not NULL:
             progress.close()
-    if args.no_pdf:
-        drop_stale_pdf(Path(args.out) / "compare.pdf", "compare")
+    say_removed(stale, "compare")
     if not args.quiet:
         ranks = result.sensitivity["base_ranks"]
         width = max(len(n) for n in result.names)
@@ -60,7 +60,7 @@ def _check_sim_options(args) -> None:
     import sys
     from pathlib import Path
 
-    from ..errors import GridGovError
+    from ..errors import UsageError
 
     given = [o for o, v in (("--days", args.days), ("--seed", args.seed), ("--replications", args.replications))
              if v is not None]
@@ -68,7 +68,7 @@ def _check_sim_options(args) -> None:
         return
     runs = [d for d in args.dirs if (Path(d) / "scores.json").is_file()]
     if len(runs) == len(args.dirs):
-        raise GridGovError(f"every DIR is a finished run (scores.json), reused as computed: {', '.join(given)} "
+        raise UsageError(f"every DIR is a finished run (scores.json), reused as computed: {', '.join(given)} "
                            "would have no effect; pass scenario folders to recompute")
     for d in runs:
         print(f"gridgov compare: {d} is a finished run: {', '.join(given)} apply only to the scenario folders "

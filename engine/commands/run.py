@@ -29,9 +29,10 @@ def run(args) -> int:
     from ..report.text import score_table
     from ..workflows.run import run_scenario
     from ._options import check_out_dir
-    from ._outputs import drop_stale_pdf
+    from ._outputs import say_removed, stale_pdf
 
     check_out_dir(args.out, inputs=(args.scenario,))
+    stale = stale_pdf(Path(args.out) / "report.pdf", args.no_pdf)
     progress = NULL if args.quiet else TerminalProgress("gridgov run")
     try:
         result = run_scenario(args.scenario, args.out, days=args.days, seed=args.seed, engine=args.engine,
@@ -40,8 +41,7 @@ def run(args) -> int:
     finally:
         if progress is not NULL:
             progress.close()
-    if args.no_pdf:
-        drop_stale_pdf(Path(args.out) / "report.pdf", "run")
+    say_removed(stale, "run")
     if not args.quiet:
         print(score_table(result.scores, lang="en"))
     warnings = result.scenario.warnings

@@ -25,7 +25,7 @@ def add_arguments(parser) -> None:
 
 
 def parse_weights(items: list[str]) -> dict[str, float]:
-    from ..errors import GridGovError
+    from ..errors import UsageError
     from ..score.registry import GROUPS
 
     out = {}
@@ -33,13 +33,13 @@ def parse_weights(items: list[str]) -> dict[str, float]:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or key not in GROUPS:
-            raise GridGovError(f"--weight {item!r}: expected GROUP=NUMBER with GROUP one of {', '.join(GROUPS)}")
+            raise UsageError(f"--weight {item!r}: expected GROUP=NUMBER with GROUP one of {', '.join(GROUPS)}")
         try:
             out[key] = float(value)
         except ValueError:
-            raise GridGovError(f"--weight {item!r}: '{value}' is not a number") from None
+            raise UsageError(f"--weight {item!r}: '{value}' is not a number") from None
         if not 0 <= out[key] <= MAX_WEIGHT:  # weights are relative; huge ones overflow their sum
-            raise GridGovError(f"--weight {item!r}: a weight must be a number in [0, {MAX_WEIGHT:g}]")
+            raise UsageError(f"--weight {item!r}: a weight must be a number in [0, {MAX_WEIGHT:g}]")
     return out
 
 
@@ -48,10 +48,11 @@ def run(args) -> int:
     from ..report.text import score_table
     from ..workflows.score import score, write_score_outputs
     from ._options import check_out_dir
-    from ._outputs import drop_stale_pdf
+    from ._outputs import say_removed, stale_pdf
 
     weights = parse_weights(args.weight)
     out = check_out_dir(args.out, inputs=(args.dir,))
+    stale = stale_pdf(out / "report.pdf", args.no_pdf)
     progress = NULL if args.quiet else TerminalProgress("gridgov score")
     try:
         result = score(args.dir, weights=weights, no_sim=args.no_sim, days=args.days, seed=args.seed,
@@ -62,8 +63,7 @@ def run(args) -> int:
     finally:  # OUT was checked above; any other OSError names its own file (engine/cli.py)
         if progress is not NULL:
             progress.close()
-    if args.no_pdf:
-        drop_stale_pdf(out / "report.pdf", "score")
+    say_removed(stale, "score")
     if not args.quiet:
         print(score_table(result.scores, lang="en"))
     for key, path in paths.items():

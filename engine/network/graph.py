@@ -20,7 +20,7 @@ from scipy.spatial import cKDTree
 
 from ..errors import GridGovError, Problem, ValidationError
 from ..scenario.model import Roads
-from ..params import defaults
+from ..params import check, defaults
 from ..vocab import NON_DRIVABLE_CLASSES, ROAD_CLASS_SPEED_KMH, TRAVEL_MODES
 
 NON_WALKABLE_CLASSES = frozenset({"motorway", "motorway_link"})
@@ -121,15 +121,8 @@ def mode_speeds(roads: Roads, mode: str, travel: dict) -> np.ndarray:
 
 
 def check_travel_params(travel: dict, file: str = "scenario.toml") -> list[Problem]:
-    """Every bad [travel] value (speeds > 0, node tolerance ≥ 0), located in ``file``."""
-    problems = []
-    for key in ("walk_speed_mps", "elderly_speed_mps", "ebike_speed_kmh", "drive_speed_factor"):
-        if not float(travel[key]) > 0:
-            problems.append(Problem(f"[travel] {key} must be > 0 (got {travel[key]!r})", file, "travel", field=key))
-    if not float(travel["node_tolerance_m"]) >= 0:
-        problems.append(Problem(f"[travel] node_tolerance_m must be >= 0 (got {travel['node_tolerance_m']!r})",
-                                file, "travel", field="node_tolerance_m"))
-    return problems
+    """Every bad [travel] value (from the parameter schema), located in ``file``."""
+    return check({"travel": travel}, file, sections=("travel",))
 
 
 def _check_travel(mode: str, travel: dict, file: str = "scenario.toml") -> None:

@@ -176,7 +176,8 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         # the short names head every column; this says what each scenario is (its title and
         # description from scenario.toml, e.g. which grids a restructuring merges or splits)
         "scenarios": [{"name": n, "title": str(sc.meta.get("title") or ""),
-                       "description": str(sc.meta.get("description") or sc.description or "")}
+                       "description": str(sc.meta.get("description") or sc.description or ""),
+                       "changed": changed_params_text(sc.params, lang)}
                       for n, sc, _ in entries],
         "group_labels": [t(f"group_{g}", lang) for g in GROUPS],
         "weights": [f"{100 * base.weights.get(g, 0):.0f}%" for g in GROUPS],
@@ -188,6 +189,14 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         # map and data credits from each scenario's own [scenario] sources (one line per distinct text)
         "credits": list(dict.fromkeys(map_credit(sc, lang).replace("\n", " ") for _, sc, _ in entries)),
     }
+
+
+def changed_params_text(params: dict, lang: str) -> str:
+    """'Event rate 10 (default 8) events; ...': the parameters a scenario changes, labelled by the schema."""
+    from ..params import changed
+
+    return "; ".join(f"{c['label']} {c['value']} ({t('default_value', lang, v=c['default'])}){' ' + c['unit'] if c['unit'] else ''}"
+                     for c in changed(params, lang))
 
 
 STREET_COLS = (("general_grids", "households"), ("households", "households"), ("general_size_share", "share"),

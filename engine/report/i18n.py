@@ -1,9 +1,12 @@
 """Every user-visible string of the reports, in one table: key → (English, 简体中文).
 
 ``t(key, lang, **kw)`` formats with ``str.format``.  Metric labels live with the metrics
-(engine/score/metrics_*.py) and vocabularies in engine/vocab.py; this table holds the rest.
+(engine/score/metrics_*.py), vocabularies in engine/vocab.py and parameter labels (score weight
+groups too) in engine/params.py; this table holds the rest.
 """
 from __future__ import annotations
+
+from ..params import DEFAULTS
 
 LANGS = ("zh_CN", "en")
 
@@ -17,19 +20,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "headline": ("Headline", "总体结论"),
     "scenarios_section": ("Scenarios compared", "参与比较的方案"),
     "scenario_what": ("What it is", "方案说明"),
+    "params_changed": ("Parameters changed from the defaults", "与默认值不同的参数"),
+    "default_value": ("default {v}", "默认 {v}"),
     "scenario": ("Scenario", "方案"),
     "baseline": ("baseline", "基准"),
     "total": ("Total score (0–100)", "总分（0–100）"),
     "rank": ("Rank", "排名"),
     "best": ("Best", "最优"),
     "partial_total": ("Partial total: not computed for {groups}", "总分不完整：未计算 {groups}"),
-    "group_coverage": ("Life-circle coverage", "生活圈覆盖"),
-    "group_response": ("Response time", "响应时间"),
-    "group_closure": ("Closure", "结案"),
-    "group_balance": ("Workload balance", "工作量均衡"),
-    "group_size": ("Grid size", "网格规模"),
-    "group_compactness": ("Compactness and contiguity", "紧凑度与连续性"),
-    "group_cost": ("Cost", "成本"),
     "group_topology": ("Nesting and topology", "嵌套与拓扑"),
     "weight": ("Weight", "权重"),
     "metric": ("Metric", "指标"),
@@ -166,6 +164,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "缺少必备设施类型 {other}：覆盖率为0%"),
     "p_multipart": ("Grid {grid} is split into {value:.0f} separate parts", "网格 {grid} 由 {value:.0f} 个互不相连的部分组成"),
 }
+# Weight groups of the total score: labelled once, in the parameter schema ([score] weights).
+TEXT.update({f"group_{k}": en_zh for k, en_zh in DEFAULTS["score"]["weights"].key_labels.items()})
 
 
 def t(key: str, lang: str = "zh_CN", **kw) -> str:

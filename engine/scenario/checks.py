@@ -17,12 +17,18 @@ import shapely
 from . import gpkg
 from ..errors import Problem, ValidationError
 from .model import Facilities, Grids, Incidents, Roads, Units
+from .stored import mistyped_values
 from .schema import ALIASES, EMPTY_IS_ERROR, FieldSpec, LayerSpec
 from ..vocab import GRID_LEVELS, INCIDENT_TYPES, ROAD_CLASS_SPEED_KMH
 
 _TRUE = {"yes", "true", "1", "t", "y", "forward"}
 _FALSE = {"no", "false", "0", "f", "n", "", "both"}
 _REVERSE = {"-1", "reverse", "backward"}
+
+
+MAX_COUNT = 1e9  # whole-number fields (households, residents, staff): beyond this a value is garbage
+WORKSTATION = "grid_station"  # the facility type grid workers respond from
+GRID_TOLERANCE_M = 50.0  # a unit this close outside the grid its grid_id names is digitising noise
 
 
 @dataclass
@@ -79,18 +85,21 @@ def _check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collect
     missing = False
     lower = {k.lower(): k for k in cols}
     used: set[str] = set()
+    source = {f: f for f in spec.fields if f in cols}  # field → its column in the file
     for fname, fs in spec.fields.items():
         if fname not in cols:  # same name in another case, or a common alias (OSM exports)
             for cand in (fname, *ALIASES.get((name, fname), ())):
                 if cand.lower() in lower:
                     cols[fname] = cols[lower[cand.lower()]]
                     used.add(lower[cand.lower()])
+                    source[fname] = lower[cand.lower()]
                     break
         if fname not in cols and fs.required:
             col.error(f"missing required field '{fname}' ({fs.doc}); fields present: {present}",
                       file=file, layer=name, field=fname)
             missing = True
     ok = _check_geometries(fids, geoms, spec, file, name, col)  # still report everything else
+    ok = _check_stored(gpath, name, source, col) and ok
     values = {f: _convert(cols.get(f), fids, f, fs, file, name, col) for f, fs in spec.fields.items()}
     if missing or not ok or any(v is None for v in values.values()):
         return None
@@ -103,6 +112,21 @@ def _check_layer(gpath: Path, name: str, spec: LayerSpec, crs: str, col: Collect
         else:
             layer.attrs = extra
     return layer
+
+
+def _check_stored(gpath: Path, name: str, source: dict[str, str], col: Collector) -> bool:
+    """Every value a numeric field holds only in SQLite's raw storage (text, a fraction in an
+    integer field): GDAL would hand the engine 0 or a truncated number without a word."""
+    bad = mistyped_values(gpath, name, list(source.values()))
+    for fname, column in source.items():
+        for fid, value in bad.get(column, []):
+            if isinstance(value, float):
+                read = f" (it would be read as {int(value)})" if np.isfinite(value) else ""
+                message = f"{value:g} is not a whole number{read}"
+            else:
+                message = f"not a number: {value!r} stored in a numeric field (it would be read as 0)"
+            col.error(message, file=str(gpath), layer=name, fid=fid, field=fname)
+    return not bad
 
 
 def _rows_of(fids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -183,6 +207,9 @@ def _convert(values, fids, fname, fs: FieldSpec, file, layer, col):
         for i in np.flatnonzero(~null & np.isfinite(nums) & (nums != np.round(nums))):
             col.error(f"{nums[i]:g} is not a whole number", fid=int(fids[i]), **where)
             ok = False
+        for i in np.flatnonzero(~null & ~(np.abs(nums) <= MAX_COUNT)):  # inf, or a typo of many digits
+            col.error(f"{nums[i]:g} is out of range (a count of at most {MAX_COUNT:,.0f})", fid=int(fids[i]), **where)
+            ok = False
         if not ok:
             return None
         return np.where(null, int(fs.default or 0), nums).astype(np.int64)
@@ -212,7 +239,8 @@ def _to_oneway(values, fids, where, col) -> np.ndarray | None:
     out = np.zeros(len(fids), dtype=np.int8)
     ok = True
     for i, v in enumerate(values):
-        s = "" if v is None else str(int(v) if isinstance(v, (int, float, np.number)) and v == int(v) else v).strip().lower()
+        whole = isinstance(v, (int, float, np.number)) and np.isfinite(v) and v == int(v)
+        s = "" if v is None else str(int(v) if whole else v).strip().lower()
         if s in _TRUE:
             out[i] = 1
         elif s in _REVERSE:
@@ -227,6 +255,7 @@ def _to_oneway(values, fids, where, col) -> np.ndarray | None:
 
 def _to_datetime(values, fids, where, col) -> np.ndarray | None:
     arr = np.asarray(values)
+    unreadable: list[int] = []
     if arr.dtype.kind == "M":
         out = arr.astype("datetime64[s]")
     else:
@@ -236,11 +265,11 @@ def _to_datetime(values, fids, where, col) -> np.ndarray | None:
                 continue
             try:
                 out[i] = np.datetime64(str(v).strip().replace(" ", "T").rstrip("Z"), "s")
-            except ValueError:
+            except ValueError:  # every bad row is listed, not only the first
                 col.error(f"not a date-time: {v!r} (use ISO 8601, e.g. 2024-05-01T08:30:00)", fid=int(fids[i]), **where)
-                return None
+                unreadable.append(i)
     bad = np.flatnonzero(np.isnat(out))
-    for i in bad:
+    for i in sorted(set(bad.tolist()) - set(unreadable)):
         col.error("value is missing (NULL)", fid=int(fids[i]), **where)
     return None if len(bad) else out
 
@@ -327,6 +356,10 @@ def _facilities(fids, geoms, v, file, col) -> Facilities | None:
         col.error(f"negative capacity {cap[i]:g}", file=file, layer="facilities", fid=int(fids[i]), field="capacity")
     if len(col.problems) > n_before:
         return None
+    if not np.any(v["type"] == WORKSTATION):  # else the simulation starts workers at grid centres: a better score
+        col.error(f"no grid workstation (a facility of type '{WORKSTATION}'): grid workers set out from their "
+                  "workstation; add at least one (usually one per community, staff = its grid workers)",
+                  file=file, layer="facilities", field="type")  # the layer is still built: other checks go on
     xy = shapely.get_coordinates(geoms) if len(geoms) else np.empty((0, 2))
     return Facilities(fid=fids, id=ids, type=v["type"], name=v["name"], capacity=cap, staff=v["staff"],
                       grid_id=v["grid_id"], x=xy[:, 0].copy(), y=xy[:, 1].copy())
@@ -361,8 +394,11 @@ def link_units(units: Units, grids: Grids, file: str, col: Collector, facilities
     """Fill missing unit grid_id / micro_id by point-in-polygon; check the given ones.
 
     A given id that names no grid (or a grid of the wrong level) is an error; one that disagrees
-    with the polygon containing the unit is a warning (the attribute wins)."""
+    with the polygon containing the unit is a warning (the attribute wins).  A unit in no grid is
+    an error, unless its grid_id names a grid less than ``GRID_TOLERANCE_M`` away (digitising):
+    it would otherwise be counted in a grid it is kilometres from, or in none."""
     level = dict(zip(grids.id.tolist(), grids.level.tolist()))
+    shape = dict(zip(grids.id.tolist(), grids.geometry))
     parent = dict(zip(grids.id.tolist(), grids.parent_id.tolist()))
     pts = shapely.points(units.x, units.y)
     base = np.flatnonzero(grids.level != "micro")
@@ -379,11 +415,14 @@ def link_units(units: Units, grids: Grids, file: str, col: Collector, facilities
         elif g and inside_g[i] and inside_g[i] != g:
             col.warning(f"grid_id '{g}' but the unit lies in grid '{inside_g[i]}'", fid=int(units.fid[i]),
                         field="grid_id", **where)
+        elif g and not inside_g[i] and (d := shapely.distance(pts[i], shape[g])) > GRID_TOLERANCE_M:
+            col.error(f"lies {_metres(d)} outside grid '{g}' named by its grid_id, and in no grid: correct its "
+                      "position or grid_id (or check the layer's CRS)", fid=int(units.fid[i]), field="grid_id", **where)
         elif not g:
             units.grid_id[i] = inside_g[i]
             if not inside_g[i]:
-                col.warning("unit lies outside every general/dedicated grid", fid=int(units.fid[i]),
-                            field="grid_id", **where)
+                col.error("lies outside every general/dedicated grid and has no grid_id: set grid_id, draw the grid "
+                          "that covers it, or check the layer's CRS", fid=int(units.fid[i]), field="grid_id", **where)
         if m and m not in level:
             col.error(f"micro_id '{m}' is not a grid id", fid=int(units.fid[i]), field="micro_id", **where)
         elif m and level[m] != "micro":
@@ -395,9 +434,35 @@ def link_units(units: Units, grids: Grids, file: str, col: Collector, facilities
         elif not m:
             units.micro_id[i] = inside_m[i]
     if facilities is not None:
-        for i in np.flatnonzero((facilities.grid_id != "") & ~np.isin(facilities.grid_id, grids.id)):
-            col.error(f"grid_id '{facilities.grid_id[i]}' is not a grid id", file=file, layer="facilities",
-                      fid=int(facilities.fid[i]), field="grid_id")
+        link_facilities(facilities, grids, file, col)
+
+
+def link_facilities(facilities: Facilities, grids: Grids, file: str, col: Collector) -> None:
+    """Check given facility grid_ids; fill empty ones by location.
+
+    An empty grid_id becomes the general/dedicated grid containing the facility (dedicated
+    wins where they overlap), else the nearest such grid (straight-line distance to its
+    polygon), so a workstation placed on a boundary road still serves a grid.  The
+    simulation bases each grid's workers at the station serving it (engine/simulation/setup).
+    """
+    for i in np.flatnonzero((facilities.grid_id != "") & ~np.isin(facilities.grid_id, grids.id)):
+        col.error(f"grid_id '{facilities.grid_id[i]}' is not a grid id", file=file, layer="facilities",
+                  fid=int(facilities.fid[i]), field="grid_id")
+    empty = np.flatnonzero(facilities.grid_id == "")
+    base = np.flatnonzero(grids.level != "micro")
+    if not empty.size or not base.size:
+        return
+    pts = shapely.points(facilities.x[empty], facilities.y[empty])
+    found = _containing(pts, grids.geometry[base], grids.id[base], prefer=grids.level[base] == "dedicated")
+    outside = np.flatnonzero(found == "")
+    if outside.size:
+        nearest = shapely.STRtree(grids.geometry[base]).nearest(pts[outside])
+        found[outside] = grids.id[base][nearest]
+    facilities.grid_id[empty] = found
+
+
+def _metres(d: float) -> str:
+    return f"{d / 1000:.1f} km" if d >= 1000 else f"{d:.0f} m"
 
 
 def _containing(pts: np.ndarray, polys: np.ndarray, ids: np.ndarray, prefer: np.ndarray | None = None) -> np.ndarray:

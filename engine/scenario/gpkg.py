@@ -127,6 +127,23 @@ def layer_info(path: str | os.PathLike, layer: str) -> dict[str, Any]:
             "crs": crs_id(layer_srs(lyr)), "count": lyr.GetFeatureCount()}   # −1: unknown (OSM)
 
 
+def centre_lonlat(path: str | os.PathLike, layer: str) -> tuple[float, float] | None:
+    """(lon, lat) of the centre of a layer's extent, without reading its features (the working
+    CRS is chosen and checked there); None for a layer without CRS or features."""
+    ds = _open(path)  # keep the dataset alive while its layer is used (OGR would crash)
+    lyr = ds.GetLayerByName(layer)
+    srs = layer_srs(lyr) if lyr is not None else None
+    if srs is None or lyr.GetFeatureCount() == 0:
+        return None
+    x0, x1, y0, y1 = lyr.GetExtent()
+    wgs = osr.SpatialReference()
+    wgs.ImportFromEPSG(4326)
+    wgs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    lon, lat, *_ = osr.CoordinateTransformation(srs, wgs).TransformPoint((x0 + x1) / 2, (y0 + y1) / 2)
+    return (lon, lat) if np.isfinite(lon) and np.isfinite(lat) else None
+
+
 def read_layer(path: str | os.PathLike, layer: str, crs: str | None = None
                ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], str | None]:
     """Read one layer: ``(fids, geometries, columns, source_crs)``.
@@ -356,14 +373,21 @@ def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs
         for k, v in spec.get("columns", {}).items():
             if len(v) != n:
                 raise GridGovError(f"layer {name}: column {k} has {len(v)} values for {n} features")
-    with atomic_path(target) as tmp:
-        drv = ogr.GetDriverByName("GPKG")
-        ds = drv.CreateDataSource(str(tmp))
-        try:
-            for name, spec in layers.items():
-                _write_layer(ds, name, spec, srs, source_crs)
-        finally:
-            ds = None  # noqa: F841 - closes and flushes the file before the rename
+    try:
+        with atomic_path(target) as tmp:
+            drv = ogr.GetDriverByName("GPKG")
+            ds = drv.CreateDataSource(str(tmp))
+            if ds is None:
+                raise RuntimeError(gdal.GetLastErrorMsg())
+            try:
+                for name, spec in layers.items():
+                    _write_layer(ds, name, spec, srs, source_crs)
+            finally:
+                ds = None  # noqa: F841 - closes and flushes the file before the rename
+    except RuntimeError as exc:  # GDAL says little on a full disk or a refused write: name the file
+        from ..outputs import write_failure
+
+        raise write_failure(target, str(exc)) from None
     return target
 
 

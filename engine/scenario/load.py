@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 
 from . import gpkg
 from ..errors import GridGovError, Problem, ValidationError
 from .model import Scenario
-from ..params import DEFAULTS, check_values, merge
 from ..coverage_types import known_facility_types
+from ..params import DEFAULTS, check as check_params, merge_located
 from .checks import Collector, check_facility_types, check_layer, link_units
+from .crs import working_crs_problem
+from .placement import check_placement
 from .schema import LAYER_SPECS
 
 TOML_NAME = "scenario.toml"
@@ -41,7 +42,7 @@ SCENARIO_KEYS = {
 def read_toml(path: Path, col: Collector) -> dict[str, Any]:
     """Parse scenario.toml; a syntax error becomes one Problem naming the line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad) is not a syntax error
     except FileNotFoundError:
         col.error(f"missing {TOML_NAME}: a scenario folder needs {TOML_NAME} and {GPKG_NAME}", file=str(path))
         return {}
@@ -90,24 +91,19 @@ def check_toml(doc: dict[str, Any], overrides: dict[str, Any] | None, file: str,
     for sec in doc:
         if sec != "scenario" and sec not in DEFAULTS:
             col.error(f"unknown table [{sec}] (known: scenario, {', '.join(DEFAULTS)})", file=file, field=sec)
-    params, problems = merge({k: v for k, v in doc.items() if k in DEFAULTS}, where=file)
-    for msg in problems:
-        col.error(msg.split(": ", 1)[-1], file=file)
-    file_value_problems = check_values(params)
-    for field_name, msg in file_value_problems:
-        col.error(msg, file=file, field=field_name)
+    params, problems = merge_located({k: v for k, v in doc.items() if k in DEFAULTS}, file)
+    problems += check_params(params, file)
+    col.problems.extend(problems)
     if overrides:
         for sec in overrides:
             if sec not in DEFAULTS:
                 col.error(f"unknown parameter section '{sec}'", file="overrides", field=sec)
         # Over the (already checked) file values, so that only the overrides' own problems show.
         user = merge_overrides(params, {k: v for k, v in overrides.items() if k in DEFAULTS})
-        params, problems = merge(user, where="overrides")
-        for msg in problems:
-            col.error(msg.split(": ", 1)[-1], file="overrides")
-        for field_name, msg in check_values(params):
-            if (field_name, msg) not in file_value_problems:  # the file's own are reported above
-                col.error(msg, file="overrides", field=field_name)
+        params, over_problems = merge_located(user, "overrides")
+        seen = {(p.layer, p.field, p.message) for p in problems}
+        col.problems.extend(p for p in over_problems + check_params(params, "overrides")
+                            if (p.layer, p.field, p.message) not in seen)
     return meta, params
 
 
@@ -118,28 +114,28 @@ def utm_for(lon: float, lat: float) -> str:
 
 
 def working_crs(meta: dict[str, Any], gpath: Path, layers: list[str], file: str, col: Collector) -> str | None:
-    """The [scenario] crs when given (must be metric), else the UTM zone of the data's centre."""
+    """The [scenario] crs when given (projected, in true metres where the data lies), else the
+    UTM zone of the data's centre."""
     crs = meta.get("crs")
+    centre = _data_centre(gpath, layers)
     if crs:
         try:
-            if not gpkg.is_metric(str(crs)):
-                col.error(f"crs {crs} is not a projected CRS in metres (use e.g. a UTM zone, EPSG:326xx)",
-                          file=file, field="crs")
-                return None
+            why = working_crs_problem(str(crs), centre)
         except GridGovError as exc:
-            col.error(str(exc), file=file, field="crs")
+            why = str(exc)
+        if why:
+            col.error(why, file=file, field="crs")
             return None
         return str(crs)
+    return utm_for(*centre) if centre else None
+
+
+def _data_centre(gpath: Path, layers: list[str]) -> tuple[float, float] | None:
+    """(lon, lat) of the centre of the first of roads/grids/units with a CRS and features."""
     for name in ("roads", "grids", "units"):
-        if name not in layers:
-            continue
-        info = gpkg.layer_info(gpath, name)
-        if info["crs"] is None or not info["count"]:
-            continue
-        _, geoms, _, _ = gpkg.read_layer(gpath, name, crs="EPSG:4326")
-        box = shapely.total_bounds(geoms[~shapely.is_missing(geoms)])
-        if np.all(np.isfinite(box)):
-            return utm_for((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+        centre = gpkg.centre_lonlat(gpath, name) if name in layers else None
+        if centre is not None:
+            return centre
     return None
 
 
@@ -202,6 +198,7 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
         check_facility_types(data["facilities"], known_facility_types(params), str(gpath), col)
     if "units" in data and "grids" in data and data["units"] is not None and data["grids"] is not None:
         link_units(data["units"], data["grids"], str(gpath), col, data.get("facilities"))
+    check_placement(data, params, crs, str(gpath), col)
     if col.has_errors or any(data.get(n) is None for n, s in LAYER_SPECS.items() if s.required):
         return _Loaded(None, col.problems)
     scenario = Scenario(
@@ -209,6 +206,9 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
         crs=crs, params=params, meta=dict(meta),
         roads=data["roads"], grids=data["grids"], units=data["units"], facilities=data["facilities"],
         incidents=data.get("incidents"), warnings=[p for p in col.problems if p.severity == "warning"])
+    implausible = check_params(params, str(tpath) if not overrides else "overrides", scenario=scenario)
+    if implausible:  # e.g. an incident volume that would exhaust memory
+        return _Loaded(None, col.problems + implausible)
     return _Loaded(scenario, col.problems)
 
 

@@ -15,8 +15,9 @@ import numpy as np
 import shapely
 
 from ..circles.compute import Circles
-from ..errors import GridGovError, Problem, ValidationError
+from ..errors import GridGovError
 from ..jsonio import plain
+from ..params import DEFAULTS, require
 from ..scenario.model import Scenario
 from ..simulation.run import SimulationResult
 from . import metrics_coverage, metrics_service, metrics_structure  # noqa: F401  (register metrics)
@@ -123,17 +124,9 @@ class Scores:
 
 def normalised_weights(params: dict, where: str = "scenario.toml") -> dict[str, float]:
     """``[score] weights`` normalised to sum 1; negative or all-zero weights are input errors."""
-    raw = dict(params.get("score", {}).get("weights", {}))
-    problems = []
-    for g in GROUPS:
-        w = raw.get(g, 0.0)
-        if not isinstance(w, (int, float)) or isinstance(w, bool) or not np.isfinite(w) or w < 0:
-            problems.append(Problem(f"weight must be a number ≥ 0, got {w!r}", file=where, field=f"score.weights.{g}"))
-    if problems:
-        raise ValidationError(problems)
+    require(params, ("score",), where)
+    raw = {**DEFAULTS["score"]["weights"].default, **params.get("score", {}).get("weights", {})}
     total = float(sum(raw.get(g, 0.0) for g in GROUPS))
-    if total <= 0:
-        raise ValidationError([Problem("all score weights are 0", file=where, field="score.weights")])
     return {g: float(raw.get(g, 0.0)) / total for g in GROUPS}
 
 

@@ -57,33 +57,48 @@ def dispatch_kernel(arrival, atom, work, pref, mu, infinite):
 
 
 # --------------------------------------------------------------------------- closed-loop workflow
-@nb.njit(cache=True)
-def next_on_shift(x, shift_start, shift_len):
-    """Earliest time ≥ x at which a worker whose daily shift starts at ``shift_start`` is on duty."""
-    r = (x - shift_start) % 24.0
-    if r < shift_len:
+# error_model="numpy": no ZeroDivisionError checks in these hot paths (divisors are
+# constants or validated periods); with them every call carried exception clean-up and
+# the kernel ran 10–30× slower.
+@nb.njit(cache=True, error_model="numpy")
+def next_on_shift(x, start, length, mask, days):
+    """Earliest time ≥ x at which a worker is on duty (``roster.py``: a daily window from
+    ``start`` lasting ``length`` h on the days of bit ``mask``, period ``days``)."""
+    y = x - start
+    d = np.floor(y / 24.0)
+    inside = y - 24.0 * d < length
+    if mask == (1 << days) - 1:                 # on every day: no day arithmetic
+        return x if inside else start + 24.0 * (d + 1.0)
+    j = int(d - days * np.floor(d / days))      # day of the period (float ops: no integer division)
+    if inside and (mask >> j) & 1:
         return x
-    return x + (24.0 - r)
+    for i in range(1, days + 1):
+        j += 1
+        if j == days:
+            j = 0
+        if (mask >> j) & 1:
+            return start + 24.0 * (d + i)
+    return np.inf
 
 
-@nb.njit(cache=True)
-def _eligible(x, urgent, on_call, shift_start, shift_len):
+@nb.njit(cache=True, error_model="numpy")
+def _eligible(x, urgent, on_call, start, length, mask, days):
     if urgent and on_call:
         return x
-    return next_on_shift(x, shift_start, shift_len)
+    return next_on_shift(x, start, length, mask, days)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report, handle,
-             shift_start, shift_len, on_call, start, arrival, end, patrol):
+             shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol):
     """Let worker w work through its queue up to time tau (urgent first, then FIFO)."""
     while qlen[w] > 0:
         if uhead[w] >= 0:
             k = uhead[w]
-            td = _eligible(free_at[w], True, on_call, shift_start[w], shift_len)
+            td = _eligible(free_at[w], True, on_call, shift_start[w], shift_len[w], day_mask[w], days)
         else:
             k = nhead[w]
-            td = next_on_shift(free_at[w], shift_start[w], shift_len)
+            td = next_on_shift(free_at[w], shift_start[w], shift_len[w], day_mask[w], days)
         if td > tau:
             return
         # pop k from its list
@@ -106,7 +121,7 @@ def _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel
         free_at[w] = end[k]
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _push(w, k, urg, uhead, utail, nhead, ntail, qlen, nxt):
     nxt[k] = -1
     if urg[k] == 0:
@@ -124,9 +139,9 @@ def _push(w, k, urg, uhead, utail, nhead, ntail, qlen, nxt):
     qlen[w] += 1
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, handle, travel,
-                    gw_start, cand, shift_start, shift_len, on_call, cap, policy):
+                    gw_start, cand, shift_start, shift_len, day_mask, days, on_call, cap, policy):
     """Closed-loop dispatch of incidents to grid workers (conventions in ``workflow.py``).
 
     Incidents are taken in ``order`` (by dispatch time ``dispatch``); each worker's own
@@ -159,8 +174,9 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
         chosen = -1
         if finder[k] >= 0:
             chosen = finder[k]
-            _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                     handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+            if qlen[chosen] > 0:             # skip the call when the queue is empty (most are)
+                _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                         handle, shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol)
         else:
             best_open = 1 << 30
             best_time = np.inf
@@ -173,15 +189,16 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
                 if c > 0 and policy == 0 and chosen >= 0:
                     break                      # own grid first: an own worker was available
                 for w in range(gw_start[gc], gw_start[gc + 1]):
-                    _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                             handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+                    if qlen[w] > 0:
+                        _advance(w, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                                 handle, shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol)
                     n_open = qlen[w] + (1 if free_at[w] > tau else 0)
                     if c == 0 and n_open < fallback_open:
                         fallback = w
                         fallback_open = n_open
                     if n_open >= cap:
                         continue
-                    if not (urgent and on_call) and next_on_shift(tau, shift_start[w], shift_len) > tau:
+                    if not (urgent and on_call) and next_on_shift(tau, shift_start[w], shift_len[w], day_mask[w], days) > tau:
                         continue
                     if policy == 0 and c == 0:
                         if n_open < best_open:
@@ -201,9 +218,11 @@ def workflow_kernel(order, dispatch, report, unit, grid, urg, patrol, finder, ha
         if free_at[chosen] < tau:
             free_at[chosen] = tau              # idle worker: its clock moves to now
         _push(chosen, k, urg, uhead, utail, nhead, ntail, qlen, nxt)
-        _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                 handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+        if qlen[chosen] > 0:
+            _advance(chosen, tau, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                     handle, shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol)
     for w in range(n_workers):
-        _advance(w, np.inf, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
-                 handle, shift_start, shift_len, on_call, start, arrival, end, patrol)
+        if qlen[w] > 0:
+            _advance(w, np.inf, free_at, uhead, utail, nhead, ntail, qlen, nxt, urg, travel_k, report,
+                     handle, shift_start, shift_len, day_mask, days, on_call, start, arrival, end, patrol)
     return worker, start, arrival, end

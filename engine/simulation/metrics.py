@@ -29,16 +29,6 @@ def gini(x: np.ndarray) -> float:
     return float((2.0 * (i * v).sum()) / (n * v.sum()) - (n + 1.0) / n)
 
 
-def duty_overlap(start: np.ndarray, end: np.ndarray, shift_start: np.ndarray, shift_len: float) -> np.ndarray:
-    """Hours of each [start, end] spent inside the worker's daily shift (cases up to 2 days)."""
-    first = np.floor((start - shift_start) / 24.0)
-    total = np.zeros(start.shape)
-    for d in range(-1, 3):
-        s0 = shift_start + 24.0 * (first + d)
-        total += np.maximum(0.0, np.minimum(end, s0 + shift_len) - np.maximum(start, s0))
-    return total
-
-
 def backlog(report_h: np.ndarray, closed_abs_h: np.ndarray, horizon_h: float, step_h: float = 1.0):
     """Open cases (reported, not yet closed) sampled every ``step_h`` hours."""
     times = np.arange(0.0, horizon_h + step_h / 2, step_h)
@@ -72,11 +62,47 @@ def summarise(inc: dict[str, np.ndarray], per_worker: dict[str, np.ndarray], bac
         "workload_gini": gini(per_worker["busy_h"]),
         "backlog_max": int(backlog_open.max()) if backlog_open.size else 0,
     }
+    out.update(emergency_kpis(inc))
+    out.update(escalation_kpis(inc))
+    ordinary = reported & (np.asarray(inc["urgency"], dtype=object) != "urgent") & ~inc["emergency"]
+    first = inc["first_response_min"][ordinary]
+    out.update(first_response_within_24h=float(np.mean(first <= 24 * 60.0)) if first.size else float("nan"),
+               first_response_p50_min=_pct(first, 50),
+               n_ordinary_reported=int(first.size),
+               response_all_hours_p50_min=out["response_p50_min"], response_all_hours_p90_min=out["response_p90_min"],
+               response_all_hours_within_15min=out["response_within_15min"])
     duty = inc["response_min"][reported & inc["dispatched_on_duty"]]
     out.update(response_on_duty_p50_min=_pct(duty, 50), response_on_duty_p90_min=_pct(duty, 90),
                response_on_duty_within_15min=float(np.mean(duty <= 15)) if duty.size else float("nan"),
                n_reported_on_duty=int(duty.size))
     return out
+
+
+def emergency_kpis(inc: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Arrival of the first emergency responder (police / fire / 120) after the report.
+
+    Over every emergency incident; one that got no responder (no facility of its kind)
+    counts as not arrived within any threshold.
+    """
+    em = np.asarray(inc["emergency"], bool)
+    r = inc["emergency_response_min"][em]
+    got = r[np.isfinite(r)]
+    share = (lambda lim: float(np.mean(np.isfinite(r) & (r <= lim))) if r.size else float("nan"))  # noqa: E731
+    return {"n_emergencies": int(em.sum()), "emergency_within_5min": share(5.0), "emergency_within_10min": share(10.0),
+            "emergency_response_p50_min": _pct(got, 50), "emergency_response_p90_min": _pct(got, 90),
+            "emergency_without_responder": int(r.size - got.size)}
+
+
+def escalation_kpis(inc: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Escalated cases: closure time, on-time share and the wait at the centres' desks."""
+    esc = np.asarray(inc["level"], dtype=object) != "grid"
+    queued = np.asarray(inc["centre"], dtype=object) != ""
+    c = inc["closed_h"][esc]
+    w = inc["centre_wait_h"][queued]
+    return {"n_escalated": int(esc.sum()), "escalated_closed_h_mean": float(c.mean()) if c.size else float("nan"),
+            "escalated_closed_h_p90": _pct(c, 90),
+            "escalated_on_time_share": float(np.mean(inc["on_time"][esc])) if c.size else float("nan"),
+            "centre_wait_h_mean": float(w.mean()) if w.size else float("nan"), "centre_wait_h_p90": _pct(w, 90)}
 
 
 GROUP_KEYS = ("incidents", "response_p90_min", "response_within_15min", "response_on_duty_p90_min",
@@ -85,17 +111,31 @@ GROUP_KEYS = ("incidents", "response_p90_min", "response_within_15min", "respons
 
 def _group_response(group: np.ndarray, n_groups: int, response: np.ndarray, mask: np.ndarray):
     """Per group: p90 and share within 15 min of ``response[mask]`` (NaN where a group has none)."""
-    import pandas as pd
-
-    p90 = np.full(n_groups, np.nan)
-    n = np.bincount(group[mask], minlength=n_groups)
-    within = np.bincount(group[mask], weights=(response[mask] <= 15).astype(float), minlength=n_groups)
-    if mask.any():
-        s = pd.Series(response[mask]).groupby(group[mask]).quantile(0.9)
-        p90[s.index.to_numpy()] = s.to_numpy()
+    g, r = group[mask], response[mask]
+    n = np.bincount(g, minlength=n_groups)
+    within = np.bincount(g, weights=(r <= 15).astype(float), minlength=n_groups)
+    p90 = group_quantile(g, r, n_groups, 0.9)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(n > 0, within / np.maximum(n, 1), np.nan)
     return p90, share, n.astype(np.int64)
+
+
+def group_quantile(group: np.ndarray, values: np.ndarray, n_groups: int, q: float) -> np.ndarray:
+    """Quantile q of ``values`` per group, linear interpolation (as ``np.percentile``); NaN if empty."""
+    out = np.full(n_groups, np.nan)
+    if not values.size:
+        return out
+    order = np.lexsort((values, group))
+    v = values[order]
+    n = np.bincount(group, minlength=n_groups)
+    first = np.concatenate([[0], np.cumsum(n)[:-1]])
+    has = n > 0
+    pos = q * (n[has] - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, n[has] - 1)
+    a, b = v[first[has] + lo], v[first[has] + hi]
+    out[has] = a + (pos - lo) * (b - a)
+    return out
 
 
 def group_stats(group: np.ndarray, n_groups: int, inc: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

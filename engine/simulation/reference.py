@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import deque
 
+import math
+
 import numpy as np
 import simpy
 
@@ -61,17 +63,26 @@ def dispatch_reference(gap: np.ndarray, atom: np.ndarray, work: np.ndarray, pref
 
 
 # --------------------------------------------------------------------------- closed-loop workflow
-def next_on_shift(x: float, shift_start: float, shift_len: float) -> float:
+def next_on_shift(x: float, start: float, length: float, mask: int, days: int) -> float:
     """Earliest time ≥ x at which the worker is on duty (same arithmetic as the kernel)."""
-    r = (x - shift_start) % 24.0
-    return x if r < shift_len else x + (24.0 - r)
+    y = x - start
+    d = math.floor(y / 24.0)
+    inside = y - 24.0 * d < length
+    if inside and (mask >> (d % days)) & 1:
+        return x
+    for i in range(1, days + 1):
+        if (mask >> ((d + i) % days)) & 1:
+            return start + 24.0 * (d + i)
+    return math.inf
 
 
 class Worker:
     """A grid worker: two queues (urgent first, then FIFO), one case on site at a time."""
 
-    def __init__(self, model: "WorkflowModel", index: int, shift_start: float):
-        self.m, self.index, self.shift_start = model, index, shift_start
+    def __init__(self, model: "WorkflowModel", index: int):
+        r = model.inp.rosters
+        self.m, self.index = model, index
+        self.roster = (float(r.shift_start[index]), float(r.shift_len[index]), int(r.day_mask[index]), int(r.days))
         self.urgent: deque[int] = deque()
         self.normal: deque[int] = deque()
         self.busy = False
@@ -85,7 +96,10 @@ class Worker:
         m = self.m
         if urgent and m.on_call:
             return True
-        return next_on_shift(m.env.now, self.shift_start, m.shift_len) == m.env.now
+        return self.next_on(m.env.now) == m.env.now
+
+    def next_on(self, x: float) -> float:
+        return next_on_shift(x, *self.roster)
 
     def give(self, k: int) -> None:
         (self.urgent if self.m.inp.urg[k] == 0 else self.normal).append(k)
@@ -101,7 +115,7 @@ class Worker:
                 k = self.normal.popleft()
             elif self.urgent or self.normal:      # only off-duty work queued: wait for the shift
                 self.wake = env.event()
-                shift = env.timeout(next_on_shift(env.now, self.shift_start, m.shift_len) - env.now)
+                shift = env.timeout(self.next_on(env.now) - env.now)
                 yield shift | self.wake
                 continue
             else:
@@ -133,7 +147,7 @@ class WorkflowModel:
         self.inp = inp
         self.progress = progress
         self.env = simpy.Environment()
-        self.shift_len, self.on_call = float(inp.shift_len), bool(inp.on_call)
+        self.on_call = bool(inp.on_call)
         n = len(inp.report)
         self.worker = np.full(n, -1, np.int64)
         self.start = np.full(n, np.nan)
@@ -141,7 +155,7 @@ class WorkflowModel:
         self.end = np.full(n, np.nan)
         self.reported = np.full(n, np.nan)
         self.travel_k = np.zeros(n)
-        self.workers = [Worker(self, w, float(s)) for w, s in enumerate(inp.shift_start)]
+        self.workers = [Worker(self, w) for w in range(inp.rosters.n_workers)]
 
     def run(self):
         self.env.process(self.source())

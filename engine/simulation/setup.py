@@ -3,14 +3,13 @@
 * Worker grids: every general or dedicated grid.  A unit belongs to its ``grid_id``; a unit
   pointing at a micro-grid belongs to that micro-grid's parent.
 * Each worker grid gets ``staffing.workers_per_general_grid`` workers based at the grid's
-  workstation (a ``grid_station`` facility whose ``grid_id`` is the grid), or, when it has
-  none, at a point inside the grid (``point_on_surface``).
+  workstation (a ``grid_station`` facility whose ``grid_id`` is the grid; the loader fills
+  an empty ``grid_id`` by location), else at the nearest workstation of the grid's
+  community, else at a point inside the grid (``point_on_surface``): ``grid_bases``.
 * Candidates: the own grid first, then the ``workflow.neighbour_grids`` nearest other bases.
-* Mobile pool (``staffing.mobile_workers_per_street`` > 0): each street (街道) gets a mobile
-  grid (机动网格) with that many workers and no units of its own, based at the
-  residents-weighted centre of the street's units; it is the last candidate of every grid
-  of the street, so the dispatch policy reaches it like a neighbour.  Its workers have
-  ``grid_row`` −1.
+* Street pools (``pools.py``): the mobile grid (机动网格, ``staffing.mobile_workers_per_street``)
+  and the 24-hour street duty team (``roster.street_duty``) based at the street's 综治中心;
+  each is a candidate of every grid of its street.  Rosters: ``roster.py``.
 * Travel (``worker_travel_h``, the one place that decides it): the road network of the
   worker mode (``gridgov.engine.network``) when it can be built; otherwise, and for pairs the
   network cannot join, straight-line distance × 1.4 (DOMAIN §7 detour factor) at the mode's
@@ -24,9 +23,9 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import GridGovError, Problem, ValidationError
+from ..params import require
 from ..staffing import workers_for_grids
-
-DETOUR = 1.4
+from .detour import DETOUR
 
 
 @dataclass
@@ -40,6 +39,11 @@ class Layout:
     travel_source: str        # "network" | "straight_line" | "given"
     info: dict[str, Any] = field(default_factory=dict)
     street: np.ndarray | None = None   # (G,) street name of each worker grid
+    worker_class: np.ndarray | None = None   # (W,) index into roster.CLASSES
+    rosters: Any = None                # roster.Rosters of the workers
+    responders: Any = None             # emergency.Responders (police / fire / 120 units)
+    centres: Any = None                # escalation.Centres (综治中心 desks)
+    patrol_km: Any = None              # (G,) walkable road km inside each worker grid (routine.py)
 
     @property
     def n_workers(self) -> int:
@@ -53,14 +57,10 @@ def straight_line_h(from_xy: np.ndarray, to_xy: np.ndarray, params: dict) -> np.
 
 
 def worker_speed_mps(params: dict) -> float:
+    require(params, ("travel",))
     tr = params["travel"]
-    mode = tr["worker_mode"]
-    speed = {"walk": tr["walk_speed_mps"], "elderly": tr["elderly_speed_mps"], "ebike": tr["ebike_speed_kmh"] / 3.6,
-             "drive": 30.0 / 3.6 * tr["drive_speed_factor"]}.get(mode)
-    if speed is None or not speed > 0:
-        raise ValidationError([Problem(f"worker_mode '{mode}' must be walk, elderly, ebike or drive with a "
-                                       "positive speed", "scenario.toml", "travel", field="worker_mode")])
-    return float(speed)
+    return float({"walk": tr["walk_speed_mps"], "elderly": tr["elderly_speed_mps"], "ebike": tr["ebike_speed_kmh"] / 3.6,
+                  "drive": 30.0 / 3.6 * tr["drive_speed_factor"]}[tr["worker_mode"]])
 
 
 def worker_travel_h(scenario, from_xy: np.ndarray, to_xy: np.ndarray, travel: Any = None) -> tuple[np.ndarray, str]:
@@ -129,17 +129,23 @@ def network_pair_seconds(net, from_xy: np.ndarray, to_xy: np.ndarray, snap_max_m
 
 
 def build_layout(scenario, travel: Any = None) -> Layout:
-    """Worker grids, workers, bases, candidate grids and trip times of a scenario."""
+    """Worker grids, workers, bases, rosters, candidate grids and trip times of a scenario.
+
+    Rebuilt from the facilities on every call: moving, adding or removing a workstation or a
+    综治中心 moves the workers based there.
+    """
+    from .pools import add_street_pools, street_centres
+    from .roster import build_rosters, check_roster_params, raise_if
+    from .canonical import canonical
+    from .sites import with_sites
+
+    scenario, _, _ = canonical(scenario)   # feature order and grid names change nothing
+    scenario, _ = with_sites(scenario)     # schools, hospitals, markets of dedicated grids are units too
     p = scenario.params
     grids, units, fac = scenario.grids, scenario.units, scenario.facilities
-    wpg = p["staffing"]["workers_per_general_grid"]
-    if isinstance(wpg, bool) or not float(wpg).is_integer() or int(wpg) < 1:
-        raise ValidationError([Problem(f"must be a whole number ≥ 1, got {wpg!r}", "scenario.toml", "staffing",
-                                       field="workers_per_general_grid")])
+    require(p, ("staffing", "workflow"))
     k_nb = p["workflow"]["neighbour_grids"]
-    if isinstance(k_nb, bool) or not float(k_nb).is_integer() or int(k_nb) < 0:
-        raise ValidationError([Problem(f"must be a whole number ≥ 0, got {k_nb!r}", "scenario.toml", "workflow",
-                                       field="neighbour_grids")])
+    raise_if(check_roster_params(p))
     level = np.asarray(grids.level).astype(str)
     grid_rows = np.flatnonzero(level != "micro")
     if grid_rows.size == 0:
@@ -159,28 +165,26 @@ def build_layout(scenario, travel: Any = None) -> Layout:
         raise ValidationError(problems[:50])
     G = grid_rows.size
     gw_start = np.concatenate([[0], np.cumsum(workers_for_grids(level[grid_rows], p).astype(np.int64))])
-    base = np.full((G, 2), np.nan)
-    st = fac.of_type("grid_station") if fac is not None and len(fac) else np.zeros(0, np.int64)
-    for f in st[::-1]:                 # the first station of a grid wins
-        g = index.get(fac.grid_id[f], -1)
-        if g >= 0 and np.isfinite(fac.x[f]) and np.isfinite(fac.y[f]):
-            base[g] = fac.x[f], fac.y[f]
-    n_station = int(np.isfinite(base[:, 0]).sum())
-    missing = np.flatnonzero(~np.isfinite(base[:, 0]))
-    if missing.size:
-        import shapely
-
-        pts = shapely.point_on_surface(grids.geometry[grid_rows[missing]])
-        base[missing, 0], base[missing, 1] = shapely.get_x(pts), shapely.get_y(pts)
+    base, where = grid_bases(grids, grid_rows, index, fac)
     cand = candidate_grids(base, int(k_nb))
     street = np.asarray(grids.street).astype(str)[grid_rows]
     mobile = p["staffing"].get("mobile_workers_per_street", 0)
-    if isinstance(mobile, bool) or not float(mobile).is_integer() or int(mobile) < 0:
-        raise ValidationError([Problem(f"must be a whole number ≥ 0, got {mobile!r}", "scenario.toml", "staffing",
-                                       field="mobile_workers_per_street")])
+    worker_class = np.zeros(int(gw_start[-1]), np.int64)
+    info = {"bases_at_station": int(np.sum(where == "station")),
+            "bases_at_community_station": int(np.sum(where == "community")),
+            "bases_in_grid": int(np.sum(where == "grid"))}
     if int(mobile) > 0:
-        grid_rows, gw_start, base, cand, street = _add_mobile_pools(units, unit_grid, grid_rows, gw_start, base,
-                                                                    cand, street, int(mobile))
+        grid_rows, gw_start, base, cand, street, worker_class = add_street_pools(
+            units, unit_grid, grid_rows, gw_start, base, cand, street, worker_class, int(mobile), 1, None)
+    duty = int(p["roster"]["street_duty"]["on_duty"])
+    if duty > 0:
+        posts = int(np.ceil(24.0 / float(p["roster"]["street_duty"]["hours"]) - 1e-9))
+        centres = street_centres(fac, grids, street[:G])
+        info["duty_teams_at_centre"] = len(centres)
+        grid_rows, gw_start, base, cand, street, worker_class = add_street_pools(
+            units, unit_grid, grid_rows, gw_start, base, cand, street, worker_class, duty * posts, 2, centres)
+    index_in_grid = np.arange(int(gw_start[-1])) - np.repeat(gw_start[:-1], np.diff(gw_start))
+    rosters = build_rosters(worker_class, index_in_grid, p)
     C = cand.shape[1]
     ucand = cand[unit_grid]                                   # (n_units, C)
     ok = ucand >= 0
@@ -189,33 +193,55 @@ def build_layout(scenario, travel: Any = None) -> Layout:
     hours, source = worker_travel_h(scenario, base[ucand[rows, cols]], uxy[rows], travel)
     tt = np.full((len(units), C), np.inf)
     tt[rows, cols] = hours
-    return Layout(grid_rows, unit_grid, gw_start, base, cand, tt, source,
-                  {"bases_at_station": n_station, "bases_in_grid": int(missing.size),
-                   "mobile_workers": int(gw_start[-1] - gw_start[G])}, street)
+    info.update(mobile_workers=int(np.sum(worker_class == 1)), street_duty_workers=int(np.sum(worker_class == 2)))
+    from .emergency import build_responders
+
+    resp = build_responders(scenario, straight_line=isinstance(travel, str))
+    info.update(responder_units=int(resp.unit_start[-1]), drive_source=resp.source)
+    from .escalation import build_centres
+
+    centres = build_centres(scenario, street[unit_grid])
+    info.update(escalation_centres=int(centres.facility.size), centre_desks=int(centres.server_start[-1]))
+    from .routine import patrol_km
+
+    return Layout(grid_rows, unit_grid, gw_start, base, cand, tt, source, info, street, worker_class, rosters, resp,
+                  centres, patrol_km(scenario, grid_rows))
 
 
-def _add_mobile_pools(units, unit_grid, grid_rows, gw_start, base, cand, street, per_street: int):
-    """Append one mobile worker-grid per street as the last candidate of the street's grids."""
+def grid_bases(grids, grid_rows: np.ndarray, index: dict, fac) -> tuple[np.ndarray, np.ndarray]:
+    """Base of each worker grid and where it came from ("station" | "community" | "grid").
+
+    The grid's own workstation (a ``grid_station`` whose ``grid_id`` — filled by location
+    when empty — is the grid; the first one wins); else the nearest workstation of the
+    grid's community (社区网格工作站); else a point inside the grid.
+    """
+    import shapely
+
     G = grid_rows.size
-    names, sidx = np.unique(street, return_inverse=True)
-    S = names.size
-    w = np.asarray(units.residents, dtype=np.float64) + 1e-9      # + ε: a street with no residents still has a centre
-    us = sidx[unit_grid]
-    mass = np.bincount(us, weights=w, minlength=S)
-    cx = np.bincount(us, weights=w * units.x, minlength=S)
-    cy = np.bincount(us, weights=w * units.y, minlength=S)
-    has = mass > 0
-    centre = np.where(has[:, None], np.column_stack([cx, cy]) / np.maximum(mass, 1e-300)[:, None],
-                      np.column_stack([np.bincount(sidx, weights=base[:, 0], minlength=S),
-                                       np.bincount(sidx, weights=base[:, 1], minlength=S)])
-                      / np.maximum(np.bincount(sidx, minlength=S), 1)[:, None])
-    extra = np.full((G + S, cand.shape[1] + 1), -1, np.int64)
-    extra[:G, :-1] = cand
-    extra[:G, -1] = G + sidx
-    extra[G:, 0] = G + np.arange(S)
-    gw = np.concatenate([gw_start, gw_start[-1] + per_street * np.arange(1, S + 1)])
-    return (np.concatenate([grid_rows, np.full(S, -1, np.int64)]), gw, np.vstack([base, centre]), extra,
-            np.concatenate([street, names]))
+    base = np.full((G, 2), np.nan)
+    where = np.full(G, "grid", dtype=object)
+    st = fac.of_type("grid_station") if fac is not None and len(fac) else np.zeros(0, np.int64)
+    st = st[np.isfinite(fac.x[st]) & np.isfinite(fac.y[st])] if st.size else st
+    for f in st[::-1]:                 # the first station of a grid wins
+        g = index.get(fac.grid_id[f], -1)
+        if g >= 0:
+            base[g] = fac.x[f], fac.y[f]
+            where[g] = "station"
+    inside = shapely.point_on_surface(grids.geometry[grid_rows])
+    ixy = np.column_stack([shapely.get_x(inside), shapely.get_y(inside)])
+    community = np.asarray(grids.community).astype(str)[grid_rows]
+    station_comm = np.array([community[index[fac.grid_id[f]]] if fac.grid_id[f] in index else "" for f in st],
+                            dtype=object)
+    for g in np.flatnonzero(where == "grid"):
+        mine = st[(station_comm == community[g]) & (community[g] != "")] if st.size else st
+        if mine.size:
+            d = np.hypot(fac.x[mine] - ixy[g, 0], fac.y[mine] - ixy[g, 1])
+            f = mine[int(np.argmin(d))]
+            base[g] = fac.x[f], fac.y[f]
+            where[g] = "community"
+        else:
+            base[g] = ixy[g]
+    return base, where
 
 
 def candidate_grids(base_xy: np.ndarray, k: int) -> np.ndarray:

@@ -35,7 +35,18 @@ def lognormal_sigma(median: float, quantile: float, z: float) -> float:
     return float(np.log(quantile / median) / z) if quantile > median > 0 else 0.0
 
 
-def workflow_streams(model, params: dict, days: float, seed: int) -> dict[str, np.ndarray]:
+def replication_seed(seed: int, replication: int = 0) -> np.random.SeedSequence:
+    """Seed sequence of replication r: r = 0 is the plain seed (as before replications existed).
+
+    The same (seed, r) gives the same incidents and durations in every scenario with the same
+    demand: common random numbers across the layouts being compared.
+    """
+    if isinstance(replication, bool) or int(replication) != replication or replication < 0:
+        raise ValueError(f"replication must be a whole number ≥ 0, got {replication!r}")
+    return np.random.SeedSequence(int(seed) if replication == 0 else [int(seed), int(replication)])
+
+
+def workflow_streams(model, params: dict, days: float, seed: int, replication: int = 0) -> dict[str, np.ndarray]:
     """Incidents and every random duration of their life, drawn once for both engines.
 
     One child generator per quantity (``SeedSequence.spawn``), so changing e.g. the handling
@@ -44,15 +55,22 @@ def workflow_streams(model, params: dict, days: float, seed: int) -> dict[str, n
     work (lognormal median/p90), ``level`` (0 = handled by the grid worker, 1.. = the
     escalation levels of ``workflow.escalation_share`` in order), ``escalated`` resolution
     time after escalation (lognormal, median by level, the handling sigma), ``verify``
-    (uniform 0..verification_max_h).
+    (uniform 0..verification_max_h), ``emergency_z`` (standard normal: on-scene time of an
+    emergency responder, ``emergency.scene_hours``), ``centre_work`` (desk hours at the escalation centre,
+    ``escalation.py``), ``micro_u`` / ``micro_z`` (is a micro-grid member reached, how
+    fast: ``micro.first_contact``).  Emergency types are made urgent; the escalation level depends on
+    type and urgency (``escalation.escalation_probability``).
     """
     from ..demand import generate_incidents
 
     wf = params["workflow"]
-    rng = [np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(6)]
+    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication).spawn(10)]
     inc = generate_incidents(model, days, rng[0])
     n = inc["time_h"].size
     urg_keys = list(model.urgency_keys)
+    emergency = np.isin(np.array(model.type_keys, dtype=object), list(params["emergency"]["responder"]))
+    if "urgent" in urg_keys:               # emergencies are urgent whatever the urgency mix drew
+        inc["urgency"] = np.where(emergency[inc["type"]], np.int8(urg_keys.index("urgent")), inc["urgency"])
     med = np.array([float(wf["dispatch_median_min"].get(k, 15.0)) for k in urg_keys]) / 60.0
     cap = np.array([float(wf["dispatch_cap_min"].get(k, 30.0)) for k in urg_keys]) / 60.0
     sig = np.array([lognormal_sigma(m, c, Z99) for m, c in zip(med, cap)])
@@ -61,13 +79,25 @@ def workflow_streams(model, params: dict, days: float, seed: int) -> dict[str, n
     h_med = float(wf["handle_median_min"]) / 60.0
     h_sig = lognormal_sigma(h_med, float(wf["handle_p90_min"]) / 60.0, Z90)
     handle = h_med * np.exp(h_sig * rng[2].standard_normal(n))
+    from .escalation import draw_levels, escalation_probability
+
     levels = ["grid", *wf["escalation_share"]]
-    share = np.array([float(wf["onspot_share"]), *[float(v) for v in wf["escalation_share"].values()]])
-    cum = np.cumsum(share / share.sum())
-    level = np.minimum(np.searchsorted(cum, rng[3].random(n), side="right"), len(levels) - 1).astype(np.int8)
+    p_esc, level_p = escalation_probability(params, model.type_keys, urg_keys, model.type_p, model.urgency_p)
+    level = draw_levels(p_esc, level_p, inc["type"], inc["urgency"], rng[3].random(n))
     e_med = np.array([0.0, *[float(wf["escalated_median_h"].get(k, 0.0)) for k in levels[1:]]])
     escalated = np.where(level > 0, e_med[level] * np.exp(h_sig * rng[4].standard_normal(n)), 0.0)
     verify = rng[5].random(n) * float(wf["verification_max_h"])
-    inc.update(delay=delay, handle=handle, level=level, escalated=escalated, verify=verify)
+    inc.update(delay=delay, handle=handle, level=level, escalated=escalated, verify=verify,
+               emergency_z=rng[6].standard_normal(n), centre_work=_centre_work(params["escalation"], levels, level,
+                                                                           rng[7].standard_normal(n)),
+               micro_u=rng[8].random(n), micro_z=rng[9].standard_normal(n))
     inc["level_keys"] = np.array(levels, dtype=object)
     return inc
+
+
+def _centre_work(esc: dict, levels: list[str], level: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Desk time (h) of an escalated case at its centre: lognormal by level (0 for levels without one)."""
+    med = np.array([float(esc["work_median_h"].get(k, 0.0)) for k in levels])
+    p90 = np.array([float(esc["work_p90_h"].get(k, 0.0)) for k in levels])
+    sig = np.array([lognormal_sigma(m, q, Z90) for m, q in zip(med, p90)])
+    return med[level] * np.exp(sig[level] * z)

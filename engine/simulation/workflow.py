@@ -3,8 +3,9 @@
 Conventions (documented once, implemented identically by ``_kernels.workflow_kernel`` and
 ``reference.WorkflowModel``):
 
-* A worker has a daily shift (start hour, length); several workers of one grid have
-  staggered shifts.  Off duty, a worker takes only urgent cases (when ``on_call``).
+* A worker is on duty when its roster says so (``roster.Rosters``: weekly-periodic
+  daily shifts on a periodic set of days; grid workers on a 5-day week with holiday duty, the street duty team
+  around the clock).  Off duty, a worker takes only urgent cases (when ``on_call``).
 * A worker holds open cases (on site + queued) and works them one at a time, urgent first,
   then first come first served; every trip starts from the worker's base (Larson's
   convention), the trip back is not counted.
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .roster import Rosters, on_duty, uniform_rosters
+
 POLICIES = {"own_grid_first": 0, "nearest_available": 1}
 
 
@@ -37,8 +40,7 @@ class WorkflowInputs:
     travel: np.ndarray       # (n_units, C) trip from the base of cand[grid, c] to the unit, h
     gw_start: np.ndarray     # (G+1,) workers of grid g: gw_start[g] .. gw_start[g+1]-1
     cand: np.ndarray         # (G, C) candidate grids, own first, −1 padded
-    shift_start: np.ndarray  # (W,) shift start hour of each worker
-    shift_len: float
+    rosters: Rosters         # on-duty pattern of each worker
     on_call: bool
     cap: int
     policy: int
@@ -50,12 +52,14 @@ def shift_starts(workers_per_grid: np.ndarray, first_hour: float, shift_len: flo
     return (first_hour + i * shift_len) % 24.0
 
 
-def on_shift(t: np.ndarray, shift_start: np.ndarray, shift_len: float) -> np.ndarray:
-    return ((t - shift_start) % 24.0) < shift_len
+def daily_rosters(workers_per_grid: np.ndarray, first_hour: float, shift_len: float) -> Rosters:
+    """Every worker on a staggered daily shift, seven days a week (tests and benchmarks)."""
+    ss = shift_starts(np.asarray(workers_per_grid), first_hour, shift_len)
+    return uniform_rosters(ss.size, ss, shift_len)
 
 
 def patrol_finders(patrol: np.ndarray, report: np.ndarray, grid: np.ndarray, gw_start: np.ndarray,
-                   shift_start: np.ndarray, shift_len: float) -> np.ndarray:
+                   rosters: Rosters) -> np.ndarray:
     """First own worker on duty when a patrol-found incident appears (−1: nobody → reported)."""
     finder = np.full(report.size, -1, np.int64)
     size = np.diff(gw_start)
@@ -63,7 +67,7 @@ def patrol_finders(patrol: np.ndarray, report: np.ndarray, grid: np.ndarray, gw_
         w = gw_start[grid] + i
         ok = patrol & (finder < 0) & (i < size[grid])
         ws = np.where(ok, w, 0)
-        hit = ok & on_shift(report, shift_start[ws], shift_len) if shift_start.size else ok & False
+        hit = ok & on_duty(report, ws, rosters) if rosters.n_workers else ok & False
         finder[hit] = w[hit]
     return finder
 
@@ -79,9 +83,10 @@ def run_workflow(inp: WorkflowInputs, engine: str, progress=None) -> tuple[np.nd
         from ._kernels import workflow_kernel
 
         order = np.argsort(inp.dispatch, kind="stable").astype(np.int64)
+        r = inp.rosters
         return workflow_kernel(order, inp.dispatch, inp.report, inp.unit, inp.grid, inp.urg, inp.finder >= 0,
-                               inp.finder, inp.handle, inp.travel, inp.gw_start, inp.cand, inp.shift_start,
-                               float(inp.shift_len), bool(inp.on_call), int(inp.cap), int(inp.policy))
+                               inp.finder, inp.handle, inp.travel, inp.gw_start, inp.cand, r.shift_start, r.shift_len,
+                               r.day_mask, int(r.days), bool(inp.on_call), int(inp.cap), int(inp.policy))
     from .reference import WorkflowModel
 
     return WorkflowModel(inp, progress).run()

@@ -105,8 +105,11 @@ def write_circles_outputs(out: str | os.PathLike, run: CirclesRun, facility_band
     """``OUT/circles.gpkg`` and ``OUT/circles.json``; returns ``{"layers": …, "summary": …}``."""
     from ..jsonio import write_json
 
-    out = Path(out)
-    progress(0.0, f"writing {GPKG}")
-    layers = write_circles_gpkg(out / GPKG, run, facility_bands)
-    progress(0.9, f"writing {JSON}")
-    return {"layers": layers, "summary": write_json(out / JSON, circles_document(run))}  # NaN → null
+    from ..outputs import output_set
+
+    with output_set(out, "circles") as staging:  # locked; both files appear together
+        progress(0.0, f"writing {GPKG}")
+        layers = write_circles_gpkg(staging.dir / GPKG, run, facility_bands)
+        progress(0.9, f"writing {JSON}")
+        summary = write_json(staging.dir / JSON, circles_document(run))  # NaN → null
+        return staging.finals({"layers": layers, "summary": summary})

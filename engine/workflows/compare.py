@@ -52,6 +52,9 @@ def load_entry(path: Scenario | str | os.PathLike, *, days: float | None = None,
         return path.name, path, scores
     p = _scenario_dir(Path(path))
     if (p / "scores.json").is_file():
+        from ..outputs import require_complete
+
+        require_complete(p, "run outputs")
         try:
             data = json.loads((p / "scores.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -148,10 +151,16 @@ def compare_document(result: CompareResult, inputs: list) -> dict:
 
 def write_compare_outputs(out: Path, result: CompareResult, named: list[tuple[str, Scenario, Scores]], inputs: list,
                           *, lang: str, pdf: bool) -> dict[str, Path]:
-    """compare.html (+ compare.pdf), compare.csv and compare.json in ``out``."""
+    """compare.html (+ compare.pdf), compare.csv and compare.json in ``out``, locked and appearing
+    together (engine/outputs.py); without a PDF an earlier one is removed with the set."""
+    from ..outputs import output_set
     from ..report import write_documents
 
-    paths = write_documents(out, named, lang=lang, stem="compare", sensitivity=result.sensitivity, pdf=pdf)
-    paths["table"] = write_text(out / "compare.csv", csv_table(result.names, result.table))
-    paths["json"] = write_json(out / "compare.json", compare_document(result, inputs))
-    return paths
+    with output_set(out, "compare") as staging:
+        if not pdf:
+            staging.remove("compare.pdf")  # it would contradict the new comparison
+        stage = staging.dir
+        paths = write_documents(stage, named, lang=lang, stem="compare", sensitivity=result.sensitivity, pdf=pdf)
+        paths["table"] = write_text(stage / "compare.csv", csv_table(result.names, result.table))
+        paths["json"] = write_json(stage / "compare.json", compare_document(result, inputs))
+        return staging.finals(paths)

@@ -3,14 +3,12 @@
 ``compute_stages`` chains the stages on a loaded scenario (shared with ``score`` and
 ``compare``); ``run_scenario`` loads, computes and publishes the output set: ``scores.json``
 (``scores_document``), ``results.gpkg`` (``write_results_gpkg``) and ``report.html`` (+ PDF),
-all written by ``write_run_outputs`` into a hidden staging folder and moved into OUT only when
-every file exists, so a failure leaves the previous run's files untouched and complete.
+all written by ``write_run_outputs`` into a staging folder and published together by
+``engine.outputs.output_set``, so a failure or a kill leaves the previous run's set untouched.
 """
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +17,12 @@ from typing import Any
 import numpy as np
 
 from ..circles import Circles
+from ..outputs import output_set
 from ..progress import NULL, Progress
 from ..scenario.model import Scenario
 from ..score.scorer import Scores
 from ..simulation import SimulationResult
 from .documents import scenario_block
-
-STAGE_PREFIX = ".gridgov-run-"
-
 
 @dataclass
 class Stages:
@@ -103,17 +99,22 @@ def run_scenario(scenario_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
     from ..scenario.load import load_scenario
 
     check_lang(lang)
-    out = Path(out_dir)
-    t = time.perf_counter()
-    progress(0.0, "loading scenario")
-    scenario = load_scenario(scenario_dir, overrides=overrides)
-    load_s = time.perf_counter() - t
-    stages = compute_stages(scenario, days=days, seed=seed, engine=engine, replications=replications,
-                            progress=progress.sub(0.02, 0.85))
-    timings = {"load": load_s, **stages.timings_s}
-    t = time.perf_counter()
-    paths = publish(out, lambda stage: write_run_outputs(stage, scenario, stages, timings, lang=lang, pdf=pdf,
-                                                          progress=progress.sub(0.86, 1.0)))
+    # OUT is locked from the start (a second run into it stops at once, naming this one) and the
+    # new set appears together at the end (engine/outputs.py): a failure or a kill keeps the old set.
+    with output_set(out_dir, "run") as staging:
+        t = time.perf_counter()
+        progress(0.0, "loading scenario")
+        scenario = load_scenario(scenario_dir, overrides=overrides)
+        load_s = time.perf_counter() - t
+        stages = compute_stages(scenario, days=days, seed=seed, engine=engine, replications=replications,
+                                progress=progress.sub(0.02, 0.85))
+        timings = {"load": load_s, **stages.timings_s}
+        t = time.perf_counter()
+        write_run_outputs(staging.dir, scenario, stages, timings, lang=lang, pdf=pdf, progress=progress.sub(0.86, 1.0))
+        if not pdf:
+            staging.remove("report.pdf")  # an earlier run's PDF would contradict the new report
+        paths = {item.stem if item.suffix != ".pdf" else "pdf": staging.final(item)  # keys as score, compare
+                 for item in sorted(staging.dir.iterdir())}
     timings["write"] = time.perf_counter() - t
     progress(1.0, "done")
     return RunResult(scenario, stages.circles, stages.simulation, stages.scores, paths, timings)
@@ -131,45 +132,6 @@ def write_run_outputs(folder: Path, scenario: Scenario, stages: Stages, timings_
     progress(0.4, "writing report")   # everything the report draws travels with the scores
     write_documents(folder, [(scenario.name, scenario, stages.scores)], lang=lang, stem="report", pdf=pdf)
     write_json(folder / "scores.json", scores_document(scenario, stages.scores, timings_s))
-
-
-def publish(out: Path, write) -> dict[str, Path]:
-    """Call ``write(stage)`` on a hidden staging folder inside ``out``, then move every file it
-    wrote into ``out``; returns ``{key: path}`` (keys as ``score`` and ``compare`` name them)."""
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_dead_stages(out)
-    stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=out))
-    try:
-        write(stage)
-        paths = {}
-        for item in sorted(stage.iterdir()):
-            target = out / item.name
-            if item.is_dir() and target.is_dir():
-                shutil.rmtree(target)
-            os.replace(item, target)
-            paths[item.stem if item.suffix != ".pdf" else "pdf"] = target
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return paths
-
-
-def _remove_dead_stages(out: Path) -> None:
-    """Staging folders left by a run that was killed (kill -9, power cut): their process is gone.
-
-    The folder name carries the writer's PID; a live PID (even a reused one) is left alone.
-    """
-    if os.name != "posix":  # os.kill(pid, 0) is a liveness probe only on POSIX (it kills on Windows)
-        return
-    for stale in out.glob(f"{STAGE_PREFIX}*-*"):
-        pid = stale.name[len(STAGE_PREFIX):].split("-", 1)[0]
-        if not pid.isdigit() or not stale.is_dir():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(stale, ignore_errors=True)
-        except OSError:  # alive but not ours (EPERM), or cannot tell: keep it
-            pass
 
 
 def write_results_gpkg(path: Path, scenario: Scenario, stages: Stages) -> Path:

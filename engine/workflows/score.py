@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GridGovError
+from ..errors import GridGovError, UsageError
 from ..progress import NULL, Progress
 from ..scenario.model import Scenario
 from ..score.scorer import Scores
@@ -29,13 +29,13 @@ def score(source: str | os.PathLike, *, weights: dict[str, float] | None = None,
     src = Path(source)
     src = src.parent if src.name == "scenario.toml" else src
     if no_sim and (days is not None or seed is not None):
-        raise GridGovError("--days and --seed set the simulation, which --no-sim skips: give one or the other")
+        raise UsageError("--days and --seed set the simulation, which --no-sim skips: give one or the other")
     if (src / "scores.json").is_file():
         from .compare import load_entry
 
         unused = [o for o, v in (("--days", days), ("--seed", seed), ("--no-sim", no_sim or None)) if v is not None]
         if unused:
-            raise GridGovError(f"{src} is a finished run (scores.json): it is re-weighted, not recomputed, so "
+            raise UsageError(f"{src} is a finished run (scores.json): it is re-weighted, not recomputed, so "
                                f"{', '.join(unused)} would have no effect; pass the scenario folder to recompute")
         name, scenario, scores = load_entry(src)
     elif (src / "scenario.toml").is_file():
@@ -61,10 +61,14 @@ def write_score_outputs(out: str | os.PathLike, run: ScoreRun, *, lang: str = "z
                         pdf: bool = True) -> dict[str, Path]:
     """report.html (+ report.pdf) and scores.json in ``out``."""
     from ..jsonio import write_json
+    from ..outputs import output_set
     from ..report import write_documents
     from .run import scores_document
 
-    out = Path(out)
-    paths = write_documents(out, [(run.name, run.scenario, run.scores)], lang=lang, stem="report", pdf=pdf)
-    paths["scores"] = write_json(out / "scores.json", scores_document(run.scenario, run.scores))
-    return paths
+    with output_set(out, "score") as staging:  # locked; report and scores appear together
+        if not pdf:
+            staging.remove("report.pdf")  # an earlier PDF would contradict the new report
+        paths = write_documents(staging.dir, [(run.name, run.scenario, run.scores)], lang=lang, stem="report",
+                                pdf=pdf)
+        paths["scores"] = write_json(staging.dir / "scores.json", scores_document(run.scenario, run.scores))
+        return staging.finals(paths)

@@ -76,10 +76,14 @@ def write_grid_statistics(path: str | os.PathLike, run: SimulateRun) -> Path:
 def write_simulate_outputs(out: str | os.PathLike, run: SimulateRun, events: bool = False,
                            progress: Progress = NULL) -> dict[str, Path]:
     """``OUT/simulation.json`` and, with ``events``, ``OUT/events.parquet``."""
-    out = Path(out)
-    progress(0.0, f"writing {JSON}")
-    paths = {"simulation": write_simulation_json(out / JSON, run)}
-    if events:
-        progress(0.5, f"writing {EVENTS}")
-        paths["events"] = run.simulation.to_parquet(out / EVENTS)
-    return paths
+    from ..outputs import output_set
+
+    with output_set(out, "simulate") as staging:  # locked; the files appear together
+        progress(0.0, f"writing {JSON}")
+        paths = {"simulation": write_simulation_json(staging.dir / JSON, run)}
+        if events:
+            progress(0.5, f"writing {EVENTS}")
+            paths["events"] = run.simulation.to_parquet(staging.dir / EVENTS)
+        else:
+            staging.remove(EVENTS)  # an earlier run's events would not match this summary
+        return staging.finals(paths)
