@@ -89,3 +89,21 @@ def test_responder_type_with_no_facility_is_located(sample_dir):
     with pytest.raises(ValidationError) as e:
         simulate_scenario(bad, days=5)
     assert e.value.problems[0].field == "responder.medical"
+
+
+def test_validate_refuses_what_the_simulation_refuses(sample_dir, tmp_path):
+    # The duty/responder/escalation checks run in validate's dry run too: never "validate ok, run fails".
+    import shutil
+
+    from gridgov.engine.workflows.validate import validate
+
+    folder = tmp_path / "bad_responder"
+    shutil.copytree(sample_dir, folder)
+    with open(folder / "scenario.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[emergency.responder]\nfire = "pharmacy"\n')
+    result = validate(folder)
+    assert not result.ok
+    p = result.errors[0]
+    assert (p.layer, p.field) == ("emergency", "responder.fire") and p.file == str(folder / "scenario.toml")
+    with pytest.raises(ValidationError):
+        simulate_scenario(load_scenario(folder), days=5)

@@ -81,6 +81,25 @@ def _located(problem: Problem, scenario) -> Problem:
                    problem.severity)
 
 
+def check_model_params(scenario) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of the duty, responder, escalation, routine-work, micro-grid member and
+    site parameters against this scenario's facilities: run by ``simulate_scenario`` and by the
+    ``validate`` workflow's dry run, so validate never passes what the simulation refuses."""
+    from .emergency import check_emergency_params
+    from .escalation import check_escalation_params
+    from .micro import check_micro_params
+    from .roster import check_roster_params
+    from .routine import check_routine_params
+    from .sites import check_site_params
+
+    p = scenario.params
+    errors, warnings = check_emergency_params(p, scenario.facilities)
+    for check in (check_escalation_params, check_routine_params, check_micro_params, check_roster_params,
+                  check_site_params):
+        errors += check(p)
+    return errors, warnings
+
+
 def check_workflow_params(params: dict) -> None:
     """Every workflow / staffing / travel / demand value the engines rely on (the parameter
     schema), raised as one ``ValidationError`` naming each section and key."""
@@ -112,24 +131,7 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
         check_workflow_params(p)
     except ValidationError as exc:  # name the scenario: compare and batch load several
         raise ValidationError([_located(q, scenario) for q in exc.problems]) from None
-    from .emergency import check_emergency_params
-
-    from .escalation import check_escalation_params
-
-    errors, warnings = check_emergency_params(p, scenario.facilities)
-    errors += check_escalation_params(p)
-    from .routine import check_routine_params
-
-    errors += check_routine_params(p)
-    from .micro import check_micro_params
-
-    errors += check_micro_params(p)
-    from .roster import check_roster_params
-
-    errors += check_roster_params(p)
-    from .sites import check_site_params
-
-    errors += check_site_params(p)
+    errors, warnings = check_model_params(scenario)
     if errors:
         raise ValidationError([_located(q, scenario) for q in errors])
     timings: dict[str, float] = {}

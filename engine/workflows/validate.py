@@ -97,10 +97,13 @@ def _circles(scenario: Scenario) -> None:
 
 
 def _simulation(scenario: Scenario) -> None:
-    from ..simulation.run import _options, check_workflow_params
+    from ..simulation.run import _options, check_model_params, check_workflow_params
 
     _options(scenario, None, None, None)
     check_workflow_params(scenario.params)
+    errors, warnings = check_model_params(scenario)
+    if errors or warnings:
+        raise ValidationError(errors + warnings)
 
 
 def _demand(scenario: Scenario) -> None:
