@@ -73,3 +73,15 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def swap_folder(tmp: Path, dest: Path) -> None:
+    """Put the finished folder ``tmp`` at ``dest``: the old ``dest`` (if any) is moved aside first and
+    removed only after the new one is in place, so ``dest`` is never half old and half new."""
+    if dest.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old.", dir=dest.parent))
+        os.replace(dest, old / dest.name)
+        os.replace(tmp, dest)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, dest)

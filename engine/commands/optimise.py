@@ -16,7 +16,7 @@ DESCRIPTION = ("Redraw the general grids and micro-grids (--mode grids: househol
 
 
 def add_arguments(parser) -> None:
-    from ._options import add_out, add_quiet, seed_type
+    from ._options import add_out, add_quiet, seconds_type, seed_type
 
     parser.add_argument("scenario", metavar="DIR", help="scenario folder (scenario.toml + layers.gpkg)")
     parser.add_argument("--mode", choices=["grids", "facilities", "joint"], default="grids",
@@ -24,22 +24,9 @@ def add_arguments(parser) -> None:
     add_out(parser, "new scenario folder to write (must not exist or be empty, unless --overwrite)")
     parser.add_argument("--lock", metavar="FILE", help="grid/facility ids to keep unchanged, one per line")
     parser.add_argument("--seed", type=seed_type, default=0, metavar="SEED", help="random seed (default 0)")
-    parser.add_argument("--time-limit", type=_seconds, metavar="S", help="seconds for the search (default: no limit)")
+    parser.add_argument("--time-limit", type=seconds_type, metavar="S", help="seconds for the search (default: no limit)")
     parser.add_argument("--overwrite", action="store_true", help="replace NEWDIR when it is an existing scenario")
     add_quiet(parser, "no progress bar, no change summary")
-
-
-def _seconds(text: str) -> float:
-    import argparse
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text}")
-    return value
 
 
 def run(args) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from ..atomic import swap_folder
 from ..errors import GridGovError
 from ..params import DEFAULTS
 from ..scenario import GPKG_NAME, TOML_NAME
@@ -86,13 +87,7 @@ def write_scenario(out, crs, roads, units, unit_grid, unit_micro, grid_layer, fa
         write_layers_bulk(tmp / GPKG_NAME, layers, crs)
         (tmp / TOML_NAME).write_text(_toml_text(meta, params), encoding="utf-8")
         (tmp / "ATTRIBUTION.md").write_text(_attribution(meta, licences), encoding="utf-8")
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old.", dir=dest.parent))
-            os.replace(dest, old / dest.name)
-            os.replace(tmp, dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, dest)
+        swap_folder(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

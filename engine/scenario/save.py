@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from ..atomic import swap_folder
 from ..errors import GridGovError
 from ..params import DEFAULTS
 from . import gpkg
@@ -112,13 +113,7 @@ def save_scenario(scenario_or_layers: Scenario | dict[str, dict[str, Any]], dest
         for extra in ("README.md", "ATTRIBUTION.md"):
             if isinstance(scenario_or_layers, Scenario) and (scenario_or_layers.path / extra).exists():
                 shutil.copy2(scenario_or_layers.path / extra, tmp / extra)
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old.", dir=dest.parent))
-            os.replace(dest, old / dest.name)
-            os.replace(tmp, dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, dest)
+        swap_folder(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
