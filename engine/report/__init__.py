@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .fonts import silence_axes3d_warning
 from .i18n import LANGS, check_lang
+
+silence_axes3d_warning()   # before any report module imports matplotlib
 
 __all__ = ["LANGS", "check_lang", "write_report", "write_documents"]
 

@@ -17,6 +17,12 @@ CANDIDATES = (
 _FAMILIES: list[str] | None = None
 
 
+def silence_axes3d_warning() -> None:
+    """Hide matplotlib's "Unable to import Axes3D" warning (see ``quiet_matplotlib``); called when
+    engine.report is imported, because its modules import matplotlib at module level."""
+    warnings.filterwarnings("ignore", message="Unable to import Axes3D", category=UserWarning)
+
+
 def quiet_matplotlib():
     """Import matplotlib without its one spurious warning; the backend is left as it is.
 
@@ -24,7 +30,7 @@ def quiet_matplotlib():
     regular ``mpl_toolkits`` package shadows the venv's namespace one; matplotlib then warns that
     3D axes are unavailable.  The engine draws no 3D plots, so that one warning is silenced.
     """
-    warnings.filterwarnings("ignore", message="Unable to import Axes3D", category=UserWarning)
+    silence_axes3d_warning()
     import matplotlib
 
     return matplotlib
