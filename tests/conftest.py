@@ -39,6 +39,19 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session")
+def district_city(tmp_path_factory) -> Path:
+    """The district-size generated city (``scripts/make_city.py --scale district``: ~977,000
+    residents in Wuhou and part of Jinjiang, two districts), generated once per session (~2 s)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("district_city") / "city_district"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_city.py"), "--scale", "district", "--out", str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
 # The bundled scenarios are user-facing data: no test may write into them (QGIS, for one,
 # rewrites a GeoPackage's header when it merely opens it for editing).  Fingerprint them at
 # the start of the session and fail the session if any byte changed.

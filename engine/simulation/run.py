@@ -110,7 +110,7 @@ def check_workflow_params(params: dict) -> None:
 
 def simulate_scenario(scenario, days: float | None = None, seed: int | None = None, engine: str | None = None,
                       travel: Any = None, progress: Progress | None = None, hotspot: np.ndarray | None = None,
-                      layout=None, replication: int = 0) -> SimulationResult:
+                      layout=None, replication: int = 0, stream_key: int | None = None) -> SimulationResult:
     """Simulate ``days`` of incidents and their closed-loop handling on a loaded scenario.
 
     Defaults for ``days`` / ``seed`` / ``engine`` come from ``[simulation]``.  ``travel`` is
@@ -119,6 +119,7 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
     ``setup.build_layout`` result (e.g. across seeds).  ``replication`` r draws the r-th
     independent replication of ``seed`` (``streams.replication_seed``): the same (seed, r)
     gives every scenario with the same units the same incidents (common random numbers).
+    ``stream_key`` keys the streams by district (``city.simulate_district``).
     """
     from ..demand import build_demand
     from .setup import build_layout
@@ -158,7 +159,7 @@ def simulate_scenario(scenario, days: float | None = None, seed: int | None = No
         model = add_site_demand(model, p, n_base, site_kinds)
     if lay.travel.shape[0] != len(scenario.units):
         raise GridGovError("layout was built for another scenario (unit count differs): rebuild it")
-    s = workflow_streams(model, p, days, seed, replication)
+    s = workflow_streams(model, p, days, seed, replication, stream_key)
     st, wf = p["staffing"], p["workflow"]
     grid = lay.unit_grid[s["unit"]]
     finder = patrol_finders(s["patrol"], s["time_h"], grid, lay.gw_start, lay.rosters)

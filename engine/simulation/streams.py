@@ -35,18 +35,24 @@ def lognormal_sigma(median: float, quantile: float, z: float) -> float:
     return float(np.log(quantile / median) / z) if quantile > median > 0 else 0.0
 
 
-def replication_seed(seed: int, replication: int = 0) -> np.random.SeedSequence:
+def replication_seed(seed: int, replication: int = 0, key: int | None = None) -> np.random.SeedSequence:
     """Seed sequence of replication r: r = 0 is the plain seed (as before replications existed).
 
     The same (seed, r) gives the same incidents and durations in every scenario with the same
-    demand: common random numbers across the layouts being compared.
+    demand: common random numbers across the layouts being compared.  ``key`` (a district's
+    ``districts.stream_key``) gives that district its own stream, the same whether it runs alone
+    or as part of its city (``city.py``); its spawn key (r, key) never meets the plain
+    sequences' children.
     """
     if isinstance(replication, bool) or int(replication) != replication or replication < 0:
         raise ValueError(f"replication must be a whole number ≥ 0, got {replication!r}")
+    if key is not None:
+        return np.random.SeedSequence(int(seed), spawn_key=(int(replication), int(key)))
     return np.random.SeedSequence(int(seed) if replication == 0 else [int(seed), int(replication)])
 
 
-def workflow_streams(model, params: dict, days: float, seed: int, replication: int = 0) -> dict[str, np.ndarray]:
+def workflow_streams(model, params: dict, days: float, seed: int, replication: int = 0,
+                     stream_key: int | None = None) -> dict[str, np.ndarray]:
     """Incidents and every random duration of their life, drawn once for both engines.
 
     One child generator per quantity (``SeedSequence.spawn``), so changing e.g. the handling
@@ -64,7 +70,7 @@ def workflow_streams(model, params: dict, days: float, seed: int, replication: i
     from ..demand import generate_incidents
 
     wf = params["workflow"]
-    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication).spawn(10)]
+    rng = [np.random.default_rng(s) for s in replication_seed(seed, replication, stream_key).spawn(10)]
     inc = generate_incidents(model, days, rng[0])
     n = inc["time_h"].size
     urg_keys = list(model.urgency_keys)
