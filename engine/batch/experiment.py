@@ -57,6 +57,7 @@ class RunSpec:
     overrides: dict[str, dict[str, Any]]
     factors: dict[str, Any]     # factor name → value as written in the experiment file
     circles: bool = False
+    by_district: bool = False   # the scenario is a city run district by district, merged exactly
 
 
 @dataclass
@@ -138,7 +139,7 @@ def build_experiment(data: dict[str, Any], path: Path) -> Experiment:
 
     runs: list[RunSpec] = []
     point = 0
-    for sc_name, sc_path, sc_base in scenarios:
+    for sc_name, sc_path, sc_base, by_district in scenarios:
         for number, values in enumerate(points):
             values = tuple(float(v) if isinstance(_default_of(n), float) and _is_num(v) else v
                            for n, v in zip(factors, values))
@@ -154,10 +155,11 @@ def build_experiment(data: dict[str, Any], path: Path) -> Experiment:
                 key = (rep,) if crn else (int(pid[:8], 16), rep)
                 ss = np.random.SeedSequence(entropy=seed, spawn_key=key)
                 run_seed = int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
-                rid = _digest({"scenario": sc_name, "overrides": overrides, "days": run_days,
-                               "seed": run_seed, "replication": rep, "circles": circles})[:16]
+                ident = {"scenario": sc_name, "overrides": overrides, "days": run_days,
+                         "seed": run_seed, "replication": rep, "circles": circles}
+                rid = _digest({**ident, "by_district": True} if by_district else ident)[:16]
                 runs.append(RunSpec(rid, name, sc_name, str(sc_path), point, pid, rep, run_seed, run_days,
-                                    overrides, dict(zip(factors, values)), circles))
+                                    overrides, dict(zip(factors, values)), circles, by_district))
             point += 1
     if problems:
         raise ValidationError(_unique(problems))
@@ -187,8 +189,8 @@ def _metric_list(value, default: list[str], fld: str, bad) -> list[str]:
     return list(value)
 
 
-def _scenarios(value, path: Path, bad) -> list[tuple[str, Path, dict]]:
-    """``[[scenario]]`` entries → (name, folder, parameters merged from its scenario.toml)."""
+def _scenarios(value, path: Path, bad) -> list[tuple[str, Path, dict, bool]]:
+    """``[[scenario]]`` entries → (name, folder, parameters merged from its scenario.toml, by_district)."""
     if value is None:
         bad("at least one [[scenario]] with name and path is required", "scenario")
         return []
@@ -199,8 +201,10 @@ def _scenarios(value, path: Path, bad) -> list[tuple[str, Path, dict]]:
             bad(f"[[scenario]] #{i + 1} needs path = \"folder\"", "scenario.path")
             continue
         for k in sc:
-            if k not in ("name", "path"):
-                bad(f"[[scenario]] #{i + 1}: unknown key '{k}' (known: name, path)", f"scenario.{k}")
+            if k not in ("name", "path", "by_district"):
+                bad(f"[[scenario]] #{i + 1}: unknown key '{k}' (known: name, path, by_district)", f"scenario.{k}")
+        if not isinstance(sc.get("by_district", False), bool):
+            bad(f"[[scenario]] #{i + 1}: by_district must be true or false", "scenario.by_district")
         folder = (path.parent / sc["path"]).resolve()
         toml_path = folder / "scenario.toml"
         nm = sc.get("name", folder.name)
@@ -214,9 +218,9 @@ def _scenarios(value, path: Path, bad) -> list[tuple[str, Path, dict]]:
             continue
         for e in errs:
             bad(f"scenario '{nm}': {e}", "scenario.path")
-        if any(n == nm for n, _, _ in out):
+        if any(o[0] == nm for o in out):
             bad(f"two scenarios named '{nm}': give each a distinct name", "scenario.name")
-        out.append((nm, folder, params))
+        out.append((nm, folder, params, sc.get("by_district", False) is True))
     return out
 
 

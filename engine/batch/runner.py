@@ -35,15 +35,21 @@ class BatchRunError(GridGovError):
 # ------------------------------------------------------------------ worker side
 
 
-def execute(func: RunFunction, spec: RunSpec) -> dict[str, Any]:
+def execute(func: RunFunction, spec: RunSpec, district: str | None = None) -> dict[str, Any]:
     """Worker entry point: run ``func(spec)`` and return its metrics, or the error as data.
+    With ``district`` (a ``by_district`` city): that district's part (``districts.district_run``).
 
     Errors travel back as strings, not exceptions: the client reports them with the run's
     context and user errors never arrive as unpicklable exception objects.
     """
     t = time.perf_counter()
     try:
-        metrics = func(spec)
+        if district is None:
+            metrics = func(spec)
+        else:
+            from .districts import district_run
+
+            metrics = district_run(spec, district)
         return {"run_id": spec.run_id, "metrics": metrics, "elapsed_s": time.perf_counter() - t}
     except GridGovError as exc:
         return {"run_id": spec.run_id, "error": str(exc), "traceback": ""}
@@ -52,9 +58,9 @@ def execute(func: RunFunction, spec: RunSpec) -> dict[str, Any]:
                 "traceback": traceback.format_exc()}
 
 
-def execute_many(func: RunFunction, specs: list[RunSpec]) -> list[dict[str, Any]]:
+def execute_many(func: RunFunction, specs: list[RunSpec], district: str | None = None) -> list[dict[str, Any]]:
     """Several runs in one Dask task: amortises the per-task overhead over cheap runs."""
-    return [execute(func, spec) for spec in specs]
+    return [execute(func, spec, district) for spec in specs]
 
 
 
@@ -97,16 +103,19 @@ def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, pro
     t0 = time.perf_counter()
     bar = _bar(len(experiment.runs), skipped, progress, experiment.name)
     info = {"workers": 0, "startup_s": 0.0, "tasks": len(todo)}
+    from .districts import CityRuns, city_districts
+
+    city = CityRuns({p: city_districts(p) for p in dict.fromkeys(r.scenario_path for r in todo if r.by_district)})
     try:
         if not todo:
             pass
         elif workers == 0 and scheduler is None:
-            chunks = chunk_runs(todo, opts["runs_per_task"] or auto_runs_per_task(len(todo), 1))
-            info["tasks"] = len(chunks)
-            for chunk in chunks:
-                bar.update(_store(out, chunk, execute_many(func, chunk)))
+            tasks = district_tasks(chunk_runs(todo, opts["runs_per_task"] or auto_runs_per_task(len(todo), 1)), city)
+            info["tasks"] = len(tasks)
+            for chunk, district in tasks:
+                bar.update(_store(out, chunk, execute_many(func, chunk, district), district, city))
         else:
-            _run_dask(todo, out, func, bar, scheduler, workers, opts, info)
+            _run_dask(todo, out, func, bar, scheduler, workers, opts, info, city)
     finally:
         bar.close()
     return {"total": len(experiment.runs), "skipped": skipped, "done": len(todo),
@@ -114,7 +123,7 @@ def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, pro
 
 
 def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler: str | None,
-              workers: int | None, opts: dict[str, Any], info: dict[str, Any]) -> None:
+              workers: int | None, opts: dict[str, Any], info: dict[str, Any], city) -> None:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -149,21 +158,22 @@ def _run_dask(todo: list[RunSpec], out: Path, func: RunFunction, bar, scheduler:
             info["workers"] = len(client.scheduler_info()["workers"])
             info["startup_s"] = time.perf_counter() - t0
             size = opts["runs_per_task"] or auto_runs_per_task(len(todo), info["workers"])
-            chunks = chunk_runs(todo, size)
-            keys = [f"gridgov-runs-{c[0].run_id}-{len(c)}" for c in chunks]
-            by_key = dict(zip(keys, chunks))
-            futures = client.map(execute_many, [func] * len(chunks), chunks, key=keys, pure=False)
-            info["tasks"] = len(chunks)
+            tasks = district_tasks(chunk_runs(todo, size), city)
+            keys = [f"gridgov-runs-{c[0].run_id}-{len(c)}-{d or ''}" for c, d in tasks]
+            by_key = dict(zip(keys, tasks))
+            futures = client.map(execute_many, [func] * len(tasks), [c for c, _ in tasks], [d for _, d in tasks],
+                                 key=keys, pure=False)
+            info["tasks"] = len(tasks)
             try:
                 for fut in as_completed(futures):
-                    chunk = by_key[fut.key]
+                    chunk, district = by_key[fut.key]
                     if fut.status != "finished":
                         exc = fut.exception()
                         spec = chunk[0]
                         raise BatchRunError(
                             f"runs {spec.run_id}… (scenario '{spec.scenario}', point {spec.point}) failed on "
                             f"the cluster: {type(exc).__name__}: {exc} — is GridGov installed on every worker?")
-                    bar.update(_store(out, chunk, fut.result()))
+                    bar.update(_store(out, chunk, fut.result(), district, city))
                     fut.release()
             finally:
                 client.cancel([f for f in futures if not f.done()])
@@ -193,6 +203,18 @@ def chunk_runs(runs: list[RunSpec], size: int) -> list[list[RunSpec]]:
     return chunks
 
 
+def district_tasks(chunks: list[list[RunSpec]], city) -> list[tuple[list[RunSpec], str | None]]:
+    """(runs, district) tasks: a ``by_district`` chunk once per district of its city, others once.
+    Ordered design point by point, then district by district, so a worker reuses a district's
+    layout across the point's chunks and the client holds the parts of one point at a time."""
+    tasks = [(c, d) for c in chunks for d in (city.districts_of[c[0].scenario_path] if c[0].by_district else [None])]
+    order = {c[0].run_id: i for i, c in enumerate(chunks)}
+    first = {}
+    for c, _ in tasks:
+        first.setdefault((c[0].scenario, c[0].point), order[c[0].run_id])
+    return sorted(tasks, key=lambda t: (first[(t[0][0].scenario, t[0][0].point)], t[1] or "", order[t[0][0].run_id]))
+
+
 def _exclusive(out: Path):
     """One writer per output folder, the same lock as every other command (engine/outputs.py):
     a second batch, or a run, into OUT stops at once naming the holder's PID."""
@@ -201,15 +223,22 @@ def _exclusive(out: Path):
     return output_lock(out, "batch")
 
 
-def _store(out: Path, chunk: list[RunSpec], results: list[dict[str, Any]]) -> int:
-    """Write a task's finished runs (one file); raise for its first failed run, if any."""
+def _store(out: Path, chunk: list[RunSpec], results: list[dict[str, Any]], district: str | None = None,
+           city=None) -> int:
+    """Write a task's finished runs (one file); raise for its first failed run, if any.  A district
+    task's runs are written once their city has every district (``districts.CityRuns``)."""
     good = []
     failed = None
     for spec, result in zip(chunk, results):
         if "error" in result:
             failed = (spec, result)
             break
-        good.append((spec, result["metrics"], result["elapsed_s"]))
+        if district is None:
+            good.append((spec, result["metrics"], result["elapsed_s"]))
+            continue
+        merged = city.add(spec, district, result["metrics"], result["elapsed_s"])
+        if merged is not None:
+            good.append((spec, merged, city.pop_elapsed(spec.run_id)))
     if good:
         try:
             write_runs(out, good)
@@ -220,7 +249,8 @@ def _store(out: Path, chunk: list[RunSpec], results: list[dict[str, Any]]) -> in
         if result.get("traceback"):
             _append_log(out / "errors.log", f"run {spec.run_id}\n{result['traceback']}\n")
         raise BatchRunError(
-            f"run {spec.run_id} failed (scenario '{spec.scenario}', point {spec.point} "
+            f"run {spec.run_id} failed (scenario '{spec.scenario}'{f', district {district}' if district else ''}, "
+            f"point {spec.point} "
             f"{spec.factors}, replication {spec.replication}, seed {spec.seed}): {result['error']}"
             + (f" (traceback in {out / 'errors.log'})" if result.get("traceback") else ""))
     return len(good)

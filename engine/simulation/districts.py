@@ -86,23 +86,30 @@ def _rows(table, keep: np.ndarray):
     return out
 
 
-def split_districts(scenario) -> dict[str, object]:
-    """``{district key: scenario of that district}`` in key order (roads shared, not copied)."""
-    keys = districts(scenario)
-    gd = grid_districts(scenario.grids)
+def district_scenario(scenario, key: str, labels: tuple | None = None):
+    """The scenario of district ``key`` alone (roads shared, not copied); ``labels`` reuses
+    ``district_labels`` when cutting several districts."""
+    gd, ud, fd, hd = labels if labels is not None else district_labels(scenario)
+    sub = copy.copy(scenario)
+    sub.grids = _rows(scenario.grids, gd == key)
+    sub.units = _rows(scenario.units, ud == key)
+    if scenario.facilities is not None:
+        sub.facilities = _rows(scenario.facilities, fd == key)
+    if hd is not None:
+        sub.incidents = _rows(scenario.incidents, hd == key)
+    sub.meta = {**scenario.meta, "district": key}
+    return sub
+
+
+def district_labels(scenario) -> tuple:
+    """(grid, unit, facility, history record) district keys of a scenario."""
     ud = unit_districts(scenario)
-    fd = facility_districts(scenario, ud)
     hist = scenario.incidents
     hd = ud[_nearest_unit(scenario, hist.x, hist.y)] if hist is not None and len(hist) else None
-    out = {}
-    for key in keys:
-        sub = copy.copy(scenario)
-        sub.grids = _rows(scenario.grids, gd == key)
-        sub.units = _rows(scenario.units, ud == key)
-        if scenario.facilities is not None:
-            sub.facilities = _rows(scenario.facilities, fd == key)
-        if hd is not None:
-            sub.incidents = _rows(hist, hd == key)
-        sub.meta = {**scenario.meta, "district": key}
-        out[key] = sub
-    return out
+    return grid_districts(scenario.grids), ud, facility_districts(scenario, ud), hd
+
+
+def split_districts(scenario) -> dict[str, object]:
+    """``{district key: scenario of that district}`` in key order."""
+    labels = district_labels(scenario)
+    return {key: district_scenario(scenario, key, labels) for key in districts(scenario)}
