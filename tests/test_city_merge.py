@@ -75,3 +75,20 @@ def test_stream_keys_and_replications_are_distinct():
     b = np.random.default_rng(replication_seed(1, 1, 510107)).random(4)
     c = np.random.default_rng(replication_seed(1, 0)).random(4)
     assert not np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_the_documented_district_recipe_runs(district_city, monkeypatch):
+    """docs/batch.md's Python block of the district merge, as written (trip times by straight line)."""
+    import functools
+    import re
+    from pathlib import Path
+
+    from gridgov.engine.simulation import city as city_mod
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text(encoding="utf-8")
+    recipe, = [b for b in re.findall(r"```python\n(.*?)```", text, flags=re.S) if "simulate_city" in b]
+    for name in ("simulate_city", "simulate_district"):
+        monkeypatch.setattr(city_mod, name, functools.partial(getattr(city_mod, name), travel=SL))
+    names: dict = {}
+    exec(recipe.replace('"CITY"', repr(str(district_city))), names)  # noqa: S102 - the doc's code
+    assert names["pooled"].meta["districts"] == ["510104", "510107"]
