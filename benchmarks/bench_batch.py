@@ -7,6 +7,12 @@ Measured in one run:
   * 1 → 2 worker scaling efficiency on the same runs (T1 / (2·T2)) on warm clusters;
   * the full batch (1,000 replications; ``--quick``: 60) on 2 workers, incl. start-up.
 The last line prints the ratios.
+
+``--city`` (issue 15) measures instead a batch over the generated district-size city
+(``scripts/make_city.py --scale district``: ~977,000 residents in 2 districts) with districts as
+tasks (``by_district = true``): in-process (the peer), then 1 and 2 workers on cold LocalClusters
+(each worker builds its districts' layouts), with wall, CPU seconds (client + workers) and peak
+memory per worker, results compared for identity, and the 1 → 2 worker scaling efficiency.
 """
 from __future__ import annotations
 
@@ -44,7 +50,10 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes (CI)")
     ap.add_argument("--reps", type=int, help="replications of the full batch (default 1000; quick 60)")
     ap.add_argument("--days", type=int, default=28, help="simulated days per run (default 28)")
+    ap.add_argument("--city", action="store_true", help="the district-size city, districts as tasks (issue 15)")
     args = ap.parse_args()
+    if args.city:
+        return city_main(args)
     reps = args.reps or (60 if args.quick else 1000)
     n_serial = 10 if args.quick else 40
     n_scale = 60 if args.quick else 500
@@ -128,6 +137,83 @@ def _warm(spec) -> None:
     from gridgov.engine.batch.runs import simulate_run
 
     simulate_run(spec)
+
+
+def city_main(args) -> int:
+    """Districts × replications of the district-size city: in-process vs 1 vs 2 workers."""
+    import logging
+    import resource
+    import subprocess
+
+    from distributed import Client, LocalCluster
+
+    from gridgov.engine.batch.experiment import load_experiment
+    from gridgov.engine.batch.runner import run_batch
+    from gridgov.engine.batch.store import read_runs
+
+    reps = args.reps or (4 if args.quick else 8)
+    days = 7 if args.days == 28 and args.quick else args.days
+    tmp = Path(tempfile.mkdtemp(prefix="bench_city_batch_"))
+    try:
+        city = tmp / "city_district"
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_city.py"), "--scale", "district", "--out",
+                        str(city)], check=True, capture_output=True)
+        path = tmp / "city.toml"
+        path.write_text(f'[experiment]\nname = "city"\nseed = 1\nreplications = {reps}\ndays = {days}\n'
+                        f'[[scenario]]\nname = "city"\npath = "{city.as_posix()}"\nby_district = true\n',
+                        encoding="utf-8")
+        exp = load_experiment(path)
+        print(f"district-size city, by_district: {reps} replications × {days} days, {os.cpu_count()} CPU(s), "
+              f"load average {os.getloadavg()[0]:.1f}")
+        runs, rows = {}, {}
+        cpu0 = _cpu_s(resource.RUSAGE_SELF)
+        r = run_batch(exp, tmp / "w0", workers=0, progress=False)
+        runs[0] = {"wall": r["elapsed_s"], "cpu": _cpu_s(resource.RUSAGE_SELF) - cpu0, "tasks": r["tasks"],
+                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        rows[0] = read_runs(tmp / "w0")
+        for n in (1, 2):
+            with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                              dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                    Client(cluster) as client:
+                before = client.run(_worker_usage)
+                c0 = _cpu_s(resource.RUSAGE_SELF)
+                r = run_batch(exp, tmp / f"w{n}", scheduler=cluster.scheduler_address, progress=False)
+                after = client.run(_worker_usage)
+                cpu = _cpu_s(resource.RUSAGE_SELF) - c0 + sum(after[w][0] - before[w][0] for w in after)
+                runs[n] = {"wall": r["elapsed_s"] - r["startup_s"], "cpu": cpu, "tasks": r["tasks"],
+                           "peak_mb": max(a[1] for a in after.values())}
+            rows[n] = read_runs(tmp / f"w{n}")
+        key = ["run_id", "n_incidents", "response_p50_min", "response_p90_min", "response_p95_min",
+               "response_within_15min", "on_time_share", "utilisation_mean", "backlog_max", "n_districts"]
+        same = all(rows[n][key].sort_values("run_id").reset_index(drop=True).equals(
+            rows[0][key].sort_values("run_id").reset_index(drop=True)) for n in (1, 2))
+        for n, m in runs.items():
+            label = "in-process (peer)" if n == 0 else f"{n} worker(s)"
+            print(f"{label}: {m['wall']:.1f} s wall, {m['cpu']:.1f} CPU s, {m['tasks']} tasks, "
+                  f"peak {m['peak_mb']:.0f} MB per {'process' if n == 0 else 'worker'}")
+        eff = runs[1]["wall"] / (2 * runs[2]["wall"])
+        print(f"identical results (0, 1, 2 workers): {same}; n_incidents/run "
+              f"{rows[0]['n_incidents'].mean():.0f}; districts {rows[0]['n_districts'].iloc[0]:.0f}")
+        print(f"ratio: dask_2w_vs_in_process={runs[0]['wall'] / runs[2]['wall']:.2f}x "
+              f"scaling_efficiency_1to2={eff:.2f} peak_mb_per_worker_2w={runs[2]['peak_mb']:.0f}")
+        return 0 if same else 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _cpu_s(who) -> float:
+    import resource
+
+    u = resource.getrusage(who)
+    return u.ru_utime + u.ru_stime
+
+
+def _worker_usage() -> tuple[float, float]:
+    """(CPU seconds so far, peak RSS MB) of this worker process."""
+    import resource
+
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime, u.ru_maxrss / 1024
 
 
 def read_or_none(metrics: dict) -> str:

@@ -92,3 +92,39 @@ def test_the_documented_district_recipe_runs(district_city, monkeypatch):
     names: dict = {}
     exec(recipe.replace('"CITY"', repr(str(district_city))), names)  # noqa: S102 - the doc's code
     assert names["pooled"].meta["districts"] == ["510104", "510107"]
+
+
+def _toy_experiment(tmp_path, layers) -> str:
+    from scenario_toy import make_toy
+
+    make_toy(tmp_path / "toy", layers)
+    path = tmp_path / "exp.toml"
+    path.write_text(f'[experiment]\nreplications = 1\ndays = 1\n[[scenario]]\nname = "toy"\n'
+                    f'path = "{(tmp_path / "toy").as_posix()}"\nby_district = true\n', encoding="utf-8")
+    return str(path)
+
+
+def test_by_district_plan_lists_districts_from_codes_or_a_district_column(tmp_path):
+    from gridgov.engine.workflows.batch import plan
+    from scenario_toy import toy_layers
+
+    exp = plan(_toy_experiment(tmp_path / "a", toy_layers()))
+    assert list(exp.districts.values()) == [["510107"]] and exp.runs[0].by_district
+    layers = toy_layers()
+    cols = layers["grids"]["columns"]
+    cols["code"] = np.array(["G-1", "G-2", "M-1", "M-2", "M-3", "D-1"], dtype=object)
+    cols["district"] = np.array(["武侯区", "锦江区", "武侯区", "武侯区", "锦江区", "锦江区"], dtype=object)
+    assert sorted(*plan(_toy_experiment(tmp_path / "b", layers)).districts.values()) == ["武侯区", "锦江区"]
+
+
+def test_by_district_without_districts_is_a_located_error(tmp_path):
+    from gridgov.engine.errors import ValidationError
+    from gridgov.engine.workflows.batch import plan
+    from scenario_toy import toy_layers
+
+    layers = toy_layers()
+    layers["grids"]["columns"]["code"] = np.array(["G-1", "G-2", "M-1", "M-2", "M-3", "D-1"], dtype=object)
+    with pytest.raises(ValidationError) as exc:
+        plan(_toy_experiment(tmp_path, layers))
+    text = str(exc.value)
+    assert "cannot run by district" in text and "add a 'district' column" in text and "units" in text

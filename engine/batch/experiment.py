@@ -74,6 +74,7 @@ class Experiment:
     common_random_numbers: bool
     circles: bool
     runs: list[RunSpec] = field(default_factory=list)
+    districts: dict[str, list[str]] = field(default_factory=dict)   # by_district folder → district keys
 
     @property
     def n_points(self) -> int:

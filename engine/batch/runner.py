@@ -105,7 +105,8 @@ def _run_locked(experiment: Experiment, out: Path, scheduler, workers, func, pro
     info = {"workers": 0, "startup_s": 0.0, "tasks": len(todo)}
     from .districts import CityRuns, city_districts
 
-    city = CityRuns({p: city_districts(p) for p in dict.fromkeys(r.scenario_path for r in todo if r.by_district)})
+    city = CityRuns({p: experiment.districts.get(p) or city_districts(p)
+                     for p in dict.fromkeys(r.scenario_path for r in todo if r.by_district)})
     try:
         if not todo:
             pass

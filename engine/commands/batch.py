@@ -45,6 +45,8 @@ def run(args) -> int:
     say = (lambda *a, **k: None) if args.quiet else print
     say(f"experiment '{exp.name}': {exp.n_points} design point(s) × {exp.replications} replication(s) "
         f"= {len(exp.runs)} runs; factors: {', '.join(exp.factor_names) or '(none)'}")
+    for folder, keys in exp.districts.items():
+        say(f"by district: {folder}: {len(keys)} district(s) ({', '.join(keys)}), each a task dimension")
     if args.dry_run:
         return 0
     res = run_experiment(exp, args.out, scheduler=args.scheduler, workers=args.workers,

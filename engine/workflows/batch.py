@@ -45,9 +45,23 @@ def plan(path: str | os.PathLike) -> Experiment:
             problems.append(Problem(f"scenario '{name}' ({folder}) has {len(errors)} problem(s):", str(exp.path),
                                     field="scenario"))
             problems += errors
+        elif any(r.by_district for r in exp.runs if r.scenario_path == folder):
+            problems += _districts(exp, name, folder)
     if problems:
         raise ValidationError(problems)
     return exp
+
+
+def _districts(exp: Experiment, name: str, folder: str) -> list[Problem]:
+    """The districts of a ``by_district`` scenario into ``exp.districts`` (problems if it has none)."""
+    from ..batch.districts import city_districts
+
+    try:
+        exp.districts[folder] = city_districts(folder)
+    except ValidationError as exc:
+        return [Problem(f"scenario '{name}' ({folder}) cannot run by district:", str(exp.path),
+                        field="scenario.by_district"), *exc.problems]
+    return []
 
 
 def run_experiment(exp: Experiment, out: str | os.PathLike, *, scheduler: str | None = None,
