@@ -72,6 +72,10 @@ def render(layers, extent, scale: float | None = None, path: Path | None = None)
     return elapsed
 
 
+def log(msg: str) -> None:
+    print(f"[bench_live --city] {msg}", file=sys.stderr, flush=True)
+
+
 def summary(vals: list[float]) -> tuple[float, float, float]:
     return statistics.median(vals), float(np.percentile(vals, 95)), max(vals)
 
@@ -110,6 +114,7 @@ def run_city(args) -> None:
     first_comm = render(order, community, COMMUNITY_SCALE, out_dir / "city_community.png" if out_dir else None)
     street = render(order, community, 25000.0, out_dir / "city_street.png" if out_dir else None)
 
+    log(f"opened in {open_ms:.0f} ms, rendered ({first_full:.0f}, {first_comm:.0f}, {street:.0f} ms)")
     t0 = time.perf_counter()
     scn = load_scenario(folder)
     load_s = time.perf_counter() - t0
@@ -119,6 +124,7 @@ def run_city(args) -> None:
     t0 = time.perf_counter()
     adapter = LiveAdapter(g, u, f, scn, circles, delay_ms=30)
     attach_s = time.perf_counter() - t0
+    log(f"attached: load {load_s:.1f} s, circles {circles_s:.1f} s, adapter {attach_s:.1f} s")
     for lyr in (g, u, f):
         lyr.startEditing()
     delay = adapter._timer.interval()
@@ -145,6 +151,7 @@ def run_city(args) -> None:
         times[kind].append(ms_since(t) + delay)
         engine_ms[kind].append(up["elapsed_ms"] if up else 0.0)
 
+    log(f"from scratch: {scratch_ms[0]:.0f} ms")
     for i in range(n_edits):
         feat = g.getFeature(general[int(rng.integers(len(general)))])
         box = feat.geometry().boundingBox()
@@ -168,6 +175,7 @@ def run_city(args) -> None:
         p = fac.geometry().asPoint()
         timed("facility", lambda: move_facility(f, fac.id(), QgsPointXY(p.x() + 150.0, p.y())), [])
         redraw_ms.append(render(order, box, COMMUNITY_SCALE))
+        log(f"edit {i}: " + ", ".join(f"{k} {v[-1]:.0f} ms" for k, v in times.items()))
 
     t0 = time.perf_counter()
     job = adapter.live.findings_job()
