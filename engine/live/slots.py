@@ -37,6 +37,12 @@ def shape_metrics_of(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+def _enlarged(a: np.ndarray, rows: int) -> np.ndarray:
+    out = np.zeros((rows,) + a.shape[1:], dtype=a.dtype)
+    out[:len(a)] = a
+    return out
+
+
 class GridSlots:
     """Grid ids, levels, polygons and shape metrics, plus per-slot households, residents,
     covered households per band and workers (kept current by :class:`~.stats.LiveStats`).
@@ -64,6 +70,10 @@ class GridSlots:
         self._tree: shapely.STRtree | None = None
         self._tree_slots = np.zeros(0, dtype=np.int64)
         self.stale: set[int] = set()
+        # the per-slot arrays are views of the first len(self) rows of buffers that grow by
+        # doubling, so adding a grid to a city's 144,000 copies no array
+        self._buffers: dict[str, np.ndarray] = {}
+        self._capacity = 0
 
     @classmethod
     def from_grids(cls, grids) -> "GridSlots":
@@ -95,19 +105,31 @@ class GridSlots:
         if level not in LEVEL_COLUMN:
             raise GridGovError(f"grid '{gid}': unknown level '{level}' (general, micro, dedicated)")
         slot = len(self.ids)
+        self._grow(slot + 1)
         self.slot_of[gid] = slot
         self.ids.append(gid)
         self.levels.append(level)
         self.geom.append(geom)
-        self.cols = np.append(self.cols, LEVEL_COLUMN[level])
-        self.metrics = np.vstack([self.metrics, shape_metrics(geom)])
-        self.alive = np.append(self.alive, geom is not None)
-        self.sum_hh = np.append(self.sum_hh, 0.0)
-        self.sum_res = np.append(self.sum_res, 0.0)
-        self.sum_cov = np.vstack([self.sum_cov, np.zeros((1, 3))])
-        self.workers = np.append(self.workers, 0.0)
+        self.cols[slot] = LEVEL_COLUMN[level]
+        self.metrics[slot] = shape_metrics(geom)
+        self.alive[slot] = geom is not None
+        self.sum_hh[slot] = self.sum_res[slot] = self.workers[slot] = 0.0
+        self.sum_cov[slot] = 0.0
         self._mark(slot)
         return slot
+
+    def _grow(self, n: int) -> None:
+        """Make every per-slot array ``n`` rows long (views of buffers with spare room)."""
+        if n > self._capacity:
+            self._capacity = cap = max(2 * n, 16)
+            self._buffers = {"cols": _enlarged(self.cols, cap), "metrics": _enlarged(self.metrics, cap),
+                             "alive": _enlarged(self.alive, cap), "sum_hh": _enlarged(self.sum_hh, cap),
+                             "sum_res": _enlarged(self.sum_res, cap), "sum_cov": _enlarged(self.sum_cov, cap),
+                             "workers": _enlarged(self.workers, cap)}
+        b = self._buffers
+        self.cols, self.metrics, self.alive = b["cols"][:n], b["metrics"][:n], b["alive"][:n]
+        self.sum_hh, self.sum_res, self.sum_cov, self.workers = b["sum_hh"][:n], b["sum_res"][:n], \
+            b["sum_cov"][:n], b["workers"][:n]
 
     def reshape(self, slot: int, geom) -> None:
         """A new polygon for a slot (None removes the grid)."""

@@ -176,21 +176,22 @@ class LiveStats:
         if grid_id is None:
             grid_id = old["grid_id"] if old else ""
         self.fac[fac_id] = dict(type=kind, x=float(x), y=float(y), staff=int(staff), grid_id=str(grid_id))
-        kinds = {kind} | ({old["type"]} if old else set())
-        return self._facilities_changed(kinds, added=fac_id if old is None else None)
+        touched: set[int] = set()
+        if old is not None and old["type"] != kind:
+            self._add_coverage(self.coverage.remove(old["type"], fac_id), touched)
+        self._add_coverage(self.coverage.place(kind, fac_id, float(x), float(y)), touched)
+        return self._update(touched, {})
 
     def remove_facility(self, fac_id: str) -> LiveUpdate:
         old = self.fac.pop(fac_id, None)
         if old is None:
             raise GridGovError(f"facility '{fac_id}' does not exist")
-        return self._facilities_changed({old["type"]}, added=None)
-
-    def _facilities_changed(self, kinds: set[str], added: str | None) -> LiveUpdate:
         touched: set[int] = set()
-        for kind in sorted(kinds):
-            rows, delta = self.coverage.retime(kind, self.fac, added)
-            updates.add_coverage(self.grids, self.units, rows, delta, touched)
+        self._add_coverage(self.coverage.remove(old["type"], fac_id), touched)
         return self._update(touched, {})
+
+    def _add_coverage(self, change: tuple[np.ndarray, np.ndarray], touched: set[int]) -> None:
+        updates.add_coverage(self.grids, self.units, change[0], change[1], touched)
 
     def _update(self, touched: set[int], relocated: dict) -> LiveUpdate:
         ids = {self.grids.ids[s] for s in touched}
