@@ -109,8 +109,7 @@ def run_city(args) -> None:
     full = g.extent()
     first_full = render(order, full, path=out_dir / "city_full.png" if out_dir else None)
     again_full = render(order, full)
-    centre_feat = next(g.getFeatures("\"level\" = 'general'"))
-    community = centre_feat.geometry().boundingBox()
+    community = full          # rendered at 1:5,000 around the city centre (the densest part)
     first_comm = render(order, community, COMMUNITY_SCALE, out_dir / "city_community.png" if out_dir else None)
     street = render(order, community, 25000.0, out_dir / "city_street.png" if out_dir else None)
 
@@ -170,6 +169,7 @@ def run_city(args) -> None:
                 paint_units(u, units_near(u, QgsPointXY(box.center().x() + dx, box.center().y()), 60.0),
                             str(other["id"]))
             u.endEditCommand()
+            u.selectByExpression(f"\"grid_id\" = '{other['id']}'")    # the tool then shows the target's units
         timed("paint", paint, [str(other["id"])])
         fac = f.getFeature(fac_ids[int(rng.integers(len(fac_ids)))])
         p = fac.geometry().asPoint()
