@@ -132,6 +132,53 @@ def segment_geometries(net: Network, segs) -> np.ndarray:
     return cut_edges(net, arr[:, 0].astype(np.int64), arr[:, 1], arr[:, 2])
 
 
+def _vertex_after(net: Network, e: np.ndarray, x: np.ndarray, side: str) -> np.ndarray:
+    """Index (into ``net.vertices``) of the end vertex of the straight piece of edge ``e``
+    holding position ``x`` metres."""
+    _, offset, key = net.vertices
+    big = net._vertices[4]
+    return np.clip(np.searchsorted(key, e * big + x, side), offset[e] + 1, offset[e + 1] - 1)
+
+
+def _point_at(net: Network, i: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Points ``x`` metres along their edges on the pieces ending at vertices ``i``."""
+    xy, cum = net.vertices[0], net._vertices[3]
+    c0, c1 = cum[i - 1], cum[i]
+    t = np.where(c1 > c0, (x - c0) / np.where(c1 > c0, c1 - c0, 1.0), 0.0)
+    t = np.clip(t, 0.0, 1.0)[:, None]
+    return xy[i - 1] * (1.0 - t) + xy[i] * t
+
+
+def points_on_edges(net: Network, e: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(xy, direction)``: the points ``x`` metres along edges ``e`` and the direction
+    (unnormalised) of the straight piece each lies on."""
+    if len(e) == 0:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    xy = net.vertices[0]
+    i = _vertex_after(net, e, x, "right")
+    return _point_at(net, i, x), xy[i] - xy[i - 1]
+
+
+def cut_coordinates(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(xy, offsets)``: the vertices of edge ``e[i]`` between ``x0[i]`` and ``x1[i]`` metres
+    are ``xy[offsets[i]:offsets[i+1]]`` (interpolated ends, original vertices between; the
+    GeoArrow/``shapely.from_ragged_array`` layout of the pieces)."""
+    a = np.minimum(x0, x1)
+    b = np.maximum(x0, x1)
+    xy = net.vertices[0]
+    i0, i1 = _vertex_after(net, e, a, "right"), _vertex_after(net, e, b, "left")
+    i1 = np.maximum(i1, i0)
+    inner = i1 - i0
+    pos = np.r_[0, np.cumsum(inner + 2)]
+    out = np.empty((pos[-1], 2))
+    out[pos[:-1]] = _point_at(net, i0, a)
+    out[pos[1:] - 1] = _point_at(net, i1, b)
+    seg = np.repeat(np.arange(len(e)), inner)
+    k = np.arange(seg.size) - np.repeat(np.cumsum(inner) - inner, inner)
+    out[pos[seg] + 1 + k] = xy[i0[seg] + k]
+    return out, pos
+
+
 def cut_edges(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray, group: np.ndarray | None = None,
               n_groups: int = 0) -> np.ndarray:
     """LineStrings of edge ``e[i]`` between ``x0[i]`` and ``x1[i]`` metres (arrays); with
@@ -140,35 +187,11 @@ def cut_edges(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray, group
     if len(e) == 0:
         return np.empty(0, dtype=object) if group is None else \
             np.array([shapely.from_wkt("MULTILINESTRING EMPTY")] * n_groups, dtype=object)
-    a = np.minimum(x0, x1)
-    b = np.maximum(x0, x1)
-    xy, offset, key = net.vertices
-    cum, big = net._vertices[3], net._vertices[4]
-    first, last = offset[e], offset[e + 1] - 1
-    i0 = np.clip(np.searchsorted(key, e * big + a, "right"), first + 1, last)
-    i1 = np.clip(np.searchsorted(key, e * big + b, "left"), first + 1, last)
-    i1 = np.maximum(i1, i0)
-
-    def point_at(i, x):
-        c0, c1 = cum[i - 1], cum[i]
-        t = np.where(c1 > c0, (x - c0) / np.where(c1 > c0, c1 - c0, 1.0), 0.0)
-        t = np.clip(t, 0.0, 1.0)[:, None]
-        return xy[i - 1] * (1.0 - t) + xy[i] * t
-
-    start, end = point_at(i0, a), point_at(i1, b)
-    inner = i1 - i0
-    npts = inner + 2
-    pos = np.r_[0, np.cumsum(npts)]
-    out = np.empty((pos[-1], 2))
-    out[pos[:-1]] = start
-    out[pos[1:] - 1] = end
-    seg = np.repeat(np.arange(len(e)), inner)
-    k = np.arange(seg.size) - np.repeat(np.cumsum(inner) - inner, inner)
-    out[pos[seg] + 1 + k] = xy[i0[seg] + k]
+    out, pos = cut_coordinates(net, e, x0, x1)
     if group is not None:
         parts = np.searchsorted(group, np.arange(n_groups + 1))
         return shapely.from_ragged_array(shapely.GeometryType.MULTILINESTRING, out, (pos, parts))
-    return shapely.linestrings(out, indices=np.repeat(np.arange(len(e)), npts))
+    return shapely.linestrings(out, indices=np.repeat(np.arange(len(e)), np.diff(pos)))
 
 
 def dissolve_lines(geoms: np.ndarray, groups: np.ndarray, keys) -> np.ndarray:
