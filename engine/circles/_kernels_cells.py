@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _grow_f(a, n):
     if n <= a.shape[0]:
         return a
@@ -22,7 +22,7 @@ def _grow_f(a, n):
     return b
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _grow_i(a, n):
     if n <= a.shape[0]:
         return a
@@ -82,10 +82,12 @@ def _emit(stk, lo, hi, vxy, r_xy, m):
 
 
 @njit(cache=True, nogil=True)
-def _trace(sites, n_sites, marked, visited, pos_of, cell_ptr, cell_vert, cell_nb, twin, vxy, out):
+def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin, vxy, out):
     """Append the multipolygon of ``sites[:n_sites]`` (marked in ``marked``) to ``out``
     = (coords, n_coords, ring_off, n_rings, poly_off, n_polys); ``visited`` all False and
-    ``pos_of`` (per Voronoi vertex) all -1 on entry and on return."""
+    ``pos_of``/``seen`` (per Voronoi vertex) all -1/False on entry and on return.  Returns
+    the new ``out`` and whether rings touch at a vertex (the polygon may then need
+    ``make_valid``: holes touching each other can cut its interior)."""
     coords, nc, ring_off, nr, poly_off, npoly = out
     # rings of this group into scratch, then shells with their holes into the output
     r_xy = np.empty((64, 2))
@@ -93,6 +95,7 @@ def _trace(sites, n_sites, marked, visited, pos_of, cell_ptr, cell_vert, cell_nb
     n_r = 0
     m = 0
     stk = np.empty(64, np.int64)
+    touch = False
     for s in range(n_sites):
         c = sites[s]
         for k in range(cell_ptr[c], cell_ptr[c + 1]):
@@ -104,6 +107,9 @@ def _trace(sites, n_sites, marked, visited, pos_of, cell_ptr, cell_vert, cell_nb
             while True:
                 visited[cur] = True
                 vid = cell_vert[cur]
+                if seen[vid]:
+                    touch = True
+                seen[vid] = True
                 j = pos_of[vid]
                 if j >= 0:
                     # the ring came back to a vertex: the loop since then is a ring of its own
@@ -132,6 +138,7 @@ def _trace(sites, n_sites, marked, visited, pos_of, cell_ptr, cell_vert, cell_nb
         c = sites[s]
         for k in range(cell_ptr[c], cell_ptr[c + 1]):
             visited[k] = False
+            seen[cell_vert[k]] = False
     area = np.empty(n_r)
     for r in range(n_r):
         a = 0.0
@@ -175,7 +182,7 @@ def _trace(sites, n_sites, marked, visited, pos_of, cell_ptr, cell_vert, cell_nb
             ring_off[nr] = nc
         npoly += 1
         poly_off[npoly] = nr
-    return coords, nc, ring_off, nr, poly_off, npoly
+    return (coords, nc, ring_off, nr, poly_off, npoly), touch
 
 
 @njit(cache=True, nogil=True)
@@ -194,10 +201,12 @@ def polygons_from_reach(src, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_pt
     marked = np.zeros(n_all_sites, np.bool_)
     visited = np.zeros(cell_vert.shape[0], np.bool_)
     pos_of = np.full(vxy.shape[0], -1, np.int64)
+    seen = np.zeros(vxy.shape[0], np.bool_)
     sites = np.empty(1024, np.int64)
     out = _new_out()
     n_groups = (src_hi - src_lo) * n_bands
     group_off = np.zeros(n_groups + 1, np.int64)
+    touch = np.zeros(n_groups, np.bool_)
     p = np.searchsorted(src, src_lo)
     g = 0
     for k in range(src_lo, src_hi):
@@ -225,14 +234,15 @@ def polygons_from_reach(src, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_pt
                             marked[v] = True
                             sites[ns] = v
                             ns += 1
-            out = _trace(sites, ns, marked, visited, pos_of, cell_ptr, cell_vert, cell_nb, twin, vxy, out)
+            out, touch[g] = _trace(sites, ns, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin,
+                                   vxy, out)
             g += 1
             group_off[g] = out[5]
         for i in range(ns):
             marked[sites[i]] = False
         p = q
     coords, nc, ring_off, nr, poly_off, npoly = out
-    return coords[:nc], ring_off[:nr + 1], poly_off[:npoly + 1], group_off
+    return coords[:nc], ring_off[:nr + 1], poly_off[:npoly + 1], group_off, touch
 
 
 @njit(cache=True, nogil=True)
@@ -243,9 +253,11 @@ def polygons_from_band(site_band, n_bands, cell_ptr, cell_vert, cell_nb, twin, v
     marked = np.zeros(cell_ptr.shape[0] - 1, np.bool_)
     visited = np.zeros(cell_vert.shape[0], np.bool_)
     pos_of = np.full(vxy.shape[0], -1, np.int64)
+    seen = np.zeros(vxy.shape[0], np.bool_)
     sites = np.empty(n, np.int64)
     out = _new_out()
     group_off = np.zeros(n_bands + 1, np.int64)
+    touch = np.zeros(n_bands, np.bool_)
     ns = 0
     for b in range(n_bands):
         for i in range(n):
@@ -253,10 +265,11 @@ def polygons_from_band(site_band, n_bands, cell_ptr, cell_vert, cell_nb, twin, v
                 marked[i] = True
                 sites[ns] = i
                 ns += 1
-        out = _trace(sites, ns, marked, visited, pos_of, cell_ptr, cell_vert, cell_nb, twin, vxy, out)
+        out, touch[b] = _trace(sites, ns, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin, vxy,
+                               out)
         group_off[b + 1] = out[5]
     coords, nc, ring_off, nr, poly_off, npoly = out
-    return coords[:nc], ring_off[:nr + 1], poly_off[:npoly + 1], group_off
+    return coords[:nc], ring_off[:nr + 1], poly_off[:npoly + 1], group_off, touch
 
 
 @njit(cache=True, nogil=True)

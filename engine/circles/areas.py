@@ -159,23 +159,37 @@ def points_on_edges(net: Network, e: np.ndarray, x: np.ndarray) -> tuple[np.ndar
     return _point_at(net, i, x), xy[i] - xy[i - 1]
 
 
-def cut_coordinates(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def cut_coordinates(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray,
+                    threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(xy, offsets)``: the vertices of edge ``e[i]`` between ``x0[i]`` and ``x1[i]`` metres
     are ``xy[offsets[i]:offsets[i+1]]`` (interpolated ends, original vertices between; the
-    GeoArrow/``shapely.from_ragged_array`` layout of the pieces)."""
-    a = np.minimum(x0, x1)
-    b = np.maximum(x0, x1)
-    xy = net.vertices[0]
-    i0, i1 = _vertex_after(net, e, a, "right"), _vertex_after(net, e, b, "left")
-    i1 = np.maximum(i1, i0)
-    inner = i1 - i0
-    pos = np.r_[0, np.cumsum(inner + 2)]
-    out = np.empty((pos[-1], 2))
-    out[pos[:-1]] = _point_at(net, i0, a)
-    out[pos[1:] - 1] = _point_at(net, i1, b)
-    seg = np.repeat(np.arange(len(e)), inner)
-    k = np.arange(seg.size) - np.repeat(np.cumsum(inner) - inner, inner)
-    out[pos[seg] + 1 + k] = xy[i0[seg] + k]
+    GeoArrow/``shapely.from_ragged_array`` layout of the pieces), in threaded Numba passes."""
+    from ..network.matrix import _pool, default_threads
+    from . import _kernels_cut
+
+    xy, offset = net.vertices[:2]
+    cum = net._vertices[3]
+    e = np.ascontiguousarray(e, dtype=np.int64)
+    x0 = np.ascontiguousarray(x0, dtype=np.float64)
+    x1 = np.ascontiguousarray(x1, dtype=np.float64)
+    n = e.shape[0]
+    threads = threads or default_threads()
+    bounds = np.linspace(0, n, min(n, max(1, threads) * 4) + 1).astype(np.int64)
+    npts = np.empty(n, np.int64)
+
+    def run(fn):
+        chunks = range(len(bounds) - 1)
+        if threads > 1 and len(chunks) > 1:
+            list(_pool(threads).map(fn, chunks))
+        else:
+            for i in chunks:
+                fn(i)
+
+    run(lambda i: _kernels_cut.count_points(e, x0, x1, bounds[i], bounds[i + 1], offset, cum, npts))
+    pos = np.zeros(n + 1, np.int64)
+    np.cumsum(npts, out=pos[1:])
+    out = np.empty((int(pos[-1]), 2))
+    run(lambda i: _kernels_cut.fill_points(e, x0, x1, bounds[i], bounds[i + 1], offset, cum, xy, pos, out))
     return out, pos
 
 

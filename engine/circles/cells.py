@@ -24,7 +24,7 @@ from ..network.graph import Network
 from ..network.matrix import _pool, default_threads
 from ..network.snap import edge_costs
 from . import _kernels_cells
-from .areas import points_on_edges
+from .areas import as_multipolygon, points_on_edges
 from .reach import Reach
 
 NODE_SENTINELS = 12     # directions of the sentinels around every node (ends and corners)
@@ -151,8 +151,15 @@ def _rings(vor: Voronoi, n_cells: int):
     return cell_ptr, va.astype(np.int64), nb.astype(np.int64), twin
 
 
-def _multipolygons(coords, ring_off, poly_off, group_off) -> np.ndarray:
-    return shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, (ring_off, poly_off, group_off))
+def _multipolygons(coords, ring_off, poly_off, group_off, touch) -> np.ndarray:
+    """Shapely multipolygons of the kernels' ragged arrays; the few whose rings touch at a
+    vertex are made valid (holes touching each other may cut the interior in two)."""
+    geoms = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, (ring_off, poly_off, group_off))
+    fix = np.flatnonzero(touch)
+    if fix.size:
+        bad = fix[~shapely.is_valid(geoms[fix])]
+        geoms[bad] = [as_multipolygon(g) for g in shapely.make_valid(geoms[bad])]
+    return geoms
 
 
 def reach_polygons(net: Network, reach: Reach, n_sources: int, n_bands: int, width_m: float,
@@ -183,13 +190,14 @@ def _concat(parts):
     """One ragged multipolygon array of several kernel outputs (offsets shifted)."""
     coords, rings, polys, groups = [], [np.zeros(1, np.int64)], [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
     nc = nr = npoly = 0
-    for c, r, p, g in parts:
+    for c, r, p, g, _ in parts:
         coords.append(c)
         rings.append(r[1:] + nc)
         polys.append(p[1:] + nr)
         groups.append(g[1:] + npoly)
         nc, nr, npoly = nc + c.shape[0], nr + r.size - 1, npoly + p.size - 1
-    return np.concatenate(coords), np.concatenate(rings), np.concatenate(polys), np.concatenate(groups)
+    return (np.concatenate(coords), np.concatenate(rings), np.concatenate(polys), np.concatenate(groups),
+            np.concatenate([p[4] for p in parts]))
 
 
 def cost_polygons(net: Network, node_cost: np.ndarray, src_edge: np.ndarray, src_offset: np.ndarray, limits,
