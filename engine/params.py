@@ -103,6 +103,11 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "unknown_type_residential": Param(True, "", "buildings tagged only building=yes are counted as residential "
                                           "(false: only residential building types)", "[A]",
                                           en="Untyped buildings are residential", zh="未标类型建筑视为住宅"),
+        "unit_max_households": Param(100, "households", "a building with more households is split into entrance "
+                                     "units (单元) of at most this many, so grids and micro-grids can meet their "
+                                     "norms (keep ≤ [grids] micro_households.max; 0 = never split)",
+                                     "micro-grid max (Chengdu 微网实格, docs/sources.md §5) [A]",
+                                     en="Largest unit", zh="单元最大户数", range="[0, 1000000]"),
         "community_households": Param(3000, "households", "households per community drawn when no community "
                                       "boundaries are given", "GB 50180-2018 5-min circle 1,500–4,000 dwellings [A]",
                                       en="Households per community", zh="每社区户数", range="[1, 1000000]"),

@@ -1,9 +1,9 @@
 """Screenshots of the gridgov:import Processing dialog in a real QGIS (run by ``qgis --code``;
 scripts/import_screenshots.sh starts it under Xvfb).  Two dialogs: OSM only, and project layers
-plus a household register.  Writes OUT/import_osm.png, OUT/import_layers.png, OUT/import_shots.json.
+plus a household register.  Writes OUT/import_osm.png, OUT/import_layers.png (+ the suffix), OUT/import_shots.json.
 
 Environment: GRIDGOV_SITE (the venv's site-packages: the editable gridgov install),
-GRIDGOV_SHOTS_OUT, GRIDGOV_OSM (an .osm.pbf), GRIDGOV_ROADS, GRIDGOV_BUILDINGS, GRIDGOV_REGISTER.
+GRIDGOV_SHOTS_OUT, GRIDGOV_SHOTS_SUFFIX, GRIDGOV_OSM (an .osm.pbf), GRIDGOV_ROADS, GRIDGOV_BUILDINGS, GRIDGOV_REGISTER.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import QApplication
 
 site.addsitedir(os.environ["GRIDGOV_SITE"])
 OUT = Path(os.environ.get("GRIDGOV_SHOTS_OUT", "out")).resolve()
+SUFFIX = os.environ.get("GRIDGOV_SHOTS_SUFFIX", "")    # "_zh" for the Chinese dialogs
 STATE = {"ok": False, "shots": [], "errors": []}
 
 
@@ -30,7 +31,7 @@ def shoot(params: dict, name: str) -> None:
     dlg.show()
     for _ in range(20):
         QApplication.processEvents()
-    path = OUT / f"{name}.png"
+    path = OUT / f"{name}{SUFFIX}.png"
     dlg.grab().save(str(path))
     STATE["shots"].append(str(path))
     dlg.close()
@@ -41,7 +42,11 @@ def main() -> None:
         from processing.core.Processing import Processing
 
         Processing.initialize()
+        from gridgov.plugin.i18n import install_translator
         from gridgov.plugin.processing.provider import GridGovProvider
+
+        translator = install_translator()          # as the plugin does when QGIS loads it (keep a reference:
+        STATE["translator"] = translator is not None   # a collected QTranslator uninstalls itself)
 
         registry = QgsApplication.processingRegistry()
         if registry.providerById("gridgov") is None:

@@ -94,8 +94,10 @@ def test_helsinki_counts_nesting_norms(helsinki):
     norm = defaults()["grids"]["general_households"]
     general = g.id[g.level == "general"]
     hh = {gid: u.households[u.grid_id == gid].sum() for gid in general}
-    single = {gid for gid in general if (u.grid_id == gid).sum() == 1}
-    assert all(norm["min"] <= v <= norm["max"] or gid in single for gid, v in hh.items()), hh
+    assert all(norm["min"] <= v <= norm["max"] for v in hh.values()), hh
+    # towers above [import] unit_max_households became entrance units (one building id/n each)
+    assert u.households.max() <= defaults()["import"]["unit_max_households"]
+    assert any("/" in i for i in u.id)
     # every unit in exactly one grid (general or dedicated), micro-grids nested in their parent
     assert (u.grid_id != "").all() and set(u.grid_id) <= set(g.id[g.level != "micro"])
     parent = dict(zip(g.id, g.parent_id))
@@ -149,9 +151,11 @@ def test_wuhou_roads_register_join_reports_unjoined(wuhou, tmp_path, capsys):
     from gridgov.engine.scenario import load_scenario
 
     s = load_scenario(out)
-    assert len(s.units) == 40
+    # 40 buildings; the 19 registered above [import] unit_max_households (100) became 2 entrance units each
+    assert len(np.unique(s.units.attrs["source_fid"])) == 40 and len(s.units) == 40 + 19
     assert s.units.households.sum() == sum(100 + i for i in range(20)) + sum(60 + i for i in range(20, 40))
-    assert s.units.residents[s.units.id == "B005"][0] == 255
+    assert s.units.residents[s.units.id == "B000"][0] == 250
+    assert s.units.residents[np.isin(s.units.id, ["B005/1", "B005/2"])].tolist() == [128, 127]
     assert s.units.residents[s.units.id == "B025"][0] == round(85 * 2.62)
     assert all(c.startswith("510107") for c in s.grids.code)
     assert any("register" in src for src in s.meta["sources"]) and "register.csv" in (out / "ATTRIBUTION.md").read_text()

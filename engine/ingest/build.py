@@ -20,6 +20,7 @@ from . import facilities as fac_mod
 from . import households as hh_mod
 from . import roads as roads_mod
 from .checks import empty_buildings, far_from_roads
+from .entrances import split_large
 from .partition import delaunay_edges
 from .grids import atoms, clip_cells, cluster_communities, draw, union_cells
 from .inputs import Inputs, collect
@@ -143,10 +144,21 @@ def _units(inp: Inputs, opts, mapping, params, problems, notes) -> dict:
     problems += empty_buildings(b, hh, reg is not None)
     keep = hh.households > 0
     rep = shapely.point_on_surface(b.geometry[keep])
-    return {"fid": b.fid[keep], "id": ids[keep], "geometry": b.geometry[keep],
-            "households": hh.households[keep], "residents": hh.residents[keep],
-            "method": hh.method[keep], "xy": shapely.get_coordinates(rep),
-            "name": _text(column(b, "name", mapping), len(b))[keep], "file": b.file, "layer": b.layer}
+    units = {"fid": b.fid[keep], "id": ids[keep], "geometry": b.geometry[keep],
+             "households": hh.households[keep], "residents": hh.residents[keep],
+             "method": hh.method[keep], "xy": shapely.get_coordinates(rep),
+             "name": _text(column(b, "name", mapping), len(b))[keep], "file": b.file, "layer": b.layer}
+    return _entrances(units, p, notes)
+
+
+def _entrances(units: dict, p: dict, notes: list) -> dict:
+    """Buildings above [import] unit_max_households become entrance units (entrances.py)."""
+    units, split, pieces = split_large(units, p["unit_max_households"])
+    if split:
+        notes.append(f"{split} building(s) above {p['unit_max_households']:g} households ([import] "
+                     f"unit_max_households) split into {pieces} entrance units (单元) of equal floor area; "
+                     "ids <building id>/<n>, households_from '…+entrances'")
+    return units
 
 
 def _text(values, n):
@@ -168,10 +180,11 @@ def _register_points(reg, inp, opts, p, notes) -> dict:
     res = np.where(np.isfinite(reg.residents), reg.residents, reg.households * p["residents_per_household"])
     notes.append(f"no building layer: {int(ok.sum())} register rows with lon/lat are point units")
     ids = np.where(reg.id != "", reg.id, np.char.add("line", reg.line.astype(str)).astype(object))
-    return {"fid": reg.line[ok].astype(np.int64), "id": ids[ok].astype(object), "geometry": pts,
-            "households": reg.households[ok], "residents": np.round(res[ok]).astype(np.int64),
-            "method": np.full(int(ok.sum()), "register", dtype=object), "xy": shapely.get_coordinates(pts),
-            "name": reg.name[ok], "file": reg.file, "layer": "register"}
+    units = {"fid": reg.line[ok].astype(np.int64), "id": ids[ok].astype(object), "geometry": pts,
+             "households": reg.households[ok].astype(np.int64), "residents": np.round(res[ok]).astype(np.int64),
+             "method": np.full(int(ok.sum()), "register", dtype=object), "xy": shapely.get_coordinates(pts),
+             "name": reg.name[ok], "file": reg.file, "layer": "register"}
+    return _entrances(units, p, notes)
 
 
 def _communities(inp: Inputs, units: dict, params, problems, notes):
@@ -289,8 +302,10 @@ def _grids(inp, units, comm, names, streets, extents, drawn_cells, opts, params,
                                 f"its grid {gid} is over the norm; split the unit (by 楼栋/单元) in your data or raise "
                                 f"[grids] general_households.max", file=units["file"], layer=units["layer"],
                                 fid=int(units["fid"][row]), severity="warning"))
-    notes.append("grids drawn automatically (engine/ingest/partition.py: Hilbert-curve runs of equal households, "
-                 "repaired for contiguity and the size norms, never across a community); micro-grids inside each; "
+    notes.append("grids drawn automatically: general grids by the districting engine of gridgov optimise "
+                 "(engine/optimise: seeded recursive bisection + annealing, contiguous, balanced within the norms, "
+                 "never across a community); micro-grids inside each (engine/ingest/partition.py: Hilbert-curve "
+                 "runs of equal households, repaired for contiguity and the size norms); "
                  f"dedicated grids on {len(dedicated)} school/hospital/market footprints; codes "
                  f"{opts.region_code} + street(3) + community(3) + grid(3) [+ micro(3)], dedicated grids 9xx")
     return {"geometry": drawn.geometry, "columns": drawn.columns}, drawn.unit_grid, drawn.unit_micro
