@@ -140,10 +140,17 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
             visited[k] = False
             seen[cell_vert[k]] = False
     area = np.empty(n_r)
+    box = np.empty((n_r, 4))        # bounding boxes: most shells are rejected without a ring test
     for r in range(n_r):
         a = 0.0
+        box[r, 0] = box[r, 2] = r_xy[r_off[r], 0]
+        box[r, 1] = box[r, 3] = r_xy[r_off[r], 1]
         for i in range(r_off[r], r_off[r + 1] - 1):
             a += r_xy[i, 0] * r_xy[i + 1, 1] - r_xy[i + 1, 0] * r_xy[i, 1]
+            box[r, 0] = min(box[r, 0], r_xy[i + 1, 0])
+            box[r, 1] = min(box[r, 1], r_xy[i + 1, 1])
+            box[r, 2] = max(box[r, 2], r_xy[i + 1, 0])
+            box[r, 3] = max(box[r, 3], r_xy[i + 1, 1])
         area[r] = 0.5 * a
     owner = np.full(n_r, -1, np.int64)
     n_shells = 0
@@ -161,7 +168,8 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
         best = np.inf
         px, py = r_xy[r_off[r], 0], r_xy[r_off[r], 1]
         for q in range(n_r):
-            if area[q] > 0 and area[q] < best and _inside(px, py, r_xy, r_off[q], r_off[q + 1]):
+            if area[q] > 0 and area[q] < best and box[q, 0] <= px <= box[q, 2] and box[q, 1] <= py <= box[q, 3] \
+                    and _inside(px, py, r_xy, r_off[q], r_off[q + 1]):
                 best = area[q]
                 owner[r] = q
     coords = _grow_f(coords, nc + m)

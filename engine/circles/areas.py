@@ -123,6 +123,26 @@ def edge_segments(net: Network, cost: np.ndarray, label: np.ndarray, on_edge: di
     return out
 
 
+def owner_segments(net: Network, cost: np.ndarray, label: np.ndarray, src_edge=(), src_offset=(),
+                   src_label=()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``edge_segments`` without limits for all edges in one Numba pass: arrays ``(edge, x0,
+    x1, label)`` of the owner pieces (adjacent pieces of one label merged); sources standing
+    on edges are ``src_edge``/``src_offset``/``src_label`` (edge -1: none)."""
+    from . import _kernels_owner
+    from ..network.snap import edge_costs
+
+    src_edge = np.asarray(src_edge, dtype=np.int64).ravel()
+    ok = src_edge >= 0
+    order = np.argsort(src_edge[ok], kind="stable")
+    ptr = np.searchsorted(src_edge[ok][order], np.arange(net.n_edges + 1)).astype(np.int64)
+    off = np.ascontiguousarray(np.asarray(src_offset, dtype=np.float64).ravel()[ok][order])
+    lab = np.ascontiguousarray(np.asarray(src_label, dtype=np.int64).ravel()[ok][order])
+    fwd, bwd = edge_costs(net, "time")
+    return _kernels_owner.owner_pieces(np.ascontiguousarray(cost, dtype=np.float64),
+                                       np.ascontiguousarray(label, dtype=np.int64), net.edge_u, net.edge_v,
+                                       net.edge_length, fwd, bwd, ptr, off, lab)
+
+
 def segment_geometries(net: Network, segs) -> np.ndarray:
     """LineStrings of ``(edge, x0, x1, ...)`` segments, cut from the edge geometries in one
     vectorised pass (interpolated end points, original vertices in between)."""
@@ -206,16 +226,6 @@ def cut_edges(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray, group
         parts = np.searchsorted(group, np.arange(n_groups + 1))
         return shapely.from_ragged_array(shapely.GeometryType.MULTILINESTRING, out, (pos, parts))
     return shapely.linestrings(out, indices=np.repeat(np.arange(len(e)), np.diff(pos)))
-
-
-def dissolve_lines(geoms: np.ndarray, groups: np.ndarray, keys) -> np.ndarray:
-    """One MultiLineString per key (empty when the key has no segment)."""
-    out = np.empty(len(keys), dtype=object)
-    for i, k in enumerate(keys):
-        parts = geoms[groups == k] if len(geoms) else []
-        lines = [p for p in parts if p is not None and not p.is_empty and p.geom_type == "LineString"]
-        out[i] = shapely.multilinestrings(lines) if lines else shapely.from_wkt("MULTILINESTRING EMPTY")
-    return out
 
 
 def as_multipolygon(g):

@@ -12,7 +12,7 @@ import numpy as np
 import shapely
 
 from ..network.snap import Snap
-from .areas import dissolve_lines, edge_segments, segment_geometries
+from .areas import cut_edges, owner_segments
 from .cells import cost_polygons, reach_polygons
 from .compute import Circles, band_names, finite_or_nan
 from .reach import reachable
@@ -58,18 +58,21 @@ def facility_columns(c: Circles) -> dict[str, np.ndarray]:
 
 def responsibility_layer(c: Circles) -> dict[str, Any]:
     """Each facility's non-overlapping service area on the roads (MultiLineString per
-    facility, all types in one layer; columns facility_id, type, households, length_m)."""
+    facility, all types in one layer; columns facility_id, type, households, length_m):
+    owner pieces of all edges in one Numba pass, one ragged-array build per type."""
     fac = c.scenario.facilities
+    s = c.facility_snap
     rows, geoms = [], []
     for t in c.types:
-        segs = edge_segments(c.network, c.node_time[t], c.node_label[t], _on_edge(c, t))
-        lines = segment_geometries(c.network, segs)
-        owner = np.array([s[3] for s in segs], dtype=np.int64)
         mine = fac.of_type(t)
-        geoms.extend(dissolve_lines(lines, owner, mine))
-        rows.extend(mine)
-    rows = np.asarray(rows, dtype=np.int64)
-    geom = np.asarray(geoms, dtype=object)
+        e, x0, x1, owner = owner_segments(c.network, c.node_time[t], c.node_label[t], s.edge[mine], s.offset[mine],
+                                          mine)
+        rank = np.searchsorted(mine, owner)             # facility rows of the type, sorted
+        order = np.argsort(rank, kind="stable")
+        geoms.append(cut_edges(c.network, e[order], x0[order], x1[order], rank[order], len(mine)))
+        rows.append(mine)
+    rows = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, np.int64)
+    geom = np.concatenate(geoms) if geoms else np.empty(0, dtype=object)
     return {"geometry": geom, "geometry_type": "MultiLineString",
             "columns": {"facility_id": np.asarray(fac.id, dtype=object)[rows],
                         "type": np.asarray(fac.type, dtype=object)[rows],
@@ -116,12 +119,3 @@ def band_layer(c: Circles, per_facility: bool = False) -> dict[str, Any]:
 def _fsnap(c: Circles, rows) -> Snap:
     s = c.facility_snap
     return Snap(s.edge[rows], s.offset[rows], s.distance[rows])
-
-
-def _on_edge(c: Circles, t: str) -> dict[int, list]:
-    on: dict[int, list] = {}
-    for f in c.scenario.facilities.of_type(t):
-        e = int(c.facility_snap.edge[f])
-        if e >= 0:
-            on.setdefault(e, []).append((float(c.facility_snap.offset[f]), int(f)))
-    return on
