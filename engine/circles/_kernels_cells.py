@@ -70,24 +70,58 @@ def _next_boundary(cur, cell, marked, cell_ptr, cell_nb, twin):
 
 
 @njit(cache=True, nogil=True)
-def _emit(stk, lo, hi, vxy, r_xy, m):
+def _emit(stk, lo, hi, vxy, r_xy, r_vid, m):
     """Append the closed ring of vertices ``stk[lo:hi]`` to the scratch coordinates."""
     r_xy = _grow_f(r_xy, m + hi - lo + 1)
+    r_vid = _grow_i(r_vid, m + hi - lo + 1)
     for i in range(lo, hi):
         r_xy[m, 0] = vxy[stk[i], 0]
         r_xy[m, 1] = vxy[stk[i], 1]
+        r_vid[m] = stk[i]
         m += 1
     r_xy[m] = r_xy[m - (hi - lo)]
-    return r_xy, m + 1
+    r_vid[m] = r_vid[m - (hi - lo)]
+    return r_xy, r_vid, m + 1
+
+
+@njit(cache=True, nogil=True)
+def _root(parent, r):
+    while parent[r] != r:
+        parent[r] = parent[parent[r]]
+        r = parent[r]
+    return r
+
+
+@njit(cache=True, nogil=True)
+def _touch_cycle(r_vid, r_off, n_r, seen):
+    """Whether the rings touching at shared vertices form a cycle (a hole touching its shell
+    twice, holes touching in a chain...: the polygon's interior may be disconnected, an
+    invalid polygon; a forest of touches is valid).  ``seen``: all -1, restored."""
+    parent = np.arange(n_r)
+    cycle = False
+    for r in range(n_r):
+        for i in range(r_off[r], r_off[r + 1] - 1):
+            q = seen[r_vid[i]]
+            if q < 0:
+                seen[r_vid[i]] = r
+            elif q != r:
+                a, b = _root(parent, r), _root(parent, q)
+                if a == b:
+                    cycle = True
+                else:
+                    parent[a] = b
+    for i in range(r_off[n_r]):
+        seen[r_vid[i]] = -1
+    return cycle
 
 
 @njit(cache=True, nogil=True)
 def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin, vxy, out):
     """Append the multipolygon of ``sites[:n_sites]`` (marked in ``marked``) to ``out``
     = (coords, n_coords, ring_off, n_rings, poly_off, n_polys); ``visited`` all False and
-    ``pos_of``/``seen`` (per Voronoi vertex) all -1/False on entry and on return.  Returns
-    the new ``out`` and whether rings touch at a vertex (the polygon may then need
-    ``make_valid``: holes touching each other can cut its interior)."""
+    ``pos_of``/``seen`` (per Voronoi vertex) all -1 on entry and on return.  Returns the new
+    ``out`` and whether touching rings form a cycle (``_touch_cycle``: then the polygon
+    may need ``make_valid``)."""
     coords, nc, ring_off, nr, poly_off, npoly = out
     # rings of this group into scratch, then shells with their holes into the output
     r_xy = np.empty((64, 2))
@@ -95,7 +129,7 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
     n_r = 0
     m = 0
     stk = np.empty(64, np.int64)
-    touch = False
+    r_vid = np.empty(64, np.int64)
     for s in range(n_sites):
         c = sites[s]
         for k in range(cell_ptr[c], cell_ptr[c + 1]):
@@ -107,13 +141,10 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
             while True:
                 visited[cur] = True
                 vid = cell_vert[cur]
-                if seen[vid]:
-                    touch = True
-                seen[vid] = True
                 j = pos_of[vid]
                 if j >= 0:
                     # the ring came back to a vertex: the loop since then is a ring of its own
-                    r_xy, m = _emit(stk, j, top, vxy, r_xy, m)
+                    r_xy, r_vid, m = _emit(stk, j, top, vxy, r_xy, r_vid, m)
                     n_r += 1
                     r_off = _grow_i(r_off, n_r + 1)
                     r_off[n_r] = m
@@ -128,7 +159,7 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
                 cur, cell = _next_boundary(cur, cell, marked, cell_ptr, cell_nb, twin)
                 if cur == start:
                     break
-            r_xy, m = _emit(stk, 0, top, vxy, r_xy, m)
+            r_xy, r_vid, m = _emit(stk, 0, top, vxy, r_xy, r_vid, m)
             n_r += 1
             r_off = _grow_i(r_off, n_r + 1)
             r_off[n_r] = m
@@ -138,7 +169,7 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
         c = sites[s]
         for k in range(cell_ptr[c], cell_ptr[c + 1]):
             visited[k] = False
-            seen[cell_vert[k]] = False
+    touch = _touch_cycle(r_vid, r_off, n_r, seen)
     area = np.empty(n_r)
     box = np.empty((n_r, 4))        # bounding boxes: most shells are rejected without a ring test
     for r in range(n_r):
@@ -165,8 +196,16 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
         if n_shells == 1:
             owner[r] = last_shell
             continue
-        best = np.inf
         px, py = r_xy[r_off[r], 0], r_xy[r_off[r], 1]
+        n_cand, only = 0, -1
+        for q in range(n_r):
+            if area[q] > 0 and box[q, 0] <= px <= box[q, 2] and box[q, 1] <= py <= box[q, 3]:
+                n_cand += 1
+                only = q
+        if n_cand == 1:      # the one shell whose box holds the hole: no ring test needed
+            owner[r] = only
+            continue
+        best = np.inf
         for q in range(n_r):
             if area[q] > 0 and area[q] < best and box[q, 0] <= px <= box[q, 2] and box[q, 1] <= py <= box[q, 3] \
                     and _inside(px, py, r_xy, r_off[q], r_off[q + 1]):
@@ -209,7 +248,7 @@ def polygons_from_reach(src, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_pt
     marked = np.zeros(n_all_sites, np.bool_)
     visited = np.zeros(cell_vert.shape[0], np.bool_)
     pos_of = np.full(vxy.shape[0], -1, np.int64)
-    seen = np.zeros(vxy.shape[0], np.bool_)
+    seen = np.full(vxy.shape[0], -1, np.int64)
     sites = np.empty(1024, np.int64)
     out = _new_out()
     n_groups = (src_hi - src_lo) * n_bands
@@ -261,7 +300,7 @@ def polygons_from_band(site_band, n_bands, cell_ptr, cell_vert, cell_nb, twin, v
     marked = np.zeros(cell_ptr.shape[0] - 1, np.bool_)
     visited = np.zeros(cell_vert.shape[0], np.bool_)
     pos_of = np.full(vxy.shape[0], -1, np.int64)
-    seen = np.zeros(vxy.shape[0], np.bool_)
+    seen = np.full(vxy.shape[0], -1, np.int64)
     sites = np.empty(n, np.int64)
     out = _new_out()
     group_off = np.zeros(n_bands + 1, np.int64)
