@@ -7,6 +7,10 @@ adapter's debounce delay.  Peer: recomputing the statistics from scratch (load s
 life circles, all grids), which is what a plugin that recomputes after saving does.
 
     python benchmarks/bench_live.py [--quick]
+    python benchmarks/bench_live.py --city [--scale chengdu|district|N] [--city-dir DIR] [--images DIR]
+
+``--city``: the generated city instead (opening, rendering, editing at city scale; see
+benchmarks/live_city.py).
 """
 from __future__ import annotations
 
@@ -28,8 +32,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="a few edits only")
     ap.add_argument("--scenario", default=str(ROOT / "scenarios" / "chengdu_wuhou"))
+    ap.add_argument("--city", action="store_true", help="a generated city (scripts/make_city.py) instead")
+    ap.add_argument("--scale", default="chengdu", help="--city: make_city's --scale (chengdu, district or N)")
+    ap.add_argument("--city-dir", help="--city: a generated city folder (generated into it when empty)")
+    ap.add_argument("--images", help="--city: write the first renders as PNG here")
+    ap.add_argument("--edits", type=int, default=20, help="--city: edits of each kind")
     args = ap.parse_args()
     n_edits = 5 if args.quick else 30
+    if args.city:
+        return city(args)
 
     from qgis.core import QgsApplication, QgsPointXY, QgsVectorLayer
 
@@ -126,6 +137,20 @@ def main() -> int:
     sys.stderr.flush()
     shutil.rmtree(folder.parent, ignore_errors=True)
     os._exit(0)
+
+
+def city(args) -> int:
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], True)      # a GUI application: labels need fonts
+    app.initQgis()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from live_city import run_city
+
+    run_city(args)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)                         # see main(): no QGIS teardown at exit
 
 
 if __name__ == "__main__":

@@ -144,7 +144,7 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                     en="Found on patrol", zh="巡查发现比例", range=SHARE),
         "dedicated_events_per_month": Param({"school": 6.0, "hospital": 15.0, "market": 10.0}, "events",
                                             "events per month at each school, hospital or market of a dedicated "
-                                            "grid (专属网格), on top of residents' demand", "[A]"),
+                                            "grid (专属网格), on top of residents' demand", "[A]", range='[0, 100000]'),
         "dedicated_types": Param({"school": "safety_hazard,public_order,dispute,medical",
                                   "hospital": "dispute,public_order,medical",
                                   "market": "city_management,safety_hazard,dispute,fire"}, "",
@@ -152,9 +152,9 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "fit_history": Param(True, "", "fit the hour-of-week profile and type mix from the incidents layer when present",
                              "[setting]", en="Fit history", zh="按历史事件拟合"),
         "history_bandwidth_m": Param(150.0, "m", "kernel bandwidth smoothing where history incidents happen "
-                                     "(0 = per unit, no smoothing)", "[A]"),
+                                     "(0 = per unit, no smoothing)", "[A]", range='[0, 100000]'),
         "history_spatial_weight": Param(0.7, "share", "weight of the fitted history locations against residents in "
-                                        "each unit's share of incidents (0 = residents only)", "[A]"),
+                                        "each unit's share of incidents (0 = residents only)", "[A]", range='[0, 1]'),
         "fit_min_records": Param(200, "records", "fewest history records needed to fit the profile", A,
                                  en="Records needed to fit", zh="拟合所需最少记录数", range="[1, 1000000000]"),
     },
@@ -185,7 +185,7 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                  "closure deadline of a normal-urgency incident by type (urgent and complex ones "
                                  "keep deadline_h)",
                                  "Taiyuan code: 1 working day for city management; Beijing 12345 draft: 2 h life/"
-                                 "property risk, 24 h utilities, 7 days general (docs/sources.md §2) [V]; mapping to types [A]"),
+                                 "property risk, 24 h utilities, 7 days general (docs/sources.md §2) [V]; mapping to types [A]", range='(0, 87660]', limit="ten years"),
         "escalated_median_h": Param({"community": 8.0, "street": 48.0, "district": 120.0}, "h",
                                     "resolution time once escalated, lognormal median", A,
                                     en="Escalated resolution time (median)", zh="上报后办结时间（中位数）",
@@ -228,7 +228,7 @@ DEFAULTS: dict[str, dict[str, Param]] = {
         "street_duty": Param({"on_duty": 1, "start_hour": 8.0, "hours": 8.0}, "",
                              "street duty team at the street 综治中心, on duty around the clock: people on duty "
                              "at any time (0 = no team), first shift start and shift length",
-                             "综治中心 run jointly with the 24-hour police command centre (docs/sources.md §1); team size [A]"),
+                             "综治中心 run jointly with the 24-hour police command centre (docs/sources.md §1); team size [A]", range='[0, 1000]', limit="people on duty per street; hours within the day are checked by the roster"),
     },
     "emergency": {
         "responder": Param({"fire": "fire", "gas_leak": "fire", "violence": "police", "medical": "clinic"}, "",
@@ -236,54 +236,54 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                            "road network ('' = no responder); grid workers still attend and report",
                            "Chengdu 2020 gas-leak case: 综治中心 → fire brigade (docs/sources.md §4); 110/119/120 [A]"),
         "crew": Param({"fire": 6.0, "police": 4.0, "clinic": 2.0, "health_centre": 2.0}, "staff",
-                      "staff per responder unit: a facility has max(1, staff // crew) units", "[A]"),
+                      "staff per responder unit: a facility has max(1, staff // crew) units", "[A]", range='(0, 1000]'),
         "call_min": Param(1.0, "min", "report → responder alerted (call taking or 综治中心 relay)",
-                          "[A]; 建标152-2017 allows 2.5 min alarm + dispatch (docs/sources.md §4)"),
+                          "[A]; 建标152-2017 allows 2.5 min alarm + dispatch (docs/sources.md §4)", range='[0, 1440]', limit="a day"),
         "turnout_min": Param({"fire": 1.0, "police": 1.0, "clinic": 3.0, "health_centre": 3.0}, "min",
                              "alerted → unit leaves its station",
-                             "fire 1 min 建标152-2017 [V]; 120 ≤ 3 min 国卫医发〔2020〕19号 [S]; police [A]"),
+                             "fire 1 min 建标152-2017 [V]; 120 ≤ 3 min 国卫医发〔2020〕19号 [S]; police [A]", range='[0, 1440]', limit="a day"),
         "busy_median_min": Param({"fire": 60.0, "police": 45.0, "clinic": 60.0, "health_centre": 60.0}, "min",
-                                 "on-scene time of a responder unit, lognormal median", "[A]"),
+                                 "on-scene time of a responder unit, lognormal median", "[A]", range='(0, 10080]', limit="a week"),
         "busy_p90_min": Param({"fire": 150.0, "police": 120.0, "clinic": 120.0, "health_centre": 120.0}, "min",
-                              "on-scene time, 90th percentile", "[A]"),
+                              "on-scene time, 90th percentile", "[A]", range='(0, 10080]', limit="a week"),
     },
     "escalation": {
         "type_factor": Param({"city_management": 0.7, "livelihood": 1.0, "safety_hazard": 1.3, "dispute": 1.5,
                               "public_order": 1.3, "other": 1.0, "fire": 2.0, "gas_leak": 2.0, "violence": 2.0,
                               "medical": 1.0}, "",
                              "relative escalation odds by incident type (normalised over the mix: the overall "
-                             "escalated share stays workflow.escalation_share)", "[A]"),
+                             "escalated share stays workflow.escalation_share)", "[A]", range='[0, 1000]'),
         "urgency_factor": Param({"urgent": 1.5, "normal": 0.8, "complex": 2.5}, "",
-                                "relative escalation odds by urgency (normalised like type_factor)", "[A]"),
+                                "relative escalation odds by urgency (normalised like type_factor)", "[A]", range='[0, 1000]'),
         "on_duty_share": Param(1.0 / 3.0, "share",
                                "share of a 综治中心's staff (facilities staff) at the desk at any time: its "
-                               "desks = max(1, round(staff × share))", "8-hour shifts of a 24-hour centre [A]"),
+                               "desks = max(1, round(staff × share))", "8-hour shifts of a 24-hour centre [A]", range='(0, 1]'),
         "work_median_h": Param({"street": 4.0, "district": 8.0}, "h",
                                "desk time of an escalated case at its centre (coordination, calls to departments), "
-                               "lognormal median", "[A]"),
-        "work_p90_h": Param({"street": 12.0, "district": 24.0}, "h", "desk time, 90th percentile", "[A]"),
+                               "lognormal median", "[A]", range='(0, 8766]', limit="a year"),
+        "work_p90_h": Param({"street": 12.0, "district": 24.0}, "h", "desk time, 90th percentile", "[A]", range='(0, 8766]', limit="a year"),
     },
     "routine": {
         "patrols_per_day": Param(2.0, "patrols", "patrols of the grid's roads per workday (一日双巡)",
-                                 "一日双巡 practice of grid workers (issue 12; Chengdu) [R]"),
-        "patrol_speed_kmh": Param(4.0, "km/h", "patrol speed including stops to look and talk", "[A]"),
+                                 "一日双巡 practice of grid workers (issue 12; Chengdu) [R]", range='[0, 100]'),
+        "patrol_speed_kmh": Param(4.0, "km/h", "patrol speed including stops to look and talk", "[A]", range='(0, 100]'),
         "visit_h_per_household_year": Param(1.0, "h", "household visits (入户走访) per household per year: a "
-                                            "15-minute visit each quarter", "[A]"),
+                                            "15-minute visit each quarter", "[A]", range='[0, 8766]', limit="the hours of a year"),
         "record_h_per_unit_year": Param(2.0, "h", "checking household and housing records (人房信息核查) per "
-                                        "residential unit per year", "[A]"),
+                                        "residential unit per year", "[A]", range='[0, 8766]', limit="the hours of a year"),
         "max_utilisation": Param(0.85, "share", "share of duty hours a worker can fill with incidents + routine "
-                                 "(for workers_needed)", "[A]"),
+                                 "(for workers_needed)", "[A]", range='(0, 1]'),
     },
     "micro_member": {
         "enabled": Param(False, "", "micro-grid members (微网格员, residents serving their own micro-grid) make first "
                          "contact with reports from their micro-grid",
                          "Chengdu: 13.3万 micro-grid members vs 1.48万 full-time grid workers (docs/sources.md §1)"),
         "response_median_min": Param(10.0, "min", "report → first contact by the micro-grid member, lognormal median",
-                                     "[A]"),
-        "response_p90_min": Param(30.0, "min", "report → first contact, 90th percentile", "[A]"),
-        "reachable_share": Param(0.7, "share", "share of reports during their hours that a member takes", "[A]"),
-        "start_hour": Param(7.0, "h", "members are reachable from this hour …", "[A]"),
-        "hours": Param(15.0, "h", "… for this many hours a day (7:00–22:00)", "[A]"),
+                                     "[A]", range='(0, 10080]', limit="a week"),
+        "response_p90_min": Param(30.0, "min", "report → first contact, 90th percentile", "[A]", range='(0, 10080]', limit="a week"),
+        "reachable_share": Param(0.7, "share", "share of reports during their hours that a member takes", "[A]", range='[0, 1]'),
+        "start_hour": Param(7.0, "h", "members are reachable from this hour …", "[A]", range='[0, 24)'),
+        "hours": Param(15.0, "h", "… for this many hours a day (7:00–22:00)", "[A]", range='[0, 24]'),
     },
     "simulation": {
         "days": Param(365, "days", "simulated horizon; a year keeps per-worker workload figures out of Poisson noise "

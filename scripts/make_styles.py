@@ -18,7 +18,7 @@ OUT = ROOT / "resources" / "styles"
 from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsFeatureRequest, QgsFillSymbol, QgsGraduatedSymbolRenderer,  # noqa: E402
                        QgsLineSymbol, QgsMarkerSymbol, QgsPalLayerSettings, QgsRendererCategory,
                        QgsRendererRange, QgsRuleBasedRenderer, QgsTextBufferSettings, QgsTextFormat,
-                       QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling)
+                       QgsUnitTypes, QgsVectorLayer, QgsVectorLayerSimpleLabeling, QgsVectorSimplifyMethod)
 from qgis.PyQt.QtGui import QColor, QFont  # noqa: E402
 
 sys.path.insert(0, str(ROOT.parent))
@@ -38,6 +38,12 @@ FACILITY_LOOK = {
 }
 
 
+# City scale (issue 15): a whole city (~40 km, 1:120,000 on a screen) draws general grids,
+# arterial roads and nothing finer; units, facilities, dedicated grids and minor roads appear
+# below DETAIL_SCALE (a district fills the screen), micro-grids and labels nearer still.
+DETAIL_SCALE = 100_000
+MINOR_ROADS_SCALE = 60_000
+
 _KEEP: list = []   # layers stay alive until exit: deleting them mid-run crashed QGIS 3.22
 
 
@@ -46,6 +52,23 @@ def layer(geom: str, fields: str) -> QgsVectorLayer:
     assert lyr.isValid(), (geom, fields)
     _KEEP.append(lyr)
     return lyr
+
+
+def visible_below(lyr: QgsVectorLayer, scale_denominator: float) -> None:
+    """Draw the layer only when zoomed in past 1:``scale_denominator``."""
+    lyr.setScaleBasedVisibility(True)
+    lyr.setMinimumScale(scale_denominator)   # QGIS: "minimum" = most zoomed-out scale shown
+    lyr.setMaximumScale(0)
+
+
+def simplified(lyr: QgsVectorLayer) -> None:
+    """Generalise geometries to a pixel while drawing (thousands of polygons at city scale)."""
+    method = QgsVectorSimplifyMethod()
+    method.setSimplifyHints(QgsVectorSimplifyMethod.GeometrySimplification
+                            | QgsVectorSimplifyMethod.AntialiasingSimplification)
+    method.setThreshold(1.0)
+    method.setForceLocalOptimization(True)
+    lyr.setSimplifyMethod(method)
 
 
 def save(lyr: QgsVectorLayer, name: str) -> None:
@@ -104,7 +127,7 @@ def grids_renderer(with_micro: bool = True) -> QgsRuleBasedRenderer:
     root.appendChild(QgsRuleBasedRenderer.Rule(fill("31,95,153,18", "#1f5f99", 0.6),
                                                0, 0, "\"level\" = 'general'", "General grid 一般网格"))
     root.appendChild(QgsRuleBasedRenderer.Rule(fill("230,126,34,40", "#d35400", 0.6, "solid", "dash"),
-                                               0, 0, "\"level\" = 'dedicated'", "Dedicated grid 专属网格"))
+                                               0, DETAIL_SCALE, "\"level\" = 'dedicated'", "Dedicated grid 专属网格"))
     return QgsRuleBasedRenderer(root)
 
 
@@ -112,6 +135,7 @@ def scenario_styles() -> None:
     lyr = layer("MultiPolygon", "field=id:string&field=level:string&field=name:string&field=community:string")
     lyr.setRenderer(grids_renderer())
     labels(lyr, "if(\"level\" = 'general', \"name\", NULL)", 7.5, 20000)
+    simplified(lyr)
     save(lyr, "scenario_grids")
 
     lyr = layer("Polygon", "field=id:string&field=households:integer")
@@ -119,12 +143,15 @@ def scenario_styles() -> None:
               (300, 100000, "#b08455", "> 300")]
     lyr.setRenderer(QgsGraduatedSymbolRenderer("households", [
         QgsRendererRange(lo, hi, fill(c, "#8c6d46", 0.1), f"{lab} households 户") for lo, hi, c, lab in ranges]))
+    visible_below(lyr, DETAIL_SCALE)
+    simplified(lyr)
     save(lyr, "scenario_units_polygon")
     lyr = layer("Point", "field=id:string&field=households:integer")
     lyr.setRenderer(QgsGraduatedSymbolRenderer("households", [
         QgsRendererRange(lo, hi, QgsMarkerSymbol.createSimple({"name": "circle", "color": c, "size": str(1.2 + i * 0.6),
                                                                 "outline_color": "#8c6d46", "outline_width": "0.1"}),
                          f"{lab} households 户") for i, (lo, hi, c, lab) in enumerate(ranges)]))
+    visible_below(lyr, DETAIL_SCALE)
     save(lyr, "scenario_units_point")
 
     lyr = layer("LineString", "field=class:string&field=name:string")
@@ -137,11 +164,13 @@ def scenario_styles() -> None:
         sym = QgsLineSymbol.createSimple({"line_color": "#9a9a9a", "line_width": str(width + 0.35), "capstyle": "round"})
         inner = QgsLineSymbol.createSimple({"line_color": colour, "line_width": str(width), "capstyle": "round"})
         sym.appendSymbolLayer(inner.symbolLayer(0).clone())
-        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, None if expr == "ELSE" else expr, label)
+        rule = QgsRuleBasedRenderer.Rule(sym, 0, MINOR_ROADS_SCALE if expr == "ELSE" else 0,
+                                         None if expr == "ELSE" else expr, label)
         if expr == "ELSE":
             rule.setIsElse(True)
         root.appendChild(rule)
     lyr.setRenderer(QgsRuleBasedRenderer(root))
+    simplified(lyr)
     save(lyr, "scenario_roads")
 
     for prefix in ("scenario", "results"):
@@ -156,6 +185,7 @@ def scenario_styles() -> None:
             cats.append(QgsRendererCategory(key, sym, f"{term.en} {term.zh}"))
         lyr.setRenderer(QgsCategorizedSymbolRenderer("type", cats))
         labels(lyr, "\"name\"", 6.5, 8000)
+        visible_below(lyr, DETAIL_SCALE)
         save(lyr, f"{prefix}_facilities")
 
     lyr = layer("Point", "field=type:string")

@@ -81,7 +81,8 @@ def write_layers_bulk(path: str | os.PathLike, layers: dict[str, dict[str, Any]]
         finally:
             con.close()
         ds = ogr.Open(str(tmp), 1)
-        for name in layers:
+        for name, spec in layers.items():
             ds.ExecuteSQL(f"SELECT CreateSpatialIndex('{name}', 'geom')")
+            gpkg.index_key_columns(ds, name, spec.get("columns", {}))
         ds = None  # noqa: F841
     return target

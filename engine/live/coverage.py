@@ -2,9 +2,10 @@
 
 For each unit and coverage type: the walking minutes to the nearest facility of that type,
 exactly as ``engine.circles.compute_circles`` computes them (same snapping, same
-``nearest_from`` search); the baseline is read off a ``Circles`` result and an edit re-runs
-only the facility type it touched.  A unit's coverage at band *b* is its households × the share
-of coverage types reached within *b* minutes; without circles (no network) it is NaN.
+``nearest_from`` search), kept per type by a :class:`~.nearest.NearestField` on the circles'
+network, so an edit re-times only the catchments of the facility it touched.  A unit's
+coverage at band *b* is its households × the share of coverage types reached within *b*
+minutes; without circles (no network) it is NaN.
 """
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from ..circles import nearest_from
 from ..errors import GridGovError
-from ..network.snap import snap_points
 from ..vocab import FACILITY_TYPES
+from .nearest import NearestField, UnitsOnEdges
 
 
 def default_coverage_types(facilities: dict[str, dict[str, Any]], params: dict | None = None) -> list[str]:
@@ -33,7 +33,7 @@ class Coverage:
 
     def __init__(self, bands: np.ndarray, cov_types: list[str], hh: np.ndarray, network: Any = None,
                  unit_snap: Any = None, snap_max_m: float = float("nan"),
-                 times: dict[str, np.ndarray] | None = None, known: set[str] | None = None):
+                 facilities: dict[str, dict[str, Any]] | None = None, known: set[str] | None = None):
         unknown = [t for t in cov_types if t not in (known or FACILITY_TYPES)]
         if unknown:
             raise GridGovError(f"live statistics: unknown facility type(s) {unknown}")
@@ -43,7 +43,14 @@ class Coverage:
         self.network = network
         self.unit_snap = unit_snap
         self.snap_max_m = snap_max_m
-        self.times: dict[str, np.ndarray] = dict(times or {})
+        self.fields: dict[str, NearestField] = {}
+        if network is not None:
+            on_edges = UnitsOnEdges(network, unit_snap)
+            for t in self.cov_types:
+                mine = [(k, f) for k, f in (facilities or {}).items() if f["type"] == t]
+                self.fields[t] = NearestField(on_edges, snap_max_m, [k for k, _ in mine],
+                                              [f["x"] for _, f in mine], [f["y"] for _, f in mine])
+        self.times: dict[str, np.ndarray] = {t: f.minutes() for t, f in self.fields.items()}
         self.ucov = self.unit_coverage(np.arange(len(hh)))
 
     @classmethod
@@ -59,12 +66,7 @@ class Coverage:
         if len(circles.unit_snap) != len(hh):
             raise GridGovError("live statistics: the circles were computed for other units")
         snap_max_m = float(params["travel"]["snap_max_m"])
-        times = {}
-        for t in types:
-            known = circles.unit_time_min.get(t)
-            times[t] = (known.copy() if known is not None
-                        else walk_minutes(circles.network, circles.unit_snap, snap_max_m, facilities, t))
-        return cls(bands, types, hh, circles.network, circles.unit_snap, snap_max_m, times, allowed)
+        return cls(bands, types, hh, circles.network, circles.unit_snap, snap_max_m, facilities, allowed)
 
     @property
     def on(self) -> bool:
@@ -80,33 +82,22 @@ class Coverage:
             reached += self.times[t][rows, None] <= self.bands[None, :]
         return self.hh[rows, None] * reached / len(self.cov_types)
 
-    def retime(self, kind: str, facilities: dict[str, dict[str, Any]], added: str | None) -> tuple[np.ndarray, np.ndarray]:
-        """Re-time one type after an edit: one bounded search from an ``added`` facility (min
-        with the stored times), else a re-run of the type's sources (a move or removal needs
-        the second-nearest).  Returns the unit rows whose coverage changed and the change."""
-        if not self.on or kind not in self.cov_types:
+    def place(self, kind: str, fac_id: str, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
+        """A facility of ``kind`` placed or moved to (x, y): the unit rows whose coverage
+        changed and the change."""
+        if not self.on or kind not in self.fields:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 3))
-        new_t = walk_minutes(self.network, self.unit_snap, self.snap_max_m, facilities, kind, only=added)
-        if added is not None:
-            new_t = np.minimum(self.times[kind], new_t)
-        rows = np.flatnonzero(new_t != self.times[kind])
-        self.times[kind] = new_t
+        return self._changed(kind, self.fields[kind].place(fac_id, x, y))
+
+    def remove(self, kind: str, fac_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """A facility of ``kind`` removed: as :meth:`place`."""
+        if not self.on or kind not in self.fields:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 3))
+        return self._changed(kind, self.fields[kind].remove(fac_id))
+
+    def _changed(self, kind: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self.times[kind][rows] = self.fields[kind].ucost[rows] / 60.0
         new_cov = self.unit_coverage(rows)
         delta = new_cov - self.ucov[rows]
         self.ucov[rows] = new_cov
         return rows, delta
-
-
-def walk_minutes(network: Any, unit_snap: Any, snap_max_m: float, facilities: dict[str, dict[str, Any]],
-                 kind: str, only: str | None = None) -> np.ndarray:
-    """Walking minutes from every unit to its nearest facility of ``kind`` (inf: unreachable);
-    ``only``: from that one facility."""
-    out = np.full(len(unit_snap), np.inf)
-    facs = [f for k, f in facilities.items() if f["type"] == kind and (only is None or k == only)]
-    if not facs or not len(out):
-        return out
-    fsnap = snap_points(network, [f["x"] for f in facs], [f["y"] for f in facs], snap_max_m)
-    rows = np.flatnonzero(fsnap.ok)
-    if not len(rows):
-        return out
-    return nearest_from(network, fsnap, rows, unit_snap, "time")[0] / 60.0

@@ -45,7 +45,8 @@ class FindingsJob:
     versions: tuple[int, int]
     layouts: list            # per level: cached findings, or (ids, geometries) still to check
     head: list[Finding]      # norm and unassigned findings (computed at the snapshot)
-    members: list            # per level: (unit rows, their grid polygons, unit points, grid ids)
+    members: list            # per level: (unit rows, their grid polygons, unit points, grid slots)
+    slot_ids: list[str]      # grid id of each slot
     ux: np.ndarray
     uy: np.ndarray
     unit_ids: list[str]
@@ -59,20 +60,21 @@ class FindingsJob:
                 layout = self.computed[col]
             out += layout
         out += self.head
-        for idx, polys, points, grid_ids in self.members:
+        for idx, polys, points, member in self.members:
             outside = np.flatnonzero(~shapely.covers(polys, points))
             for k in outside:
-                u = idx[k]
-                out.append(Finding("outside", (grid_ids[k],), self.ux[u], self.uy[u],
-                                   f"unit {self.unit_ids[u]} lies outside its grid {grid_ids[k]}",
-                                   args=(self.unit_ids[u],)))
+                u, gid = idx[k], self.slot_ids[member[k]]
+                out.append(Finding("outside", (gid,), self.ux[u], self.uy[u],
+                                   f"unit {self.unit_ids[u]} lies outside its grid {gid}",
+                                   args=(str(self.unit_ids[u]),)))
         return out
 
 
-def take_snapshot(slots: GridSlots, units: UnitTable, rows: dict[str, dict[str, Any]],
+def take_snapshot(slots: GridSlots, units: UnitTable, rows: list[dict[str, Any]],
                   cache: dict[tuple[int, float], list[Finding]], area_tol_m2: float) -> FindingsJob:
-    """The job for the current layout; ``rows`` are the live per-grid statistics (norm checks),
+    """The job for the current layout; ``rows`` are the live statistics of the grids outside their norm,
     ``cache`` the polygon checks of levels unchanged since they were computed."""
+    geoms = np.array(slots.geom + [None], dtype=object)
     layouts: list = []
     for col in (0, 1):
         key = (col, area_tol_m2)
@@ -80,10 +82,11 @@ def take_snapshot(slots: GridSlots, units: UnitTable, rows: dict[str, dict[str, 
             layouts.append(cache[key])
         else:
             live = slots.live_slots(col)
-            layouts.append(([slots.ids[s] for s in live], np.array([slots.geom[s] for s in live], dtype=object)))
+            layouts.append(([slots.ids[s] for s in live], geoms[live] if live else np.zeros(0, dtype=object)))
     head: list[Finding] = []
-    for gid, r in rows.items():
+    for r in rows:
         if not r["norm_ok"]:
+            gid = r["grid_id"]
             g = slots.geom[slots.slot_of[gid]]
             p = g.representative_point()
             head.append(Finding("norm", (gid,), p.x, p.y,
@@ -94,15 +97,14 @@ def take_snapshot(slots: GridSlots, units: UnitTable, rows: dict[str, dict[str, 
         head.append(Finding("unassigned", (), units.x[u], units.y[u],
                             f"unit {units.ids[u]} ({units.hh[u]:.0f} households) is in no grid",
                             args=(str(units.ids[u]), float(units.hh[u]))))
-    geoms = np.array(slots.geom + [None], dtype=object)
     members = []
     for col in (0, 1):
         idx = np.flatnonzero(units.member[:, col] >= 0)
         member = units.member[idx, col]
-        members.append((idx, geoms[member], units.points[idx], [slots.ids[s] for s in member]))
+        members.append((idx, geoms[member], units.points[idx], member))
     return FindingsJob(area_tol_m2, (slots.version[0], slots.version[1]), layouts, head, members,
-                       np.array(units.x, dtype=float), np.array(units.y, dtype=float),
-                       [str(u) for u in units.ids])
+                       list(slots.ids), np.array(units.x, dtype=float), np.array(units.y, dtype=float),
+                       units.ids.copy())
 
 
 def _finding(d: dict, ids: list[str], tree, what: str) -> Finding:

@@ -23,13 +23,11 @@ from ..params import defaults
 from ..staffing import workers_for_grids
 from ..vocab import BAND_MINUTES, FACILITY_TYPES
 from . import updates
+from .baseline import BAND_KEYS, STAT_KEYS, Baseline
 from .coverage import Coverage
 from .findings import Finding, FindingsJob, take_snapshot
 from .slots import LEVEL_COLUMN, GridSlots
 from .units import UnitTable
-
-STAT_KEYS = ("households", "residents", "workers", "compactness", "parts", "cov_5", "cov_10", "cov_15")
-BAND_KEYS = ("cov_5", "cov_10", "cov_15")
 
 
 @dataclass
@@ -72,7 +70,7 @@ class LiveStats:
         self.layout_cache: dict[tuple[int, float], list[Finding]] = {}
         updates.recount(self.grids, self.units, self.coverage.ucov)
         self._count_workers()
-        self.baseline: dict[str, dict[str, Any]] = {}
+        self.baseline: Baseline
         self.base_totals: dict[str, float] = {}
         self.rebase()
 
@@ -93,9 +91,13 @@ class LiveStats:
     def times(self) -> dict[str, np.ndarray]:
         return self.coverage.times
 
-    def _count_workers(self) -> None:
-        self.grids.workers = workers_for_grids(np.asarray(self.grids.levels, dtype=object), self.params) \
-            * self.grids.alive
+    def _count_workers(self, slots: list[int] | None = None) -> None:
+        """Workers of the ``slots`` (default every grid) from their level and existence."""
+        g = self.grids
+        rows = np.arange(len(g)) if slots is None else np.asarray(sorted(set(slots)), dtype=np.int64)
+        if len(rows):
+            levels = np.array([g.levels[s] for s in rows], dtype=object)
+            g.workers[rows] = workers_for_grids(levels, self.params) * g.alive[rows]
 
     # ------------------------------------------------------------------ edits
     def set_grids(self, geoms: dict[str, Any], levels: dict[str, str] | None = None,
@@ -127,7 +129,7 @@ class LiveStats:
                 mine = [s for s in changed if slots.column(s) == col]
                 if mine:
                     updates.relocate(slots, self.units, self.coverage.ucov, col, mine, touched, relocated)
-        self._count_workers()
+        self._count_workers(changed)
         return self._update(touched, relocated)
 
     def assign_units(self, mapping: dict[str, str], field: str = "grid_id") -> LiveUpdate:
@@ -174,21 +176,22 @@ class LiveStats:
         if grid_id is None:
             grid_id = old["grid_id"] if old else ""
         self.fac[fac_id] = dict(type=kind, x=float(x), y=float(y), staff=int(staff), grid_id=str(grid_id))
-        kinds = {kind} | ({old["type"]} if old else set())
-        return self._facilities_changed(kinds, added=fac_id if old is None else None)
+        touched: set[int] = set()
+        if old is not None and old["type"] != kind:
+            self._add_coverage(self.coverage.remove(old["type"], fac_id), touched)
+        self._add_coverage(self.coverage.place(kind, fac_id, float(x), float(y)), touched)
+        return self._update(touched, {})
 
     def remove_facility(self, fac_id: str) -> LiveUpdate:
         old = self.fac.pop(fac_id, None)
         if old is None:
             raise GridGovError(f"facility '{fac_id}' does not exist")
-        return self._facilities_changed({old["type"]}, added=None)
-
-    def _facilities_changed(self, kinds: set[str], added: str | None) -> LiveUpdate:
         touched: set[int] = set()
-        for kind in sorted(kinds):
-            rows, delta = self.coverage.retime(kind, self.fac, added)
-            updates.add_coverage(self.grids, self.units, rows, delta, touched)
+        self._add_coverage(self.coverage.remove(old["type"], fac_id), touched)
         return self._update(touched, {})
+
+    def _add_coverage(self, change: tuple[np.ndarray, np.ndarray], touched: set[int]) -> None:
+        updates.add_coverage(self.grids, self.units, change[0], change[1], touched)
 
     def _update(self, touched: set[int], relocated: dict) -> LiveUpdate:
         ids = {self.grids.ids[s] for s in touched}
@@ -246,8 +249,7 @@ class LiveStats:
 
     def rebase(self) -> None:
         """The current layout becomes the saved one (at construction and after "Save as scenario")."""
-        self.baseline = {}
-        self.baseline = self.stats()
+        self.baseline = Baseline(self.grids)
         self.base_totals = self._current_totals()
 
     def membership(self) -> dict[str, tuple[str, str]]:
@@ -267,7 +269,19 @@ class LiveStats:
         immutable snapshot and does the cheap checks; ``job.run()`` does the polygon overlay and
         point-in-polygon work on the snapshot only; ``adopt(job)`` (owner thread) keeps its
         polygon checks in the cache if the layout has not changed since."""
-        return take_snapshot(self.grids, self.units, self.stats(), self.layout_cache, area_tol_m2)
+        return take_snapshot(self.grids, self.units, self.norm_failures(), self.layout_cache, area_tol_m2)
+
+    def norm_failures(self) -> list[dict[str, Any]]:
+        """The statistics rows of the grids outside their level's household norm (one
+        vectorised pass over the layout; rows are built for the failing grids only)."""
+        g = self.grids
+        levels = np.array(g.levels, dtype=object)
+        bad = np.zeros(len(g), dtype=bool)
+        for level in LEVEL_COLUMN:
+            norm = self.params["grids"].get(f"{level}_households")
+            if norm:
+                bad |= (levels == level) & ((g.sum_hh < norm["min"]) | (g.sum_hh > norm["max"]))
+        return [self._row(int(s)) for s in np.flatnonzero(bad & g.alive)]
 
     def adopt(self, job: FindingsJob) -> None:
         """Cache the polygon checks a finished job computed, unless a polygon changed since."""

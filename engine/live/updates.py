@@ -15,7 +15,7 @@ from .units import UnitTable
 def recount(slots: GridSlots, units: UnitTable, ucov: np.ndarray) -> None:
     """Every slot's sums from the current memberships."""
     n = len(slots)
-    slots.sum_hh, slots.sum_res, slots.sum_cov = np.zeros(n), np.zeros(n), np.zeros((n, 3))
+    slots.sum_hh[:], slots.sum_res[:], slots.sum_cov[:] = 0.0, 0.0, 0.0      # in place: views of growing buffers
     for col in (0, 1):
         m = units.member[:, col]
         ok = m >= 0

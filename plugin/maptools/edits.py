@@ -7,11 +7,12 @@ from the undo stack (``destroyEditCommand``) and reported as ``EditError``.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Iterable
 
 from qgis.core import (Qgis, QgsFeature, QgsLineString, QgsPoint, QgsFeatureRequest, QgsGeometry, QgsPointXY, QgsRectangle,
                        QgsVectorLayer, QgsVectorLayerUtils, QgsWkbTypes)
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
 
 class EditError(Exception):
@@ -38,43 +39,90 @@ def _editable(layer: QgsVectorLayer) -> None:
 
 def unique_id(layer: QgsVectorLayer, base: str, taken: set[str] | None = None) -> str:
     """``base-2``, ``base-3``… : the first value not yet used in the layer's ``id`` field."""
-    used = {str(v) for v in layer.uniqueValues(_field(layer, "id"))} | (taken or set())
+    used = ids_with_prefix(layer, f"{base}-") | (taken or set())
     k = 2
     while f"{base}-{k}" in used:
         k += 1
     return f"{base}-{k}"
 
 
+def ids_with_prefix(layer: QgsVectorLayer, prefix: str) -> set[str]:
+    """Values of the ``id`` field starting with ``prefix`` (edit buffer included).
+
+    Asked as a range ``prefix <= id < prefix⁺`` the provider runs in its own query (an index
+    on ``id`` makes it a lookup), instead of reading every id of a 144,000-grid layer."""
+    idx = _field(layer, "id")
+    if layer.fields().at(idx).type() != QVariant.String or not prefix:
+        return {str(v) for v in layer.uniqueValues(idx) if str(v).startswith(prefix)}
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    lo, hi = prefix.replace("'", "''"), upper.replace("'", "''")
+    req = (QgsFeatureRequest().setFilterExpression(f"\"id\" >= '{lo}' AND \"id\" < '{hi}'")
+           .setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([idx]))
+    return {str(f[idx]) for f in layer.getFeatures(req) if str(f[idx]).startswith(prefix)}
+
+
 def split_grids(layer: QgsVectorLayer, line: Iterable[QgsPointXY], topological: bool = True) -> list[int]:
     """Split the grids crossed by ``line`` (only the selected ones when some are selected).
 
     Each new piece gets a fresh unique ``id`` derived from its parent's; returns the feature
-    ids of the new pieces.
+    ids of the new pieces.  Done here rather than by ``QgsVectorLayer.splitFeatures``, which
+    reads every feature id of the layer to keep the new features' primary keys unique (0.1 s
+    on a city's 144,000 grids): the pieces get an empty primary key, which the provider fills
+    when the edits are saved.  As in QGIS, the largest piece stays with the original feature.
     """
     points = [QgsPointXY(p) for p in line]
     if len(points) < 2:
         raise EditError(tr("Draw a line of at least two points across a grid"))
     _editable(layer)
     id_idx = _field(layer, "id")
-    before = set(layer.editBuffer().addedFeatures().keys())
+    bbox = QgsLineString([QgsPoint(p) for p in points]).boundingBox()
+    selected = layer.selectedFeatureIds()
+    req = QgsFeatureRequest().setFilterFids(list(selected)) if selected else \
+        QgsFeatureRequest().setFilterRect(bbox).setFlags(QgsFeatureRequest.ExactIntersect)
+    multi = QgsWkbTypes.isMultiType(layer.wkbType())
+    keys = set(layer.primaryKeyAttributes())
     layer.beginEditCommand(tr("Split grid"))
-    try:
-        result, _ = layer.splitFeatures(QgsLineString([QgsPoint(p) for p in points]), False, topological)
-    except Exception:
-        layer.destroyEditCommand()
-        raise
-    if result != Qgis.GeometryOperationResult.Success:
+    added: list[QgsFeature] = []
+    taken: set[str] = set()
+    for feat in layer.getFeatures(req):
+        if not feat.hasGeometry():
+            continue
+        geom = QgsGeometry(feat.geometry())
+        with warnings.catch_warnings():     # the QgsPoint variant is not callable from PyQGIS 3.22
+            warnings.simplefilter("ignore", DeprecationWarning)
+            result, pieces, test_points = geom.splitGeometry(points, topological)
+        if result != Qgis.GeometryOperationResult.Success or not pieces:
+            continue
+        largest = max(range(len(pieces)), key=lambda k: pieces[k].area())
+        if pieces[largest].area() > geom.area():
+            geom, pieces[largest] = pieces[largest], geom
+        for g in [geom, *pieces]:
+            if multi:
+                g.convertToMultiType()
+        layer.changeGeometry(feat.id(), geom)
+        parent = str(feat[id_idx])
+        for piece in pieces:
+            new = QgsFeature(layer.fields())
+            attrs = feat.attributes()
+            for k in keys:
+                attrs[k] = None
+            gid = unique_id(layer, parent, taken)
+            taken.add(gid)
+            attrs[id_idx] = gid
+            new.setAttributes(attrs)
+            new.setGeometry(piece)
+            added.append(new)
+        if topological:
+            for p in test_points:
+                layer.addTopologicalPoints(QgsPoint(p))
+    if not added:
         layer.destroyEditCommand()
         raise EditError(tr("The line does not split any grid (draw it fully across one)"))
-    new = sorted(set(layer.editBuffer().addedFeatures().keys()) - before)
-    taken: set[str] = set()
-    for fid in new:
-        parent = str(layer.getFeature(fid)[id_idx])
-        gid = unique_id(layer, parent, taken)
-        taken.add(gid)
-        layer.changeAttributeValue(fid, id_idx, gid)
+    before = set(layer.editBuffer().addedFeatures().keys())
+    layer.addFeatures(added)
+    new_fids = sorted(set(layer.editBuffer().addedFeatures().keys()) - before)
     layer.endEditCommand()
-    return new
+    return new_fids
 
 
 def merge_grids(layer: QgsVectorLayer, fids: Iterable[int], keep: int | None = None) -> int:

@@ -44,8 +44,7 @@ class LiveAdapter(QObject):
         ctx = QgsProject.instance().transformContext()
         self.to_metric = {lyr.id(): QgsCoordinateTransform(lyr.crs(), crs, ctx)
                            for lyr in (grids, units, facilities) if lyr is not None}
-        self._fid_id = {lyr.id(): {f.id(): str(f["id"]) for f in lyr.getFeatures()}
-                        for lyr in (grids, units, facilities) if lyr is not None}
+        self._fid_id = {lyr.id(): FeatureIds.read(lyr) for lyr in (grids, units, facilities) if lyr is not None}
         if scenario is not None:
             self.live = LiveStats.from_scenario(scenario, circles, compute=circles is None)
         else:
@@ -147,7 +146,7 @@ class LiveAdapter(QObject):
         levels: dict[str, str] = {}
         for fid in gone:
             gid = ids.pop(fid, None)
-            if gid is not None and gid not in ids.values():
+            if gid is not None and not ids.has_id(gid):
                 geoms[gid] = None
         has_level = self.grids.fields().indexOf("level") >= 0
         for fid in sorted(pend):
@@ -156,7 +155,7 @@ class LiveAdapter(QObject):
                 continue
             gid, old = str(f["id"]), ids.get(fid)
             ids[fid] = gid
-            if old is not None and old != gid and old not in ids.values():
+            if old is not None and old != gid and not ids.has_id(old):
                 geoms[old] = None
             geoms[gid] = self._metric(self.grids, f.geometry()) if f.hasGeometry() else None
             levels[gid] = (str(f["level"]) if has_level else "") or "general"
@@ -218,12 +217,12 @@ class LiveAdapter(QObject):
             self.failed.emit(QCoreApplication.translate(
                 "LiveAdapter", "units layer is not editable: relocated units were not written"))
             return
-        by_id = {v: k for k, v in self._fid_id[layer.id()].items()}
+        ids = self._fid_id[layer.id()]
         self._writing = True
         try:
             layer.beginEditCommand("Carry units with their grid")
             for uid, (field, gid) in relocated.items():
-                fid, idx = by_id.get(uid), layer.fields().indexOf(field)
+                fid, idx = ids.fid_of(uid), layer.fields().indexOf(field)
                 if fid is not None and idx >= 0:
                     layer.changeAttributeValue(fid, idx, gid)
             layer.endEditCommand()
@@ -250,6 +249,51 @@ class LiveAdapter(QObject):
         self.flush()
         self.live.rebase()
         self.edited = set()
+
+
+class FeatureIds:
+    """Feature id ⇄ the ``id`` attribute of one layer, both ways, so an edit looks up the
+    features it touched without scanning the layer (a city has 265,000 units)."""
+
+    def __init__(self, pairs: dict[int, str]):
+        self._id = dict(pairs)
+        self._fids: dict[str, set[int]] = {}
+        for fid, value in self._id.items():
+            self._fids.setdefault(value, set()).add(fid)
+
+    @classmethod
+    def read(cls, layer: QgsVectorLayer) -> "FeatureIds":
+        """The layer's ``id`` attribute, read without geometries or other attributes."""
+        idx = layer.fields().indexOf("id")
+        req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([idx])
+        return cls({f.id(): str(f[idx]) for f in layer.getFeatures(req)})
+
+    def get(self, fid: int, default: str | None = None) -> str | None:
+        return self._id.get(fid, default)
+
+    def __setitem__(self, fid: int, value: str) -> None:
+        self.pop(fid, None)
+        self._id[fid] = value
+        self._fids.setdefault(value, set()).add(fid)
+
+    def pop(self, fid: int, default: str | None = None) -> str | None:
+        value = self._id.pop(fid, None)
+        if value is None:
+            return default
+        fids = self._fids[value]
+        fids.discard(fid)
+        if not fids:
+            del self._fids[value]
+        return value
+
+    def has_id(self, value: str) -> bool:
+        """Does any feature still carry ``value``?"""
+        return value in self._fids
+
+    def fid_of(self, value: str) -> int | None:
+        """A feature carrying ``value`` (the lowest feature id when several do)."""
+        fids = self._fids.get(value)
+        return min(fids) if fids else None
 
 
 def _changed(live, grid_id: str) -> bool:
