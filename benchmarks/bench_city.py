@@ -79,6 +79,8 @@ def main(argv=None) -> int:
                 return 1
         meta = (city / "scenario.toml").read_text(encoding="utf-8")
         desc = re.search(r'^description = "(.*)"', meta, re.M)
+        named = re.search(r'^name = "city_(\w+)"', meta, re.M)     # the scale the city was generated at
+        scale = named.group(1) if args.city and named else scale
         print(f"city: {city} ({desc.group(1) if desc else '?'})")
         peer, _ = measured(["ogr2ogr", "-f", "GPKG", str(tmp / "copy.gpkg"), str(city / "layers.gpkg")],
                            "peer ogr2ogr copy of layers.gpkg")
@@ -93,14 +95,12 @@ def main(argv=None) -> int:
         for name, sec, share in stages:
             print(f"  {name:<11} {sec:7.2f}  {share:5.1f}%")
         scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
-        sim = scores.get("simulation", {})
         html, pdf = out / "report.html", out / "report.pdf"
         print(f"report.html {html.stat().st_size / 1e6:.2f} MB, report.pdf {pdf_pages(pdf)} pages "
               f"({pdf.stat().st_size / 1e6:.2f} MB)" if pdf.exists() else
               f"report.html {html.stat().st_size / 1e6:.2f} MB, no PDF")
         print(f"results.gpkg {(out / 'results.gpkg').stat().st_size / 1e6:.1f} MB, scores.json "
-              f"{(out / 'scores.json').stat().st_size / 1e6:.1f} MB; simulated incidents: "
-              f"{sim.get('n_incidents', '?')}")
+              f"{(out / 'scores.json').stat().st_size / 1e6:.1f} MB; total score {scores.get('total')}")
         ok = run["wall"] <= WALL_TARGET_S and run["rss_mb"] <= RSS_TARGET_MB
         target = (f"target ≤ {WALL_TARGET_S:.0f} s and ≤ {RSS_TARGET_MB:.0f} MB: {'met' if ok else 'NOT met'}"
                   if scale == "chengdu" else "the target is for --scale chengdu")
