@@ -141,3 +141,32 @@ def test_kernel_equals_python_envelope_on_the_sample():
     snap = snap_points(net, fac.x[:40], fac.y[:40], 300.0)
     limits = [300.0, 600.0, 900.0]
     assert_same(reference(net, snap, limits), kernel(net, snap, limits))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_owner_kernel_equals_python_envelope(seed):
+    """``areas.owner_segments`` (Numba, all edges at once) = ``edge_segments`` (Python)."""
+    from gridgov.engine.circles.areas import owner_segments
+
+    net = random_network(seed)
+    snap = random_snap(net, seed)
+    nodes, cost0 = out_seeds(net, snap, "time")
+    indptr, indices, w = net.csr("time")
+    rows = seeded_rows(indptr, indices, w, nodes, cost0, np.inf, threads=1).toarray()
+    rows[rows == 0] = np.inf
+    for k, (n, c) in enumerate(zip(nodes, cost0)):      # stored zeros are real zero costs
+        rows[k, n[(n >= 0) & (c == 0)]] = 0.0
+    cost, label = rows.min(axis=0), np.where(np.isfinite(rows.min(axis=0)), rows.argmin(axis=0), -1)
+    on = {}
+    for k in np.flatnonzero(snap.ok):
+        on.setdefault(int(snap.edge[k]), []).append((float(snap.offset[k]), int(k)))
+    ref = {}
+    for e, a, b, lab, _ in edge_segments(net, cost, label, on):
+        ref.setdefault((e, lab), []).append((a, b))
+    e, x0, x1, lab = owner_segments(net, cost, label, snap.edge, snap.offset, np.arange(len(snap)))
+    got = {}
+    for key in zip(e.tolist(), lab.tolist()):
+        got.setdefault(key, [])
+    for i in range(len(e)):
+        got[(int(e[i]), int(lab[i]))].append((x0[i], x1[i]))
+    assert_same({k: merged(v) for k, v in ref.items()}, {k: merged(v) for k, v in got.items()})

@@ -123,6 +123,26 @@ def edge_segments(net: Network, cost: np.ndarray, label: np.ndarray, on_edge: di
     return out
 
 
+def owner_segments(net: Network, cost: np.ndarray, label: np.ndarray, src_edge=(), src_offset=(),
+                   src_label=()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``edge_segments`` without limits for all edges in one Numba pass: arrays ``(edge, x0,
+    x1, label)`` of the owner pieces (adjacent pieces of one label merged); sources standing
+    on edges are ``src_edge``/``src_offset``/``src_label`` (edge -1: none)."""
+    from . import _kernels_owner
+    from ..network.snap import edge_costs
+
+    src_edge = np.asarray(src_edge, dtype=np.int64).ravel()
+    ok = src_edge >= 0
+    order = np.argsort(src_edge[ok], kind="stable")
+    ptr = np.searchsorted(src_edge[ok][order], np.arange(net.n_edges + 1)).astype(np.int64)
+    off = np.ascontiguousarray(np.asarray(src_offset, dtype=np.float64).ravel()[ok][order])
+    lab = np.ascontiguousarray(np.asarray(src_label, dtype=np.int64).ravel()[ok][order])
+    fwd, bwd = edge_costs(net, "time")
+    return _kernels_owner.owner_pieces(np.ascontiguousarray(cost, dtype=np.float64),
+                                       np.ascontiguousarray(label, dtype=np.int64), net.edge_u, net.edge_v,
+                                       net.edge_length, fwd, bwd, ptr, off, lab)
+
+
 def segment_geometries(net: Network, segs) -> np.ndarray:
     """LineStrings of ``(edge, x0, x1, ...)`` segments, cut from the edge geometries in one
     vectorised pass (interpolated end points, original vertices in between)."""
@@ -130,6 +150,67 @@ def segment_geometries(net: Network, segs) -> np.ndarray:
         return np.empty(0, dtype=object)
     arr = np.asarray([s[:3] for s in segs], dtype=np.float64)
     return cut_edges(net, arr[:, 0].astype(np.int64), arr[:, 1], arr[:, 2])
+
+
+def _vertex_after(net: Network, e: np.ndarray, x: np.ndarray, side: str) -> np.ndarray:
+    """Index (into ``net.vertices``) of the end vertex of the straight piece of edge ``e``
+    holding position ``x`` metres."""
+    _, offset, key = net.vertices
+    big = net._vertices[4]
+    return np.clip(np.searchsorted(key, e * big + x, side), offset[e] + 1, offset[e + 1] - 1)
+
+
+def _point_at(net: Network, i: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Points ``x`` metres along their edges on the pieces ending at vertices ``i``."""
+    xy, cum = net.vertices[0], net._vertices[3]
+    c0, c1 = cum[i - 1], cum[i]
+    t = np.where(c1 > c0, (x - c0) / np.where(c1 > c0, c1 - c0, 1.0), 0.0)
+    t = np.clip(t, 0.0, 1.0)[:, None]
+    return xy[i - 1] * (1.0 - t) + xy[i] * t
+
+
+def points_on_edges(net: Network, e: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(xy, direction)``: the points ``x`` metres along edges ``e`` and the direction
+    (unnormalised) of the straight piece each lies on."""
+    if len(e) == 0:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    xy = net.vertices[0]
+    i = _vertex_after(net, e, x, "right")
+    return _point_at(net, i, x), xy[i] - xy[i - 1]
+
+
+def cut_coordinates(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray,
+                    threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(xy, offsets)``: the vertices of edge ``e[i]`` between ``x0[i]`` and ``x1[i]`` metres
+    are ``xy[offsets[i]:offsets[i+1]]`` (interpolated ends, original vertices between; the
+    GeoArrow/``shapely.from_ragged_array`` layout of the pieces), in threaded Numba passes."""
+    from ..network.matrix import _pool, default_threads
+    from . import _kernels_cut
+
+    xy, offset = net.vertices[:2]
+    cum = net._vertices[3]
+    e = np.ascontiguousarray(e, dtype=np.int64)
+    x0 = np.ascontiguousarray(x0, dtype=np.float64)
+    x1 = np.ascontiguousarray(x1, dtype=np.float64)
+    n = e.shape[0]
+    threads = threads or default_threads()
+    bounds = np.linspace(0, n, min(n, max(1, threads) * 4) + 1).astype(np.int64)
+    npts = np.empty(n, np.int64)
+
+    def run(fn):
+        chunks = range(len(bounds) - 1)
+        if threads > 1 and len(chunks) > 1:
+            list(_pool(threads).map(fn, chunks))
+        else:
+            for i in chunks:
+                fn(i)
+
+    run(lambda i: _kernels_cut.count_points(e, x0, x1, bounds[i], bounds[i + 1], offset, cum, npts))
+    pos = np.zeros(n + 1, np.int64)
+    np.cumsum(npts, out=pos[1:])
+    out = np.empty((int(pos[-1]), 2))
+    run(lambda i: _kernels_cut.fill_points(e, x0, x1, bounds[i], bounds[i + 1], offset, cum, xy, pos, out))
+    return out, pos
 
 
 def cut_edges(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray, group: np.ndarray | None = None,
@@ -140,45 +221,11 @@ def cut_edges(net: Network, e: np.ndarray, x0: np.ndarray, x1: np.ndarray, group
     if len(e) == 0:
         return np.empty(0, dtype=object) if group is None else \
             np.array([shapely.from_wkt("MULTILINESTRING EMPTY")] * n_groups, dtype=object)
-    a = np.minimum(x0, x1)
-    b = np.maximum(x0, x1)
-    xy, offset, key = net.vertices
-    cum, big = net._vertices[3], net._vertices[4]
-    first, last = offset[e], offset[e + 1] - 1
-    i0 = np.clip(np.searchsorted(key, e * big + a, "right"), first + 1, last)
-    i1 = np.clip(np.searchsorted(key, e * big + b, "left"), first + 1, last)
-    i1 = np.maximum(i1, i0)
-
-    def point_at(i, x):
-        c0, c1 = cum[i - 1], cum[i]
-        t = np.where(c1 > c0, (x - c0) / np.where(c1 > c0, c1 - c0, 1.0), 0.0)
-        t = np.clip(t, 0.0, 1.0)[:, None]
-        return xy[i - 1] * (1.0 - t) + xy[i] * t
-
-    start, end = point_at(i0, a), point_at(i1, b)
-    inner = i1 - i0
-    npts = inner + 2
-    pos = np.r_[0, np.cumsum(npts)]
-    out = np.empty((pos[-1], 2))
-    out[pos[:-1]] = start
-    out[pos[1:] - 1] = end
-    seg = np.repeat(np.arange(len(e)), inner)
-    k = np.arange(seg.size) - np.repeat(np.cumsum(inner) - inner, inner)
-    out[pos[seg] + 1 + k] = xy[i0[seg] + k]
+    out, pos = cut_coordinates(net, e, x0, x1)
     if group is not None:
         parts = np.searchsorted(group, np.arange(n_groups + 1))
         return shapely.from_ragged_array(shapely.GeometryType.MULTILINESTRING, out, (pos, parts))
-    return shapely.linestrings(out, indices=np.repeat(np.arange(len(e)), npts))
-
-
-def dissolve_lines(geoms: np.ndarray, groups: np.ndarray, keys) -> np.ndarray:
-    """One MultiLineString per key (empty when the key has no segment)."""
-    out = np.empty(len(keys), dtype=object)
-    for i, k in enumerate(keys):
-        parts = geoms[groups == k] if len(geoms) else []
-        lines = [p for p in parts if p is not None and not p.is_empty and p.geom_type == "LineString"]
-        out[i] = shapely.multilinestrings(lines) if lines else shapely.from_wkt("MULTILINESTRING EMPTY")
-    return out
+    return shapely.linestrings(out, indices=np.repeat(np.arange(len(e)), np.diff(pos)))
 
 
 def as_multipolygon(g):

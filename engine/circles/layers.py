@@ -12,7 +12,8 @@ import numpy as np
 import shapely
 
 from ..network.snap import Snap
-from .areas import band_polygons, cut_edges, dissolve_lines, edge_segments, segment_geometries
+from .areas import cut_edges, owner_segments
+from .cells import cost_polygons, reach_polygons
 from .compute import Circles, band_names, finite_or_nan
 from .reach import reachable
 
@@ -57,18 +58,21 @@ def facility_columns(c: Circles) -> dict[str, np.ndarray]:
 
 def responsibility_layer(c: Circles) -> dict[str, Any]:
     """Each facility's non-overlapping service area on the roads (MultiLineString per
-    facility, all types in one layer; columns facility_id, type, households, length_m)."""
+    facility, all types in one layer; columns facility_id, type, households, length_m):
+    owner pieces of all edges in one Numba pass, one ragged-array build per type."""
     fac = c.scenario.facilities
+    s = c.facility_snap
     rows, geoms = [], []
     for t in c.types:
-        segs = edge_segments(c.network, c.node_time[t], c.node_label[t], _on_edge(c, t))
-        lines = segment_geometries(c.network, segs)
-        owner = np.array([s[3] for s in segs], dtype=np.int64)
         mine = fac.of_type(t)
-        geoms.extend(dissolve_lines(lines, owner, mine))
-        rows.extend(mine)
-    rows = np.asarray(rows, dtype=np.int64)
-    geom = np.asarray(geoms, dtype=object)
+        e, x0, x1, owner = owner_segments(c.network, c.node_time[t], c.node_label[t], s.edge[mine], s.offset[mine],
+                                          mine)
+        rank = np.searchsorted(mine, owner)             # facility rows of the type, sorted
+        order = np.argsort(rank, kind="stable")
+        geoms.append(cut_edges(c.network, e[order], x0[order], x1[order], rank[order], len(mine)))
+        rows.append(mine)
+    rows = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, np.int64)
+    geom = np.concatenate(geoms) if geoms else np.empty(0, dtype=object)
     return {"geometry": geom, "geometry_type": "MultiLineString",
             "columns": {"facility_id": np.asarray(fac.id, dtype=object)[rows],
                         "type": np.asarray(fac.type, dtype=object)[rows],
@@ -77,61 +81,41 @@ def responsibility_layer(c: Circles) -> dict[str, Any]:
 
 
 def band_layer(c: Circles, per_facility: bool = False) -> dict[str, Any]:
-    """Band polygons: reachable road segments (partial edges included) within each band
-    limit, buffered by ``band_buffer_m`` and dissolved — per type (default) or per facility.
-    Bands are cumulative: the 10-minute polygon contains the 5-minute one.  Columns: type,
+    """Band polygons: the cells (``cells.subdivision``, about ``band_buffer_m`` around the
+    roads) of the road reachable within each band limit, partial edges included — per type
+    (default) or per facility.  Bands are cumulative: the 10-minute polygon contains the
+    5-minute one; a type's polygon is the union of its facilities' ones.  Columns: type,
     facility_id ("" when dissolved), band (0, 1, 2), minutes."""
     limits = [m * 60.0 for m in c.band_minutes]
     fac = c.scenario.facilities
     net = c.network
     nb = len(c.band_minutes)
-    groups: list[tuple[str, str, np.ndarray, np.ndarray]] = []    # (type, facility id, lines, band)
+    polys, c_type, c_fac = [], [], []
     for t in c.types:
         if per_facility:
             mine = fac.of_type(t)
             mine = mine[c.facility_snap.ok[mine]]
             r = reachable(net, _fsnap(c, mine), limits, rings=True)
-            lines = cut_edges(net, r.edge, r.x0, r.x1)
-            order = np.argsort(r.source, kind="stable")
-            cuts = np.searchsorted(r.source[order], np.arange(len(mine) + 1))
-            for k, f in enumerate(mine):
-                sel = order[cuts[k]:cuts[k + 1]]
-                groups.append((t, str(fac.id[f]), lines[sel], r.band[sel]))
+            polys.append(reach_polygons(net, r, len(mine), nb, c.band_buffer_m))
+            c_fac.extend(np.asarray(fac.id, dtype=object)[mine].astype(str))
+            c_type.extend([t] * len(mine))
         else:
-            segs = edge_segments(net, c.node_time[t], c.node_label[t], _on_edge(c, t), None, limits)
-            groups.append((t, "", segment_geometries(net, segs), np.array([s[4] for s in segs], dtype=np.int64)))
-
-    def polygons(group):
-        return band_polygons(group[2], group[3], nb, c.band_buffer_m)
-
-    # GEOS releases the GIL: the unions of different groups run in parallel threads
-    from concurrent.futures import ThreadPoolExecutor
-
-    from ..network.matrix import default_threads
-    with ThreadPoolExecutor(max_workers=default_threads()) as pool:
-        polys = list(pool.map(polygons, groups))
-    out_g, c_type, c_fac, c_band, c_min = [], [], [], [], []
-    for (t, fid, _, _), ps in zip(groups, polys):
-        for b, minutes in enumerate(c.band_minutes):
-            out_g.append(ps[b])
+            mine = fac.of_type(t)
+            s = c.facility_snap
+            ok = s.ok[mine]
+            polys.append(cost_polygons(net, c.node_time[t], s.edge[mine][ok], s.offset[mine][ok], limits,
+                                       c.band_buffer_m)[None, :])
+            c_fac.append("")
             c_type.append(t)
-            c_fac.append(fid)
-            c_band.append(b)
-            c_min.append(float(minutes))
-    return {"geometry": np.asarray(out_g, dtype=object), "geometry_type": "MultiPolygon",
-            "columns": {"type": np.asarray(c_type, dtype=object), "facility_id": np.asarray(c_fac, dtype=object),
-                        "band": np.asarray(c_band, dtype=np.int64), "minutes": np.asarray(c_min)}}
+    geom = np.concatenate(polys).ravel() if polys else np.empty(0, dtype=object)
+    n = len(c_type)
+    return {"geometry": geom, "geometry_type": "MultiPolygon",
+            "columns": {"type": np.repeat(np.asarray(c_type, dtype=object), nb),
+                        "facility_id": np.repeat(np.asarray(c_fac, dtype=object), nb),
+                        "band": np.tile(np.arange(nb, dtype=np.int64), n),
+                        "minutes": np.tile(np.asarray(c.band_minutes, dtype=np.float64), n)}}
 
 
 def _fsnap(c: Circles, rows) -> Snap:
     s = c.facility_snap
     return Snap(s.edge[rows], s.offset[rows], s.distance[rows])
-
-
-def _on_edge(c: Circles, t: str) -> dict[int, list]:
-    on: dict[int, list] = {}
-    for f in c.scenario.facilities.of_type(t):
-        e = int(c.facility_snap.edge[f])
-        if e >= 0:
-            on.setdefault(e, []).append((float(c.facility_snap.offset[f]), int(f)))
-    return on

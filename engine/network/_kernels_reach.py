@@ -89,11 +89,10 @@ def _subtract(alo, ahi, na, blo, bhi, nb, olo, ohi):
     return m
 
 
-@njit(cache=True, nogil=True)
-def _edge(e, row, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
-                                fill, pos,
+@njit(cache=True, nogil=True, inline="always")
+def _edge(e, row, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi, pos,
           o_row, o_edge, o_band, o_x0, o_x1):
-    """Emit (or count, when not ``fill``) the intervals of edge ``e`` for every limit."""
+    """Write the intervals of edge ``e`` for every limit from ``pos``; returns the new end."""
     L = length[e]
     if L <= 0.0:
         return pos
@@ -103,12 +102,11 @@ def _edge(e, row, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo,
         if rings:
             m = _subtract(lo, hi, n, plo, phi, prev_n, olo, ohi)
             for i in range(m):
-                if fill:
-                    o_row[pos] = row
-                    o_edge[pos] = e
-                    o_band[pos] = b
-                    o_x0[pos] = olo[i]
-                    o_x1[pos] = ohi[i]
+                o_row[pos] = row
+                o_edge[pos] = e
+                o_band[pos] = b
+                o_x0[pos] = olo[i]
+                o_x1[pos] = ohi[i]
                 pos += 1
             for i in range(n):
                 plo[i] = lo[i]
@@ -116,46 +114,20 @@ def _edge(e, row, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo,
             prev_n = n
         else:
             for i in range(n):
-                if fill:
-                    o_row[pos] = row
-                    o_edge[pos] = e
-                    o_band[pos] = b
-                    o_x0[pos] = lo[i]
-                    o_x1[pos] = hi[i]
+                o_row[pos] = row
+                o_edge[pos] = e
+                o_band[pos] = b
+                o_x0[pos] = lo[i]
+                o_x1[pos] = hi[i]
                 pos += 1
     return pos
 
 
 @njit(cache=True, nogil=True)
-def _rows(r_ptr, r_idx, r_cost, row_lo, row_hi, inc_ptr, inc_edge, eu, ev, length, fwd, bwd, own_edge,
-          own_off, limits, rings, cost, fill, o_row, o_edge, o_band, o_x0, o_x1):
-    lo = np.empty(8)
-    hi = np.empty(8)
-    plo = np.empty(8)
-    phi = np.empty(8)
-    olo = np.empty(8)
-    ohi = np.empty(8)
-    pos = 0
-    for k in range(row_lo, row_hi):
-        for p in range(r_ptr[k], r_ptr[k + 1]):
-            cost[r_idx[p]] = r_cost[p]
-        e0 = own_edge[k]
-        for p in range(r_ptr[k], r_ptr[k + 1]):
-            a = r_idx[p]
-            for q in range(inc_ptr[a], inc_ptr[a + 1]):
-                e = inc_edge[q]
-                if e == e0:
-                    continue
-                # each edge once: from its tail, or from its head when the tail is unreached
-                if a == eu[e] or not np.isfinite(cost[eu[e]]):
-                    pos = _edge(e, k, -1.0, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
-                                fill, pos, o_row, o_edge, o_band, o_x0, o_x1)
-        if e0 >= 0:
-            pos = _edge(e0, k, own_off[k], cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
-                        fill, pos, o_row, o_edge, o_band, o_x0, o_x1)
-        for p in range(r_ptr[k], r_ptr[k + 1]):
-            cost[r_idx[p]] = np.inf
-    return pos
+def _grown(a, n):
+    b = np.empty(n, a.dtype)
+    b[:a.shape[0]] = a
+    return b
 
 
 @njit(cache=True, nogil=True)
@@ -168,16 +140,47 @@ def reach_rows(r_ptr, r_idx, r_cost, row_lo, row_hi, inc_ptr, inc_edge, eu, ev, 
     ``own_edge``/``own_off``: the edge and offset the row's source stands on (-1: none);
     ``limits``: increasing cost limits; ``rings``: band ``b`` holds only what limit ``b - 1``
     does not reach (else every band holds all it reaches); ``cost``: all-inf work array of the
-    node count (restored on return)."""
-    z_i = np.empty(0, np.int64)
-    z_f = np.empty(0, np.float64)
-    count = _rows(r_ptr, r_idx, r_cost, row_lo, row_hi, inc_ptr, inc_edge, eu, ev, length, fwd, bwd, own_edge,
-                  own_off, limits, rings, cost, False, z_i, z_i, z_i, z_f, z_f)
-    o_row = np.empty(count, np.int64)
-    o_edge = np.empty(count, np.int64)
-    o_band = np.empty(count, np.int64)
-    o_x0 = np.empty(count, np.float64)
-    o_x1 = np.empty(count, np.float64)
-    _rows(r_ptr, r_idx, r_cost, row_lo, row_hi, inc_ptr, inc_edge, eu, ev, length, fwd, bwd, own_edge, own_off,
-          limits, rings, cost, True, o_row, o_edge, o_band, o_x0, o_x1)
-    return o_row, o_edge, o_band, o_x0, o_x1
+    node count (restored on return).  One pass: the outputs grow before each row to its bound
+    (three intervals per limit and touched edge)."""
+    lo = np.empty(8)
+    hi = np.empty(8)
+    plo = np.empty(8)
+    phi = np.empty(8)
+    olo = np.empty(8)
+    ohi = np.empty(8)
+    cap = max(64, 2 * (r_ptr[row_hi] - r_ptr[row_lo]))
+    o_row = np.empty(cap, np.int64)
+    o_edge = np.empty(cap, np.int64)
+    o_band = np.empty(cap, np.int64)
+    o_x0 = np.empty(cap, np.float64)
+    o_x1 = np.empty(cap, np.float64)
+    nb = limits.shape[0]
+    pos = 0
+    for k in range(row_lo, row_hi):
+        need = 1
+        for p in range(r_ptr[k], r_ptr[k + 1]):
+            need += inc_ptr[r_idx[p] + 1] - inc_ptr[r_idx[p]]
+        need = pos + 3 * nb * need
+        if need > cap:
+            cap = max(need, 2 * cap)
+            o_row, o_edge, o_band = _grown(o_row, cap), _grown(o_edge, cap), _grown(o_band, cap)
+            o_x0, o_x1 = _grown(o_x0, cap), _grown(o_x1, cap)
+        for p in range(r_ptr[k], r_ptr[k + 1]):
+            cost[r_idx[p]] = r_cost[p]
+        e0 = own_edge[k]
+        for p in range(r_ptr[k], r_ptr[k + 1]):
+            a = r_idx[p]
+            for q in range(inc_ptr[a], inc_ptr[a + 1]):
+                e = inc_edge[q]
+                if e == e0:
+                    continue
+                # each edge once: from its tail, or from its head when the tail is unreached
+                if a == eu[e] or not np.isfinite(cost[eu[e]]):
+                    pos = _edge(e, k, -1.0, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
+                                ohi, pos, o_row, o_edge, o_band, o_x0, o_x1)
+        if e0 >= 0:
+            pos = _edge(e0, k, own_off[k], cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
+                        ohi, pos, o_row, o_edge, o_band, o_x0, o_x1)
+        for p in range(r_ptr[k], r_ptr[k + 1]):
+            cost[r_idx[p]] = np.inf
+    return o_row[:pos].copy(), o_edge[:pos].copy(), o_band[:pos].copy(), o_x0[:pos].copy(), o_x1[:pos].copy()
