@@ -139,9 +139,11 @@ def generate_incidents(model: DemandModel, days: float, rng: np.random.Generator
         at = np.searchsorted(model.site_rows, unit)
         at_site = (at < model.site_rows.size) & (model.site_rows[np.minimum(at, model.site_rows.size - 1)] == unit)
         cum = np.cumsum(model.site_type_p, axis=1)
-        for i in np.flatnonzero(at_site):
-            row = cum[at[i]]
-            typ[i] = min(int(np.searchsorted(row, u[i] * row[-1], side="right")), row.size - 1)
+        i = np.flatnonzero(at_site)
+        rows = cum[at[i]]
+        # searchsorted(row, u·total, "right") on each non-decreasing row = entries ≤ the draw
+        drawn = np.sum(rows <= (u[i] * rows[:, -1])[:, None], axis=1)
+        typ[i] = np.minimum(drawn, cum.shape[1] - 1).astype(typ.dtype)
     return {"time_h": t, "unit": unit, "type": typ, "urgency": urg, "patrol": patrol}
 
 

@@ -344,6 +344,7 @@ def generate(scale: str, out: Path, seed: int) -> dict:
                               "grid_id": np.full(n_f, "", object), "community": fac["community"],
                               "street": fac["street"]}}
     street_of = np.array([r[3] for r in comms], dtype=object)
+    district_of = np.array([r[1] for r in comms], dtype=object)
     grids = {
         "geometry": np.concatenate([gen_geom, micro_geom, ded_geom]),
         "geometry_type": "MultiPolygon",
@@ -357,6 +358,8 @@ def generate(scale: str, out: Path, seed: int) -> dict:
             "street": np.concatenate([street_of[g["grid_comm"]], street_of[g["grid_comm"][micro_grid]],
                                       street_of[g["ded_comm"]]]),
             "name": np.concatenate([gen_name, micro_name, ded_name]),
+            "district": np.concatenate([district_of[g["grid_comm"]], district_of[g["grid_comm"][micro_grid]],
+                                        district_of[g["ded_comm"]]]),
         },
     }
     road_layer = {"geometry": roads["geometry"], "geometry_type": "LineString",

@@ -220,7 +220,7 @@ def test_group_stats_empty_groups_are_nan():
     assert g["n_reported_on_duty"].tolist() == [0, 0] and g["closed_24h_share"][0] == 0.5
 
 
-def test_network_travel_in_blocks_equals_one_call_per_source(sample_dir, monkeypatch):
+def test_network_travel_by_pair_searches_equals_one_call_per_source(sample_dir, monkeypatch):
     """worker_travel_h solves all bases at once; the result equals the per-source calls it replaced."""
     from gridgov.engine.network.graph import build_network
     from gridgov.engine.network.travel import travel_times
@@ -243,11 +243,17 @@ def test_network_travel_in_blocks_equals_one_call_per_source(sample_dir, monkeyp
         rows = np.flatnonzero((frm == b).all(axis=1))
         sec = travel_times(net, b[None], to[rows], snap_max_m=snap)[0]
         expected[rows] = np.where(np.isfinite(sec), sec / 3600.0, fallback[rows])
-    for cells in (setup.PAIR_BLOCK_CELLS, 2 * len(np.unique(to, axis=0))):   # one block; blocks of 2 sources
-        monkeypatch.setattr(setup, "PAIR_BLOCK_CELLS", cells)
-        hours, source = setup.worker_travel_h(sc, frm, to, net)
-        assert source == "network"
-        np.testing.assert_array_equal(hours, expected)
+    hours, source = setup.worker_travel_h(sc, frm, to, net)     # targeted pair searches (network/pairs.py)
+    assert source == "network"
+    np.testing.assert_array_equal(hours, expected)
+    from gridgov.engine.network.pairs import pair_times
+    from gridgov.engine.network.travel import snap_xy
+
+    src, dst = snap_xy(net, np.unique(frm, axis=0), snap), snap_xy(net, to, snap)
+    ps = np.unique(frm, axis=0, return_inverse=True)[1].ravel()
+    for threads in (1, 2):
+        np.testing.assert_array_equal(pair_times(net, src, dst, ps, np.arange(len(to)), threads=threads),
+                                      travel_times(net, np.unique(frm, axis=0), to, snap_max_m=snap)[ps, np.arange(len(to))])
     assert np.all(hours[(frm == bases[0]).all(axis=1)] == fallback[(frm == bases[0]).all(axis=1)])
     assert np.isfinite(expected).all() and (expected != fallback).sum() > 300
 

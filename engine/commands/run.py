@@ -44,6 +44,7 @@ def run(args) -> int:
     say_removed(stale, "run")
     if not args.quiet:
         print(score_table(result.scores, lang="en"))
+        print(stage_table(result.timings_s))
     warnings = result.scenario.warnings
     for problem in warnings[:10]:
         print(f"gridgov run: {problem}", file=sys.stderr)  # Problem.__str__ carries the [warning] tag
@@ -53,3 +54,20 @@ def run(args) -> int:
     for key, path in result.paths.items():
         print(f"{key:>8}: {path}")
     return 0
+
+
+#: the stages of a run in order: (key of ``RunResult.timings_s``, label)
+STAGES = (("load", "load"), ("network", "network"), ("circles", "circles"), ("simulation", "simulation"),
+          ("score", "scores"), ("report", "report"), ("write", "writing"))
+
+
+def stage_table(timings_s: dict) -> str:
+    """Seconds and share of the run's wall time of every stage, slowest visible at a glance."""
+    total = sum(float(timings_s.get(k, 0.0)) for k, _ in STAGES)
+    lines = ["  stage          seconds   share"]
+    for key, label in STAGES:
+        sec = float(timings_s.get(key, 0.0))
+        share = sec / total if total > 0 else 0.0
+        lines.append(f"  {label:<12} {sec:9.2f}  {share:6.1%}  {'#' * int(round(share * 20))}")
+    lines.append(f"  {'total':<12} {total:9.2f}  100.0%")
+    return "\n".join(lines)

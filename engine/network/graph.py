@@ -242,10 +242,22 @@ def _assemble(mode, node_xy, eu, ev, length, fwd, bwd, pieces, road, problems) -
 
 
 def build_network(scenario, mode: str | None = None) -> Network:
-    """The graph of ``mode`` (default: the scenario's ``[circles] mode``) for a loaded scenario."""
+    """The graph of ``mode`` (default: the scenario's ``[circles] mode``) for a loaded scenario.
+
+    Kept on the roads table per mode and travel parameters: circles, worker trips and
+    responders of one run share one graph per mode (a city's takes seconds to build).
+    """
+    import json
+
     mode = mode or scenario.params["circles"]["mode"]
-    return build_graph(scenario.roads, mode, scenario.params["travel"], str(scenario.layers_path),
-                       str(scenario.path / "scenario.toml"))
+    roads = scenario.roads
+    key = (mode, json.dumps(scenario.params["travel"], sort_keys=True, default=str), str(scenario.layers_path),
+           id(roads.geometry), len(roads.geometry))
+    cache = roads.__dict__.setdefault("_networks", {})
+    if key not in cache:
+        cache[key] = build_graph(roads, mode, scenario.params["travel"], str(scenario.layers_path),
+                                 str(scenario.path / "scenario.toml"))
+    return cache[key]
 
 
 def component_sizes(net: Network) -> np.ndarray:

@@ -182,6 +182,7 @@ def build_document(entries, lang: str, sensitivity: dict | None = None, figures=
         "group_labels": [t(f"group_{g}", lang) for g in GROUPS],
         "weights": [f"{100 * base.weights.get(g, 0):.0f}%" for g in GROUPS],
         "sections": sections, "problems": problems, "streets": streets_table(entries, lang),
+        "districts": districts_table(entries, lang),
         "types": types_table(entries, lang),
         "sensitivity": sensitivity_table(sensitivity, names, lang) if sensitivity else None,
         "figures": list(figures), "t": lambda key, **kw: t(key, lang, **kw),
@@ -205,18 +206,42 @@ STREET_COLS = (("general_grids", "households"), ("households", "households"), ("
                ("response_on_duty_within_15min", "share"), ("response_p90_min", "min"), ("closed_24h_share", "share"))
 
 
-def streets_table(entries, lang: str) -> dict:
-    streets = sorted({st for _, _, s in entries for st in s.by_street})
+def _area_table(entries, attr: str, lang: str) -> tuple[list, list[tuple[str, list[str]]]]:
+    """(columns, [(area, cells)]) of ``scores.<attr>`` (by_street / by_district), values of
+    every scenario joined by ' / '."""
+    areas = sorted({a for _, _, s in entries for a in getattr(s, attr, {})})
     labels = {"general_size_share": t("group_size", lang)}
     cols = [(k, u, labels.get(k) or t(k, lang)) for k, u in STREET_COLS
-            if any(k in rec for _, _, s in entries for rec in s.by_street.values())]
-    rows = []
-    for st in streets:
-        cells = []
-        for k, u, _ in cols:
-            cells.append(" / ".join(fmt(s.by_street.get(st, {}).get(k), u, lang) for _, _, s in entries))
-        rows.append({"street": st, "cells": cells})
-    return {"columns": [c[2] for c in cols], "rows": rows}
+            if any(k in rec for _, _, s in entries for rec in getattr(s, attr, {}).values())]
+    rows = [(a, [" / ".join(fmt(getattr(s, attr, {}).get(a, {}).get(k), u, lang) for _, _, s in entries)
+                 for k, u, _ in cols]) for a in areas]
+    return [c[2] for c in cols], rows
+
+
+def streets_table(entries, lang: str) -> dict:
+    """Streets, also grouped by district (drill-down): ``groups`` = [{district, rows}] in district order."""
+    columns, rows = _area_table(entries, "by_street", lang)
+    district = {}
+    for _, _, s in entries:
+        for st, rec in s.by_street.items():
+            district.setdefault(st, str(rec.get("district") or "—"))
+    out_rows = [{"street": st, "district": district.get(st, "—"), "cells": cells} for st, cells in rows]
+    groups: dict[str, list] = {}
+    for r in sorted(out_rows, key=lambda r: (r["district"], r["street"])):
+        groups.setdefault(r["district"], []).append(r)
+    return {"columns": columns, "rows": out_rows,
+            "groups": [{"district": d, "rows": rs} for d, rs in groups.items()]}
+
+
+def districts_table(entries, lang: str) -> dict:
+    """One row per district (区县): the same figures over its own grids and pooled incidents."""
+    columns, rows = _area_table(entries, "by_district", lang)
+    streets = {}
+    for _, _, s in entries:
+        for d, rec in getattr(s, "by_district", {}).items():
+            streets.setdefault(d, fmt(rec.get("streets"), "households", lang))
+    return {"columns": [t("streets_count", lang)] + columns,
+            "rows": [{"district": d, "cells": [streets.get(d, "—")] + cells} for d, cells in rows]}
 
 
 def types_table(entries, lang: str) -> dict:

@@ -8,28 +8,44 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
 from .i18n import t
 
 
-def _patch(geom) -> PathPatch | None:
-    verts, codes = [], []
-    for poly in shapely.get_parts(geom):
-        if poly.geom_type != "Polygon":
-            continue
-        for ring in [poly.exterior, *poly.interiors]:
-            xy = np.asarray(ring.coords)[:, :2]
-            if len(xy) < 3:
-                continue
-            verts.append(xy)
-            codes.append(np.r_[MplPath.MOVETO, np.full(len(xy) - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
-    if not verts:
-        return None
-    return PathPatch(MplPath(np.concatenate(verts), np.concatenate(codes)))
+#: above this many polygons a map layer is rasterised in the PDF (a city's 144,000 grid
+#: outlines as vector paths make a PDF no viewer opens); the HTML embeds PNGs anyway
+RASTER_ABOVE = 2000
+#: micro-grid outlines are drawn up to this many (beyond, a city map shows them as noise)
+MAX_MICRO_OUTLINES = 20000
+
+
+def _paths(geoms) -> tuple[list[MplPath], np.ndarray]:
+    """One matplotlib path per polygonal geometry (all rings, holes included) and the indices
+    of the geometries that gave one: built from one coordinate array, not ring by ring."""
+    from ..scenario.gpkg import promote_to_multi
+
+    geoms = np.asarray(geoms, dtype=object)
+    keep = np.flatnonzero(np.array([g is not None for g in geoms], bool))
+    if keep.size:
+        kinds = shapely.get_type_id(geoms[keep])
+        keep = keep[np.isin(kinds, (3, 6)) & ~shapely.is_empty(geoms[keep])]
+    if not keep.size:
+        return [], keep
+    _, coords, (ring_off, poly_off, geom_off) = shapely.to_ragged_array(promote_to_multi(geoms[keep]))
+    codes = np.full(coords.shape[0], MplPath.LINETO, dtype=MplPath.code_type)
+    codes[ring_off[:-1]] = MplPath.MOVETO
+    codes[ring_off[1:] - 1] = MplPath.CLOSEPOLY
+    start = ring_off[poly_off[geom_off]]
+    return [MplPath(coords[a:b], codes[a:b]) for a, b in zip(start[:-1], start[1:])], keep
+
+
+def _collection(paths: list[MplPath], **kw) -> PathCollection:
+    coll = PathCollection(paths, **kw)
+    coll.set_rasterized(len(paths) > RASTER_ABOVE)
+    return coll
 
 
 def map_credit(scenario, lang: str) -> str:
@@ -61,24 +77,21 @@ def draw_grids(ax, scenario, values, *, cmap="viridis", vmin=None, vmax=None, la
     g = scenario.grids
     level = np.asarray(g.level, dtype=object)
     values = np.asarray(values, float)
-    patches, vals = [], []
-    for i in np.flatnonzero(level != "micro"):
-        p = _patch(g.geometry[i])
-        if p is not None:
-            patches.append(p)
-            vals.append(values[i])
-    vals = np.asarray(vals, float)
+    top = np.flatnonzero(level != "micro")
+    patches, got = _paths(g.geometry[top])
+    vals = values[top[got]]
     if np.isfinite(vals).any():
-        coll = PatchCollection(patches, cmap=cmap, edgecolor="#333", linewidth=0.5)
+        coll = _collection(patches, cmap=cmap, edgecolor="#333", linewidth=0.5 if len(patches) < RASTER_ABOVE else 0.1)
         coll.set_array(np.ma.masked_invalid(vals))
         if vmin is not None or vmax is not None:
             coll.set_clim(vmin, vmax)
     else:   # outline only (background of the difference maps)
-        coll = PatchCollection(patches, facecolor="#f4f4f4", edgecolor="#999", linewidth=0.4)
+        coll = _collection(patches, facecolor="#f4f4f4", edgecolor="#999", linewidth=0.4)
     ax.add_collection(coll)
-    micro = [p for p in (_patch(g.geometry[i]) for i in np.flatnonzero(level == "micro")) if p is not None]
-    if micro:
-        ax.add_collection(PatchCollection(micro, facecolor="none", edgecolor="#ffffff", linewidth=0.2, alpha=0.5))
+    micro_rows = np.flatnonzero(level == "micro")
+    if 0 < micro_rows.size <= MAX_MICRO_OUTLINES:
+        micro, _ = _paths(g.geometry[micro_rows])
+        ax.add_collection(_collection(micro, facecolor="none", edgecolor="#ffffff", linewidth=0.2, alpha=0.5))
     fac = scenario.facilities
     st = fac.of_type("grid_station")
     if st.size:

@@ -236,12 +236,20 @@ def write_pdf(path: str | Path, doc: dict) -> Path:
                 pages.text(t("sensitivity_intro"), 7)
                 pages.table([t("weight")] + s["factors"] + [""], [[r["group"]] + r["cells"] + [r["flip"]] for r in s["rows"]])
                 pages.table([t("scenario"), t("win_share")], [[n, w] for n, w in s["win_share"]])
+            many = len(doc["districts"]["rows"]) > 1
+            if many:
+                pages.text(t("by_district"), 12, bold=True)
+                if doc["compare"]:
+                    pages.text(" / ".join(doc["names"]), 7)
+                pages.table([t("district")] + doc["districts"]["columns"],
+                            [[r["district"]] + r["cells"] for r in doc["districts"]["rows"]])
             if doc["streets"]["rows"]:
                 pages.text(t("by_street"), 12, bold=True)
                 if doc["compare"]:
                     pages.text(" / ".join(doc["names"]), 7)
-                pages.table([t("street")] + doc["streets"]["columns"],
-                            [[r["street"]] + r["cells"] for r in doc["streets"]["rows"]])
+                rows = [r for g in doc["streets"]["groups"] for r in g["rows"]] if many else doc["streets"]["rows"]
+                pages.table([t("street")] + ([t("district")] if many else []) + doc["streets"]["columns"],
+                            [[r["street"]] + ([r["district"]] if many else []) + r["cells"] for r in rows])
             pages.flush()
             for title, fig in doc["figures"]:
                 pages.figure(title, fig)

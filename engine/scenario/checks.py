@@ -445,7 +445,9 @@ def link_facilities(facilities: Facilities, grids: Grids, file: str, col: Collec
     polygon), so a workstation placed on a boundary road still serves a grid.  The
     simulation bases each grid's workers at the station serving it (engine/simulation/setup).
     """
-    for i in np.flatnonzero((facilities.grid_id != "") & ~np.isin(facilities.grid_id, grids.id)):
+    # as str arrays: np.isin compares object arrays pair by pair (a city: 35,000 × 144,000)
+    known = np.isin(np.asarray(facilities.grid_id).astype(str), np.asarray(grids.id).astype(str))
+    for i in np.flatnonzero((facilities.grid_id != "") & ~known):
         col.error(f"grid_id '{facilities.grid_id[i]}' is not a grid id", file=file, layer="facilities",
                   fid=int(facilities.fid[i]), field="grid_id")
     empty = np.flatnonzero(facilities.grid_id == "")
@@ -473,9 +475,9 @@ def _containing(pts: np.ndarray, polys: np.ndarray, ids: np.ndarray, prefer: np.
     tree = shapely.STRtree(polys)
     p_idx, g_idx = tree.query(pts, predicate="within")
     rank = np.zeros(len(polys)) if prefer is None else prefer.astype(float)
-    best = np.full(len(pts), -1.0)
-    for p, g in zip(p_idx, g_idx):
-        if rank[g] > best[p]:
-            best[p] = rank[g]
-            out[p] = ids[g]
+    # per point, the first polygon (in query order) of the highest rank
+    order = np.lexsort((np.arange(p_idx.size), -rank[g_idx], p_idx))
+    p_idx, g_idx = p_idx[order], g_idx[order]
+    first = np.r_[True, p_idx[1:] != p_idx[:-1]] if p_idx.size else np.zeros(0, bool)
+    out[p_idx[first]] = ids[g_idx[first]]
     return out

@@ -40,10 +40,10 @@ def simulate_replications(scenario, replications: int, *, days=None, seed=None, 
     from ..simulation.setup import build_layout
 
     base = scenario.params["simulation"]["seed"] if seed is None else seed
-    first = simulate_scenario(scenario, days=days, seed=base, engine=engine,
+    layout = build_layout(scenario) if replications > 1 else None    # once for every replication
+    first = simulate_scenario(scenario, days=days, seed=base, engine=engine, layout=layout,
                               progress=progress.sub(0.0, 1.0 / replications))
     sims = [first]
-    layout = build_layout(scenario) if replications > 1 else None
     for r in range(1, replications):
         progress(r / replications, f"replication {r + 1} of {replications}")
         sims.append(simulate_scenario(scenario, days=days, seed=replication_seed(base, r), engine=engine,

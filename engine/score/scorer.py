@@ -21,6 +21,7 @@ from ..params import DEFAULTS, require
 from ..scenario.model import Scenario
 from ..simulation.run import SimulationResult
 from . import metrics_coverage, metrics_service, metrics_structure  # noqa: F401  (register metrics)
+from .breakdown import district_breakdown, street_breakdown
 from .context import Context
 from .norms import figures, fill
 from .geometry import hull_ratio, n_parts, polsby_popper
@@ -83,6 +84,7 @@ class Scores:
     group_ci: dict[str, list[float] | None] = field(default_factory=dict)
     total_replicates: list[float | None] = field(default_factory=list)
     group_replicates: dict[str, list[float | None]] = field(default_factory=dict)
+    by_district: dict[str, dict] = field(default_factory=dict)    # 区县 → figures + streets (breakdown.py)
 
     @property
     def total_complete(self) -> bool:
@@ -184,6 +186,7 @@ def score_scenario(scenario: Scenario, circles: Circles | None = None, sim: Simu
                     unit_columns(ctx), distributions=distributions(ctx))
     scores.problems = collect_problems(scenario, scores)
     scores.by_street = street_breakdown(ctx, scores)
+    scores.by_district = district_breakdown(ctx, scores)
     return scores
 
 
@@ -256,38 +259,6 @@ def distributions(ctx: Context) -> dict[str, list]:
     return out
 
 
-def street_breakdown(ctx: Context, scores: Scores) -> dict[str, dict[str, float]]:
-    """Per street (街道): grids, households, size conformity, uncovered households, workload, response.
-
-    Response is the simulation's per-street figure, on duty (what the layout changes) and all hours.
-    """
-    g = ctx.scenario.grids
-    street = np.asarray(g.street, dtype=object)
-    out: dict[str, dict[str, float]] = {}
-    pg, sim = scores.per_grid, scores.grid_sim
-    for s in sorted({str(x) for x in street}):
-        rows = np.flatnonzero((street == s) & (ctx.level == "general"))
-        top = np.flatnonzero((street == s) & (ctx.level != "micro"))
-        rec = {"general_grids": float(rows.size), "households": float(pg["households"][top].sum())}
-        rec["general_size_share"] = float(np.mean(pg["size_ok"][rows] == 1)) if rows.size else None
-        if "uncovered_households" in pg:
-            hh = rec["households"]
-            rec["uncovered_share"] = float(pg["uncovered_households"][top].sum() / hh) if hh > 0 else None
-        rec["polsby_popper_mean"] = float(np.nanmean(pg["polsby_popper"][top])) if top.size else None
-        for key in ("incidents", "workload_h"):
-            if key in sim:
-                rec[key] = float(np.nansum(np.asarray(sim[key], float)[top]))
-        if "utilisation" in sim and top.size:
-            rec["utilisation_max"] = float(np.nanmax(np.asarray(sim["utilisation"], float)[top]))
-        sim_street = ctx.sim.per_street.get(s or "(no street)", {}) if ctx.sim is not None else {}
-        for key in ("response_on_duty_p90_min", "response_on_duty_within_15min", "response_p90_min",
-                    "closed_24h_share"):
-            if key in sim_street:
-                rec[key] = sim_street[key]
-        out[s or "—"] = rec
-    return out
-
-
 # ------------------------------------------------ Scores ⇄ JSON-ready dict (scores.json, format gridgov-scores/1)
 # so that a comparison can reuse earlier ``gridgov run`` folders.
 
@@ -310,6 +281,7 @@ def _scores_to_dict(scores: Scores) -> dict[str, Any]:
         "problems": scores.problems,
         "distributions": scores.distributions,
         "by_street": scores.by_street,
+        "by_district": scores.by_district,
         "replications": scores.replications, "seeds": scores.seeds, "total_ci": scores.total_ci,
         "group_ci": scores.group_ci, "total_replicates": scores.total_replicates,
         "group_replicates": scores.group_replicates,
@@ -334,10 +306,12 @@ def _scores_from_dict(data: dict[str, Any]) -> Scores:
     per_unit = {k: _array(v) for k, v in data.get("per_unit", {}).items()}
     if "grid_row" in per_unit:
         per_unit["grid_row"] = per_unit["grid_row"].astype(np.int64)
-    return Scores(data["scenario_name"], metrics, data["weights"], data["groups"], data["total"],
+    scores = Scores(data["scenario_name"], metrics, data["weights"], data["groups"], data["total"],
                   list(data.get("missing_groups", [])), per_grid,
                   {k: _array(v) for k, v in data.get("grid_sim", {}).items()}, per_unit,
                   data.get("problems", []), data.get("distributions", {}), data.get("by_street", {}),
                   int(data.get("replications", 1)), list(data.get("seeds", [])), data.get("total_ci"),
                   dict(data.get("group_ci", {})), list(data.get("total_replicates", [])),
                   dict(data.get("group_replicates", {})))
+    scores.by_district = dict(data.get("by_district", {}))
+    return scores

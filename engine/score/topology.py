@@ -30,21 +30,27 @@ def _finding(kind: str, grid_id: str = "", other_id: str = "", value: float = fl
     return {"kind": kind, "grid_id": grid_id, "other_id": other_id, "value": float(value), "x": x, "y": y}
 
 
-def find_overlaps(ids, geoms, min_area: float = MIN_AREA_M2) -> list[dict]:
-    """Pairs of polygons whose interiors share more than ``min_area`` m² (kind ``overlap``)."""
+def find_overlaps(ids, geoms, min_area: float = MIN_AREA_M2, group=None) -> list[dict]:
+    """Pairs of polygons whose interiors share more than ``min_area`` m² (kind ``overlap``).
+
+    ``group`` (one label per polygon): only pairs within the same group count (the
+    micro-grids of one parent), found with one tree and one vectorised intersection."""
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) < 2:
         return []
     tree = STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
     keep = left < right
-    out = []
-    for i, j in zip(left[keep], right[keep]):
-        inter = shapely.intersection(geoms[i], geoms[j])
-        area = shapely.area(inter)
-        if area > min_area:
-            out.append(_finding("overlap", str(ids[i]), str(ids[j]), area, inter))
-    return out
+    if group is not None:
+        group = np.asarray(group)
+        keep &= group[left] == group[right]
+    left, right = left[keep], right[keep]
+    order = np.lexsort((right, left))
+    left, right = left[order], right[order]
+    inter = shapely.intersection(geoms[left], geoms[right])
+    area = shapely.area(inter)
+    return [_finding("overlap", str(ids[i]), str(ids[j]), a, g)
+            for i, j, a, g in zip(left, right, area, inter) if a > min_area]
 
 
 def find_gaps(geoms, min_area: float = MIN_AREA_M2) -> list[dict]:
@@ -74,20 +80,26 @@ def check_nesting(grids, outside_share: float = OUTSIDE_SHARE) -> list[dict]:
     ids = np.asarray(grids.id, dtype=object)
     row = {str(g): i for i, g in enumerate(ids)}
     out: list[dict] = []
-    for i in np.flatnonzero(level == "micro"):
+    micro = np.flatnonzero(level == "micro")
+    prow = np.array([row.get(str(grids.parent_id[i]), -1) for i in micro], np.int64)
+    has = prow >= 0
+    # the part of each micro-grid outside its parent, all at once (GEOS releases per pair)
+    outside = np.full(micro.size, None, dtype=object)
+    outside[has] = shapely.difference(grids.geometry[micro[has]], grids.geometry[prow[has]])
+    area = shapely.area(grids.geometry[micro])
+    out_area = np.zeros(micro.size)
+    out_area[has] = shapely.area(outside[has])
+    for k, i in enumerate(micro):
         gid, parent = str(ids[i]), str(grids.parent_id[i])
         geom = grids.geometry[i]
-        if parent not in row:
+        if not has[k]:
             out.append(_finding("micro_no_parent", gid, parent, geom=geom))
             continue
-        p = row[parent]
+        p = prow[k]
         if level[p] != "general":
             out.append(_finding("micro_parent_not_general", gid, parent, geom=geom))
-        area = shapely.area(geom)
-        outside = shapely.difference(geom, grids.geometry[p])
-        out_area = shapely.area(outside)
-        if area > 0 and out_area > max(MIN_AREA_M2, outside_share * area):
-            out.append(_finding("micro_outside_parent", gid, parent, out_area, outside))
+        if area[k] > 0 and out_area[k] > max(MIN_AREA_M2, outside_share * area[k]):
+            out.append(_finding("micro_outside_parent", gid, parent, out_area[k], outside[k]))
         code, pcode = str(grids.code[i]), str(grids.code[p])
         if code and pcode and not code.startswith(pcode):
             out.append(_finding("micro_code_not_nested", gid, parent, geom=geom))
@@ -151,12 +163,8 @@ def topology_report(grids, units=None, min_area: float = MIN_AREA_M2) -> dict[st
     top = np.flatnonzero(level != "micro")
     overlaps = find_overlaps(grids.id[top], grids.geometry[top], min_area)
     micro = np.flatnonzero(level == "micro")
-    by_parent: dict[str, list[int]] = defaultdict(list)
-    for i in micro:
-        by_parent[str(grids.parent_id[i])].append(i)
-    for rows in by_parent.values():
-        rows = np.asarray(rows)
-        overlaps += find_overlaps(grids.id[rows], grids.geometry[rows], min_area)
+    overlaps += find_overlaps(grids.id[micro], grids.geometry[micro], min_area,
+                              group=np.asarray(grids.parent_id, dtype=object)[micro].astype(str))
     return {
         "overlaps": overlaps,
         "gaps": find_gaps(grids.geometry[top], min_area),

@@ -100,36 +100,67 @@ def build_responders(scenario, net=None, straight_line: bool = False) -> Respond
     drive = np.full((U, K, C), np.inf)
     source = "straight_line"
     if facility.size and U:
-        hours, source = drive_hours(scenario, np.column_stack([fac.x[facility], fac.y[facility]]),
-                                    np.column_stack([units.x, units.y]), net, straight_line)
+        fxy = np.column_stack([fac.x[facility], fac.y[facility]])
+        uxy = np.column_stack([units.x, units.y])
+        net, source = drive_network(scenario, net, straight_line)
         for k in range(K):
             mine = np.flatnonzero(fac_kind == k)
-            if not mine.size:
-                continue
-            h = hours[mine].T                                        # (U, F_k)
-            order = np.argsort(h, axis=1, kind="stable")[:, :C]
-            c = order.shape[1]
-            cand[:, k, :c] = mine[order]
-            drive[:, k, :c] = np.take_along_axis(h, order, axis=1)
+            if mine.size:
+                c, h = nearest_stations(scenario, fxy[mine], uxy, min(C, mine.size), net)
+                cand[:, k, :c.shape[1]] = mine[c]
+                drive[:, k, :c.shape[1]] = h
     return Responders(kinds, facility, fac_kind, unit_start, cand, drive, source, type_kind)
 
 
-def drive_hours(scenario, from_xy: np.ndarray, to_xy: np.ndarray, net=None, straight_line: bool = False
-                ) -> tuple[np.ndarray, str]:
-    """(F, U) driving hours on the road network (drive speeds per road class × traffic factor);
-    straight line × detour at 30 km/h × factor where the network cannot join two points."""
-    tr = scenario.params["travel"]
-    d = np.hypot(from_xy[:, None, 0] - to_xy[None, :, 0], from_xy[:, None, 1] - to_xy[None, :, 1]) * DETOUR
-    fallback = d / (30.0 / 3.6 * float(tr["drive_speed_factor"])) / 3600.0
+def drive_network(scenario, net=None, straight_line: bool = False):
+    """``(network or None, source)``: the drive network unless told straight line or there are no roads."""
     if straight_line or scenario.roads is None or len(scenario.roads) == 0:
-        return fallback, "straight_line"
+        return None, "straight_line"
     from ..network.graph import build_network
-    from ..network.travel import travel_times
 
-    net = net if net is not None else build_network(scenario, "drive")
-    with np.errstate(invalid="ignore"):    # one-way edges: inf × 0 inside the snapping arithmetic
-        sec = travel_times(net, from_xy, to_xy, snap_max_m=float(tr["snap_max_m"]))
-    return np.where(np.isfinite(sec), sec / 3600.0, fallback), "network"
+    return (net if net is not None else build_network(scenario, "drive")), "network"
+
+
+def fallback_hours(scenario, from_xy: np.ndarray, to_xy: np.ndarray) -> np.ndarray:
+    """(F, U) straight line × detour at 30 km/h × the drive speed factor, in hours."""
+    d = np.hypot(from_xy[:, None, 0] - to_xy[None, :, 0], from_xy[:, None, 1] - to_xy[None, :, 1]) * DETOUR
+    return d / (30.0 / 3.6 * float(scenario.params["travel"]["drive_speed_factor"])) / 3600.0
+
+
+def nearest_stations(scenario, fxy: np.ndarray, uxy: np.ndarray, c: int, net) -> tuple[np.ndarray, np.ndarray]:
+    """``(station[U, c], hours[U, c])``: the c stations with the shortest drive to each unit,
+    nearest first, ties to the lower station index.
+
+    Drive hours on the network where it joins the two points, else straight line × detour.
+    One k-nearest search from all stations (``network.nearest_points``); only units the
+    network joins to fewer than c stations compare every station (their straight lines).
+    """
+    U = uxy.shape[0]
+    if net is None:
+        bad = np.arange(U)
+        net_h = np.full((U, c), np.inf)
+        net_s = np.full((U, c), -1, np.int64)
+    else:
+        from ..network.nearest_points import k_nearest_points
+        from ..network.travel import snap_xy
+
+        snap_max = float(scenario.params["travel"]["snap_max_m"])
+        with np.errstate(invalid="ignore"):    # one-way edges: inf × 0 inside the snapping arithmetic
+            sec, net_s = k_nearest_points(net, snap_xy(net, fxy, snap_max), snap_xy(net, uxy, snap_max), c)
+        net_h = sec / 3600.0
+        bad = np.flatnonzero(~np.isfinite(net_h[:, -1]))
+    station, hours = net_s.copy(), net_h.copy()
+    step = max(1, 4_000_000 // max(fxy.shape[0], 1))
+    for a in range(0, bad.size, step):          # every station: network hours where found, else fallback
+        rows = bad[a:a + step]
+        h = fallback_hours(scenario, fxy, uxy[rows]).T                  # (rows, F)
+        found = net_s[rows] >= 0
+        r, j = np.nonzero(found)
+        h[r, net_s[rows][r, j]] = net_h[rows][r, j]
+        order = np.argsort(h, axis=1, kind="stable")[:, :c]
+        station[rows] = order
+        hours[rows] = np.take_along_axis(h, order, axis=1)
+    return station, hours
 
 
 def scene_hours(em: dict, kinds: list[str], z: np.ndarray) -> np.ndarray:

@@ -96,36 +96,21 @@ def worker_travel_h(scenario, from_xy: np.ndarray, to_xy: np.ndarray, travel: An
     return np.where(np.isfinite(sec), sec / 3600.0, fallback), "network"
 
 
-#: source × destination cells of one ``snapped_times`` call (bounds memory on large scenarios)
-PAIR_BLOCK_CELLS = 8_000_000
-
-
 def network_pair_seconds(net, from_xy: np.ndarray, to_xy: np.ndarray, snap_max_m: float) -> np.ndarray:
     """Network seconds from ``from_xy[i]`` to ``to_xy[i]`` (inf where the network cannot join them).
 
-    Distinct sources and destinations are snapped once and solved as one matrix (in blocks of
-    sources of at most ``PAIR_BLOCK_CELLS`` cells), not one shortest-path call per source.
+    Distinct sources and destinations are snapped once; one targeted search per distinct
+    source (``network.pairs``) yields just the pairs asked for, never a sources × targets matrix.
     """
-    from ..network.snap import Snap
-    from ..network.travel import snap_xy, snapped_times
+    from ..network.pairs import pair_times
+    from ..network.travel import snap_xy
 
-    out = np.full(from_xy.shape[0], np.inf)
     if from_xy.shape[0] == 0:
-        return out
+        return np.full(0, np.inf)
     sources, s_inv = np.unique(from_xy, axis=0, return_inverse=True)
     targets, t_inv = np.unique(to_xy, axis=0, return_inverse=True)
-    s_inv, t_inv = s_inv.ravel(), t_inv.ravel()
     src, dst = snap_xy(net, sources, snap_max_m), snap_xy(net, targets, snap_max_m)
-    order = np.argsort(s_inv, kind="stable")
-    bounds = np.searchsorted(s_inv[order], np.arange(sources.shape[0] + 1))
-    step = max(1, PAIR_BLOCK_CELLS // targets.shape[0])
-    for a in range(0, sources.shape[0], step):
-        b = min(a + step, sources.shape[0])
-        block = Snap(src.edge[a:b], src.offset[a:b], src.distance[a:b])
-        m = snapped_times(net, block, dst)
-        rows = order[bounds[a]:bounds[b]]
-        out[rows] = m[s_inv[rows] - a, t_inv[rows]]
-    return out
+    return pair_times(net, src, dst, s_inv.ravel(), t_inv.ravel())
 
 
 def build_layout(scenario, travel: Any = None) -> Layout:
