@@ -21,7 +21,7 @@ from pathlib import Path
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRectangle
 from qgis.gui import QgsMapMouseEvent
-from qgis.PyQt.QtCore import QEvent, QPoint, Qt, QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer
 from qgis.PyQt.QtWidgets import QApplication, QDockWidget
 from qgis.utils import iface
 
@@ -157,6 +157,9 @@ def step_open() -> None:
             raise RuntimeError(f"the dock did not open {work}: {gdock.scenario_panel.status.text()}")
         gdock.tabs.setCurrentWidget(gdock.edit_panel)
         panel = gctl.edit               # the Edit tab's controller (its widget: panel.panel)
+        while panel.attaching:          # live statistics are prepared in a background task
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
         layers = {n: gctl.state.layer(n) for n in ("grids", "units", "facilities")}
         log(f"opened in the GridGov dock; Edit tab attached in {1000 * (time.perf_counter() - t):.0f} ms")
     else:

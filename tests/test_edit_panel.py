@@ -64,6 +64,19 @@ def wait_findings(p: EditController, timeout: float = 30.0) -> None:
     assert not p.findings_pending, "validation task did not finish"
 
 
+def wait_attached(p: EditController, timeout: float = 60.0) -> None:
+    """An opened scenario's live statistics are prepared in a background task: wait for it."""
+    import time
+
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    end = time.monotonic() + timeout
+    while p.attaching and time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    assert not p.attaching, "live statistics were not prepared"
+
+
 def texts(p: EditController) -> list[str]:
     shown = p.panel.findings_list
     return [shown.item(i).text() for i in range(shown.count())]
@@ -159,6 +172,8 @@ def test_sample_split_and_save_leaves_original(qgis_new_project, canvas, sample_
     state = ScenarioState()
     p = edit_tab(StubIface(canvas), state)
     state.set_scenario(sample_copy, loaded, [])     # the dock opens a scenario → the panel binds
+    assert p.attaching and p.adapter is None         # prepared off the GUI thread
+    wait_attached(p)
     assert p.adapter is not None and p.adapter.grids is layers["grids"]
     grids = layers["grids"]
     k = int(np.flatnonzero(scn.grids.level == "general")[5])
@@ -183,6 +198,7 @@ def test_sample_split_and_save_leaves_original(qgis_new_project, canvas, sample_
     assert a + b == pytest.approx(p.adapter.live.baseline[gid]["households"])
     old_ids = {name: lyr.id() for name, lyr in layers.items()}
     out = p.save_as(tmp_path / "wuhou_split")
+    wait_attached(p)
     assert len(load_scenario(out).grids) == len(scn.grids) + 1
     original = load_scenario(sample_copy)        # the edit buffer was never committed
     assert len(original.grids) == len(scn.grids) and original.grids.geometry[k].equals(scn.grids.geometry[k])
@@ -262,6 +278,7 @@ def test_save_as_moves_the_dock_to_the_saved_scenario(qgis_iface, qgis_new_proje
     try:
         dock.scenario.open_scenario(str(sample_copy))
         p, state = dock.edit, dock.state
+        wait_attached(p)
         assert state.scenario_dir == sample_copy and p.adapter is not None
         units = state.layer("units")
         feat = next(units.getFeatures())
@@ -272,6 +289,7 @@ def test_save_as_moves_the_dock_to_the_saved_scenario(qgis_iface, qgis_new_proje
         p.adapter.flush()
         assert units.isModified()
         out = p.save_as(tmp_path / "moved")
+        wait_attached(p)
         assert state.scenario_dir == out
         shown = dock.dock.scenario_panel
         assert shown.folder.filePath() == str(out) and "moved" in shown.info.text()
@@ -298,6 +316,7 @@ def test_save_over_the_open_scenario_reopens_it(qgis_iface, qgis_new_project, sa
     try:
         dock.scenario.open_scenario(str(sample_copy))
         p, state = dock.edit, dock.state
+        wait_attached(p)
         units = state.layer("units")
         feat = next(units.getFeatures())
         other = next(f["grid_id"] for f in units.getFeatures() if f["grid_id"] != feat["grid_id"])
@@ -307,6 +326,7 @@ def test_save_over_the_open_scenario_reopens_it(qgis_iface, qgis_new_project, sa
             p.save_as(sample_copy)                  # never without the explicit overwrite
         assert units.isModified()                    # nothing happened to the edits
         out = p.save_as(sample_copy, overwrite=True)
+        wait_attached(p)
         assert out.resolve() == sample_copy.resolve() and state.scenario_dir.resolve() == sample_copy.resolve()
         saved = load_scenario(sample_copy)
         assert saved.units.grid_id[list(saved.units.id).index(feat["id"])] == other
@@ -318,3 +338,22 @@ def test_save_over_the_open_scenario_reopens_it(qgis_iface, qgis_new_project, sa
         dock.shutdown()
         dock.dock.deleteLater()
         QgsProject.instance().removeAllMapLayers()
+
+
+def test_a_newer_scenario_supersedes_one_still_being_prepared(qgis_new_project, canvas, sample_copy, tmp_path):
+    """Two scenarios opened in a row: only the last one's statistics bind to the tab."""
+    import shutil
+
+    from gridgov.plugin.services.layers import load_scenario_layers
+    from gridgov.plugin.services.state import ScenarioState
+
+    other = tmp_path / "other"
+    shutil.copytree(sample_copy, other)
+    state = ScenarioState()
+    p = edit_tab(StubIface(canvas), state)
+    state.set_scenario(sample_copy, load_scenario_layers(sample_copy), [])
+    state.set_scenario(other, load_scenario_layers(other), [])
+    wait_attached(p)
+    assert p.adapter is not None and p.adapter.grids is state.layer("grids") and p.scenario.path == other
+    p.shutdown()
+    QgsProject.instance().removeAllMapLayers()

@@ -45,11 +45,13 @@ class FindingsJob:
     versions: tuple[int, int]
     layouts: list            # per level: cached findings, or (ids, geometries) still to check
     head: list[Finding]      # norm and unassigned findings (computed at the snapshot)
-    members: list            # per level: (unit rows, their grid polygons, unit points, grid slots)
+    members: list            # per level: (unit rows, their grid slots)
+    geoms: np.ndarray        # polygon of each slot (None: removed)
     slot_ids: list[str]      # grid id of each slot
+    points: np.ndarray       # unit points, ids and coordinates: never edited, so shared, not copied
     ux: np.ndarray
     uy: np.ndarray
-    unit_ids: list[str]
+    unit_ids: np.ndarray
     computed: dict[int, list[Finding]] = field(default_factory=dict)
 
     def run(self) -> list[Finding]:
@@ -60,8 +62,8 @@ class FindingsJob:
                 layout = self.computed[col]
             out += layout
         out += self.head
-        for idx, polys, points, member in self.members:
-            outside = np.flatnonzero(~shapely.covers(polys, points))
+        for idx, member in self.members:
+            outside = np.flatnonzero(~shapely.covers(self.geoms[member], self.points[idx]))
             for k in outside:
                 u, gid = idx[k], self.slot_ids[member[k]]
                 out.append(Finding("outside", (gid,), self.ux[u], self.uy[u],
@@ -100,11 +102,9 @@ def take_snapshot(slots: GridSlots, units: UnitTable, rows: list[dict[str, Any]]
     members = []
     for col in (0, 1):
         idx = np.flatnonzero(units.member[:, col] >= 0)
-        member = units.member[idx, col]
-        members.append((idx, geoms[member], units.points[idx], member))
-    return FindingsJob(area_tol_m2, (slots.version[0], slots.version[1]), layouts, head, members,
-                       list(slots.ids), np.array(units.x, dtype=float), np.array(units.y, dtype=float),
-                       units.ids.copy())
+        members.append((idx, units.member[idx, col]))
+    return FindingsJob(area_tol_m2, (slots.version[0], slots.version[1]), layouts, head, members, geoms,
+                       list(slots.ids), units.points, units.x, units.y, units.ids)
 
 
 def _finding(d: dict, ids: list[str], tree, what: str) -> Finding:

@@ -18,6 +18,8 @@ from ..gui.edit_panel import EditPanel
 from ..maptools.edits import EditError
 from ..services.edit_history import EditHistory
 from ..services.findings import FindingsChecker
+from ..services.runner import TaskRunner
+from ..tasks.engine_task import EngineTask
 
 
 def _tr(text: str) -> str:
@@ -38,6 +40,7 @@ class EditController(QObject):
         self.layers: dict[str, QgsVectorLayer] = {}
         self.tools: dict[str, Any] = {}
         self.history = EditHistory()
+        self.loader = TaskRunner(self)       # prepares an opened scenario's live statistics
         self.checker = FindingsChecker(self)
         self.checker.started.connect(lambda: self.panel.set_checking(True))
         self.checker.found.connect(self._show_findings)
@@ -68,23 +71,52 @@ class EditController(QObject):
 
     # ------------------------------------------------------------------ binding
     def _on_scenario_opened(self, folder: str) -> None:
-        from ...engine.errors import GridGovError
-        from ...engine.scenario import load_scenario
+        """Bind to the opened scenario's layers once its live statistics are ready.
 
+        Loading the scenario and its life circles takes a second on a district and about a
+        minute on a whole city, so it runs as a background task; the tab binds when it ends
+        (unless another scenario was opened meanwhile)."""
         self.detach()                   # the previous scenario's layers are gone
         self.history.clear()
         layers = [self.state.layer(n) for n in ("grids", "units", "facilities")]
         if layers[0] is None or layers[1] is None:
             self.message(_tr("This scenario has no grids or units layer: nothing to edit."))
             return
-        try:
-            self.attach(*layers, scenario=load_scenario(folder))
-        except (GridGovError, ValueError) as exc:
-            self.message(_tr("Live statistics unavailable: {0}").format(exc), Qgis.Warning)
+        ids = [lyr.id() if lyr is not None else None for lyr in layers]
+
+        def prepare(_progress):
+            from ...engine.live import LiveStats
+            from ...engine.scenario import load_scenario
+
+            scenario = load_scenario(folder)
+            return scenario, LiveStats.from_scenario(scenario)
+
+        def done(ok: bool, result, error: str) -> None:
+            now = [self.state.layer(n) for n in ("grids", "units", "facilities")]
+            if [lyr.id() if lyr is not None else None for lyr in now] != ids:
+                return                  # the project moved on while the statistics were prepared
+            if not ok:
+                self.message(_tr("Live statistics unavailable: {0}").format(error), Qgis.Warning)
+                return
+            from ...engine.errors import GridGovError
+
+            try:
+                self.attach(*now, scenario=result[0], live=result[1])
+            except (GridGovError, ValueError) as exc:
+                self.message(_tr("Live statistics unavailable: {0}").format(exc), Qgis.Warning)
+
+        self.message(_tr("Preparing the live statistics of {0}…").format(Path(folder).name))
+        self.loader.start(EngineTask(_tr("GridGov: preparing live statistics"), prepare), done)
+
+    @property
+    def attaching(self) -> bool:
+        """The opened scenario's live statistics are still being prepared (tests and scripts wait)."""
+        return self.loader.busy
 
     def attach(self, grids: QgsVectorLayer, units: QgsVectorLayer, facilities: QgsVectorLayer | None,
-               scenario=None, circles=None) -> None:
-        """Bind to the layers being edited (and the scenario they come from)."""
+               scenario=None, circles=None, live=None) -> None:
+        """Bind to the layers being edited (and the scenario they come from; ``live``: its
+        ``LiveStats`` when already prepared)."""
         from ..services.live_adapter import LiveAdapter
 
         self.detach()
@@ -92,7 +124,7 @@ class EditController(QObject):
         if facilities is not None:
             self.layers["facilities"] = facilities
         self.scenario = scenario
-        self.adapter = LiveAdapter(grids, units, facilities, scenario, circles, parent=self)
+        self.adapter = LiveAdapter(grids, units, facilities, scenario, circles, parent=self, live=live)
         self.adapter.updated.connect(self._on_update)
         self.adapter.failed.connect(lambda m: self.message(m, Qgis.Warning))
         grids.selectionChanged.connect(self._on_selection)
@@ -112,6 +144,7 @@ class EditController(QObject):
                 if item is not None and item.scene() is not None:
                     item.scene().removeItem(item)
         self.tools = {}
+        self.loader.drop()
         self.checker.drop()
         self._findings_timer.stop()
         self.panel.set_checking(False)

@@ -28,10 +28,11 @@ class LiveAdapter(QObject):
     failed = pyqtSignal(str)
 
     def __init__(self, grids: QgsVectorLayer, units: QgsVectorLayer, facilities: QgsVectorLayer | None,
-                 scenario: Any = None, circles: Any = None, delay_ms: int = 30, parent=None):
+                 scenario: Any = None, circles: Any = None, delay_ms: int = 30, parent=None, live: Any = None):
         """``scenario``: the loaded ``engine.scenario.Scenario`` these layers come from (its ids
         match the layers' ``id`` fields); without it the layers themselves are read (no coverage
-        unless ``circles`` is given for the same units)."""
+        unless ``circles`` is given for the same units).  ``live``: the scenario's ``LiveStats``
+        when already built (e.g. in a background task)."""
         super().__init__(parent)
         from ...engine.live import LiveStats
 
@@ -45,7 +46,9 @@ class LiveAdapter(QObject):
         self.to_metric = {lyr.id(): QgsCoordinateTransform(lyr.crs(), crs, ctx)
                            for lyr in (grids, units, facilities) if lyr is not None}
         self._fid_id = {lyr.id(): FeatureIds.read(lyr) for lyr in (grids, units, facilities) if lyr is not None}
-        if scenario is not None:
+        if live is not None:
+            self.live = live
+        elif scenario is not None:
             self.live = LiveStats.from_scenario(scenario, circles, compute=circles is None)
         else:
             g, u, f = read_model(grids, units, facilities, self.to_metric)

@@ -95,6 +95,14 @@
       <translation>该方案没有网格或居民单元图层，无法编辑。</translation>
     </message>
     <message>
+      <source>GridGov: preparing live statistics</source>
+      <translation>GridGov：正在准备实时统计</translation>
+    </message>
+    <message>
+      <source>Preparing the live statistics of {0}…</source>
+      <translation>正在准备 {0} 的实时统计…</translation>
+    </message>
+    <message>
       <source>Select at least two grids to merge</source>
       <translation>请至少选择两个网格进行合并</translation>
     </message>
