@@ -12,7 +12,7 @@ import numpy as np
 
 from . import _kernels
 from .graph import Network
-from .snap import Snap, along, edge_costs, out_seeds, same_edge_pairs
+from .snap import Snap, along, arrival_terms, out_seeds, same_edge_pairs
 
 
 def k_nearest_points(net: Network, src: Snap, dst: Snap, k: int, weight: str = "time"
@@ -35,13 +35,7 @@ def k_nearest_points(net: Network, src: Snap, dst: Snap, k: int, weight: str = "
     kl = np.full((net.n_nodes, k), -1, np.int64)
     if ok.any():
         _kernels.k_nearest_heap(indptr, indices, w, nodes[ok], cost0[ok], lab[ok], np.inf, kc, kl)
-    fwd, bwd = edge_costs(net, weight)
-    e = np.where(dst.ok, dst.edge, 0)
-    L = net.edge_length[e]
-    Ls = np.where(L > 0, L, 1.0)
-    add_u = np.where(np.isfinite(fwd[e]), np.where(L > 0, dst.offset / Ls, 0.0) * fwd[e], np.inf)
-    add_v = np.where(np.isfinite(bwd[e]), np.where(L > 0, (L - dst.offset) / Ls, 1.0) * bwd[e], np.inf)
-    u, v = net.edge_u[e], net.edge_v[e]
+    u, v, add_u, add_v = arrival_terms(net, dst, weight)
     with np.errstate(invalid="ignore"):
         cu = kc[u] + add_u[:, None]
         cv = kc[v] + add_v[:, None]

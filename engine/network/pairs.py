@@ -14,7 +14,7 @@ import numpy as np
 from . import _kernels_pairs
 from .graph import Network
 from .matrix import _pool, default_threads
-from .snap import Snap, along, edge_costs, out_seeds
+from .snap import Snap, along, arrival_terms, out_seeds
 
 _WORK = threading.local()
 
@@ -41,15 +41,12 @@ def pair_times(net: Network, src: Snap, dst: Snap, ps: np.ndarray, pt: np.ndarra
         return out
     indptr, indices, w = net.csr(weight)
     seed_nodes, seed_cost = out_seeds(net, src, weight)
-    fwd, bwd = edge_costs(net, weight)
-    e = np.where(dst.ok, dst.edge, 0)[pt]
-    L = net.edge_length[e]
-    Ls = np.where(L > 0, L, 1.0)
+    u, v, add_u, add_v = arrival_terms(net, dst, weight)
     ok = dst.ok[pt]
-    add_u = np.where(ok & np.isfinite(fwd[e]), np.where(L > 0, dst.offset[pt] / Ls, 0.0) * fwd[e], np.inf)
-    add_v = np.where(ok & np.isfinite(bwd[e]), np.where(L > 0, (L - dst.offset[pt]) / Ls, 1.0) * bwd[e], np.inf)
-    tu = np.where(ok, net.edge_u[e], -1).astype(np.int64)
-    tv = np.where(ok, net.edge_v[e], -1).astype(np.int64)
+    add_u = np.where(ok, add_u[pt], np.inf)
+    add_v = np.where(ok, add_v[pt], np.inf)
+    tu = np.where(ok, u[pt], -1).astype(np.int64)
+    tv = np.where(ok, v[pt], -1).astype(np.int64)
     order = np.argsort(ps, kind="stable")                 # pairs grouped by source
     pstart = np.searchsorted(ps[order], np.arange(len(src) + 1)).astype(np.int64)
     # sources in node order (neighbouring searches share cache lines), in chunks pulled by threads

@@ -78,6 +78,21 @@ def _fractions(net: Network, snap: Snap) -> tuple[np.ndarray, np.ndarray]:
     return before, after
 
 
+def arrival_terms(net: Network, snap: Snap, weight: str = "time"
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(u, v, add_u, add_v)`` per point: a point on edge u → v is reached through u plus
+    ``t / L`` of the forward cost or through v plus ``(L - t) / L`` of the backward cost (inf
+    where that direction is closed); the same rule as ``arrival``, for callers that hold
+    several costs per node (matrices, k-nearest fields)."""
+    fwd, bwd = edge_costs(net, weight)
+    e = np.where(snap.ok, snap.edge, 0)
+    before, after = _fractions(net, snap)
+    with np.errstate(invalid="ignore"):
+        add_u = np.where(np.isfinite(fwd[e]), before * fwd[e], np.inf)
+        add_v = np.where(np.isfinite(bwd[e]), after * bwd[e], np.inf)
+    return net.edge_u[e], net.edge_v[e], add_u, add_v
+
+
 def out_seeds(net: Network, snap: Snap, weight: str = "time") -> tuple[np.ndarray, np.ndarray]:
     """Seeds to start a search at each point: ``(nodes[k, 2], cost[k, 2])`` (node -1 = none)."""
     fwd, bwd = edge_costs(net, weight)

@@ -6,7 +6,7 @@ import numpy as np
 from .graph import Network
 from .matrix import seeded_rows
 from .paths import check_cutoff
-from .snap import Snap, along, edge_costs, out_seeds, same_edge_pairs, snap_points
+from .snap import Snap, along, arrival_terms, out_seeds, same_edge_pairs, snap_points
 
 _DENSE_CELLS = 20_000_000  # node-cost cells materialised at once
 
@@ -31,13 +31,7 @@ def snapped_times(net: Network, src: Snap, dst: Snap, cutoff: float = np.inf, we
     if len(dst):
         # reaching a point: through u plus t/L of the forward cost, or through v plus the rest
         # of the backward cost (the same rule as snap.arrival, for all rows at once)
-        fwd, bwd = edge_costs(net, weight)
-        e = np.where(dst.ok, dst.edge, 0)
-        L = net.edge_length[e]
-        Ls = np.where(L > 0, L, 1.0)
-        add_u = np.where(np.isfinite(fwd[e]), np.where(L > 0, dst.offset / Ls, 0.0) * fwd[e], np.inf)
-        add_v = np.where(np.isfinite(bwd[e]), np.where(L > 0, (L - dst.offset) / Ls, 1.0) * bwd[e], np.inf)
-        u, v = net.edge_u[e], net.edge_v[e]
+        u, v, add_u, add_v = arrival_terms(net, dst, weight)
         n = net.n_nodes
         step = max(1, _DENSE_CELLS // max(n, 1))
         for a in range(0, len(src), step):
