@@ -62,6 +62,13 @@ DEFAULTS: dict[str, dict[str, Param]] = {
                                  "network walking distance per life-circle tier", "GB 50180-2018; docs/sources.md §3",
                                  en="Life-circle tier distance", zh="生活圈步行距离", range="(0, 20000]",
                                  key_labels=_labels(TIERS)),
+        "band_polygons_max_km": Param(1000.0, "km", "gridgov run writes the band polygons (layer 'bands' of "
+                                      "results.gpkg) when the residents' road network is at most this long; a "
+                                      "longer one (a whole city) gets no bands layer, because its polygons cost "
+                                      "about 6 s per 1,000 km and a city's weigh gigabytes (gridgov circles writes "
+                                      "them for any network; units keep their band columns). 0 = never",
+                                      "[setting]", en="Road length for band polygons", zh="生成生活圈面的最大路网长度",
+                                      range="[0, inf)", finite=False),
     },
     "coverage": {
         "required": Param(list(NATIONAL_REQUIRED), "", "facility types every household should reach; a required type "

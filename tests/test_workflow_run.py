@@ -36,6 +36,26 @@ def test_run_writes_scores_results_and_report(sample_run):
     assert "OpenStreetMap" in html
 
 
+def test_band_polygons_follow_the_road_length_limit(tmp_path, sample_dir):
+    """Above [circles] band_polygons_max_km (here 0: never) the run writes no bands layer and
+    says why in ``RunResult.notes``, naming the network's length."""
+    out = tmp_path / "out"
+    result = run_scenario(sample_dir, out, days=1, replications=1, pdf=False, lang="en",
+                          overrides={"circles": {"band_polygons_max_km": 0.0}})
+    ds = ogr.Open(str(out / "results.gpkg"))
+    names = {ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())}
+    assert "bands" not in names and {"units", "grids", "service_areas"} <= names
+    km = result.circles.network.edge_length.sum() / 1000.0
+    assert len(result.notes) == 1 and "band_polygons_max_km" in result.notes[0]
+    assert f"{km:,.0f} km" in result.notes[0]
+
+
+def test_sample_run_writes_band_polygons_without_a_note(sample_run):
+    out, result = sample_run
+    assert result.notes == []
+    assert result.circles.network.edge_length.sum() / 1000.0 <= 1000.0   # the default limit
+
+
 def test_results_units_carry_bands_and_nearest_facility(sample_run):
     out, result = sample_run
     ds = ogr.Open(str(out / "results.gpkg"))

@@ -45,6 +45,8 @@ def run(args) -> int:
     if not args.quiet:
         print(score_table(result.scores, lang="en"))
         print(stage_table(result.timings_s))
+    for note in result.notes:
+        print(f"gridgov run: note: {note}", file=sys.stderr)
     warnings = result.scenario.warnings
     for problem in warnings[:10]:
         print(f"gridgov run: {problem}", file=sys.stderr)  # Problem.__str__ carries the [warning] tag

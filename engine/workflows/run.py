@@ -42,6 +42,7 @@ class RunResult:
     scores: Scores
     paths: dict[str, Path]
     timings_s: dict[str, float]
+    notes: list[str] = field(default_factory=list)   # what the run left out and why, for the user
 
 
 def compute_stages(scenario: Scenario, *, days: float | None = None, seed: int | None = None,
@@ -132,34 +133,53 @@ def run_scenario(scenario_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
                                 progress=progress.sub(0.02, 0.85))
         timings = {"load": load_s, **stages.timings_s}
         t = time.perf_counter()
-        write_run_outputs(staging.dir, scenario, stages, timings, lang=lang, pdf=pdf, progress=progress.sub(0.86, 1.0))
+        notes = write_run_outputs(staging.dir, scenario, stages, timings, lang=lang, pdf=pdf,
+                                  progress=progress.sub(0.86, 1.0))
         if not pdf:
             staging.remove("report.pdf")  # an earlier run's PDF would contradict the new report
         paths = {item.stem if item.suffix != ".pdf" else "pdf": staging.final(item)  # keys as score, compare
                  for item in sorted(staging.dir.iterdir())}
     timings["write"] = time.perf_counter() - t - timings.get("report", 0.0)   # results.gpkg, json, publishing
     progress(1.0, "done")
-    return RunResult(scenario, stages.circles, stages.simulation, stages.scores, paths, timings)
+    return RunResult(scenario, stages.circles, stages.simulation, stages.scores, paths, timings, notes)
 
 
 def write_run_outputs(folder: Path, scenario: Scenario, stages: Stages, timings_s: dict[str, float], *,
-                      lang: str = "zh_CN", pdf: bool = True, progress: Progress = NULL) -> None:
+                      lang: str = "zh_CN", pdf: bool = True, progress: Progress = NULL) -> list[str]:
     """The output set of a run, written into ``folder``: results.gpkg, report.html (+ report.pdf),
-    scores.json."""
+    scores.json.  Returns notes on what was left out (see ``band_polygons_skipped``)."""
     from ..jsonio import write_json
     from ..report import write_documents
 
     progress(0.0, "writing results.gpkg")
-    write_results_gpkg(folder / "results.gpkg", scenario, stages)
+    skipped = band_polygons_skipped(scenario, stages.circles)
+    write_results_gpkg(folder / "results.gpkg", scenario, stages, bands=not skipped)
     progress(0.4, "writing report")   # everything the report draws travels with the scores
     t = time.perf_counter()
     write_documents(folder, [(scenario.name, scenario, stages.scores)], lang=lang, stem="report", pdf=pdf)
     timings_s["report"] = time.perf_counter() - t
     write_json(folder / "scores.json", scores_document(scenario, stages.scores, timings_s))
+    return [skipped] if skipped else []
 
 
-def write_results_gpkg(path: Path, scenario: Scenario, stages: Stages) -> Path:
-    """results.gpkg: units (bands, nearest facility), grids (metrics), facilities, areas, bands."""
+def band_polygons_skipped(scenario: Scenario, circles: Circles) -> str:
+    """Why the run leaves out the band polygons ("" when it writes them): the residents'
+    network is longer than ``[circles] band_polygons_max_km``.  Their cost grows with the road
+    length (a planar subdivision of the roads, ``circles.cells``): a district's take seconds,
+    a whole city's over a minute and gigabytes, for a layer no map can show at that scale."""
+    limit = float(scenario.params["circles"]["band_polygons_max_km"])
+    net = circles.network
+    km = float(net.edge_length.sum()) / 1000.0 if net is not None and net.n_edges else 0.0
+    if km <= limit:
+        return ""
+    return (f"no 'bands' layer in results.gpkg: the {net.mode} network is {km:,.0f} km long, more than "
+            f"[circles] band_polygons_max_km = {limit:,.0f}; 'gridgov circles' writes the band polygons "
+            "(per district: 'gridgov circles' on a district's scenario), the units keep their band columns")
+
+
+def write_results_gpkg(path: Path, scenario: Scenario, stages: Stages, bands: bool = True) -> Path:
+    """results.gpkg: units (bands, nearest facility), grids (metrics), facilities, service areas
+    and (``bands``) the band polygons."""
     import shapely
 
     from ..circles.layers import band_layer, facility_columns, grid_columns, responsibility_layer, unit_columns
@@ -187,7 +207,8 @@ def write_results_gpkg(path: Path, scenario: Scenario, stages: Stages) -> Path:
         "facilities": {"geometry": shapely.points(np.asarray(fac.x, float), np.asarray(fac.y, float)),
                        "columns": fac_cols, "geometry_type": "Point"},
         "service_areas": responsibility_layer(circles),
-        "bands": band_layer(circles),
     }
+    if bands:
+        layers["bands"] = band_layer(circles)
     write_layers_bulk(path, layers, scenario.crs)   # one SQLite insert per layer: a city has 400,000 features
     return path

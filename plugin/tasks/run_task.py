@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qgis.core import Qgis, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication
 
 from .engine_task import EngineTask
@@ -16,6 +17,8 @@ def run_task(scenario_dir: Path, out_dir: Path, lang: str = "en") -> EngineTask:
         from ...engine.workflows.run import run_scenario
 
         result = run_scenario(scenario_dir, out, lang=lang, pdf=False, progress=progress)
+        for note in result.notes:   # e.g. no band polygons at city scale; the log is thread-safe
+            QgsMessageLog.logMessage(note, "GridGov", Qgis.Info)
         return {key: str(p) for key, p in result.paths.items()}
 
     return EngineTask(QCoreApplication.translate("ScenarioPanel", "GridGov: run {0}").format(scenario_dir.name), work)

@@ -46,6 +46,8 @@ class ScoreAlgorithm(GridGovAlgorithm):
         paths = {k: str(v) for k, v in result.paths.items()}
         total = result.scores.total
         feedback.pushInfo(f"total score: {total}")
+        for note in result.notes:
+            feedback.pushInfo(note)
         self.load_styled(context, paths["results"], ("grids", "units"), f"GridGov {folder.name}")
         return {"OUTPUT_FOLDER": out, "TOTAL": total, "SCORES": paths["scores"], "RESULTS": paths["results"],
                 "REPORT": paths.get("report"), "GRIDS": f"{paths['results']}|layername=grids",
