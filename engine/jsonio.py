@@ -9,6 +9,7 @@ switches the whole document to the pure-Python encoder, one value per line).
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,27 @@ def _plain_array(a: np.ndarray) -> list:
     return plain(a.tolist())    # object arrays: anything inside
 
 
+_JSON_ATOMS = frozenset({int, str, bool, type(None)})
+
+
+def _plain_values(values: list | tuple) -> list | None:
+    """A list of plain values as it is (checked at C speed: a document made plain once is
+    often made plain again), or None when some value needs converting."""
+    kinds = set(map(type, values))
+    if kinds <= _JSON_ATOMS:
+        return list(values)
+    if kinds == {float} and all(map(math.isfinite, values)):
+        return list(values)
+    return None
+
+
 def plain(obj: Any) -> Any:
     """A JSON-safe copy: NumPy scalars/arrays to Python, NaN/inf to None, paths to str."""
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [plain(v) for v in obj]
+        same = _plain_values(obj)
+        return same if same is not None else [plain(v) for v in obj]
     if isinstance(obj, np.ndarray):
         return _plain_array(obj)
     if isinstance(obj, (bool, np.bool_)):
