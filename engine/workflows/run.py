@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,14 +152,19 @@ def write_run_outputs(folder: Path, scenario: Scenario, stages: Stages, timings_
     from ..jsonio import write_json
     from ..report import write_documents
 
-    progress(0.0, "writing results.gpkg")
+    progress(0.0, "writing results.gpkg and the report")
     skipped = band_polygons_skipped(scenario, stages.circles)
-    write_results_gpkg(folder / "results.gpkg", scenario, stages, bands=not skipped)
-    progress(0.4, "writing report")   # everything the report draws travels with the scores
-    t = time.perf_counter()
-    write_documents(folder, [(scenario.name, scenario, stages.scores)], lang=lang, stem="report", pdf=pdf)
-    timings_s["report"] = time.perf_counter() - t
-    write_json(folder / "scores.json", scores_document(scenario, stages.scores, timings_s))
+    # results.gpkg is written beside the report: SQLite's inserts, GDAL's R-trees and shapely
+    # release the GIL, so on two cores the two overlap (a city: ~20 s each, GIL-bound report).
+    # The files are independent; the executor waits for the writer before an error leaves.
+    with ThreadPoolExecutor(1, thread_name_prefix="gridgov-results-gpkg") as pool:
+        gpkg = pool.submit(write_results_gpkg, folder / "results.gpkg", scenario, stages, bands=not skipped)
+        t = time.perf_counter()   # everything the report draws travels with the scores
+        write_documents(folder, [(scenario.name, scenario, stages.scores)], lang=lang, stem="report", pdf=pdf)
+        timings_s["report"] = time.perf_counter() - t
+        progress(0.5, "writing scores.json")
+        write_json(folder / "scores.json", scores_document(scenario, stages.scores, timings_s))
+        gpkg.result()
     return [skipped] if skipped else []
 
 
