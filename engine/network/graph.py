@@ -145,7 +145,7 @@ def build_graph(roads: Roads, mode: str = "walk", travel: dict | None = None, so
     speed = mode_speeds(roads, mode, travel)
     geoms = np.asarray(roads.geometry, dtype=object)
     problems: list[Problem] = []
-    bad = [i for i, g in enumerate(geoms) if g is None or shapely.get_type_id(g) != 1 or g.is_empty]
+    bad = np.flatnonzero((shapely.get_type_id(geoms) != 1) | shapely.is_empty(geoms)).tolist()  # None: type -1
     for i in bad:
         problems.append(Problem("road is not a single non-empty line; ignored", source, "roads",
                                 int(roads.fid[i]), "geometry", "warning"))
@@ -190,7 +190,8 @@ def build_graph(roads: Roads, mode: str = "walk", travel: dict | None = None, so
     pieces = np.empty(0, object)
     if a.size:
         # gather the vertex ranges [a, b] of every piece
-        idx = np.concatenate([np.arange(i, j + 1) for i, j in zip(a, b)])
+        span = b - a + 1
+        idx = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span - a, span)
         pieces = shapely.linestrings(coords[idx], indices=np.repeat(np.arange(a.size), b - a + 1))
     eu = node_of_cluster[cluster[a]]
     ev = node_of_cluster[cluster[b]]
