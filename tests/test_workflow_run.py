@@ -93,3 +93,26 @@ def test_cli_run_reports_bad_scenario_without_traceback(tmp_path):
     assert proc.returncode == 1
     assert "scenario.toml" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_run_times_every_stage_and_its_wall(sample_run):
+    """Each stage's own seconds, and the wall time they overlap within (circles beside the
+    simulation, results.gpkg beside the report)."""
+    from gridgov.engine.commands.run import STAGES
+
+    _, result = sample_run
+    t = result.timings_s
+    assert all(t[key] > 0 for key, _ in STAGES)
+    stage_sum = sum(t[key] for key, _ in STAGES)
+    assert 0 < t["wall"] <= stage_sum + 0.05
+
+
+def test_stage_table_shares_are_of_the_wall_and_say_when_stages_overlap():
+    from gridgov.engine.commands.run import stage_table
+
+    serial = stage_table({"load": 1, "network": 1, "circles": 1, "simulation": 1, "score": 1, "report": 1,
+                          "write": 4, "wall": 10})
+    assert "40.0%" in serial and "overlap" not in serial
+    side_by_side = stage_table({"load": 1, "network": 1, "circles": 4, "simulation": 4, "score": 1, "report": 4,
+                                "write": 4, "wall": 12})
+    assert "33.3%" in side_by_side and "add up to 19.00" in side_by_side
