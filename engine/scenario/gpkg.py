@@ -207,9 +207,13 @@ def _read_arrow(lyr, names: list[str], kinds: list[int]) -> tuple[np.ndarray, np
         g = b[geom_col]
         mask = np.ma.getmaskarray(g) if isinstance(g, np.ma.MaskedArray) else np.zeros(len(g), bool)
         data = np.ma.getdata(g)
-        for j in range(len(g)):
-            if not mask[j] and data[j] is not None:
-                wkbs[pos + j] = data[j].tobytes() if isinstance(data[j], np.void) else bytes(data[j])
+        if data.dtype == object and all(type(v) is bytes for v in data):   # GDAL 3.6: bytes already
+            wkbs[pos:pos + len(g)] = data
+            wkbs[pos:pos + len(g)][mask] = None
+        else:
+            for j in range(len(g)):
+                if not mask[j] and data[j] is not None:
+                    wkbs[pos + j] = data[j].tobytes() if isinstance(data[j], np.void) else bytes(data[j])
         pos += len(g)
     columns = {}
     for name, kind in zip(names, kinds):
@@ -237,7 +241,11 @@ def _arrow_column(values, kind: int) -> np.ndarray:
         out = data.astype("datetime64[s]")
         out[mask] = np.datetime64("NaT")
         return out
-    if kind == ogr.OFTString and data.dtype.kind in "SO":
+    if kind == ogr.OFTString and data.dtype.kind == "S":     # fixed-width UTF-8: decoded in C
+        out = np.char.decode(data, "utf-8").astype(object)
+        out[mask] = None
+        return out
+    if kind == ogr.OFTString and data.dtype.kind == "O":
         out = np.empty(len(data), dtype=object)
         for i, v in enumerate(data):
             if not mask[i] and v is not None:
