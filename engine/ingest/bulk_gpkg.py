@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from osgeo import ogr
+from osgeo import gdal, ogr
 
 from ..atomic import atomic_path
 from ..scenario import gpkg
@@ -39,16 +39,35 @@ def _blobs(geoms: np.ndarray, srs_id: int) -> list:
     return list(map(bytes.__add__, heads, wkb))
 
 
+_SQLITE_VALUES = frozenset({str, int, float, type(None)})
+
+
 def _python_column(values: np.ndarray) -> list:
     """Plain Python values for sqlite3 (NaN → NULL)."""
     v = np.asarray(values)
     if v.dtype.kind == "f":
-        out = v.astype(object)
-        out[np.isnan(v)] = None
-        return out.tolist()
+        nan = np.flatnonzero(np.isnan(v))
+        values = v.tolist()
+        for i in nan.tolist():      # few, usually: patched in place rather than an object copy
+            values[i] = None
+        return values
     if v.dtype.kind in "iub":
         return v.astype(np.int64).tolist()
-    return [None if x is None else (x if isinstance(x, (str, int, float)) else str(x)) for x in v.tolist()]
+    values = v.tolist()
+    if set(map(type, values)) <= _SQLITE_VALUES:     # text columns: as they are
+        return values
+    return [None if x is None else (x if isinstance(x, (str, int, float)) else str(x)) for x in values]
+
+
+@contextmanager
+def _sqlite_unsynced():
+    """OGR's SQLite connections of this thread skip fsync (the file is a temporary one)."""
+    before = gdal.GetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", None)
+    gdal.SetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF")
+    try:
+        yield
+    finally:
+        gdal.SetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", before)
 
 
 @contextmanager
@@ -84,6 +103,11 @@ def write_layers_bulk(path: str | os.PathLike, layers: dict[str, dict[str, Any]]
                 lyr.CreateField(fd)
         ds = None  # noqa: F841 - flush the tables before SQLite writes into them
         con = sqlite3.connect(str(tmp))
+        # A file under a temporary name, discarded on any error: no rollback journal, no
+        # fsync per transaction (atomic_path publishes it by rename once it is complete).
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("PRAGMA cache_size = -65536")     # 64 MB: the B-trees of a city layer
         try:
             for name, spec in layers.items():
                 geoms = np.asarray(spec["geometry"], dtype=object)
@@ -103,9 +127,10 @@ def write_layers_bulk(path: str | os.PathLike, layers: dict[str, dict[str, Any]]
             con.commit()
         finally:
             con.close()
-        ds = ogr.Open(str(tmp), 1)
-        for name, spec in layers.items():
-            ds.ExecuteSQL(f"SELECT CreateSpatialIndex('{name}', 'geom')")
-            gpkg.index_key_columns(ds, name, spec.get("columns", {}))
-        ds = None  # noqa: F841
+        with _sqlite_unsynced():
+            ds = ogr.Open(str(tmp), 1)
+            for name, spec in layers.items():
+                ds.ExecuteSQL(f"SELECT CreateSpatialIndex('{name}', 'geom')")
+                gpkg.index_key_columns(ds, name, spec.get("columns", {}))
+            ds = None  # noqa: F841
     return target
