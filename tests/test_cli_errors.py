@@ -341,9 +341,9 @@ def test_experiment_replications_zero_and_missing_file(tmp_path, toy):
 
 
 @pytest.mark.parametrize("options, needle", [
-    (["--workers", "-1"], "argument --workers: must be ≥ 0, got -1"),
+    (["--workers", "-1"], "argument --workers: must be a whole number ≥ 0, got -1"),
     (["--workers", "two"], "argument --workers: 'two' is not a whole number"),
-    (["--runs-per-task", "0"], "argument --runs-per-task: must be ≥ 1, got 0"),
+    (["--runs-per-task", "0"], "argument --runs-per-task: must be a whole number ≥ 1, got 0"),
     (["--connect-timeout", "-1", "--scheduler", "tcp://127.0.0.1:1"], "argument --connect-timeout: must be"),
     (["--connect-timeout", "inf"], "argument --connect-timeout: must be"),
     (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "cannot be combined with --scheduler"),

@@ -28,29 +28,24 @@ def days_type(text: str) -> float:
     return value
 
 
-def seed_type(text: str) -> int:
-    """``--seed``: a whole number ≥ 0 (NumPy seeds cannot be negative)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {text}")
-    return value
-
-
 def whole_number_type(minimum: int):
-    """An argparse type: a whole number ≥ ``minimum`` (``--workers``, ``--runs-per-task``)."""
+    """An argparse type: a whole number ≥ ``minimum`` (``--seed``, ``--replications``,
+    ``--workers``, ``--runs-per-task``)."""
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be ≥ {minimum}, got {text}")
+            raise argparse.ArgumentTypeError(f"must be a whole number ≥ {minimum}, got {text}")
         return value
     parse.__name__ = "whole number"  # argparse names the type in its own messages
     return parse
+
+
+#: ``--seed``: NumPy seeds cannot be negative; ``--replications``: at least one run
+seed_type = whole_number_type(0)
+replications_type = whole_number_type(1)
 
 
 def seconds_type(text: str) -> float:
@@ -78,17 +73,6 @@ def out_type(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("empty path (give an output folder)")
     return text
-
-
-def replications_type(text: str) -> int:
-    """``--replications``: a whole number ≥ 1 of simulation replications."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text}")
-    return value
 
 
 def add_replications(parser, per_scenario: bool = False) -> None:
