@@ -40,15 +40,24 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def district_city(tmp_path_factory) -> Path:
-    """The district-size generated city (``scripts/make_city.py --scale district``: ~977,000
-    residents in Wuhou and part of Jinjiang, two districts), generated once per session (~2 s)."""
-    import subprocess
+def make_city():
+    """scripts/make_city.py as a module (the city generator; scripts/ is not a package)."""
+    import importlib.util
     import sys
 
+    sys.path.insert(0, str(ROOT / "scripts"))     # make_city imports its sibling modules
+    spec = importlib.util.spec_from_file_location("make_city", ROOT / "scripts" / "make_city.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def district_city(tmp_path_factory, make_city) -> Path:
+    """The district-size generated city (``scripts/make_city.py --scale district``: ~977,000
+    residents in Wuhou and part of Jinjiang, two districts), generated once per session (~2 s)."""
     out = tmp_path_factory.mktemp("district_city") / "city_district"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_city.py"), "--scale", "district", "--out", str(out)],
-                   check=True, capture_output=True)
+    make_city.generate("district", out, seed=make_city.SEED)
     return out
 
 

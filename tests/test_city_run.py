@@ -8,29 +8,18 @@ district response quantiles equal to the quantiles of the pooled per-incident da
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
 @pytest.fixture(scope="session")
-def city_run(tmp_path_factory):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    spec = importlib.util.spec_from_file_location("make_city", ROOT / "scripts" / "make_city.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    base = tmp_path_factory.mktemp("city_run")
-    gen.generate("district", base / "city", seed=11)
+def city_run(tmp_path_factory, district_city):
     from gridgov.engine.workflows.run import run_scenario
 
-    result = run_scenario(base / "city", base / "out", days=28, replications=1, pdf=False, lang="en")
-    return result, base / "out"
+    out = tmp_path_factory.mktemp("city_run") / "out"
+    result = run_scenario(district_city, out, days=28, replications=1, pdf=False, lang="en")
+    return result, out
 
 
 def _pooled_p90(inc: dict, rows: np.ndarray) -> float:

@@ -4,25 +4,16 @@ editing helpers find what they need without reading the whole layer."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    spec = importlib.util.spec_from_file_location("make_city", ROOT / "scripts" / "make_city.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
+def city(tmp_path_factory, make_city):
     out = tmp_path_factory.mktemp("livecity") / "city"
-    gen.generate("150000", out, seed=11)
+    make_city.generate("150000", out, seed=11)
     from gridgov.engine.circles import compute_circles
     from gridgov.engine.scenario import load_scenario
 

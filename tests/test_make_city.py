@@ -2,28 +2,15 @@
 is the same for the same seed.  Generated on the fly at a small size (seconds)."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load_generator():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    spec = importlib.util.spec_from_file_location("make_city", ROOT / "scripts" / "make_city.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    gen = _load_generator()
+def city(tmp_path_factory, make_city):
+    gen = make_city
     out = tmp_path_factory.mktemp("city") / "city_60000"
     stats = gen.generate("60000", out, seed=7)
     from gridgov.engine.scenario import load_scenario
@@ -109,8 +96,7 @@ def test_same_seed_same_city(tmp_path, city):
     assert {k: v for k, v in other.items() if k != "seconds_to_generate"} != keep
 
 
-def test_rivers_are_crossed_only_at_bridges_and_the_network_stays_whole():
-    _load_generator()
+def test_rivers_are_crossed_only_at_bridges_and_the_network_stays_whole(make_city):
     from city_layout import PLOT_M, jittered_nodes
     from city_network import BRIDGE_EVERY, build_roads
     rng = np.random.default_rng(3)
