@@ -94,6 +94,8 @@ def main(argv=None) -> int:
         print("stage        seconds   share")
         for name, sec, share in stages:
             print(f"  {name:<11} {sec:7.2f}  {share:5.1f}%")
+        overlap = [line.strip() for line in text.splitlines() if line.strip().startswith("stages overlap")]
+        print(*(overlap or ["stages ran one after another"]))    # shares are of the run's wall time
         scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
         html, pdf = out / "report.html", out / "report.pdf"
         print(f"report.html {html.stat().st_size / 1e6:.2f} MB, report.pdf {pdf_pages(pdf)} pages "
