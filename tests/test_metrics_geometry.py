@@ -125,3 +125,43 @@ def test_multipolygon_grid_counts_as_one_in_overlaps():
     mp = MultiPolygon([box(0, 0, 10, 10), box(20, 0, 30, 10)])
     found = find_overlaps(["A", "B"], [mp, box(5, 0, 25, 10)])
     assert len(found) == 1 and found[0]["value"] == pytest.approx(50.0 + 50.0)   # both parts overlap B
+
+
+def _tiling(n: int, size: float = 10.0, skip=()) -> list:
+    """n×n boxes sharing edges vertex for vertex (a valid coverage), without the cells in ``skip``."""
+    return [box(i * size, j * size, (i + 1) * size, (j + 1) * size)
+            for i in range(n) for j in range(n) if (i, j) not in skip]
+
+
+def test_overlaps_whose_edges_match_vertex_for_vertex_are_found():
+    # a duplicate, and a grid that is the union of two others with their vertices: no edge crosses
+    cells = _tiling(3)
+    dup = find_overlaps([f"C{k}" for k in range(10)], cells + [cells[4]])
+    assert [(f["grid_id"], f["other_id"], f["value"]) for f in dup] == [("C4", "C9", 100.0)]
+    whole = Polygon([(0, 0), (10, 0), (20, 0), (20, 10), (10, 10), (0, 10)])
+    found = find_overlaps(["W", "L", "R"], [whole, box(0, 0, 10, 10), box(10, 0, 20, 10)])
+    assert {(f["grid_id"], f["other_id"], f["value"]) for f in found} == {("W", "L", 100.0), ("W", "R", 100.0)}
+
+
+def test_gaps_of_a_tiling_with_holes_touching_at_a_corner():
+    # two missing cells meet at one point: two gaps of 100 m², as the union's rings have them
+    gaps = find_gaps(_tiling(4, skip={(1, 1), (2, 2)}))
+    assert [f["value"] for f in gaps] == [100.0, 100.0]
+    assert find_gaps(_tiling(4, size=0.5, skip={(1, 1)})) == []            # 0.25 m²: digitising noise
+    assert find_gaps(_tiling(4)) == []
+
+
+def test_micro_grids_overlapping_across_parents_are_not_an_overlap_but_within_one_are():
+    g = grids([
+        ("G1", "general", "", "C1", "S1", box(0, 0, 100, 100)),
+        ("G2", "general", "", "C1", "S1", box(100, 0, 200, 100)),
+        ("M1", "micro", "G1", "C1", "S1", box(0, 0, 50, 100)),
+        ("M2", "micro", "G1", "C1", "S1", box(50, 0, 100, 100)),
+        ("M3", "micro", "G2", "C1", "S1", box(95, 0, 150, 100)),      # overlaps M2, another parent's
+        ("M4", "micro", "G2", "C1", "S1", box(150, 0, 200, 100)),
+        ("M5", "micro", "G2", "C1", "S1", box(140, 0, 160, 100)),     # overlaps M3 and M4 (same parent)
+    ])
+    rep = topology_report(g)
+    assert [(f["grid_id"], f["other_id"], f["value"]) for f in rep["overlaps"]] == [
+        ("M3", "M5", 1000.0), ("M4", "M5", 1000.0)]
+    assert [(f["kind"], f["grid_id"], f["value"]) for f in rep["nesting"]] == [("micro_outside_parent", "M3", 500.0)]
