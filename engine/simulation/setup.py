@@ -116,12 +116,18 @@ def network_pair_seconds(net, from_xy: np.ndarray, to_xy: np.ndarray, snap_max_m
 def unique_points(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(points, inverse)``: the distinct rows of ``xy`` (n, 2) and where each row went.
 
-    Each (x, y) as one complex number: a 1-D sort, ~10× faster than ``np.unique(axis=0)``'s
-    row sort.  (A pair's trip time depends only on its two points, never on the others'
-    order, and points NumPy counts as one, -0.0 and 0.0, snap alike.)"""
+    Each (x, y) as one complex number: a 1-D stable sort (fast on the runs of repeated
+    points the pairs come in), ~20× faster than ``np.unique(axis=0)``'s row sort.  (A pair's
+    trip time depends only on its two points, never on the others' order, and points that
+    compare equal, -0.0 and 0.0, snap alike.)"""
     c = np.ascontiguousarray(xy, dtype=np.float64).reshape(-1, 2).view(np.complex128).ravel()
-    u, inv = np.unique(c, return_inverse=True)
-    return np.column_stack([u.real, u.imag]), inv.ravel()
+    order = np.argsort(c, kind="stable")
+    s = c[order]
+    first = np.r_[True, s[1:] != s[:-1]] if s.size else np.zeros(0, bool)
+    inv = np.empty(c.size, np.int64)
+    inv[order] = np.cumsum(first) - 1
+    u = s[first]
+    return np.column_stack([u.real, u.imag]), inv
 
 
 def build_layout(scenario, travel: Any = None) -> Layout:
