@@ -82,13 +82,14 @@ class SnapStore:
     def _add(self, x: np.ndarray, y: np.ndarray, snap_max_m: float, edge: np.ndarray, offset: np.ndarray,
              dist: np.ndarray) -> None:
         """Remember freshly snapped points (the caller holds the lock)."""
+        keys = point_keys(x, y)
+        order = np.argsort(keys, kind="stable")
+        new = tuple(c[order] for c in (keys, x, y, edge, offset, dist))
         old = self._tables.get(float(snap_max_m))
-        parts = [(point_keys(x, y), x, y, edge, offset, dist)]
         if old is not None and old[0].size + x.shape[0] <= MAX_POINTS:
-            parts.insert(0, old)
-        cols = [np.concatenate([p[i] for p in parts]) for i in range(6)]
-        order = np.argsort(cols[0], kind="stable")
-        self._tables[float(snap_max_m)] = tuple(c[order] for c in cols)
+            at = np.searchsorted(old[0], new[0])     # merged in order: a GUI edit's few points cost O(n) copies
+            new = tuple(np.insert(o, at, c) for o, c in zip(old, new))
+        self._tables[float(snap_max_m)] = new
 
     def __getstate__(self) -> dict:          # a network sent to a worker process keeps its points
         return {"tables": self._tables}
