@@ -12,7 +12,7 @@ from gridgov.engine import queueing
 from gridgov.engine.scenario import load_scenario
 from gridgov.engine.simulation import simulate_scenario
 from gridgov.engine.simulation._kernels_emergency import centre_queue_kernel
-from gridgov.engine.simulation.escalation import escalation_probability
+from gridgov.engine.simulation.escalation import escalation_probability, nearest_points_straight
 from gridgov.engine.simulation.reference_emergency import centre_queue_reference
 
 
@@ -77,3 +77,18 @@ def test_closing_a_centre_lengthens_escalated_closure(sample_dir):
     assert fewer.summary["escalated_closed_h_mean"] > base.summary["escalated_closed_h_mean"]
     b = simulate_scenario(closed, days=120, seed=6, engine="simpy")
     np.testing.assert_allclose(b.incidents["closed_h"], fewer.incidents["closed_h"], atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_nearest_centre_is_the_argmin_of_the_distance_matrix(seed):
+    """Bit for bit np.argmin(np.hypot(...)): ties to the first centre, duplicates, NaN first."""
+    rng = np.random.default_rng(seed)
+    q = np.vstack([np.round(rng.uniform(0, 5000, (60, 2)), -2), [[2500.0, 2500.0]] * 3])
+    p = np.vstack([np.round(rng.uniform(-500, 5500, (5000, 2)), -1), q, rng.uniform(0, 5000, (3000, 2)) * 1e-3,
+                   [[np.inf, 0.0], [np.nan, 5.0]]])
+    want = np.argmin(np.hypot(p[:, None, 0] - q[None, :, 0], p[:, None, 1] - q[None, :, 1]), axis=1)
+    got = nearest_points_straight(p, q)
+    assert np.array_equal(got, want)
+    q[7] = np.nan                                     # a NaN centre: argmin's first NaN everywhere
+    want = np.argmin(np.hypot(p[:, None, 0] - q[None, :, 0], p[:, None, 1] - q[None, :, 1]), axis=1)
+    assert np.array_equal(nearest_points_straight(p, q), want) and (want == 7).sum() > p.shape[0] - 2

@@ -180,3 +180,14 @@ def test_simulate_replications_share_the_layout(wuhou):
     with pytest.raises(ValidationError) as e:
         simulate_replications(wuhou, 0)
     assert e.value.problems[0].field == "replications"
+
+
+def test_unique_points_are_numpys_distinct_rows():
+    from gridgov.engine.simulation.setup import unique_points
+
+    rng = np.random.default_rng(3)
+    xy = np.round(rng.uniform(0, 500, (2000, 2)), -1)[rng.integers(0, 2000, 20000)]
+    u, inv = unique_points(xy)
+    want = np.unique(xy, axis=0)
+    assert np.array_equal(u, want) and np.array_equal(u[inv], xy)
+    assert unique_points(np.zeros((0, 2)))[0].shape == (0, 2)

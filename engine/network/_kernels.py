@@ -398,6 +398,69 @@ def k_nearest_heap(indptr, indices, weights, src_nodes, src_cost, src_label, cut
     return count
 
 
+@njit(cache=True, nogil=True)
+def k_nearest_targets(kcost, klabel, u, v, add_u, add_v, ok, same_start, same_label, same_cost, out_cost,
+                      out_label):
+    """The K least-cost distinct sources of each target point from the node fields of
+    ``k_nearest_heap``: through node ``u[t]`` (+ ``add_u[t]``), node ``v[t]`` (+ ``add_v[t]``)
+    or along its own edge (``same_*[same_start[t]:same_start[t+1]]``).
+
+    Each target's candidates are sorted stably by (cost, label) in that order (u's, v's,
+    own edge's); a source's first appearance is its cheapest way, the first K distinct
+    sources are the answer: the rows a stable lexsort of all candidates would give.
+    ``out_cost``/``out_label`` (D, K) must be +inf / -1 on entry.
+    """
+    D = u.shape[0]
+    K = kcost.shape[1]
+    cap = 2 * K
+    for t in range(D):
+        cap = max(cap, 2 * K + same_start[t + 1] - same_start[t])
+    bc = np.empty(cap, np.float64)
+    bl = np.empty(cap, np.int64)
+    for t in range(D):
+        if not ok[t]:
+            continue
+        n = 0
+        for side in range(2):
+            node = u[t] if side == 0 else v[t]
+            add = add_u[t] if side == 0 else add_v[t]
+            for j in range(K):
+                lab = klabel[node, j]
+                c = kcost[node, j] + add
+                if lab >= 0 and c < np.inf:
+                    n = _insert_stable(bc, bl, n, c, lab)
+        for s in range(same_start[t], same_start[t + 1]):
+            c = same_cost[s]
+            if same_label[s] >= 0 and c < np.inf:
+                n = _insert_stable(bc, bl, n, c, same_label[s])
+        r = 0
+        for i in range(n):
+            if r == K:
+                break
+            dup = False
+            for j in range(r):
+                if out_label[t, j] == bl[i]:
+                    dup = True
+                    break
+            if not dup:
+                out_cost[t, r] = bc[i]
+                out_label[t, r] = bl[i]
+                r += 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _insert_stable(bc, bl, n, c, lab):
+    """Insert (c, lab) into the (cost, label)-sorted ``bc``/``bl[:n]`` after its equals."""
+    i = n
+    while i > 0 and (c < bc[i - 1] or (c == bc[i - 1] and lab < bl[i - 1])):
+        bc[i] = bc[i - 1]
+        bl[i] = bl[i - 1]
+        i -= 1
+    bc[i] = c
+    bl[i] = lab
+    return n + 1
+
+
 # ----------------------------------------------------------------------------- Dinitz buckets
 # Buckets of width delta <= the smallest edge weight: a relaxation always lands in a later
 # bucket, so nodes of the current bucket are final and need no ordering among themselves.

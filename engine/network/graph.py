@@ -50,6 +50,7 @@ class Network:
     problems: list = field(default_factory=list)
     _tree: object = None
     _vertices: object = None
+    _snaps: object = None
 
     @property
     def n_nodes(self) -> int:
@@ -65,6 +66,23 @@ class Network:
         if self._tree is None:
             self._tree = shapely.STRtree(self.edge_geometry)
         return self._tree
+
+    @property
+    def snaps(self):
+        """Points already snapped onto these edges (``snap_cache.SnapStore``)."""
+        if self._snaps is None:
+            from .snap_cache import SnapStore
+
+            self._snaps = SnapStore()
+        return self._snaps
+
+    def same_edges(self, other: "Network") -> bool:
+        """Whether ``other`` has exactly these edge geometries (same order, same coordinates)."""
+        if other.n_edges != self.n_edges or not np.array_equal(other.edge_length, self.edge_length):
+            return False
+        a, ia = shapely.get_coordinates(self.edge_geometry, return_index=True)
+        b, ib = shapely.get_coordinates(other.edge_geometry, return_index=True)
+        return a.shape == b.shape and np.array_equal(ia, ib) and a.tobytes() == b.tobytes()
 
     @property
     def vertices(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -256,8 +274,13 @@ def build_network(scenario, mode: str | None = None) -> Network:
            id(roads.geometry), len(roads.geometry))
     cache = roads.__dict__.setdefault("_networks", {})
     if key not in cache:
-        cache[key] = build_graph(roads, mode, scenario.params["travel"], str(scenario.layers_path),
-                                 str(scenario.path / "scenario.toml"))
+        net = build_graph(roads, mode, scenario.params["travel"], str(scenario.layers_path),
+                          str(scenario.path / "scenario.toml"))
+        for other in cache.values():     # modes on the same roads: one spatial index, one snap store
+            if other.same_edges(net):
+                net._tree, net._snaps = other.tree, other.snaps
+                break
+        cache[key] = net
     return cache[key]
 
 

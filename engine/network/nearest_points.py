@@ -36,29 +36,9 @@ def k_nearest_points(net: Network, src: Snap, dst: Snap, k: int, weight: str = "
     if ok.any():
         _kernels.k_nearest_heap(indptr, indices, w, nodes[ok], cost0[ok], lab[ok], np.inf, kc, kl)
     u, v, add_u, add_v = arrival_terms(net, dst, weight)
-    with np.errstate(invalid="ignore"):
-        cu = kc[u] + add_u[:, None]
-        cv = kc[v] + add_v[:, None]
-    tgt = np.repeat(np.arange(D), 2 * k)
-    lab_all = np.hstack([kl[u], kl[v]]).ravel()
-    cost_all = np.hstack([cu, cv]).ravel()
-    i, j = same_edge_pairs(src, dst)
-    if i.size:
-        tgt = np.concatenate([tgt, j])
-        lab_all = np.concatenate([lab_all, i])
-        cost_all = np.concatenate([cost_all, along(net, src, i, dst, j, weight)])
-    keep = (lab_all >= 0) & (cost_all < np.inf) & dst.ok[tgt]
-    tgt, lab_all, cost_all = tgt[keep], lab_all[keep], cost_all[keep]
-    # the cheapest way to each (target, source), then per target by cost, ties to the lower source
-    o = np.lexsort((cost_all, lab_all, tgt))
-    tgt, lab_all, cost_all = tgt[o], lab_all[o], cost_all[o]
-    first = np.r_[True, (tgt[1:] != tgt[:-1]) | (lab_all[1:] != lab_all[:-1])]
-    tgt, lab_all, cost_all = tgt[first], lab_all[first], cost_all[first]
-    o = np.lexsort((lab_all, cost_all, tgt))
-    tgt, lab_all, cost_all = tgt[o], lab_all[o], cost_all[o]
-    start = np.searchsorted(tgt, np.arange(D))
-    rank = np.arange(tgt.size) - start[tgt]
-    sel = rank < k
-    kc_out[tgt[sel], rank[sel]] = cost_all[sel]
-    kl_out[tgt[sel], rank[sel]] = lab_all[sel]
+    i, j = same_edge_pairs(src, dst)          # grouped by target, sources ascending within
+    same_cost = along(net, src, i, dst, j, weight) if i.size else np.zeros(0)
+    same_start = np.searchsorted(j, np.arange(D + 1)).astype(np.int64)
+    _kernels.k_nearest_targets(kc, kl, u, v, add_u, add_v, dst.ok, same_start, i.astype(np.int64), same_cost,
+                               kc_out, kl_out)
     return kc_out, kl_out

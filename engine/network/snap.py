@@ -31,21 +31,32 @@ class Snap:
 
 
 def snap_points(net: Network, x, y, snap_max_m: float = np.inf) -> Snap:
-    """Project points onto their nearest edge (ties → lowest edge index)."""
+    """Project points onto their nearest edge (ties → lowest edge index).
+
+    Points this network (or one with the same edge geometries) has snapped before at the
+    same maximum distance come from its store (``snap_cache``): the same results, bit for bit.
+    """
     x = np.asarray(x, dtype=np.float64).ravel()
     y = np.asarray(y, dtype=np.float64).ravel()
     if x.shape != y.shape:
         raise GridGovError("snap_points: x and y differ in length")
     k = x.shape[0]
+    if k == 0 or net.n_edges == 0:
+        return Snap(np.full(k, -1, np.int64), np.zeros(k), np.full(k, np.inf))
+    if not snap_max_m >= 0:
+        raise GridGovError(f"maximum snap distance must be >= 0 (got {snap_max_m!r})")
+    x, y = np.ascontiguousarray(x), np.ascontiguousarray(y)
+    return Snap(*net.snaps.snap(x, y, snap_max_m, lambda qx, qy: _query(net, qx, qy, snap_max_m)))
+
+
+def _query(net: Network, x: np.ndarray, y: np.ndarray, snap_max_m: float
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(edge, offset, distance)`` of finite points from the edge index (the uncached path)."""
+    k = x.shape[0]
     edge = np.full(k, -1, np.int64)
     offset = np.zeros(k)
     dist = np.full(k, np.inf)
-    if k == 0 or net.n_edges == 0:
-        return Snap(edge, offset, dist)
-    if not snap_max_m >= 0:
-        raise GridGovError(f"maximum snap distance must be >= 0 (got {snap_max_m!r})")
-    finite = np.isfinite(x) & np.isfinite(y)
-    pts = shapely.points(x[finite], y[finite])
+    pts = shapely.points(x, y)
     md = None if not np.isfinite(snap_max_m) else float(snap_max_m)
     (pi, ei), d = net.tree.query_nearest(pts, max_distance=md, return_distance=True, all_matches=True)
     if pi.size:
@@ -53,12 +64,10 @@ def snap_points(net: Network, x, y, snap_max_m: float = np.inf) -> Snap:
         pi, ei, d = pi[order], ei[order], d[order]
         first = np.r_[True, pi[1:] != pi[:-1]]
         pi, ei, d = pi[first], ei[first], d[first]
-        rows = np.flatnonzero(finite)[pi]
-        edge[rows] = ei
-        dist[rows] = d
-        offset[rows] = shapely.line_locate_point(net.edge_geometry[ei], pts[pi])
-        offset[rows] = np.clip(offset[rows], 0.0, net.edge_length[ei])
-    return Snap(edge, offset, dist)
+        edge[pi] = ei
+        dist[pi] = d
+        offset[pi] = np.clip(shapely.line_locate_point(net.edge_geometry[ei], pts[pi]), 0.0, net.edge_length[ei])
+    return edge, offset, dist
 
 
 def edge_costs(net: Network, weight: str = "time") -> tuple[np.ndarray, np.ndarray]:

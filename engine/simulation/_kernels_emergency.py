@@ -67,3 +67,28 @@ def centre_queue_kernel(order, arrive, centre, work, server_start):
         start[k] = s
         free_at[v] = s + work[k]
     return start
+
+
+@nb.njit(cache=True, nogil=True)
+def nearest_point_kernel(px, py, qx, qy, out):
+    """``out[i] = np.argmin(np.hypot(px[i] - qx, py[i] - qy))``, bit for bit (the first least
+    distance, the first NaN if any), without the (P, Q) matrix.  ``hypot`` is the C library's
+    (as NumPy's); the cheap squared distance only skips points that cannot reach the best
+    one (its rounding is far inside the 1e-9 margin)."""
+    for i in range(px.shape[0]):
+        best = 0
+        bd = np.hypot(px[i] - qx[0], py[i] - qy[0])
+        if not np.isnan(bd):
+            for j in range(1, qx.shape[0]):
+                dx = px[i] - qx[j]
+                dy = py[i] - qy[j]
+                if dx * dx + dy * dy > bd * bd * (1.0 + 1e-9):
+                    continue
+                d = np.hypot(dx, dy)
+                if np.isnan(d):
+                    best = j
+                    break
+                if d < bd:
+                    bd = d
+                    best = j
+        out[i] = best

@@ -39,9 +39,25 @@ def patrol_km(scenario, grid_rows: np.ndarray) -> np.ndarray:
     r_idx, g_idx = shapely.STRtree(lines).query(polys, predicate="intersects")
     if r_idx.size == 0:
         return out
-    length = shapely.length(shapely.intersection(lines[g_idx], polys[r_idx]))
+    length = _clipped_lengths(lines[g_idx], polys[r_idx])
     out[own] = np.bincount(r_idx, weights=length, minlength=own.size) / 1000.0
     return out
+
+
+def _clipped_lengths(lines: np.ndarray, polys: np.ndarray) -> np.ndarray:
+    """``length(intersection(lines[i], polys[i]))`` for every pair, in chunks on the network
+    thread pool (GEOS releases the GIL; each pair's value is the same however it is chunked)."""
+    import shapely
+
+    from ..network.matrix import _pool, default_threads
+
+    threads = default_threads()
+    if threads < 2 or lines.size < 2_000:
+        return shapely.length(shapely.intersection(lines, polys))
+    bounds = np.linspace(0, lines.size, 4 * threads + 1).astype(np.int64)
+    parts = _pool(threads).map(lambda ab: shapely.length(shapely.intersection(lines[ab[0]:ab[1]], polys[ab[0]:ab[1]])),
+                               zip(bounds[:-1], bounds[1:]))
+    return np.concatenate(list(parts))
 
 
 def routine_hours(params: dict, days: float, patrol_km_g: np.ndarray, households_g: np.ndarray,
