@@ -278,6 +278,9 @@ def polygons_from_reach(ptr, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_pt
                             marked[v] = True
                             sites[ns] = v
                             ns += 1
+            # in site order: the rings (and their first vertices) depend on the reached sites only,
+            # not on the order of the rows
+            sites[:ns].sort()
             out, touch[g] = _trace(sites, ns, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin,
                                    vxy, out)
             g += 1
