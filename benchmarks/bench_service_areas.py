@@ -6,13 +6,18 @@ and ≥ 10× including the band polygons.  The walk network is built the way the
 and QGIS gets exactly that network's edges (so both work on one graph).  800 facilities stand
 at seeded random positions on random edges; the service area is 1,200 m of network distance.
 
-Agreement: per facility, the length of QGIS's lines (dissolved: QGIS emits each fully reached
-segment once per direction) against GridGov's reachable intervals.  Differences come from QGIS's
-graph: it ties a start point to the nearest straight segment of the line (GridGov snaps to the
-edge geometry; both give the same point for points on the line) and it builds nodes from
-coinciding vertices within its topology tolerance (0 here, as GridGov's ``node_tolerance_m``
-default treats only exactly shared vertices as junctions).
-Run: ``.venv/bin/python benchmarks/bench_service_areas.py [--quick] [--facilities N]``.
+Timed: QGIS's run from a GeoPackage of the edges to a memory layer of lines, which includes
+building its graph (``makeGraph``, timed again alone); GridGov's reachable segments as
+compact ``(edge, x0, x1)`` references from the built network and snapped facilities, then
+each further step (coordinates, shapely geometries, snapping, building the network from the
+OSM file, polygons, cells) as its own row, wall and CPU seconds.
+
+Agreement: per (facility, edge) pair, QGIS's two-point pieces located on GridGov's edges and
+merged, against GridGov's intervals (equal within 1e-6 m, or the length in one only).
+Differences come from QGIS's graph: its topology tolerance moves vertices within it onto each
+other, and it does not join edge ends that lie apart where the engine's node tolerance joined
+them (counted).
+Run: ``.venv/bin/python benchmarks/bench_service_areas.py [--quick] [--facilities N] [--pbf FILE]``.
 """
 from __future__ import annotations
 
