@@ -46,6 +46,23 @@ def cell_polygons(cells):
     return shapely.polygons(shapely.linearrings(cells.vxy[cells.cell_vert], indices=ring))
 
 
+def test_reach_polygons_do_not_depend_on_the_row_order():
+    """The same reached rows in another order per source give the same polygons, vertex for
+    vertex (the tracing runs in site order)."""
+    from gridgov.engine.circles.reach import Reach
+
+    net = street_network(2)
+    snap = street_snap(net, 2)
+    r = reachable(net, snap, [20.0, 40.0, 80.0], rings=True)
+    rng = np.random.default_rng(0)
+    order = np.concatenate([a + rng.permutation(b - a) for a, b in zip(r.ptr[:-1], r.ptr[1:])])
+    shuffled = Reach(r.ptr, r.edge[order], r.band[order], r.x0[order], r.x1[order])
+    assert not np.array_equal(order, np.arange(len(r)))
+    a = reach_polygons(net, r, len(snap), 3, WIDTH)
+    b = reach_polygons(net, shuffled, len(snap), 3, WIDTH)
+    assert np.array_equal(shapely.to_wkb(a), shapely.to_wkb(b))
+
+
 @pytest.mark.parametrize("seed", [1, 4])
 def test_cells_tile_and_polygons_cover_the_reached_segments(seed):
     net = street_network(seed)

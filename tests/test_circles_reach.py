@@ -16,15 +16,16 @@ from gridgov.engine.network.matrix import seeded_rows
 from gridgov.engine.network.snap import Snap, out_seeds
 
 
-def random_network(seed: int, n: int = 40, m: int = 90):
+def random_network(seed: int, n: int = 40, m: int = 90, zero_length: bool = True, detour: bool = True):
     rng = np.random.default_rng(seed)
     xy = rng.uniform(0, 1000, (n, 2))
     eu = rng.integers(0, n, m)
     ev = rng.integers(0, n, m)
     ev[:5] = eu[:5]                                   # loops
-    length = np.hypot(*(xy[eu] - xy[ev]).T) * rng.uniform(1.0, 1.5, m)
-    length[:5] = rng.uniform(10, 50, 5)
-    length[5:10] = 0.0                                # zero-length edges
+    length = np.hypot(*(xy[eu] - xy[ev]).T) * rng.uniform(1.0, 1.5 if detour else 1.0, m)
+    length[:5] = rng.uniform(10, 50, 5) if detour else 0.0          # loops (of no extent without detours)
+    if zero_length:
+        length[5:10] = 0.0                            # zero-length edges
     fwd = length / 1.2
     bwd = fwd.copy()
     oneway = rng.random(m)
@@ -141,6 +142,65 @@ def test_kernel_equals_python_envelope_on_the_sample():
     snap = snap_points(net, fac.x[:40], fac.y[:40], 300.0)
     limits = [300.0, 600.0, 900.0]
     assert_same(reference(net, snap, limits), kernel(net, snap, limits))
+
+
+def as_rows(r):
+    """The rows of a ``Reach`` in one canonical order (the kernels' order is theirs)."""
+    o = np.lexsort((r.x1, r.x0, r.band, r.edge, r.source))
+    return [np.asarray(a)[o] for a in (r.source, r.edge, r.band, r.x0, r.x1)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bucket_and_heap_queues_give_the_same_bits(seed, monkeypatch):
+    """Positive weights within the bucket ratio take Dinitz buckets; the heap (forced here)
+    and the buckets' overflow fallback (a one-entry pool) give identical rows."""
+    import gridgov.engine.circles.reach as reach_mod
+    from gridgov.engine.network import _kernels_reach
+
+    net = random_network(seed, zero_length=False)
+    snap = random_snap(net, seed)
+    limits = [60.0, 200.0, 400.0]
+    buckets = reachable(net, snap, limits, threads=1)
+    assert_same(reference(net, snap, limits), kernel(net, snap, limits))
+    calls = []
+    real = _kernels_reach.search_reach_rows
+
+    def spy(*args):
+        calls.append(args[7:10])                        # delta, n_buckets, n_entries
+        return real(*args)
+
+    monkeypatch.setattr(_kernels_reach, "search_reach_rows", spy)
+    reachable(net, snap, limits, threads=1)
+    assert calls[-1][0] > 0                             # buckets were used above
+    monkeypatch.setattr(_kernels_reach, "search_reach_rows", lambda *a: spy(*a[:9], 1, *a[10:]))
+    overflow = reachable(net, snap, limits, threads=1)
+    assert calls[-1][0] > 0 and calls[-1][2] == 1
+    monkeypatch.setattr(_kernels_reach, "search_reach_rows", spy)
+    monkeypatch.setattr(reach_mod, "dinitz_fits", lambda *a: False)
+    heap = reachable(net, snap, limits, threads=1)
+    assert calls[-1][0] == 0
+    for a, b, c in zip(as_rows(buckets), as_rows(heap), as_rows(overflow)):
+        assert np.array_equal(a, b) and np.array_equal(a, c)
+
+
+def test_reach_rows_grouped_by_source_and_their_lines():
+    """``ptr`` groups the rows by source (unsnapped sources get none); ``lines`` cuts one
+    MultiLineString per source from the edges, as long as its intervals."""
+    net = random_network(2, detour=False)               # edge lengths = geometry lengths
+    snap = random_snap(net, 2)
+    limits = [60.0, 200.0]
+    r = reachable(net, snap, limits, rings=True)
+    assert r.ptr[0] == 0 and r.ptr[-1] == len(r) and np.all(np.diff(r.ptr) >= 0)
+    assert np.array_equal(r.source, np.repeat(np.arange(len(snap)), np.diff(r.ptr)))
+    assert np.diff(r.ptr)[-2:].tolist() == [0, 0]
+    for band in (None, 0, 1):
+        lines = r.lines(net, band)
+        sel = np.ones(len(r), bool) if band is None else r.band == band
+        want = np.bincount(r.source[sel], (r.x1 - r.x0)[sel], minlength=len(snap))
+        assert len(lines) == len(snap)
+        np.testing.assert_allclose(shapely.length(lines), want, rtol=1e-9, atol=1e-9)
+    xy, parts = r.coordinates(net)
+    assert parts.shape == (len(r) + 1,) and parts[-1] == xy.shape[0]
 
 
 @pytest.mark.parametrize("seed", range(4))

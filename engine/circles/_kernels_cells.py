@@ -240,10 +240,10 @@ def _new_out():
 
 
 @njit(cache=True, nogil=True)
-def polygons_from_reach(src, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_ptr, ept_pos, ept_site, node_site,
+def polygons_from_reach(ptr, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_ptr, ept_pos, ept_site, node_site,
                         eu, ev, length, n_all_sites, cell_ptr, cell_vert, cell_nb, twin, vxy):
     """Cumulative band multipolygons of sources ``[src_lo, src_hi)`` from their reachable
-    intervals (rows sorted by source; ``band`` = first limit that reaches the interval):
+    intervals (rows ``ptr[k]:ptr[k+1]`` of source ``k``; ``band`` = first limit that reaches it):
     group ``(source - src_lo) * n_bands + b`` holds the sites reached within limit ``b``."""
     marked = np.zeros(n_all_sites, np.bool_)
     visited = np.zeros(cell_vert.shape[0], np.bool_)
@@ -254,12 +254,9 @@ def polygons_from_reach(src, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_pt
     n_groups = (src_hi - src_lo) * n_bands
     group_off = np.zeros(n_groups + 1, np.int64)
     touch = np.zeros(n_groups, np.bool_)
-    p = np.searchsorted(src, src_lo)
     g = 0
     for k in range(src_lo, src_hi):
-        q = p
-        while q < src.shape[0] and src[q] == k:
-            q += 1
+        p, q = ptr[k], ptr[k + 1]
         ns = 0
         for b in range(n_bands):
             for i in range(p, q):
@@ -281,13 +278,15 @@ def polygons_from_reach(src, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_pt
                             marked[v] = True
                             sites[ns] = v
                             ns += 1
+            # in site order: the rings (and their first vertices) depend on the reached sites only,
+            # not on the order of the rows
+            sites[:ns].sort()
             out, touch[g] = _trace(sites, ns, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin,
                                    vxy, out)
             g += 1
             group_off[g] = out[5]
         for i in range(ns):
             marked[sites[i]] = False
-        p = q
     coords, nc, ring_off, nr, poly_off, npoly = out
     return coords[:nc], ring_off[:nr + 1], poly_off[:npoly + 1], group_off, touch
 

@@ -165,19 +165,20 @@ def _multipolygons(coords, ring_off, poly_off, group_off, touch) -> np.ndarray:
 def reach_polygons(net: Network, reach: Reach, n_sources: int, n_bands: int, width_m: float,
                    spacing_m: float | None = None, threads: int | None = None) -> np.ndarray:
     """Cumulative band multipolygons ``[source, band]`` of per-source reachable intervals
-    (``reach.reachable`` rows, sorted by source): band ``b`` = the cells of every site
+    (``reach.reachable``): band ``b`` = the cells of every site
     reached within limit ``b``."""
     cells = subdivision(net, width_m, spacing_m)
     if n_sources == 0:
         return np.empty((0, n_bands), dtype=object)
+    if reach.ptr.shape[0] != n_sources + 1:
+        raise ValueError(f"the reach holds {reach.ptr.shape[0] - 1} sources, not {n_sources}")
     threads = threads or default_threads()
     nchunks = min(n_sources, max(1, threads) * 4)
     bounds = np.linspace(0, n_sources, nchunks + 1).astype(np.int64)
-    src = np.ascontiguousarray(reach.source, dtype=np.int64)
 
     def work(i):
         return _kernels_cells.polygons_from_reach(
-            src, reach.edge, reach.band, reach.x0, reach.x1, bounds[i], bounds[i + 1], n_bands, cells.ept_ptr,
+            reach.ptr, reach.edge, reach.band, reach.x0, reach.x1, bounds[i], bounds[i + 1], n_bands, cells.ept_ptr,
             cells.ept_pos, cells.ept_site, cells.node_site, net.edge_u, net.edge_v, net.edge_length,
             cells.cell_ptr.size - 1, *cells.ring_args)
 

@@ -1,10 +1,11 @@
 """Per-facility reachable road segments for many facilities at once.
 
-One cutoff search per facility (``network.matrix.seeded_rows``: threaded Numba rows, each
-seeded at the facility's partial-edge offsets) and one Numba pass over every (facility,
-reached edge) pair (``network._kernels_reach``) give, for each band limit, the exact
-sub-intervals of every edge the facility reaches within it: the same intervals as
+One Numba kernel per chunk of facilities (``network._kernels_reach``, threaded): a cutoff
+search seeded at the facility's partial-edge offsets, then one pass writing the exact
+reachable sub-intervals of every reached edge for each band limit: the same intervals as
 ``areas.edge_envelope`` + ``areas.split_bands`` for a single source, one-way edges respected.
+The result stays compact, ``(edge, x0, x1)`` references grouped by facility; coordinates or
+geometries are cut from the edges only on demand (``Reach.coordinates``, ``Reach.lines``).
 """
 from __future__ import annotations
 
@@ -14,16 +15,18 @@ import numpy as np
 
 from ..network import _kernels_reach
 from ..network.graph import Network
-from ..network.matrix import _pool, _work_arrays, default_threads, seeded_rows
+from ..network.matrix import _pool, _work_arrays, default_threads
+from ..network.paths import dinitz_fits
 from ..network.snap import Snap, edge_costs, out_seeds
 
 
 @dataclass
 class Reach:
-    """Reachable intervals, one row each: ``source`` (position in the facility rows given),
-    ``edge``, ``band`` (limit index), ``x0 < x1`` metres from the edge's digitised start."""
+    """Reachable intervals grouped by source: rows ``ptr[k]:ptr[k+1]`` belong to source ``k``
+    (position in the facility rows given); per row ``edge``, ``band`` (limit index) and
+    ``x0 < x1`` metres from the edge's digitised start."""
 
-    source: np.ndarray
+    ptr: np.ndarray
     edge: np.ndarray
     band: np.ndarray
     x0: np.ndarray
@@ -31,6 +34,32 @@ class Reach:
 
     def __len__(self) -> int:
         return int(self.edge.shape[0])
+
+    @property
+    def source(self) -> np.ndarray:
+        """The source of every row (sorted)."""
+        return np.repeat(np.arange(self.ptr.shape[0] - 1), np.diff(self.ptr))
+
+    def coordinates(self, net: Network, threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(xy, offsets)``: the rows' pieces of the edge geometries as one coordinate array
+        (``areas.cut_coordinates``; with ``ptr`` the GeoArrow MultiLineString layout)."""
+        from .areas import cut_coordinates
+
+        return cut_coordinates(net, self.edge, self.x0, self.x1, threads)
+
+    def lines(self, net: Network, band: int | None = None) -> np.ndarray:
+        """One shapely MultiLineString per source (of the rows of ``band`` only, if given),
+        built in one call from the coordinate arrays."""
+        import shapely
+
+        r = self
+        if band is not None:
+            keep = self.band == band
+            ptr = np.zeros_like(self.ptr)
+            np.cumsum(np.bincount(self.source[keep], minlength=self.ptr.shape[0] - 1), out=ptr[1:])
+            r = Reach(ptr, self.edge[keep], self.band[keep], self.x0[keep], self.x1[keep])
+        xy, parts = r.coordinates(net)
+        return shapely.from_ragged_array(shapely.GeometryType.MULTILINESTRING, xy, (parts, r.ptr))
 
 
 def incidence(net: Network) -> tuple[np.ndarray, np.ndarray]:
@@ -58,26 +87,36 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     if limits.ndim != 1 or limits.size == 0 or np.any(np.diff(limits) <= 0) or not limits[0] >= 0:
         raise ValueError(f"limits must be increasing non-negative costs (got {limits.tolist()})")
     k = len(snap)
-    empty = Reach(*(np.zeros(0, np.int64),) * 3, np.zeros(0), np.zeros(0))
     if k == 0 or net.n_edges == 0:
-        return empty
+        return Reach(np.zeros(k + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int16), np.zeros(0),
+                     np.zeros(0))
+    if limits.size > np.iinfo(np.int16).max:
+        raise ValueError(f"at most {np.iinfo(np.int16).max} limits (got {limits.size})")
     nodes, cost0 = out_seeds(net, snap, weight)
     indptr, indices, w = net.csr(weight)
-    rows = seeded_rows(indptr, indices, w, nodes, cost0, float(limits[-1]), threads)
     fwd, bwd = edge_costs(net, weight)
     inc_ptr, inc_edge = incidence(net)
     own_edge = np.ascontiguousarray(snap.edge, dtype=np.int64)
     own_off = np.ascontiguousarray(np.where(snap.ok, snap.offset, -1.0), dtype=np.float64)
+    # Dinitz buckets (width = smallest weight) when the weights allow, as matrix.seeded_rows
+    lo, hi = (float(w.min()), float(w.max())) if w.size else (0.0, 0.0)
+    spread = float(np.max(np.where(nodes >= 0, cost0, 0.0)))
+    delta, n_buckets = (lo, int((hi + spread) / lo) + 4) if dinitz_fits(lo, hi, spread, float(limits[-1])) \
+        else (0.0, 0)
+    n_entries = 2 * (indices.shape[0] + nodes.shape[1])   # a search queues seeds + arcs at most once
     threads = threads or default_threads()
     nchunks = min(k, max(1, threads) * 4)
     bounds = np.linspace(0, k, nchunks + 1).astype(np.int64)
-    args = (rows.indptr.astype(np.int64), rows.indices.astype(np.int64), rows.data)
 
     def work(i: int):
-        cost = _work_arrays(net.n_nodes)[0]
-        return _kernels_reach.reach_rows(*args, bounds[i], bounds[i + 1], inc_ptr, inc_edge, net.edge_u, net.edge_v,
-                                         net.edge_length, fwd, bwd, own_edge, own_off, limits, rings, cost)
+        dist, done = _work_arrays(net.n_nodes)
+        return _kernels_reach.search_reach_rows(indptr, indices, w, nodes, cost0, bounds[i], bounds[i + 1], delta,
+                                                n_buckets, n_entries, inc_ptr, inc_edge, net.edge_u, net.edge_v,
+                                                net.edge_length, fwd, bwd, own_edge, own_off, limits, rings, dist,
+                                                done)
 
     parts = list(_pool(threads).map(work, range(nchunks))) if threads > 1 and nchunks > 1 \
         else [work(i) for i in range(nchunks)]
-    return Reach(*(np.concatenate([p[j] for p in parts]) for j in range(5)))
+    ptr = np.zeros(k + 1, np.int64)
+    np.cumsum(np.concatenate([p[0] for p in parts]), out=ptr[1:])
+    return Reach(ptr, *(np.concatenate([p[j] for p in parts]) for j in range(1, 5)))

@@ -1,5 +1,5 @@
-"""Numba kernel of reachable edge intervals: per search row, which part of every reached edge
-lies within each cost limit (no validation here: see ``circles/reach.py``).
+"""Numba kernel of reachable edge intervals: per source, a cutoff search and then which part
+of every reached edge lies within each cost limit (no validation here: see ``circles/reach.py``).
 
 Along edge ``u → v`` (length ``L``, full costs ``fwd``/``bwd``) the cost of position ``x`` is
 the lowest of: ``c_u + x·fwd/L`` (in from the tail), ``c_v + (L − x)·bwd/L`` (in from the
@@ -7,11 +7,16 @@ head) and, on the source's own edge, ``(x − t)·fwd/L`` / ``(t − x)·bwd/L``
 offset ``t``.  Each is monotone, so within a limit ``T`` every way in gives one interval
 (``x ≤ (T − c_u)·L/fwd``, ``x ≥ L − (T − c_v)·L/bwd``, ``[t − T·L/bwd, t + T·L/fwd]``) and the
 reachable set is their union: at most three disjoint intervals per edge and limit.
+
+The search and the intervals of a source run back to back in one kernel: its costs never
+leave the work array (no cost matrix in between).
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from ._kernels_matrix import _pop4, _push4
 
 EPS = 1e-9   # intervals this short (metres) are dropped, as ``areas.edge_envelope`` does
 
@@ -90,19 +95,30 @@ def _subtract(alo, ahi, na, blo, bhi, nb, olo, ohi):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _edge(e, row, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi, pos,
-          o_row, o_edge, o_band, o_x0, o_x1):
+def _edge(e, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi, pos,
+          o_edge, o_band, o_x0, o_x1):
     """Write the intervals of edge ``e`` for every limit from ``pos``; returns the new end."""
     L = length[e]
     if L <= 0.0:
         return pos
     prev_n = 0
     for b in range(limits.shape[0]):
-        n = _within(L, fwd[e], bwd[e], cost[eu[e]], cost[ev[e]], t, limits[b], lo, hi)
+        T = limits[b]
+        cu = cost[eu[e]]
+        cv = cost[ev[e]]
+        f = fwd[e]
+        g = bwd[e]
+        if t < 0.0 and L > EPS and ((cu <= T and f < np.inf and (f <= 0.0 or (T - cu) * L / f >= L)) or
+                                    (cv <= T and g < np.inf and (g <= 0.0 or (T - cv) * L / g >= L))):
+            # the whole edge from one end (most edges of a service area): what _within gives
+            lo[0] = 0.0
+            hi[0] = L
+            n = 1
+        else:
+            n = _within(L, f, g, cu, cv, t, T, lo, hi)
         if rings:
             m = _subtract(lo, hi, n, plo, phi, prev_n, olo, ohi)
             for i in range(m):
-                o_row[pos] = row
                 o_edge[pos] = e
                 o_band[pos] = b
                 o_x0[pos] = olo[i]
@@ -114,13 +130,133 @@ def _edge(e, row, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo,
             prev_n = n
         else:
             for i in range(n):
-                o_row[pos] = row
                 o_edge[pos] = e
                 o_band[pos] = b
                 o_x0[pos] = lo[i]
                 o_x1[pos] = hi[i]
                 pos += 1
     return pos
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _seed(seeds, seed_cost, cutoff, dist, touched, nt):
+    """Lower ``dist`` at the row's seeds (within the cutoff); returns the touched count."""
+    for j in range(seeds.shape[0]):
+        v = seeds[j]
+        c = seed_cost[j]
+        if v < 0 or not c <= cutoff or not c < dist[v]:
+            continue
+        if dist[v] == np.inf:
+            touched[nt] = v
+            nt += 1
+        dist[v] = c
+    return nt
+
+
+@njit(cache=True, nogil=True)
+def _search_heap(indptr, indices, weights, seeds, seed_cost, cutoff, dist, touched, hk, hv):
+    """Dijkstra within ``cutoff`` on a 4-ary heap with lazy deletion (``hk``/``hv`` hold
+    seeds + arcs entries, enough: a node is pushed only when it improves and settles once).
+    Leaves the final costs in ``dist``; returns the count of ``touched`` nodes."""
+    nt = _seed(seeds, seed_cost, cutoff, dist, touched, 0)
+    size = 0
+    for p in range(nt):
+        _push4(hk, hv, size, dist[touched[p]], touched[p])
+        size += 1
+    while size > 0:
+        d = hk[0]
+        v = hv[0]
+        _pop4(hk, hv, size)
+        size -= 1
+        if d > dist[v]:
+            continue                                    # stale entry
+        for a in range(indptr[v], indptr[v + 1]):
+            nd = d + weights[a]
+            if nd > cutoff:
+                continue
+            u = indices[a]
+            du = dist[u]
+            if nd >= du:
+                continue
+            if du == np.inf:
+                touched[nt] = u
+                nt += 1
+            dist[u] = nd
+            _push4(hk, hv, size, nd, u)
+            size += 1
+    return nt
+
+
+@njit(cache=True, nogil=True)
+def _search_dinitz(indptr, indices, weights, seeds, seed_cost, cutoff, inv_delta, dist, done, touched, head,
+                   ent_node, ent_next):
+    """The same search on Dinitz buckets (width ``1 / inv_delta`` ≤ the smallest weight, so a
+    bucket's nodes are final; written label-correcting as ``_kernels_matrix._row_dinitz``, so
+    exactness never depends on it) kept as linked lists in ``head`` (a ring, all -1) over the
+    entry pool ``ent_node``/``ent_next``.  Returns the touched count, or -1 when the pool is
+    full (``dist``/``done`` then still dirty at the touched nodes: the caller cleans up)."""
+    nbk = head.shape[0]
+    cap = ent_node.shape[0]
+    nt = _seed(seeds, seed_cost, cutoff, dist, touched, 0)
+    if nt == 0:
+        return 0
+    cur = np.int64(dist[touched[0]] * inv_delta)
+    for p in range(1, nt):
+        cur = min(cur, np.int64(dist[touched[p]] * inv_delta))
+    b = cur % nbk
+    if nt > cap:
+        return -1
+    top = 0
+    for p in range(nt):
+        v = touched[p]
+        bv = b + np.int64(dist[v] * inv_delta) - cur     # seeds lie within one ring (caller's nbk)
+        if bv >= nbk:
+            bv -= nbk
+        ent_node[top] = v
+        ent_next[top] = head[bv]
+        head[bv] = top
+        top += 1
+    pending = top
+    while pending > 0:
+        while head[b] >= 0:
+            i = head[b]
+            head[b] = ent_next[i]
+            pending -= 1
+            v = ent_node[i]
+            d = dist[v]
+            if done[v] == d:
+                continue                                # already processed at this cost
+            done[v] = d
+            for a in range(indptr[v], indptr[v + 1]):
+                nd = d + weights[a]
+                if nd > cutoff:
+                    continue
+                u = indices[a]
+                du = dist[u]
+                if nd >= du:
+                    continue
+                if top == cap:
+                    for q in range(nbk):
+                        head[q] = -1
+                    return -1
+                if du == np.inf:
+                    touched[nt] = u
+                    nt += 1
+                dist[u] = nd
+                k = np.int64(nd * inv_delta) - cur
+                bu = b + max(k, 0)
+                if bu >= nbk:
+                    bu -= nbk
+                ent_node[top] = u
+                ent_next[top] = head[bu]
+                head[bu] = top
+                top += 1
+                pending += 1
+        cur += 1
+        b += 1
+        if b == nbk:
+            b = 0
+    return nt
 
 
 @njit(cache=True, nogil=True)
@@ -131,56 +267,83 @@ def _grown(a, n):
 
 
 @njit(cache=True, nogil=True)
-def reach_rows(r_ptr, r_idx, r_cost, row_lo, row_hi, inc_ptr, inc_edge, eu, ev, length, fwd, bwd, own_edge,
-               own_off, limits, rings, cost):
-    """Intervals ``(row, edge, band, x0, x1)`` of search rows ``[row_lo, row_hi)``.
+def search_reach_rows(indptr, indices, weights, seed_nodes, seed_cost, row_lo, row_hi, delta, n_buckets, n_entries,
+                      inc_ptr, inc_edge, eu, ev, length, fwd, bwd, own_edge, own_off, limits, rings, dist, done):
+    """Reachable intervals of rows ``[row_lo, row_hi)``: ``(count, edge, band, x0, x1)`` with
+    ``count[k - row_lo]`` intervals per row, in row order.
 
-    ``r_ptr``/``r_idx``/``r_cost``: CSR of each row's reached nodes and costs (within the last
-    limit); ``inc_ptr``/``inc_edge``: the edges incident to each node (a loop once);
-    ``own_edge``/``own_off``: the edge and offset the row's source stands on (-1: none);
-    ``limits``: increasing cost limits; ``rings``: band ``b`` holds only what limit ``b - 1``
-    does not reach (else every band holds all it reaches); ``cost``: all-inf work array of the
-    node count (restored on return).  One pass: the outputs grow before each row to its bound
-    (three intervals per limit and touched edge)."""
+    Row ``k`` is one cutoff search (within the last limit) on the CSR ``indptr``/``indices``/
+    ``weights`` from its seeds ``seed_nodes[k]``/``seed_cost[k]`` (node -1: unused): on Dinitz
+    buckets of width ``delta`` in a ring of ``n_buckets`` holding up to ``n_entries`` queue
+    entries when ``delta > 0``, else (or when they overflow, which takes more than one pass
+    over a node: float ties) on a heap; both leave Dijkstra's exact costs.  Then every edge
+    touching a reached node gives its intervals per limit (``rings``: band ``b`` holds only
+    what limit ``b - 1`` does not reach; else everything within limit ``b``); the source's own
+    edge ``own_edge[k]`` (-1: none) also those from its offset ``own_off[k]``.
+    ``inc_ptr``/``inc_edge``: the edges incident to each node (a loop once); ``dist``/``done``:
+    all-inf / all-NaN work arrays of the node count (restored on return)."""
     lo = np.empty(8)
     hi = np.empty(8)
     plo = np.empty(8)
     phi = np.empty(8)
     olo = np.empty(8)
     ohi = np.empty(8)
-    cap = max(64, 2 * (r_ptr[row_hi] - r_ptr[row_lo]))
-    o_row = np.empty(cap, np.int64)
-    o_edge = np.empty(cap, np.int64)
-    o_band = np.empty(cap, np.int64)
+    n = indptr.shape[0] - 1
+    m = eu.shape[0]
+    nb = limits.shape[0]
+    cutoff = limits[nb - 1]
+    touched = np.empty(n, np.int64)
+    hk = np.empty(indices.shape[0] + seed_nodes.shape[1] + 1, np.float64)
+    hv = np.empty(hk.shape[0], np.int64)
+    head = np.full(max(n_buckets, 1), -1, np.int64)
+    ent_node = np.empty(max(n_entries, 1), np.int64)
+    ent_next = np.empty(ent_node.shape[0], np.int64)
+    inv_delta = 1.0 / delta if delta > 0 else 0.0
+    count = np.zeros(row_hi - row_lo, np.int64)
+    bound = 3 * nb * (inc_edge.shape[0] + 1)           # most intervals one row can write
+    cap = 2 * bound
+    o_edge = np.empty(cap, np.int32)
+    o_band = np.empty(cap, np.int16)
     o_x0 = np.empty(cap, np.float64)
     o_x1 = np.empty(cap, np.float64)
-    nb = limits.shape[0]
     pos = 0
     for k in range(row_lo, row_hi):
-        need = 1
-        for p in range(r_ptr[k], r_ptr[k + 1]):
-            need += inc_ptr[r_idx[p] + 1] - inc_ptr[r_idx[p]]
-        need = pos + 3 * nb * need
-        if need > cap:
-            cap = max(need, 2 * cap)
-            o_row, o_edge, o_band = _grown(o_row, cap), _grown(o_edge, cap), _grown(o_band, cap)
-            o_x0, o_x1 = _grown(o_x0, cap), _grown(o_x1, cap)
-        for p in range(r_ptr[k], r_ptr[k + 1]):
-            cost[r_idx[p]] = r_cost[p]
+        if pos + bound > cap:
+            # to the chunk's projected total (rows so far × all rows), at least doubling
+            cap = max(pos + bound, 2 * cap, int(1.1 * pos * (row_hi - row_lo) / max(1, k - row_lo)))
+            o_edge, o_band, o_x0, o_x1 = _grown(o_edge, cap), _grown(o_band, cap), _grown(o_x0, cap), _grown(o_x1, cap)
+        nt = -1
+        if delta > 0:
+            nt = _search_dinitz(indptr, indices, weights, seed_nodes[k], seed_cost[k], cutoff, inv_delta, dist, done,
+                                touched, head, ent_node, ent_next)
+            if nt < 0:                                  # pool full (float ties): redo on the heap
+                for p in range(n):
+                    dist[p] = np.inf
+                    done[p] = np.nan
+        if nt < 0:
+            nt = _search_heap(indptr, indices, weights, seed_nodes[k], seed_cost[k], cutoff, dist, touched, hk, hv)
+        start = pos
         e0 = own_edge[k]
-        for p in range(r_ptr[k], r_ptr[k + 1]):
-            a = r_idx[p]
-            for q in range(inc_ptr[a], inc_ptr[a + 1]):
-                e = inc_edge[q]
-                if e == e0:
-                    continue
-                # each edge once: from its tail, or from its head when the tail is unreached
-                if a == eu[e] or not np.isfinite(cost[eu[e]]):
-                    pos = _edge(e, k, -1.0, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
-                                ohi, pos, o_row, o_edge, o_band, o_x0, o_x1)
+        if 2 * nt * inc_edge.shape[0] > n * m:
+            # most of the network reached: one sequential pass over the edges is cheaper
+            for e in range(m):
+                if e != e0 and (dist[eu[e]] < np.inf or dist[ev[e]] < np.inf):
+                    pos = _edge(e, -1.0, dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
+                                pos, o_edge, o_band, o_x0, o_x1)
+        else:
+            for p in range(nt):
+                a = touched[p]
+                for q in range(inc_ptr[a], inc_ptr[a + 1]):
+                    e = inc_edge[q]
+                    # each edge once: from its tail, or from its head when the tail is unreached
+                    if e != e0 and (a == eu[e] or dist[eu[e]] == np.inf):
+                        pos = _edge(e, -1.0, dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
+                                    ohi, pos, o_edge, o_band, o_x0, o_x1)
         if e0 >= 0:
-            pos = _edge(e0, k, own_off[k], cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
-                        ohi, pos, o_row, o_edge, o_band, o_x0, o_x1)
-        for p in range(r_ptr[k], r_ptr[k + 1]):
-            cost[r_idx[p]] = np.inf
-    return o_row[:pos].copy(), o_edge[:pos].copy(), o_band[:pos].copy(), o_x0[:pos].copy(), o_x1[:pos].copy()
+            pos = _edge(e0, own_off[k], dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
+                        pos, o_edge, o_band, o_x0, o_x1)
+        count[k - row_lo] = pos - start
+        for p in range(nt):
+            dist[touched[p]] = np.inf
+            done[touched[p]] = np.nan
+    return count, o_edge[:pos], o_band[:pos], o_x0[:pos], o_x1[:pos]
