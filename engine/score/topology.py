@@ -33,10 +33,13 @@ def _finding(kind: str, grid_id: str = "", other_id: str = "", value: float = fl
 
 def _polygonal_and_valid(geoms, valid=None) -> bool:
     """Every geometry a valid (Multi)Polygon or missing: what GEOS's coverage checks assume."""
-    present = ~shapely.is_missing(geoms)
-    kind = shapely.get_type_id(geoms[present])
-    ok = valid[present] if valid is not None else shapely.is_valid(geoms[present])
-    return bool(np.all((kind == 3) | (kind == 6)) and np.all(ok))
+    return bool(np.all(_each_polygonal_and_valid(geoms, valid)))
+
+
+def _each_polygonal_and_valid(geoms, valid=None) -> np.ndarray:
+    kind = shapely.get_type_id(geoms)
+    ok = valid if valid is not None else shapely.is_valid(geoms)
+    return (kind == -1) | (((kind == 3) | (kind == 6)) & ok)
 
 
 def _valid_coverages(geoms, group=None, valid=None) -> np.ndarray:
@@ -48,15 +51,14 @@ def _valid_coverages(geoms, group=None, valid=None) -> np.ndarray:
     n = len(geoms)
     if group is None:
         return np.full(n, _polygonal_and_valid(geoms, valid) and shapely.coverage_is_valid(geoms))
-    if valid is None:
-        valid = shapely.is_valid(geoms)
+    ok = _each_polygonal_and_valid(geoms, valid)
     _, label = np.unique(np.asarray(group), return_inverse=True)
     order = np.argsort(label, kind="stable")
     cuts = np.flatnonzero(np.diff(label[order])) + 1
     out = np.ones(n, dtype=bool)
     for rows in np.split(order, cuts):
         if len(rows) > 1:
-            out[rows] = _polygonal_and_valid(geoms[rows], valid[rows]) and shapely.coverage_is_valid(geoms[rows])
+            out[rows] = ok[rows].all() and shapely.coverage_is_valid(geoms[rows])
     return out
 
 
