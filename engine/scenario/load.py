@@ -11,6 +11,7 @@ import copy
 import math
 import os
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,12 @@ class _Loaded:
     problems: list[Problem]
 
 
+def _checked_layer(gpath: Path, name: str, spec, crs: str) -> tuple[Any, list]:
+    """``check_layer`` with its own list of problems: (the layer or None, problems)."""
+    own = Collector()
+    return check_layer(gpath, name, spec, crs, own), own.problems
+
+
 def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
     folder = Path(path)
     if folder.name == TOML_NAME and folder.is_file():
@@ -183,22 +190,34 @@ def _load(path: str | os.PathLike, overrides: dict[str, Any] | None) -> _Loaded:
         except (RuntimeError, ValidationError):
             check_crs = None
     data: dict[str, Any] = {}
+    # The layers are read and checked two at a time (GDAL's reads and GEOS's validity checks
+    # release the GIL), each into its own list of problems, reported in the layers' order.
+    with ThreadPoolExecutor(2, thread_name_prefix="gridgov-load") as pool:
+        checked = {name: pool.submit(_checked_layer, gpath, name, spec, check_crs or "EPSG:4326")
+                   for name, spec in LAYER_SPECS.items() if name in layer_names}
     for name, spec in LAYER_SPECS.items():
         if name not in layer_names:
             if spec.required:
                 col.error(f"missing layer '{name}' (layers present: {', '.join(layer_names) or 'none'})",
                           file=str(gpath), layer=name)
             continue
-        data[name] = check_layer(gpath, name, spec, check_crs or "EPSG:4326", col)
+        data[name], problems = checked[name].result()
+        col.problems.extend(problems)
     if not crs:
         if not any(p.field == "crs" for p in col.problems):
             col.error("cannot choose a working CRS: set crs = \"EPSG:xxxx\" in [scenario]", file=str(tpath), field="crs")
         return _Loaded(None, col.problems)
     if data.get("facilities") is not None:
         check_facility_types(data["facilities"], known_facility_types(params), str(gpath), col)
-    if "units" in data and "grids" in data and data["units"] is not None and data["grids"] is not None:
-        link_units(data["units"], data["grids"], str(gpath), col, data.get("facilities"))
-    check_placement(data, params, crs, str(gpath), col)
+    # Placement (units and facilities near the roads, GEOS) runs beside the grid links (Python)
+    # and reads only coordinates, which the links never change; its problems come after theirs.
+    placed = Collector()
+    with ThreadPoolExecutor(1, thread_name_prefix="gridgov-load") as pool:
+        placement = pool.submit(check_placement, data, params, crs, str(gpath), placed)
+        if "units" in data and "grids" in data and data["units"] is not None and data["grids"] is not None:
+            link_units(data["units"], data["grids"], str(gpath), col, data.get("facilities"))
+        placement.result()
+    col.problems.extend(placed.problems)
     if col.has_errors or any(data.get(n) is None for n, s in LAYER_SPECS.items() if s.required):
         return _Loaded(None, col.problems)
     scenario = Scenario(
