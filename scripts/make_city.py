@@ -393,6 +393,13 @@ sources = [
 ]
 licence = "CC0 (synthetic data); names: MIT / WTFPL"
 notes = "Synthetic city at the scale of Chengdu 2023 (~14,000 general grids, ~119,000 micro-grids, ~11,000 dedicated grids, ~21 million residents). Roads and buildings are not real; do not read local results as statements about a real place."
+
+[simulation]
+# A city-wide screening horizon: four weeks, two replications (so the scores carry a 95 %
+# interval, a wide one).  The defaults, a year x 20 replications, are ~40 M incidents per
+# replication at this scale: run them per district ('gridgov batch') when a decision rests on it.
+days = 28
+replications = 2
 '''
 
 

@@ -47,8 +47,12 @@ def _python_column(values: np.ndarray) -> list:
     v = np.asarray(values)
     if v.dtype.kind == "f":
         nan = np.flatnonzero(np.isnan(v))
+        if nan.size > v.size // 16:         # many NULLs (micro-grids' simulation columns)
+            out = v.astype(object)
+            out[nan] = None
+            return out.tolist()
         values = v.tolist()
-        for i in nan.tolist():      # few, usually: patched in place rather than an object copy
+        for i in nan.tolist():      # a few: patched in place rather than an object copy
             values[i] = None
         return values
     if v.dtype.kind in "iub":
