@@ -12,23 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-
-@njit(cache=True, nogil=True, inline="always")
-def _grow_f(a, n):
-    if n <= a.shape[0]:
-        return a
-    b = np.empty((max(n, 2 * a.shape[0]), a.shape[1]))
-    b[:a.shape[0]] = a
-    return b
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _grow_i(a, n):
-    if n <= a.shape[0]:
-        return a
-    b = np.empty(max(n, 2 * a.shape[0]), np.int64)
-    b[:a.shape[0]] = a
-    return b
+from ._kernels_grow import grow, grow_rows
 
 
 @njit(cache=True, nogil=True)
@@ -72,8 +56,8 @@ def _next_boundary(cur, cell, marked, cell_ptr, cell_nb, twin):
 @njit(cache=True, nogil=True)
 def _emit(stk, lo, hi, vxy, r_xy, r_vid, m):
     """Append the closed ring of vertices ``stk[lo:hi]`` to the scratch coordinates."""
-    r_xy = _grow_f(r_xy, m + hi - lo + 1)
-    r_vid = _grow_i(r_vid, m + hi - lo + 1)
+    r_xy = grow_rows(r_xy, m + hi - lo + 1)
+    r_vid = grow(r_vid, m + hi - lo + 1)
     for i in range(lo, hi):
         r_xy[m, 0] = vxy[stk[i], 0]
         r_xy[m, 1] = vxy[stk[i], 1]
@@ -146,13 +130,13 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
                     # the ring came back to a vertex: the loop since then is a ring of its own
                     r_xy, r_vid, m = _emit(stk, j, top, vxy, r_xy, r_vid, m)
                     n_r += 1
-                    r_off = _grow_i(r_off, n_r + 1)
+                    r_off = grow(r_off, n_r + 1)
                     r_off[n_r] = m
                     for i in range(j + 1, top):
                         pos_of[stk[i]] = -1
                     top = j + 1
                 else:
-                    stk = _grow_i(stk, top + 1)
+                    stk = grow(stk, top + 1)
                     stk[top] = vid
                     pos_of[vid] = top
                     top += 1
@@ -161,7 +145,7 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
                     break
             r_xy, r_vid, m = _emit(stk, 0, top, vxy, r_xy, r_vid, m)
             n_r += 1
-            r_off = _grow_i(r_off, n_r + 1)
+            r_off = grow(r_off, n_r + 1)
             r_off[n_r] = m
             for i in range(top):
                 pos_of[stk[i]] = -1
@@ -211,9 +195,9 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
                     and _inside(px, py, r_xy, r_off[q], r_off[q + 1]):
                 best = area[q]
                 owner[r] = q
-    coords = _grow_f(coords, nc + m)
-    ring_off = _grow_i(ring_off, nr + n_r + 2)
-    poly_off = _grow_i(poly_off, npoly + n_shells + 2)
+    coords = grow_rows(coords, nc + m)
+    ring_off = grow(ring_off, nr + n_r + 2)
+    poly_off = grow(poly_off, npoly + n_shells + 2)
     for q in range(n_r):
         if area[q] <= 0:
             continue
@@ -265,7 +249,7 @@ def polygons_from_reach(ptr, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_pt
                 e = edge[i]
                 lo, hi = ept_ptr[e], ept_ptr[e + 1]
                 h = length[e] / (hi - lo + 1)        # site spacing on this edge
-                sites = _grow_i(sites, ns + (hi - lo) + 2)
+                sites = grow(sites, ns + (hi - lo) + 2)
                 for j in range(lo, hi):
                     if x0[i] - h < ept_pos[j] < x1[i] + h and not marked[ept_site[j]]:
                         marked[ept_site[j]] = True

@@ -11,16 +11,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._kernels_grow import grow
+
 EPS = 1e-9      # pieces this short (metres) are dropped, as ``areas.edge_envelope`` does
-
-
-@njit(cache=True, nogil=True)
-def _grow(a, n):
-    if n <= a.shape[0]:
-        return a
-    b = np.empty(max(n, 2 * a.shape[0]), a.dtype)
-    b[:a.shape[0]] = a
-    return b
 
 
 @njit(cache=True, nogil=True)
@@ -68,7 +61,7 @@ def owner_pieces(node_cost, node_label, eu, ev, length, fwd, bwd, src_ptr, src_o
         if m == 0:
             continue
         nx = 0
-        xs = _grow(xs, 2 + 2 * m + m * m)
+        xs = grow(xs, 2 + 2 * m + m * m)
         xs[0], xs[1] = 0.0, L
         nx = 2
         for i in range(m):
@@ -99,7 +92,7 @@ def owner_pieces(node_cost, node_label, eu, ev, length, fwd, bwd, src_ptr, src_o
                 o_x1[n - 1] = b
                 continue
             if n >= o_e.shape[0]:
-                o_e, o_lab, o_x0, o_x1 = _grow(o_e, n + 1), _grow(o_lab, n + 1), _grow(o_x0, n + 1), _grow(o_x1, n + 1)
+                o_e, o_lab, o_x0, o_x1 = grow(o_e, n + 1), grow(o_lab, n + 1), grow(o_x0, n + 1), grow(o_x1, n + 1)
             o_e[n], o_x0[n], o_x1[n], o_lab[n] = e, a, b, lab[who]
             n += 1
     return o_e[:n].copy(), o_x0[:n].copy(), o_x1[:n].copy(), o_lab[:n].copy()
