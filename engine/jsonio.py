@@ -29,8 +29,10 @@ def _plain_array(a: np.ndarray) -> list:
         return a.tolist()
     if a.dtype.kind in "iub":   # Python ints and bools, as tolist gives them
         return a.tolist()
-    if a.dtype.kind in "US":
-        return [v.decode() if isinstance(v, bytes) else v for v in a.tolist()] if a.dtype.kind == "S" else a.tolist()
+    if a.dtype.kind == "U":
+        return a.tolist()
+    if a.dtype.kind == "S":
+        return [v.decode() for v in a.tolist()]
     return plain(a.tolist())    # object arrays: anything inside
 
 

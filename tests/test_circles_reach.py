@@ -154,7 +154,7 @@ def as_rows(r):
 def test_bucket_and_heap_queues_give_the_same_bits(seed, monkeypatch):
     """Positive weights within the bucket ratio take Dinitz buckets; the heap (forced here)
     and the buckets' overflow fallback (a one-entry pool) give identical rows."""
-    import gridgov.engine.circles.reach as reach_mod
+    import gridgov.engine.network.matrix as matrix_mod   # where the bucket-or-heap choice is made
     from gridgov.engine.network import _kernels_reach
 
     net = random_network(seed, zero_length=False)
@@ -176,7 +176,7 @@ def test_bucket_and_heap_queues_give_the_same_bits(seed, monkeypatch):
     overflow = reachable(net, snap, limits, threads=1)
     assert calls[-1][0] > 0 and calls[-1][2] == 1
     monkeypatch.setattr(_kernels_reach, "search_reach_rows", spy)
-    monkeypatch.setattr(reach_mod, "dinitz_fits", lambda *a: False)
+    monkeypatch.setattr(matrix_mod, "dinitz_fits", lambda *a: False)
     heap = reachable(net, snap, limits, threads=1)
     assert calls[-1][0] == 0
     for a, b, c in zip(as_rows(buckets), as_rows(heap), as_rows(overflow)):

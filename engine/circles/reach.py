@@ -15,8 +15,7 @@ import numpy as np
 
 from ..network import _kernels_reach
 from ..network.graph import Network
-from ..network.matrix import _pool, _work_arrays, default_threads
-from ..network.paths import dinitz_fits
+from ..network.matrix import _pool, _work_arrays, default_threads, dinitz_plan
 from ..network.snap import Snap, edge_costs, out_seeds
 
 
@@ -98,11 +97,7 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     inc_ptr, inc_edge = incidence(net)
     own_edge = np.ascontiguousarray(snap.edge, dtype=np.int64)
     own_off = np.ascontiguousarray(np.where(snap.ok, snap.offset, -1.0), dtype=np.float64)
-    # Dinitz buckets (width = smallest weight) when the weights allow, as matrix.seeded_rows
-    lo, hi = (float(w.min()), float(w.max())) if w.size else (0.0, 0.0)
-    spread = float(np.max(np.where(nodes >= 0, cost0, 0.0)))
-    delta, n_buckets = (lo, int((hi + spread) / lo) + 4) if dinitz_fits(lo, hi, spread, float(limits[-1])) \
-        else (0.0, 0)
+    delta, n_buckets = dinitz_plan(w, nodes, cost0, float(limits[-1]), net.n_nodes)   # as seeded_rows
     n_entries = 2 * (indices.shape[0] + nodes.shape[1])   # a search queues seeds + arcs at most once
     threads = threads or default_threads()
     nchunks = min(k, max(1, threads) * 4)

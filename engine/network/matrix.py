@@ -43,6 +43,27 @@ def _work_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
     return arrays
 
 
+def dinitz_plan(weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float, n: int,
+                weight_range: tuple[float, float] | None = None) -> tuple[float, int]:
+    """``(bucket width, buckets in the ring)`` for cutoff searches from these rows of seeds on
+    Dinitz buckets (width = the smallest weight), or ``(0.0, 0)`` when a heap must do them
+    (``paths.dinitz_fits``).  The ring holds one row's seed spread plus the largest weight."""
+    if weight_range is None:
+        weight_range = (float(weights.min()), float(weights.max())) if weights.size else (0.0, 0.0)
+    lo, hi = weight_range
+    valid = seed_nodes >= 0
+    spread = 0.0
+    if valid.any():
+        smax = np.where(valid, seed_cost, -np.inf).max(axis=1)
+        smin = np.where(valid, seed_cost, np.inf).min(axis=1)
+        ok = np.isfinite(smax) & np.isfinite(smin)
+        spread = float((smax - smin)[ok].max()) if ok.any() else 0.0
+    top = float(np.max(np.where(valid, seed_cost, 0.0))) if valid.any() else 0.0
+    if not dinitz_fits(lo, hi, spread, min(float(cutoff), n * hi + top)):
+        return 0.0, 0
+    return lo, int((hi + spread) / lo) + 4
+
+
 def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float,
                 threads: int | None = None, weight_range: tuple[float, float] | None = None) -> sp.csr_matrix:
     """One cutoff search per row of seeds (``seed_nodes``/``seed_cost`` shaped (rows, k),
@@ -66,26 +87,14 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     order = np.argsort(np.where(seed_nodes[:, 0] >= 0, seed_nodes[:, 0], n), kind="stable")
     nchunks = min(rows, max(1, threads) * 8)
     bounds = np.linspace(0, rows, nchunks + 1).astype(np.int64)
-    if weight_range is None:
-        weight_range = (float(weights.min()), float(weights.max())) if weights.size else (0.0, 0.0)
-    lo, hi = weight_range
-    valid = seed_nodes >= 0
-    spread = 0.0
-    if valid.any():
-        smax = np.where(valid, seed_cost, -np.inf).max(axis=1)
-        smin = np.where(valid, seed_cost, np.inf).min(axis=1)
-        ok = np.isfinite(smax) & np.isfinite(smin)
-        spread = float((smax - smin)[ok].max()) if ok.any() else 0.0
-    top = float(np.max(np.where(valid, seed_cost, 0.0))) if valid.any() else 0.0
-    dinitz = dinitz_fits(lo, hi, spread, min(float(cutoff), n * hi + top))
-    nbk = int((hi + spread) / lo) + 4 if dinitz else 0
+    delta, nbk = dinitz_plan(weights, seed_nodes, seed_cost, cutoff, n, weight_range)
 
     def work(i: int):
         dist, done = _work_arrays(n)
         take = order[bounds[i]:bounds[i + 1]]
-        if dinitz:
+        if nbk:
             return _kernels.matrix_rows_dinitz(indptr, indices, weights, seed_nodes[take], seed_cost[take],
-                                               float(cutoff), lo, nbk, dist, done)
+                                               float(cutoff), delta, nbk, dist, done)
         return _kernels.matrix_rows(indptr, indices, weights, seed_nodes[take], seed_cost[take], float(cutoff), dist)
 
     if threads > 1 and nchunks > 1:

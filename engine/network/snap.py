@@ -45,7 +45,6 @@ def snap_points(net: Network, x, y, snap_max_m: float = np.inf) -> Snap:
         return Snap(np.full(k, -1, np.int64), np.zeros(k), np.full(k, np.inf))
     if not snap_max_m >= 0:
         raise GridGovError(f"maximum snap distance must be >= 0 (got {snap_max_m!r})")
-    x, y = np.ascontiguousarray(x), np.ascontiguousarray(y)
     return Snap(*net.snaps.snap(x, y, snap_max_m, lambda qx, qy: _query(net, qx, qy, snap_max_m)))
 
 

@@ -133,12 +133,12 @@ class _Pages:
                 j += 1
             if j == i and cells:          # one row taller than a page: give it the page anyway
                 j, used = i + 1, lines[i]
-            self._draw(head, cells[i:j], cols[i:j], [head_lines] + lines[i:j], widths)
+            self._draw(head, cells[i:j], cols[i:j], [head_lines] + lines[i:j], fractions)
             i = j
             if not cells:
                 break
 
-    def _draw(self, head, cells, cols, row_lines, widths):
+    def _draw(self, head, cells, cols, row_lines, fractions):
         """One page's part of a table: cell rectangles as one collection, one text per cell.
 
         (matplotlib's ``Table`` measured and re-laid out every cell on every draw: 70 % of a
@@ -152,9 +152,8 @@ class _Pages:
             return
         ax.set_xlim(0, 1)
         ax.set_ylim(n_lines, 0)       # y in text lines, downwards
-        fractions = widths or [1.0 / len(head)] * len(head)
-        lefts = np.concatenate([[0.0], np.cumsum(fractions)])[:-1] / max(sum(fractions), 1e-9)
-        spans = np.asarray(fractions) / max(sum(fractions), 1e-9)
+        spans = np.asarray(fractions, dtype=float) / max(sum(fractions), 1e-9)
+        lefts = np.cumsum(spans) - spans
         boxes, faces = [], []
         top = 0
         for r, (row, lines) in enumerate(zip([head] + cells, row_lines)):
