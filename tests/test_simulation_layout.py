@@ -24,6 +24,23 @@ def test_facility_grid_id_filled_by_location(tmp_path):
     assert lay.info["bases_at_community_station"] == 2                # G2 and D1 share the community's
 
 
+def test_community_without_workstation_reports_to_the_nearest_elsewhere(tmp_path):
+    """Workers of a community with no workstation start from the nearest one of another
+    community, never from inside their grid (that would make moving stations away shorten
+    trips: a planner centralising the stations saw response improve)."""
+    layers = toy_layers()
+    grids = layers["grids"]["columns"]
+    grids["community"] = grids["community"].copy()
+    grids["community"][list(grids["id"]).index("G2")] = "另一社区"
+    s = load_scenario(make_toy(tmp_path / "toy", layers))
+    lay = build_layout(s, travel="straight_line")
+    assert lay.info["bases_at_other_station"] == 1 and lay.info["bases_in_grid"] == 0
+    f = s.facilities
+    st = f.of_type("grid_station")[0]
+    ids = np.asarray(s.grids.id)[lay.grid_rows]
+    np.testing.assert_array_equal(lay.base_xy[list(ids).index("G2")], [f.x[st], f.y[st]])
+
+
 @pytest.fixture(scope="module")
 def wuhou(sample_dir):
     return load_scenario(sample_dir)

@@ -174,6 +174,7 @@ def build_layout(scenario, travel: Any = None) -> Layout:
     worker_class = np.zeros(int(gw_start[-1]), np.int64)
     info = {"bases_at_station": int(np.sum(where == "station")),
             "bases_at_community_station": int(np.sum(where == "community")),
+            "bases_at_other_station": int(np.sum(where == "elsewhere")),
             "bases_in_grid": int(np.sum(where == "grid"))}
     if int(mobile) > 0:
         grid_rows, gw_start, base, cand, street, worker_class = add_street_pools(
@@ -211,11 +212,13 @@ def build_layout(scenario, travel: Any = None) -> Layout:
 
 
 def grid_bases(grids, grid_rows: np.ndarray, index: dict, fac) -> tuple[np.ndarray, np.ndarray]:
-    """Base of each worker grid and where it came from ("station" | "community" | "grid").
+    """Base of each worker grid and where it came from ("station" | "community" |
+    "elsewhere" | "grid").
 
     The grid's own workstation (a ``grid_station`` whose ``grid_id`` — filled by location
     when empty — is the grid; the first one wins); else the nearest workstation of the
-    grid's community (社区网格工作站); else a point inside the grid.
+    grid's community (社区网格工作站); else the nearest workstation of any community; a
+    point inside the grid only when the scenario has no workstation at all.
     """
     import shapely
 
@@ -239,11 +242,14 @@ def grid_bases(grids, grid_rows: np.ndarray, index: dict, fac) -> tuple[np.ndarr
     by_comm = {c: np.asarray(fs, dtype=st.dtype) for c, fs in by_comm.items()}
     for g in np.flatnonzero(where == "grid"):
         mine = by_comm.get(community[g], st[:0])
-        if mine.size:
-            d = np.hypot(fac.x[mine] - ixy[g, 0], fac.y[mine] - ixy[g, 1])
-            f = mine[int(np.argmin(d))]
+        # a community without a workstation reports to the nearest one elsewhere: basing its
+        # workers inside their grids would make moving stations away shorten every trip
+        near, kind = (mine, "community") if mine.size else (st, "elsewhere")
+        if near.size:
+            d = np.hypot(fac.x[near] - ixy[g, 0], fac.y[near] - ixy[g, 1])
+            f = near[int(np.argmin(d))]
             base[g] = fac.x[f], fac.y[f]
-            where[g] = "community"
+            where[g] = kind
         else:
             base[g] = ixy[g]
     return base, where
