@@ -166,13 +166,13 @@ def test_bucket_and_heap_queues_give_the_same_bits(seed, monkeypatch):
     real = _kernels_reach.search_reach_rows
 
     def spy(*args):
-        calls.append(args[7:10])                        # delta, n_buckets, n_entries
+        calls.append(args[8:11])                        # delta, n_buckets, n_entries
         return real(*args)
 
     monkeypatch.setattr(_kernels_reach, "search_reach_rows", spy)
     reachable(net, snap, limits, threads=1)
     assert calls[-1][0] > 0                             # buckets were used above
-    monkeypatch.setattr(_kernels_reach, "search_reach_rows", lambda *a: spy(*a[:9], 1, *a[10:]))
+    monkeypatch.setattr(_kernels_reach, "search_reach_rows", lambda *a: spy(*a[:10], 1, *a[11:]))
     overflow = reachable(net, snap, limits, threads=1)
     assert calls[-1][0] > 0 and calls[-1][2] == 1
     monkeypatch.setattr(_kernels_reach, "search_reach_rows", spy)
@@ -230,3 +230,18 @@ def test_owner_kernel_equals_python_envelope(seed):
     for i in range(len(e)):
         got[(int(e[i]), int(lab[i]))].append((x0[i], x1[i]))
     assert_same({k: merged(v) for k, v in ref.items()}, {k: merged(v) for k, v in got.items()})
+
+
+def test_rows_continue_in_grown_buffers(monkeypatch):
+    """A chunk whose first buffers fill up carries on in grown ones: the same rows."""
+    import gridgov.engine.circles.reach as reach_mod
+
+    net = random_network(3, zero_length=False)
+    snap = random_snap(net, 3, k=60)
+    limits = [60.0, 200.0, 400.0]
+    whole = reachable(net, snap, limits, rings=True, threads=2)
+    monkeypatch.setattr(reach_mod, "FIRST_ROWS", 1)      # room for two rows at first
+    grown = reachable(net, snap, limits, rings=True, threads=2)
+    assert np.array_equal(whole.ptr, grown.ptr)
+    for a, b in zip(as_rows(whole), as_rows(grown)):
+        assert np.array_equal(a, b)

@@ -14,9 +14,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..network import _kernels_reach
+from ..network.chains import continuation, longest_walk
 from ..network.graph import Network
 from ..network.matrix import _pool, _work_arrays, default_threads, dinitz_plan
 from ..network.snap import Snap, edge_costs, out_seeds
+
+
+FIRST_ROWS = 1 << 22         # rows a chunk's first buffers hold at most (~92 MB, mostly unwritten)
+
+
+def _grown(bufs: tuple, n: int, used: int) -> tuple:
+    out = _kernels_reach.empty_rows(n)
+    for a, b in zip(bufs, out):
+        b[:used] = a[:used]
+    return out
 
 
 @dataclass
@@ -75,6 +86,19 @@ def incidence(net: Network) -> tuple[np.ndarray, np.ndarray]:
     return cache["incidence"]
 
 
+def walks(net: Network, weight: str) -> tuple[np.ndarray, tuple[float, float]]:
+    """``(continuation per CSR arc, (smallest weight, largest cost one walk adds))`` for the
+    search past two-edge nodes (``network.chains``), cached on the network."""
+    cache = net.__dict__.setdefault("_reach_cache", {})
+    if "continuation" not in cache:
+        cache["continuation"] = continuation(net.indptr, net.indices, net.csr_edge)
+    nxt = cache["continuation"]
+    if ("walk_range", weight) not in cache:
+        w = net.csr(weight)[2]
+        cache[("walk_range", weight)] = (float(w.min()), longest_walk(nxt, w)) if w.size else (0.0, 0.0)
+    return nxt, cache[("walk_range", weight)]
+
+
 def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: bool = False,
               threads: int | None = None) -> Reach:
     """Exact reachable sub-intervals of the edges within each of ``limits`` (increasing costs:
@@ -95,23 +119,48 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     indptr, indices, w = net.csr(weight)
     fwd, bwd = edge_costs(net, weight)
     inc_ptr, inc_edge = incidence(net)
+    nxt, walk_range = walks(net, weight)
     own_edge = np.ascontiguousarray(snap.edge, dtype=np.int64)
     own_off = np.ascontiguousarray(np.where(snap.ok, snap.offset, -1.0), dtype=np.float64)
-    delta, n_buckets = dinitz_plan(w, nodes, cost0, float(limits[-1]), net.n_nodes)   # as seeded_rows
+    delta, n_buckets = dinitz_plan(w, nodes, cost0, float(limits[-1]), net.n_nodes, walk_range)   # as seeded_rows
     n_entries = 2 * (indices.shape[0] + nodes.shape[1])   # a search queues seeds + arcs at most once
     threads = threads or default_threads()
     nchunks = min(k, max(1, threads) * 4)
     bounds = np.linspace(0, k, nchunks + 1).astype(np.int64)
 
-    def work(i: int):
-        dist, done = _work_arrays(net.n_nodes)
-        return _kernels_reach.search_reach_rows(indptr, indices, w, nodes, cost0, bounds[i], bounds[i + 1], delta,
-                                                n_buckets, n_entries, inc_ptr, inc_edge, net.edge_u, net.edge_v,
-                                                net.edge_length, fwd, bwd, own_edge, own_off, limits, rings, dist,
-                                                done)
+    counts = np.zeros(k, np.int64)
+    bound = int(_kernels_reach.row_bound(limits.size, inc_edge.shape[0]))
 
-    parts = list(_pool(threads).map(work, range(nchunks))) if threads > 1 and nchunks > 1 \
-        else [work(i) for i in range(nchunks)]
+    def work(i: int):
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        dist, done = _work_arrays(net.n_nodes)
+        # room for every row's most, up to a few million rows (pages never written cost
+        # nothing), then grown to the chunk's projected total
+        cap = min((hi - lo) * bound, max(2 * bound, FIRST_ROWS))
+        bufs = _kernels_reach.empty_rows(cap)
+        row, pos = lo, 0
+        while True:
+            row, pos = _kernels_reach.search_reach_rows(
+                indptr, indices, w, nxt, nodes, cost0, row, hi, delta, n_buckets, n_entries, inc_ptr, inc_edge,
+                net.edge_u, net.edge_v, net.edge_length, fwd, bwd, own_edge, own_off, limits, rings, dist, done,
+                counts, *bufs, pos)
+            if row == hi:
+                return [b[:pos] for b in bufs]
+            cap = max(2 * cap, pos + bound, int(1.1 * pos * (hi - lo) / max(1, row - lo)))
+            bufs = _grown(bufs, cap, pos)
+
+    pool = _pool(threads) if threads > 1 and nchunks > 1 else None
+    parts = list(pool.map(work, range(nchunks))) if pool else [work(i) for i in range(nchunks)]
     ptr = np.zeros(k + 1, np.int64)
-    np.cumsum(np.concatenate([p[0] for p in parts]), out=ptr[1:])
-    return Reach(ptr, *(np.concatenate([p[j] for p in parts]) for j in range(1, 5)))
+    np.cumsum(counts, out=ptr[1:])
+    # the chunks' rows copied into place by the threads (a serial concatenate of these
+    # arrays, tens of MB for a dense service area, took as long as a third of the searches)
+    out = _kernels_reach.empty_rows(int(ptr[-1]))
+    start = ptr[bounds]
+
+    def place(i: int):
+        for j in range(4):
+            out[j][start[i]:start[i + 1]] = parts[i][j]
+
+    list(pool.map(place, range(nchunks))) if pool else [place(i) for i in range(nchunks)]
+    return Reach(ptr, *out)
