@@ -11,9 +11,9 @@ import shapely
 
 from gridgov.engine.circles.areas import edge_segments
 from gridgov.engine.circles.reach import reachable
-from gridgov.engine.network.graph import _assemble
 from gridgov.engine.network.matrix import seeded_rows
 from gridgov.engine.network.snap import Snap, out_seeds
+from network_toy import as_rows, network_from_edges
 
 
 def random_network(seed: int, n: int = 40, m: int = 90, zero_length: bool = True, detour: bool = True):
@@ -26,13 +26,7 @@ def random_network(seed: int, n: int = 40, m: int = 90, zero_length: bool = True
     length[:5] = rng.uniform(10, 50, 5) if detour else 0.0          # loops (of no extent without detours)
     if zero_length:
         length[5:10] = 0.0                            # zero-length edges
-    fwd = length / 1.2
-    bwd = fwd.copy()
-    oneway = rng.random(m)
-    fwd[oneway < 0.15] = np.inf
-    bwd[(oneway >= 0.15) & (oneway < 0.3)] = np.inf
-    geom = shapely.linestrings(np.stack([xy[eu], xy[ev]], axis=1))
-    return _assemble("drive", xy, eu, ev, length, fwd, bwd, geom, np.arange(m), [])
+    return network_from_edges(xy, eu, ev, length, rng, speed=1.2, oneway_share=0.15)
 
 
 def random_snap(net, seed: int, k: int = 25) -> Snap:
@@ -142,12 +136,6 @@ def test_kernel_equals_python_envelope_on_the_sample():
     snap = snap_points(net, fac.x[:40], fac.y[:40], 300.0)
     limits = [300.0, 600.0, 900.0]
     assert_same(reference(net, snap, limits), kernel(net, snap, limits))
-
-
-def as_rows(r):
-    """The rows of a ``Reach`` in one canonical order (the kernels' order is theirs)."""
-    o = np.lexsort((r.x1, r.x0, r.band, r.edge, r.source))
-    return [np.asarray(a)[o] for a in (r.source, r.edge, r.band, r.x0, r.x1)]
 
 
 @pytest.mark.parametrize("seed", range(4))

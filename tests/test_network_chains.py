@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import shapely
 
 import gridgov.engine.circles.reach as reach_mod
 import gridgov.engine.network.matrix as matrix_mod
 from gridgov.engine.circles.reach import reachable
 from gridgov.engine.network.chains import JUNCTION, STOP, continuation, longest_walk
-from gridgov.engine.network.graph import _assemble
 from gridgov.engine.network.snap import Snap
+from network_toy import as_rows, network_from_edges
 
 
 def chained_network(seed: int):
@@ -53,15 +52,8 @@ def chained_network(seed: int):
     eu += [ring + i for i in range(5)]
     ev += [ring + (i + 1) % 5 for i in range(5)]
     xy, eu, ev = np.array(xy), np.array(eu), np.array(ev)
-    m = eu.size
-    length = np.hypot(*(xy[eu] - xy[ev]).T) * rng.uniform(1.0, 1.3, m) + 0.5
-    fwd = length / 1.3
-    bwd = fwd.copy()
-    one = rng.random(m)
-    fwd[one < 0.1] = np.inf
-    bwd[(one >= 0.1) & (one < 0.2)] = np.inf
-    geom = shapely.linestrings(np.stack([xy[eu], xy[ev]], axis=1))
-    return _assemble("drive", xy, eu, ev, length, fwd, bwd, geom, np.arange(m), [])
+    length = np.hypot(*(xy[eu] - xy[ev]).T) * rng.uniform(1.0, 1.3, eu.size) + 0.5
+    return network_from_edges(xy, eu, ev, length, rng, speed=1.3, oneway_share=0.1)
 
 
 def sources(net, seed: int, k: int = 40) -> Snap:
@@ -71,11 +63,6 @@ def sources(net, seed: int, k: int = 40) -> Snap:
     off[:4] = 0.0                                          # on nodes, two-edge ones included
     e[-1] = net.n_edges - 1                                # in the ring
     return Snap(e, off, np.zeros(k))
-
-
-def rows(r):
-    o = np.lexsort((r.x1, r.x0, r.band, r.edge, r.source))
-    return [np.asarray(a)[o] for a in (r.source, r.edge, r.band, r.x0, r.x1)]
 
 
 def test_continuation_codes():
@@ -115,6 +102,6 @@ def test_walking_on_gives_the_bits_of_queueing_every_node(seed, queue, monkeypat
                                                                 (float(w.min()), float(w.max()))))
             queued = reachable(net, snap, limits, rings=rings, threads=1)
         walked = reachable(net, snap, limits, rings=rings, threads=2)
-        for a, b in zip(rows(walked), rows(queued)):
+        for a, b in zip(as_rows(walked), as_rows(queued)):
             assert np.array_equal(a, b)
         assert len(walked) > 0

@@ -122,7 +122,8 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     nxt, walk_range = walks(net, weight)
     own_edge = np.ascontiguousarray(snap.edge, dtype=np.int64)
     own_off = np.ascontiguousarray(np.where(snap.ok, snap.offset, -1.0), dtype=np.float64)
-    delta, n_buckets = dinitz_plan(w, nodes, cost0, float(limits[-1]), net.n_nodes, walk_range)   # as seeded_rows
+    # as seeded_rows, but the ring must span the longest walk past two-edge nodes, not one weight
+    delta, n_buckets = dinitz_plan(w, nodes, cost0, float(limits[-1]), net.n_nodes, walk_range)
     n_entries = 2 * (indices.shape[0] + nodes.shape[1])   # a search queues seeds + arcs at most once
     threads = threads or default_threads()
     nchunks = min(k, max(1, threads) * 4)
