@@ -8,9 +8,10 @@ at seeded random positions on random edges; the service area is 1,200 m of netwo
 
 Timed: QGIS's run from a GeoPackage of the edges to a memory layer of lines, which includes
 building its graph (``makeGraph``, timed again alone); GridGov's reachable segments as
-compact ``(edge, x0, x1)`` references from the built network and snapped facilities, then
-each further step (coordinates, shapely geometries, snapping, building the network from the
-OSM file, polygons, cells) as its own row, wall and CPU seconds.
+compact edge references from the built network and snapped facilities (``reach.Reach``: the
+edge id per segment, offsets only for the few that are part of their edge), then each further
+step (every segment's offsets as arrays, coordinates, shapely geometries, snapping, building
+the network from the OSM file, polygons, cells) as its own row, wall and CPU seconds.
 
 Agreement: per (facility, edge) pair, QGIS's two-point pieces located on GridGov's edges and
 merged, against GridGov's intervals (equal within 1e-6 m, or the length in one only).
@@ -69,12 +70,21 @@ def facilities(net, n: int, seed: int = 15):
 
 
 def gridgov_segments(net, snap, limit_m):
-    """Reachable segments as compact references (``reach.Reach``: per facility, rows of edge,
-    x0, x1 metres along it): the same content as QGIS's lines, coordinates and geometry
-    objects cut from the edges only on demand (``Reach.coordinates``, ``Reach.lines``)."""
+    """Reachable segments as compact references (``reach.Reach``: per facility, rows of edge
+    ids, whole edges unless listed with their offsets): the same content as QGIS's lines,
+    every row's ``(x0, x1)``, coordinates and geometry objects cut from the edges only on
+    demand (``Reach.x0``/``x1``, ``Reach.coordinates``, ``Reach.lines``)."""
     from gridgov.engine.circles.reach import reachable
 
     return reachable(net, snap, [limit_m], "length")
+
+
+def offsets(r):
+    """Every row's ``(x0, x1)`` as arrays, built afresh (they are cached on the ``Reach``)."""
+    from dataclasses import replace
+
+    fresh = replace(r)
+    return fresh.x0, fresh.x1
 
 
 def as_shapely(net, r, xy_parts):
@@ -295,6 +305,7 @@ def main() -> int:
     t_cells, c_cells, _ = timed(lambda: subdivision(net, width))       # once per network
     gridgov_polygons(net, r, n, width)                                  # compile
     t_seg, c_seg, r = best(lambda: gridgov_segments(net, snap, args.limit_m), args.repeat)
+    t_off, c_off, _ = best(lambda: offsets(r), args.repeat)
     t_xy, c_xy, xy_parts = best(lambda: r.coordinates(net), args.repeat)
     t_geom, c_geom, lines = timed(lambda: as_shapely(net, r, xy_parts))
     t_poly, c_poly, polys = best(lambda: gridgov_polygons(net, r, n, width), args.repeat)
@@ -310,9 +321,12 @@ def main() -> int:
     print(f"QGIS native:serviceareafromlayer, lines to a memory layer: {t_qgis:.3f} s (CPU {c_qgis:.2f} s), "
           f"of which building its graph (makeGraph, timed separately) {t_qgraph:.3f} s (CPU {c_qgraph:.2f} s)")
     print("GridGov (network built once; least of the runs):")
-    row("reachable segments as (edge, x0, x1) references  [>= 100x]", t_seg, c_seg)
-    row("  + their coordinates (GeoArrow arrays)", t_seg + t_xy, c_seg + c_xy)
-    row("  + shapely MultiLineStrings", t_seg + t_xy + t_geom, c_seg + c_xy + c_geom)
+    row("reachable segments as edge references  [>= 100x]", t_seg, c_seg)
+    size = sum(a.nbytes for a in (r.ptr, r.edge, r.band, r.cut, r.cut_x0, r.cut_x1))
+    print(f"    ({len(r.cut)} of them part of their edge, stored with offsets; {size / 1e6:.1f} MB in all)")
+    row("  + every row's (x0, x1) offsets as arrays", t_seg + t_off, c_seg + c_off)
+    row("  + their coordinates (GeoArrow arrays)", t_seg + t_off + t_xy, c_seg + c_off + c_xy)
+    row("  + shapely MultiLineStrings", t_seg + t_off + t_xy + t_geom, c_seg + c_off + c_xy + c_geom)
     row("  + snapping the facilities", t_seg + t_snap, c_seg + c_snap)
     row("  + building the walk network from the OSM file", t_seg + t_snap + t_net, c_seg + c_snap + c_net)
     row("segments + polygons (cells cached)  [>= 10x]", t_seg + t_poly, c_seg + c_poly)

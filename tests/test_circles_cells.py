@@ -56,7 +56,7 @@ def test_reach_polygons_do_not_depend_on_the_row_order():
     r = reachable(net, snap, [20.0, 40.0, 80.0], rings=True)
     rng = np.random.default_rng(0)
     order = np.concatenate([a + rng.permutation(b - a) for a, b in zip(r.ptr[:-1], r.ptr[1:])])
-    shuffled = Reach(r.ptr, r.edge[order], r.band[order], r.x0[order], r.x1[order])
+    shuffled = Reach.of_intervals(r.ptr, r.edge[order], r.band[order], r.x0[order], r.x1[order], r.length)
     assert not np.array_equal(order, np.arange(len(r)))
     a = reach_polygons(net, r, len(snap), 3, WIDTH)
     b = reach_polygons(net, shuffled, len(snap), 3, WIDTH)

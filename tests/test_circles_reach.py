@@ -220,16 +220,39 @@ def test_owner_kernel_equals_python_envelope(seed):
     assert_same({k: merged(v) for k, v in ref.items()}, {k: merged(v) for k, v in got.items()})
 
 
-def test_rows_continue_in_grown_buffers(monkeypatch):
-    """A chunk whose first buffers fill up carries on in grown ones: the same rows."""
+@pytest.mark.parametrize("first", ["FIRST_ROWS", "FIRST_CUTS"])
+def test_rows_continue_in_grown_buffers(monkeypatch, first):
+    """A chunk whose first buffers (whole rows, or the offsets of parts) fill up carries on in
+    grown ones: the same rows in the same order."""
     import gridgov.engine.circles.reach as reach_mod
 
     net = random_network(3, zero_length=False)
     snap = random_snap(net, 3, k=60)
     limits = [60.0, 200.0, 400.0]
     whole = reachable(net, snap, limits, rings=True, threads=2)
-    monkeypatch.setattr(reach_mod, "FIRST_ROWS", 1)      # room for two rows at first
+    monkeypatch.setattr(reach_mod, first, 1)             # room for two rows at first
     grown = reachable(net, snap, limits, rings=True, threads=2)
-    assert np.array_equal(whole.ptr, grown.ptr)
-    for a, b in zip(as_rows(whole), as_rows(grown)):
-        assert np.array_equal(a, b)
+    for f in ("ptr", "edge", "band", "cut", "cut_x0", "cut_x1"):
+        assert np.array_equal(getattr(whole, f), getattr(grown, f)), f
+
+
+@pytest.mark.parametrize("rings", [False, True])
+def test_offsets_stored_only_for_parts_of_edges(rings):
+    """Rows are whole edges unless listed in ``cut`` (sorted, each a real part of its edge);
+    ``x0``/``x1`` rebuild every row, and ``Reach.of_intervals`` of those rows is the same reach."""
+    from gridgov.engine.circles.reach import Reach
+
+    net = random_network(5, zero_length=False)
+    snap = random_snap(net, 5, k=40)
+    r = reachable(net, snap, [50.0, 150.0, 300.0], rings=rings)
+    assert 0 < len(r.cut) < len(r)
+    assert np.all(np.diff(r.cut) > 0) and r.cut[-1] < len(r)
+    part = np.zeros(len(r), bool)
+    part[r.cut] = True
+    L = net.edge_length[r.edge]
+    assert np.all((r.x0[~part] == 0.0) & (r.x1[~part] == L[~part]))
+    assert np.all((r.x0[part] != 0.0) | (r.x1[part] != L[part]))
+    assert np.array_equal(r.x0[part], r.cut_x0) and np.array_equal(r.x1[part], r.cut_x1)
+    again = Reach.of_intervals(r.ptr, r.edge, r.band, r.x0, r.x1, net.edge_length)
+    for f in ("ptr", "edge", "band", "cut", "cut_x0", "cut_x1"):
+        assert np.array_equal(getattr(r, f), getattr(again, f)), f

@@ -224,11 +224,12 @@ def _new_out():
 
 
 @njit(cache=True, nogil=True)
-def polygons_from_reach(ptr, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_ptr, ept_pos, ept_site, node_site,
-                        eu, ev, length, n_all_sites, cell_ptr, cell_vert, cell_nb, twin, vxy):
+def polygons_from_reach(ptr, edge, band, cut, cut_x0, cut_x1, src_lo, src_hi, n_bands, ept_ptr, ept_pos, ept_site,
+                        node_site, eu, ev, length, n_all_sites, cell_ptr, cell_vert, cell_nb, twin, vxy):
     """Cumulative band multipolygons of sources ``[src_lo, src_hi)`` from their reachable
-    intervals (rows ``ptr[k]:ptr[k+1]`` of source ``k``; ``band`` = first limit that reaches it):
-    group ``(source - src_lo) * n_bands + b`` holds the sites reached within limit ``b``."""
+    intervals (``reach.Reach``: rows ``ptr[k]:ptr[k+1]`` of source ``k``; ``band`` = first limit
+    that reaches it; the whole edge unless the row is in ``cut``): group ``(source - src_lo) *
+    n_bands + b`` holds the sites reached within limit ``b``."""
     marked = np.zeros(n_all_sites, np.bool_)
     visited = np.zeros(cell_vert.shape[0], np.bool_)
     pos_of = np.full(vxy.shape[0], -1, np.int64)
@@ -243,20 +244,24 @@ def polygons_from_reach(ptr, edge, band, x0, x1, src_lo, src_hi, n_bands, ept_pt
         p, q = ptr[k], ptr[k + 1]
         ns = 0
         for b in range(n_bands):
+            c = np.searchsorted(cut, p)
             for i in range(p, q):
+                while c < cut.shape[0] and cut[c] < i:
+                    c += 1
                 if band[i] != b:
                     continue
                 e = edge[i]
+                x0, x1 = (cut_x0[c], cut_x1[c]) if c < cut.shape[0] and cut[c] == i else (0.0, length[e])
                 lo, hi = ept_ptr[e], ept_ptr[e + 1]
                 h = length[e] / (hi - lo + 1)        # site spacing on this edge
                 sites = grow(sites, ns + (hi - lo) + 2)
                 for j in range(lo, hi):
-                    if x0[i] - h < ept_pos[j] < x1[i] + h and not marked[ept_site[j]]:
+                    if x0 - h < ept_pos[j] < x1 + h and not marked[ept_site[j]]:
                         marked[ept_site[j]] = True
                         sites[ns] = ept_site[j]
                         ns += 1
                 for end in range(2):
-                    if (x0[i] < h) if end == 0 else (x1[i] > length[e] - h):
+                    if (x0 < h) if end == 0 else (x1 > length[e] - h):
                         v = node_site[eu[e]] if end == 0 else node_site[ev[e]]
                         if not marked[v]:
                             marked[v] = True

@@ -178,7 +178,7 @@ def reach_polygons(net: Network, reach: Reach, n_sources: int, n_bands: int, wid
 
     def work(i):
         return _kernels_cells.polygons_from_reach(
-            reach.ptr, reach.edge, reach.band, reach.x0, reach.x1, bounds[i], bounds[i + 1], n_bands, cells.ept_ptr,
+            reach.ptr, reach.edge, reach.band, reach.cut, reach.cut_x0, reach.cut_x1, bounds[i], bounds[i + 1], n_bands, cells.ept_ptr,
             cells.ept_pos, cells.ept_site, cells.node_site, net.edge_u, net.edge_v, net.edge_length,
             cells.cell_ptr.size - 1, *cells.ring_args)
 

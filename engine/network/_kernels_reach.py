@@ -96,12 +96,29 @@ def _subtract(alo, ahi, na, blo, bhi, nb, olo, ohi):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _edge(e, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi, pos,
-          o_edge, o_band, o_x0, o_x1):
-    """Write the intervals of edge ``e`` for every limit from ``pos``; returns the new end."""
+def _put(e, b, x0, x1, L, pos, cpos, o_edge, o_band, c_row, c_x0, c_x1):
+    """Write row ``pos`` (edge ``e``, band ``b``); its offsets only when it is not the whole
+    edge (``c_row``/``c_x0``/``c_x1`` from ``cpos``).  Returns ``(pos, cpos)`` after it.
+    Written at ``cpos`` always and kept by moving on: the branch around the stores made the
+    kernel six times slower (Numba 0.68)."""
+    o_edge[pos] = e
+    o_band[pos] = b
+    c_row[cpos] = pos
+    c_x0[cpos] = x0
+    c_x1[cpos] = x1
+    if x0 != 0.0 or x1 != L:
+        cpos += 1
+    return pos + 1, cpos
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _edge(e, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi, pos, cpos,
+          o_edge, o_band, c_row, c_x0, c_x1):
+    """Write the intervals of edge ``e`` for every limit from ``pos``/``cpos``; returns the new
+    ends."""
     L = length[e]
     if L <= 0.0:
-        return pos
+        return pos, cpos
     prev_n = 0
     for b in range(limits.shape[0]):
         T = limits[b]
@@ -120,23 +137,15 @@ def _edge(e, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi,
         if rings:
             m = _subtract(lo, hi, n, plo, phi, prev_n, olo, ohi)
             for i in range(m):
-                o_edge[pos] = e
-                o_band[pos] = b
-                o_x0[pos] = olo[i]
-                o_x1[pos] = ohi[i]
-                pos += 1
+                pos, cpos = _put(e, b, olo[i], ohi[i], L, pos, cpos, o_edge, o_band, c_row, c_x0, c_x1)
             for i in range(n):
                 plo[i] = lo[i]
                 phi[i] = hi[i]
             prev_n = n
         else:
             for i in range(n):
-                o_edge[pos] = e
-                o_band[pos] = b
-                o_x0[pos] = lo[i]
-                o_x1[pos] = hi[i]
-                pos += 1
-    return pos
+                pos, cpos = _put(e, b, lo[i], hi[i], L, pos, cpos, o_edge, o_band, c_row, c_x0, c_x1)
+    return pos, cpos
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -293,11 +302,18 @@ def _search_dinitz(indptr, indices, weights, nxt, seeds, seed_cost, cutoff, inv_
 
 @njit(cache=True, nogil=True)
 def empty_rows(n):
-    """Uninitialised ``(edge, band, x0, x1)`` row arrays of length ``n``, allocated here, not
-    by numpy: numpy asks Linux for transparent huge pages for large arrays, and in a process
-    whose memory is fragmented (after building polygons, say) those faults stall on
-    compaction: 0.13-0.39 s instead of 0.08 s for 800 service areas of 1,200 m."""
-    return np.empty(n, np.int32), np.empty(n, np.int16), np.empty(n, np.float64), np.empty(n, np.float64)
+    """Uninitialised ``(edge, band)`` row arrays of length ``n``, allocated here, not by numpy:
+    numpy asks Linux for transparent huge pages for large arrays, and in a process whose
+    memory is fragmented (after building polygons, say) those faults stall on compaction:
+    0.13-0.39 s instead of 0.08 s for 800 service areas of 1,200 m."""
+    return np.empty(n, np.int32), np.empty(n, np.int16)
+
+
+@njit(cache=True, nogil=True)
+def empty_cuts(n):
+    """Uninitialised ``(row, x0, x1)`` arrays of length ``n`` for the rows that are only part
+    of their edge (as ``empty_rows``)."""
+    return np.empty(n, np.int64), np.empty(n, np.float64), np.empty(n, np.float64)
 
 
 @njit(cache=True, nogil=True)
@@ -309,12 +325,14 @@ def row_bound(n_limits, n_incidences):
 @njit(cache=True, nogil=True)
 def search_reach_rows(indptr, indices, weights, nxt, seed_nodes, seed_cost, row_lo, row_hi, delta, n_buckets, n_entries,
                       inc_ptr, inc_edge, eu, ev, length, fwd, bwd, own_edge, own_off, limits, rings, dist, done,
-                      count, o_edge, o_band, o_x0, o_x1, pos):
+                      count, o_edge, o_band, pos, c_row, c_x0, c_x1, cpos):
     """Reachable intervals of rows ``[row_lo, row_hi)`` written from ``pos`` into the caller's
-    ``o_edge``/``o_band``/``o_x0``/``o_x1`` in row order, ``count[k]`` of them for row ``k``,
-    while they fit: returns ``(next row, next pos)``; a row starts only with room for the
-    most it can write (``3 × limits × (incidences + 1)``), so the caller grows the buffers and
-    calls again from the returned row until it is ``row_hi`` (``empty_rows`` makes them).
+    ``o_edge``/``o_band`` in row order, ``count[k]`` of them for row ``k``, and for those that
+    are not a whole edge (a few per cent in a service area) their position and offsets from
+    ``cpos`` into ``c_row``/``c_x0``/``c_x1``, while they fit: returns ``(next row, next pos,
+    next cpos)``.  A row starts only with room for the most it can write (``3 × limits ×
+    (incidences + 1)`` in both), so the caller grows the buffers and calls again from the
+    returned row until it is ``row_hi`` (``empty_rows``/``empty_cuts`` make them).
 
     Row ``k`` is one cutoff search (within the last limit) on the CSR ``indptr``/``indices``/
     ``weights`` from its seeds ``seed_nodes[k]``/``seed_cost[k]`` (node -1: unused): on Dinitz
@@ -346,9 +364,10 @@ def search_reach_rows(indptr, indices, weights, nxt, seed_nodes, seed_cost, row_
     inv_delta = 1.0 / delta if delta > 0 else 0.0
     bound = row_bound(nb, inc_edge.shape[0])
     cap = o_edge.shape[0]
+    ccap = c_row.shape[0]
     for k in range(row_lo, row_hi):
-        if pos + bound > cap:
-            return k, pos
+        if pos + bound > cap or cpos + bound > ccap:
+            return k, pos, cpos
         nt = -1
         if delta > 0:
             nt = _search_dinitz(indptr, indices, weights, nxt, seed_nodes[k], seed_cost[k], cutoff, inv_delta, dist, done,
@@ -365,8 +384,8 @@ def search_reach_rows(indptr, indices, weights, nxt, seed_nodes, seed_cost, row_
             # most of the network reached: one sequential pass over the edges is cheaper
             for e in range(m):
                 if e != e0 and (dist[eu[e]] < np.inf or dist[ev[e]] < np.inf):
-                    pos = _edge(e, -1.0, dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
-                                pos, o_edge, o_band, o_x0, o_x1)
+                    pos, cpos = _edge(e, -1.0, dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
+                                      ohi, pos, cpos, o_edge, o_band, c_row, c_x0, c_x1)
         else:
             for p in range(nt):
                 a = touched[p]
@@ -374,13 +393,13 @@ def search_reach_rows(indptr, indices, weights, nxt, seed_nodes, seed_cost, row_
                     e = inc_edge[q]
                     # each edge once: from its tail, or from its head when the tail is unreached
                     if e != e0 and (a == eu[e] or dist[eu[e]] == np.inf):
-                        pos = _edge(e, -1.0, dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
-                                    ohi, pos, o_edge, o_band, o_x0, o_x1)
+                        pos, cpos = _edge(e, -1.0, dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi,
+                                          olo, ohi, pos, cpos, o_edge, o_band, c_row, c_x0, c_x1)
         if e0 >= 0:
-            pos = _edge(e0, own_off[k], dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi,
-                        pos, o_edge, o_band, o_x0, o_x1)
+            pos, cpos = _edge(e0, own_off[k], dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
+                              ohi, pos, cpos, o_edge, o_band, c_row, c_x0, c_x1)
         count[k] = pos - start
         for p in range(nt):
             dist[touched[p]] = np.inf
             done[touched[p]] = np.nan
-    return row_hi, pos
+    return row_hi, pos, cpos
