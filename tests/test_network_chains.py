@@ -105,3 +105,26 @@ def test_walking_on_gives_the_bits_of_queueing_every_node(seed, queue, monkeypat
         for a, b in zip(as_rows(walked), as_rows(queued)):
             assert np.array_equal(a, b)
         assert len(walked) > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("queue", ["buckets", "heap"])
+def test_travel_matrices_walk_on_with_the_bits_of_queueing_every_node(seed, queue, monkeypatch):
+    """``seeded_rows`` with a network's walks (as ``travel.snapped_times`` calls it) = without."""
+    from gridgov.engine.network.chains import walks
+    from gridgov.engine.network.snap import out_seeds
+
+    net = chained_network(seed)
+    if queue == "heap":
+        monkeypatch.setattr(matrix_mod, "dinitz_fits", lambda *a: False)
+    nodes, cost0 = out_seeds(net, sources(net, seed), "time")
+    indptr, indices, w = net.csr("time")
+    for cutoff in (40.0, 600.0, np.inf):
+        queued = matrix_mod.seeded_rows(indptr, indices, w, nodes, cost0, cutoff, threads=1)
+        walked = matrix_mod.seeded_rows(indptr, indices, w, nodes, cost0, cutoff, threads=2,
+                                        walks=walks(net, "time"))
+        queued.sort_indices()
+        walked.sort_indices()
+        for f in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(walked, f), getattr(queued, f))
+        assert walked.nnz > 0

@@ -231,9 +231,13 @@ def test_sparse_matrix_dinitz_and_heap_paths(monkeypatch):
     from gridgov.engine.network import matrix
 
     calls = []
-    real_d, real_h = _kernels.matrix_rows_dinitz, _kernels.matrix_rows
-    monkeypatch.setattr(matrix._kernels, "matrix_rows_dinitz", lambda *a: calls.append("dinitz") or real_d(*a))
-    monkeypatch.setattr(matrix._kernels, "matrix_rows", lambda *a: calls.append("heap") or real_h(*a))
+    real = _kernels.matrix_rows
+
+    def spy(*a):                                        # a[7] = the bucket width (0: the heap)
+        calls.append("dinitz" if a[7] > 0 else "heap")
+        return real(*a)
+
+    monkeypatch.setattr(matrix._kernels, "matrix_rows", spy)
     indptr, indices, w = random_csr(300, 1500, 21, integer=False)
     src = np.array([0, 5, 5, 299])
     for weights, kind in ((w, "dinitz"), (np.where(np.arange(w.size) % 7 == 0, 1e-4, w), "heap")):

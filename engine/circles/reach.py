@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from ..network import _kernels_reach
-from ..network.chains import continuation, longest_walk
+from ..network.chains import walks
 from ..network.graph import Network
 from ..network.matrix import _pool, _work_arrays, default_threads, dinitz_plan
 from ..network.snap import Snap, edge_costs, out_seeds
@@ -118,19 +118,6 @@ def incidence(net: Network) -> tuple[np.ndarray, np.ndarray]:
     return cache["incidence"]
 
 
-def walks(net: Network, weight: str) -> tuple[np.ndarray, tuple[float, float]]:
-    """``(continuation per CSR arc, (smallest weight, largest cost one walk adds))`` for the
-    search past two-edge nodes (``network.chains``), cached on the network."""
-    cache = net.__dict__.setdefault("_reach_cache", {})
-    if "continuation" not in cache:
-        cache["continuation"] = continuation(net.indptr, net.indices, net.csr_edge)
-    nxt = cache["continuation"]
-    if ("walk_range", weight) not in cache:
-        w = net.csr(weight)[2]
-        cache[("walk_range", weight)] = (float(w.min()), longest_walk(nxt, w)) if w.size else (0.0, 0.0)
-    return nxt, cache[("walk_range", weight)]
-
-
 def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: bool = False,
               threads: int | None = None) -> Reach:
     """Exact reachable sub-intervals of the edges within each of ``limits`` (increasing costs:
@@ -154,7 +141,7 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     nxt, walk_range = walks(net, weight)
     own_edge = np.ascontiguousarray(snap.edge, dtype=np.int64)
     own_off = np.ascontiguousarray(np.where(snap.ok, snap.offset, -1.0), dtype=np.float64)
-    # as seeded_rows, but the ring must span the longest walk past two-edge nodes, not one weight
+    # the ring spans the longest walk past two-edge nodes (chains.walks), not just one weight
     delta, n_buckets = dinitz_plan(w, nodes, cost0, float(limits[-1]), net.n_nodes, walk_range)
     n_entries = 2 * (indices.shape[0] + nodes.shape[1])   # a search queues seeds + arcs at most once
     threads = threads or default_threads()

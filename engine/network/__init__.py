@@ -9,8 +9,10 @@ Public API::
     snap_points(network, x, y, snap_max_m=inf) -> Snap  (snap.py)
     travel_times(network, from_xy, to_xy, cutoff=inf) -> float64 seconds (travel.py)
 
-Kernels live in ``_kernels.py`` (searches) and ``_kernels_matrix.py`` (matrix rows): Numba,
-cache=True, plain arrays.
+Kernels live in ``_kernels.py`` (multi-source and k-nearest searches), ``_kernels_search.py``
+(the one-source cutoff searches that walk past two-edge nodes, ``chains.py``), used by
+``_kernels_matrix.py`` (matrix rows) and ``_kernels_reach.py`` (reachable intervals), and
+``_kernels_pairs.py`` (point pairs): Numba, cache=True, plain arrays.
 """
 from __future__ import annotations
 

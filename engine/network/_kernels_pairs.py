@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._kernels_matrix import _pop4, _push4
+from ._kernels_search import _pop4, _push4
 
 
 @njit(cache=True, nogil=True)

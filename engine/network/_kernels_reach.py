@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._kernels_matrix import _pop4, _push4
+from ._kernels_search import search, search_buffers
 
 EPS = 1e-9   # intervals this short (metres) are dropped, as ``areas.edge_envelope`` does
 
@@ -148,158 +148,6 @@ def _edge(e, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi,
     return pos, cpos
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _seed(seeds, seed_cost, cutoff, dist, touched, nt):
-    """Lower ``dist`` at the row's seeds (within the cutoff); returns the touched count."""
-    for j in range(seeds.shape[0]):
-        v = seeds[j]
-        c = seed_cost[j]
-        if v < 0 or not c <= cutoff or not c < dist[v]:
-            continue
-        if dist[v] == np.inf:
-            touched[nt] = v
-            nt += 1
-        dist[v] = c
-    return nt
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _walk_on(a, nd, nxt, indices, weights, cutoff, dist, touched, nt):
-    """After arc ``a`` lowered its head to ``nd``: carry the cost on past two-edge nodes
-    (``network.chains``) as far as a settled search would.  Returns ``(node to queue, touched
-    count)``, the node -1 when there is none (its cost is then ``dist[node]``)."""
-    u = indices[a]
-    c = nxt[a]
-    while c >= 0:
-        nd += weights[c]
-        if nd > cutoff:
-            return -1, nt
-        u = indices[c]
-        du = dist[u]
-        if nd >= du:
-            return -1, nt
-        if du == np.inf:
-            touched[nt] = u
-            nt += 1
-        dist[u] = nd
-        c = nxt[c]
-    if c == -1:
-        return u, nt
-    return -1, nt
-
-
-@njit(cache=True, nogil=True)
-def _search_heap(indptr, indices, weights, nxt, seeds, seed_cost, cutoff, dist, touched, hk, hv):
-    """Dijkstra within ``cutoff`` on a 4-ary heap with lazy deletion (``hk``/``hv`` hold
-    seeds + arcs entries, enough: a node is pushed only when it improves and settles once).
-    Leaves the final costs in ``dist``; returns the count of ``touched`` nodes."""
-    nt = _seed(seeds, seed_cost, cutoff, dist, touched, 0)
-    size = 0
-    for p in range(nt):
-        _push4(hk, hv, size, dist[touched[p]], touched[p])
-        size += 1
-    while size > 0:
-        d = hk[0]
-        v = hv[0]
-        _pop4(hk, hv, size)
-        size -= 1
-        if d > dist[v]:
-            continue                                    # stale entry
-        for a in range(indptr[v], indptr[v + 1]):
-            nd = d + weights[a]
-            if nd > cutoff:
-                continue
-            u = indices[a]
-            du = dist[u]
-            if nd >= du:
-                continue
-            if du == np.inf:
-                touched[nt] = u
-                nt += 1
-            dist[u] = nd
-            u, nt = _walk_on(a, nd, nxt, indices, weights, cutoff, dist, touched, nt)
-            if u >= 0:
-                _push4(hk, hv, size, dist[u], u)
-                size += 1
-    return nt
-
-
-@njit(cache=True, nogil=True)
-def _search_dinitz(indptr, indices, weights, nxt, seeds, seed_cost, cutoff, inv_delta, dist, done, touched, head,
-                   ent_node, ent_next):
-    """The same search on Dinitz buckets (width ``1 / inv_delta`` ≤ the smallest weight, so a
-    bucket's nodes are final; written label-correcting as ``_kernels_matrix._row_dinitz``, so
-    exactness never depends on it) kept as linked lists in ``head`` (a ring, all -1) over the
-    entry pool ``ent_node``/``ent_next``.  Returns the touched count, or -1 when the pool is
-    full (``dist``/``done`` then still dirty at the touched nodes: the caller cleans up)."""
-    nbk = head.shape[0]
-    cap = ent_node.shape[0]
-    nt = _seed(seeds, seed_cost, cutoff, dist, touched, 0)
-    if nt == 0:
-        return 0
-    cur = np.int64(dist[touched[0]] * inv_delta)
-    for p in range(1, nt):
-        cur = min(cur, np.int64(dist[touched[p]] * inv_delta))
-    b = cur % nbk
-    if nt > cap:
-        return -1
-    top = 0
-    for p in range(nt):
-        v = touched[p]
-        bv = b + np.int64(dist[v] * inv_delta) - cur     # seeds lie within one ring (caller's nbk)
-        if bv >= nbk:
-            bv -= nbk
-        ent_node[top] = v
-        ent_next[top] = head[bv]
-        head[bv] = top
-        top += 1
-    pending = top
-    while pending > 0:
-        while head[b] >= 0:
-            i = head[b]
-            head[b] = ent_next[i]
-            pending -= 1
-            v = ent_node[i]
-            d = dist[v]
-            if done[v] == d:
-                continue                                # already processed at this cost
-            done[v] = d
-            for a in range(indptr[v], indptr[v + 1]):
-                nd = d + weights[a]
-                if nd > cutoff:
-                    continue
-                u = indices[a]
-                du = dist[u]
-                if nd >= du:
-                    continue
-                if du == np.inf:
-                    touched[nt] = u
-                    nt += 1
-                dist[u] = nd
-                u, nt = _walk_on(a, nd, nxt, indices, weights, cutoff, dist, touched, nt)
-                if u < 0:
-                    continue
-                nd = dist[u]
-                if top == cap:
-                    for q in range(nbk):
-                        head[q] = -1
-                    return -1
-                k = np.int64(nd * inv_delta) - cur
-                bu = b + max(k, 0)
-                if bu >= nbk:
-                    bu -= nbk
-                ent_node[top] = u
-                ent_next[top] = head[bu]
-                head[bu] = top
-                top += 1
-                pending += 1
-        cur += 1
-        b += 1
-        if b == nbk:
-            b = 0
-    return nt
-
-
 @njit(cache=True, nogil=True)
 def empty_rows(n):
     """Uninitialised ``(edge, band)`` row arrays of length ``n``, allocated here, not by numpy:
@@ -355,12 +203,8 @@ def search_reach_rows(indptr, indices, weights, nxt, seed_nodes, seed_cost, row_
     m = eu.shape[0]
     nb = limits.shape[0]
     cutoff = limits[nb - 1]
-    touched = np.empty(n, np.int64)
-    hk = np.empty(indices.shape[0] + seed_nodes.shape[1] + 1, np.float64)
-    hv = np.empty(hk.shape[0], np.int64)
-    head = np.full(max(n_buckets, 1), -1, np.int64)
-    ent_node = np.empty(max(n_entries, 1), np.int64)
-    ent_next = np.empty(ent_node.shape[0], np.int64)
+    touched, hk, hv, head, ent_node, ent_next = search_buffers(n, indices.shape[0], seed_nodes.shape[1], n_buckets,
+                                                               n_entries)
     inv_delta = 1.0 / delta if delta > 0 else 0.0
     bound = row_bound(nb, inc_edge.shape[0])
     cap = o_edge.shape[0]
@@ -368,16 +212,8 @@ def search_reach_rows(indptr, indices, weights, nxt, seed_nodes, seed_cost, row_
     for k in range(row_lo, row_hi):
         if pos + bound > cap or cpos + bound > ccap:
             return k, pos, cpos
-        nt = -1
-        if delta > 0:
-            nt = _search_dinitz(indptr, indices, weights, nxt, seed_nodes[k], seed_cost[k], cutoff, inv_delta, dist, done,
-                                touched, head, ent_node, ent_next)
-            if nt < 0:                                  # pool full (float ties): redo on the heap
-                for p in range(n):
-                    dist[p] = np.inf
-                    done[p] = np.nan
-        if nt < 0:
-            nt = _search_heap(indptr, indices, weights, nxt, seed_nodes[k], seed_cost[k], cutoff, dist, touched, hk, hv)
+        nt = search(indptr, indices, weights, nxt, seed_nodes[k], seed_cost[k], cutoff, inv_delta, dist, done, touched,
+                    hk, hv, head, ent_node, ent_next)
         start = pos
         e0 = own_edge[k]
         if 2 * nt * inc_edge.shape[0] > n * m:

@@ -76,3 +76,17 @@ def longest_walk(nxt: np.ndarray, weights: np.ndarray) -> float:
     ends = ptr == JUNCTION
     top = float(total[ends].max()) if ends.any() else 0.0
     return max(top * (1.0 + 1e-9), float(w.max()))
+
+
+def walks(net, weight: str) -> tuple[np.ndarray, tuple[float, float]]:
+    """``(continuation per CSR arc, (smallest weight, largest cost one walk adds))`` of a
+    ``Network``'s ``weight`` CSR: what the searches take to walk past two-edge nodes and to
+    size their bucket ring (``matrix.dinitz_plan``), cached on the network."""
+    cache = net.__dict__.setdefault("_walks", {})
+    if "continuation" not in cache:
+        cache["continuation"] = continuation(net.indptr, net.indices, net.csr_edge)
+    nxt = cache["continuation"]
+    if weight not in cache:
+        w = net.csr(weight)[2]
+        cache[weight] = (float(w.min()), longest_walk(nxt, w)) if w.size else (0.0, 0.0)
+    return nxt, cache[weight]

@@ -65,7 +65,8 @@ def dinitz_plan(weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: 
 
 
 def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float,
-                threads: int | None = None, weight_range: tuple[float, float] | None = None) -> sp.csr_matrix:
+                threads: int | None = None, weight_range: tuple[float, float] | None = None,
+                walks: tuple[np.ndarray, tuple[float, float]] | None = None) -> sp.csr_matrix:
     """One cutoff search per row of seeds (``seed_nodes``/``seed_cost`` shaped (rows, k),
     node -1 = unused slot) on a checked CSR.  Returns a (rows, n) CSR matrix of costs; absent
     entries mean beyond the cutoff (a stored 0.0 is a real zero cost); column order within a
@@ -74,7 +75,9 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     Rows use Dinitz buckets (width = smallest edge weight, O(1) queue operations) when all
     weights are positive and the largest is at most ``paths.DINITZ_MAX_BUCKETS`` times the
     smallest, else a 4-ary heap; both are exact.  ``weight_range`` = (min, max) weight when
-    the caller already knows it."""
+    the caller already knows it.  ``walks`` = ``chains.walks(net, weight)`` when the CSR is a
+    ``Network``'s: the searches then walk on past two-edge nodes instead of queueing them
+    (the same costs to the bit; a raw CSR has no edges to tell two-edge nodes by)."""
     n = indptr.shape[0] - 1
     rows = seed_nodes.shape[0]
     threads = threads or default_threads()
@@ -82,20 +85,22 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     seed_cost = np.ascontiguousarray(seed_cost, dtype=np.float64)
     if rows == 0:
         return sp.csr_matrix((0, n))
+    nxt = np.empty(0, np.int64)                          # no walks: queue every node
+    if walks is not None:
+        nxt, weight_range = walks
     # rows run in node order (neighbouring searches share cache lines), in chunks pulled by
     # the threads; each thread keeps its O(n) work arrays for all chunks and calls
     order = np.argsort(np.where(seed_nodes[:, 0] >= 0, seed_nodes[:, 0], n), kind="stable")
     nchunks = min(rows, max(1, threads) * 8)
     bounds = np.linspace(0, rows, nchunks + 1).astype(np.int64)
     delta, nbk = dinitz_plan(weights, seed_nodes, seed_cost, cutoff, n, weight_range)
+    n_entries = 2 * (indices.shape[0] + seed_nodes.shape[1])   # a search queues seeds + arcs at most once
 
     def work(i: int):
         dist, done = _work_arrays(n)
         take = order[bounds[i]:bounds[i + 1]]
-        if nbk:
-            return _kernels.matrix_rows_dinitz(indptr, indices, weights, seed_nodes[take], seed_cost[take],
-                                               float(cutoff), delta, nbk, dist, done)
-        return _kernels.matrix_rows(indptr, indices, weights, seed_nodes[take], seed_cost[take], float(cutoff), dist)
+        return _kernels.matrix_rows(indptr, indices, weights, nxt, seed_nodes[take], seed_cost[take], float(cutoff),
+                                    delta, nbk, n_entries, dist, done)
 
     if threads > 1 and nchunks > 1:
         parts = list(_pool(threads).map(work, range(nchunks)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .graph import Network
+from .chains import walks
 from .matrix import seeded_rows
 from .paths import check_cutoff
 from .snap import Snap, along, arrival_terms, out_seeds, same_edge_pairs, snap_points
@@ -26,7 +27,7 @@ def snapped_times(net: Network, src: Snap, dst: Snap, cutoff: float = np.inf, we
     cutoff = check_cutoff(cutoff)
     indptr, indices, w = net.csr(weight)
     nodes, cost0 = out_seeds(net, src, weight)
-    rows = seeded_rows(indptr, indices, w, nodes, cost0, cutoff, threads)
+    rows = seeded_rows(indptr, indices, w, nodes, cost0, cutoff, threads, walks=walks(net, weight))
     out = np.full((len(src), len(dst)), np.inf)
     if len(dst):
         # reaching a point: through u plus t/L of the forward cost, or through v plus the rest
