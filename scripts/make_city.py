@@ -208,17 +208,6 @@ def _micro_grids(hh: np.ndarray, cell_grid: np.ndarray) -> np.ndarray:
     return micro
 
 
-def _dissolve(quads: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
-    """One polygon per label from the plot quads carrying it (coverage union: they share vertices)."""
-    order = np.argsort(labels, kind="stable")
-    bounds = np.searchsorted(labels[order], np.arange(n + 1))
-    out = np.empty(n, dtype=object)
-    for k in range(n):
-        part = quads[order[bounds[k]:bounds[k + 1]]]
-        out[k] = part[0] if part.size == 1 else shapely.coverage_union_all(part)
-    return out
-
-
 def _reading_order(geoms: np.ndarray) -> np.ndarray:
     """DB11 numbering: rows north → south (one plot deep), west → east within a row."""
     pt = shapely.point_on_surface(geoms)
@@ -253,6 +242,8 @@ def buildings(x, y, ii, jj, households, residents_of, rng) -> dict:
 
 
 def generate(scale: str, out: Path, seed: int) -> dict:
+    from gridgov.engine.ingest.grids import dissolve       # the import's own dissolve (coverage union)
+
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
     comms, totals = choose(scale, read_admin())
@@ -275,9 +266,9 @@ def generate(scale: str, out: Path, seed: int) -> dict:
     flat_grid, flat_micro, flat_ded = g["cell_grid"].ravel(), g["cell_micro"].ravel(), g["cell_ded"].ravel()
     n_gen, n_ded = len(g["grid_comm"]), len(g["ded_comm"])
     in_gen = flat_grid >= 0
-    gen_geom = _dissolve(quads[in_gen], flat_grid[in_gen], n_gen)
+    gen_geom = dissolve(quads[in_gen], flat_grid[in_gen])
     micro_ids, micro_lab = np.unique(flat_micro[flat_micro >= 0], return_inverse=True)
-    micro_geom = _dissolve(quads[flat_micro >= 0], micro_lab.ravel(), micro_ids.size)
+    micro_geom = dissolve(quads[flat_micro >= 0], micro_lab.ravel())
     micro_grid = flat_grid[micro_ids]          # a micro-grid's id is its housed plot's flat index
     ded_cells = np.full(n_ded, -1)
     ded_cells[flat_ded[flat_ded >= 0]] = np.flatnonzero(flat_ded >= 0)

@@ -95,7 +95,9 @@ def clip_cells(cells: np.ndarray, extent) -> np.ndarray:
     return out
 
 
-def _dissolve(cells: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def dissolve(cells: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """One polygon per distinct label, in label order, from the cells carrying it (adjacent
+    cells of one tiling: ``union_cells``)."""
     order = np.argsort(labels, kind="stable")
     bounds = np.r_[0, np.flatnonzero(np.diff(labels[order])) + 1, len(order)]
     out = np.empty(len(bounds) - 1, dtype=object)
@@ -169,7 +171,7 @@ def draw(unit_xy: np.ndarray, households: np.ndarray, comm: np.ndarray, comm_nam
         if not len(all_idx) or atom_w[all_idx].sum() <= 0:
             continue
         _, all_labels = np.unique(gen_label[all_idx], return_inverse=True)
-        polys = _dissolve(cells[all_idx], all_labels)
+        polys = dissolve(cells[all_idx], all_labels)
         rank = _rank(polys)
         for lab in range(len(polys)):
             gid = f"{comm_code[c]}{rank[lab] + 1:03d}"
@@ -200,7 +202,7 @@ def draw(unit_xy: np.ndarray, households: np.ndarray, comm: np.ndarray, comm_nam
         if atom_w[g_atoms].sum() <= 0:
             continue
         _, m_labels = np.unique(micro_label[g_atoms], return_inverse=True)
-        m_polys = _dissolve(cells[g_atoms], m_labels)
+        m_polys = dissolve(cells[g_atoms], m_labels)
         m_rank = _rank(m_polys)
         for m in range(len(m_polys)):
             mid = f"{gid}{m_rank[m] + 1:03d}"
