@@ -208,3 +208,21 @@ def test_unique_points_are_numpys_distinct_rows():
     want = np.unique(xy, axis=0)
     assert np.array_equal(u, want) and np.array_equal(u[inv], xy)
     assert unique_points(np.zeros((0, 2)))[0].shape == (0, 2)
+
+
+def test_canonical_order_is_computed_once_and_again_for_new_tables(wuhou):
+    """``canonical`` of its own result returns it with identity orders (``run`` sorts, then
+    ``build_layout`` asks again); a scenario whose tables were replaced is sorted anew."""
+    import copy
+
+    from gridgov.engine.simulation.canonical import _permuted, canonical
+
+    can, g, u = canonical(wuhou)
+    again, g2, u2 = canonical(can)
+    assert again is can and np.array_equal(g2, np.arange(g.size)) and np.array_equal(u2, np.arange(u.size))
+    shuffled = copy.copy(can)
+    flip = np.arange(len(can.units.id))[::-1]
+    shuffled.units = _permuted(can.units, flip)
+    _, _, u3 = canonical(shuffled)
+    assert not np.array_equal(u3, np.arange(u.size))                 # sorted again, not skipped
+    assert np.array_equal(shuffled.units.id[u3], can.units.id)

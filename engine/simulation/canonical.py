@@ -26,6 +26,11 @@ def canonical(scenario):
     import shapely
 
     grids, units, fac = scenario.grids, scenario.units, scenario.facilities
+    done = getattr(scenario, "_canonical_layers", None)
+    if done is not None and all(a is b for a, b in zip(done, (grids, units, fac))):
+        # already in canonical order (``run`` sorts, then ``build_layout`` asks again): the
+        # sort is idempotent, and skipping it saves 0.2-0.3 s a call on a city
+        return scenario, np.arange(len(grids.id)), np.arange(len(units.id))
     pts = shapely.point_on_surface(grids.geometry)
     g_order = np.lexsort((np.round(shapely.area(grids.geometry), 3), np.round(shapely.get_y(pts), 3),
                           np.round(shapely.get_x(pts), 3), np.asarray(grids.level).astype(str)))
@@ -38,6 +43,7 @@ def canonical(scenario):
         f_order = np.lexsort((np.asarray(fac.staff), np.round(fac.y, 3), np.round(fac.x, 3),
                               np.asarray(fac.type).astype(str)))
         out.facilities = _permuted(fac, f_order)
+    out._canonical_layers = (out.grids, out.units, out.facilities)    # the very tables sorted here
     return out, g_order, u_order
 
 
