@@ -177,28 +177,15 @@ def reach_polygons(net: Network, reach: Reach, n_sources: int, n_bands: int, wid
     bounds = np.linspace(0, n_sources, nchunks + 1).astype(np.int64)
 
     def work(i):
-        return _kernels_cells.polygons_from_reach(
-            reach.ptr, reach.edge, reach.band, reach.cut, reach.cut_x0, reach.cut_x1, bounds[i], bounds[i + 1], n_bands, cells.ept_ptr,
-            cells.ept_pos, cells.ept_site, cells.node_site, net.edge_u, net.edge_v, net.edge_length,
-            cells.cell_ptr.size - 1, *cells.ring_args)
+        # each chunk's geometries made in its own thread (GEOS releases the GIL)
+        return _multipolygons(*_kernels_cells.polygons_from_reach(
+            reach.ptr, reach.edge, reach.band, reach.cut, reach.cut_x0, reach.cut_x1, bounds[i], bounds[i + 1], n_bands,
+            cells.ept_ptr, cells.ept_pos, cells.ept_site, cells.node_site, net.edge_u, net.edge_v, net.edge_length,
+            cells.cell_ptr.size - 1, *cells.ring_args))
 
     parts = list(_pool(threads).map(work, range(nchunks))) if threads > 1 and nchunks > 1 \
         else [work(i) for i in range(nchunks)]
-    return _multipolygons(*_concat(parts)).reshape(n_sources, n_bands)
-
-
-def _concat(parts):
-    """One ragged multipolygon array of several kernel outputs (offsets shifted)."""
-    coords, rings, polys, groups = [], [np.zeros(1, np.int64)], [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
-    nc = nr = npoly = 0
-    for c, r, p, g, _ in parts:
-        coords.append(c)
-        rings.append(r[1:] + nc)
-        polys.append(p[1:] + nr)
-        groups.append(g[1:] + npoly)
-        nc, nr, npoly = nc + c.shape[0], nr + r.size - 1, npoly + p.size - 1
-    return (np.concatenate(coords), np.concatenate(rings), np.concatenate(polys), np.concatenate(groups),
-            np.concatenate([p[4] for p in parts]))
+    return np.concatenate(parts).reshape(n_sources, n_bands)
 
 
 def cost_polygons(net: Network, node_cost: np.ndarray, src_edge: np.ndarray, src_offset: np.ndarray, limits,
