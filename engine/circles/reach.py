@@ -142,8 +142,7 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     own_edge = np.ascontiguousarray(snap.edge, dtype=np.int64)
     own_off = np.ascontiguousarray(np.where(snap.ok, snap.offset, -1.0), dtype=np.float64)
     # the ring spans the longest walk past two-edge nodes (chains.walks), not just one weight
-    delta, n_buckets = dinitz_plan(w, nodes, cost0, float(limits[-1]), net.n_nodes, walk_range)
-    n_entries = 2 * (indices.shape[0] + nodes.shape[1])   # a search queues seeds + arcs at most once
+    delta, n_buckets, n_entries = dinitz_plan(w, nodes, cost0, float(limits[-1]), net.n_nodes, walk_range)
     threads = threads or default_threads()
     nchunks = min(k, max(1, threads) * 4)
     bounds = np.linspace(0, k, nchunks + 1).astype(np.int64)

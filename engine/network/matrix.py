@@ -44,10 +44,15 @@ def _work_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def dinitz_plan(weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float, n: int,
-                weight_range: tuple[float, float] | None = None) -> tuple[float, int]:
-    """``(bucket width, buckets in the ring)`` for cutoff searches from these rows of seeds on
-    Dinitz buckets (width = the smallest weight), or ``(0.0, 0)`` when a heap must do them
-    (``paths.dinitz_fits``).  The ring holds one row's seed spread plus the largest weight."""
+                weight_range: tuple[float, float] | None = None) -> tuple[float, int, int]:
+    """``(bucket width, buckets in the ring, queue entries)`` for cutoff searches from these
+    rows of seeds on Dinitz buckets (width = the smallest weight), or ``(0.0, 0, entries)``
+    when a heap must do them (``paths.dinitz_fits``).  ``weight_range`` = (smallest weight,
+    largest cost one relaxation adds: the largest weight, or ``chains.walks``' longest walk);
+    the ring holds one row's seed spread plus that cost.  A search queues its seeds and each
+    arc at most once per improvement; twice that is the entry pool (on overflow, float ties,
+    the row is redone on the heap)."""
+    n_entries = 2 * (weights.shape[0] + seed_nodes.shape[1])
     if weight_range is None:
         weight_range = (float(weights.min()), float(weights.max())) if weights.size else (0.0, 0.0)
     lo, hi = weight_range
@@ -60,8 +65,8 @@ def dinitz_plan(weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: 
         spread = float((smax - smin)[ok].max()) if ok.any() else 0.0
     top = float(np.max(np.where(valid, seed_cost, 0.0))) if valid.any() else 0.0
     if not dinitz_fits(lo, hi, spread, min(float(cutoff), n * hi + top)):
-        return 0.0, 0
-    return lo, int((hi + spread) / lo) + 4
+        return 0.0, 0, n_entries
+    return lo, int((hi + spread) / lo) + 4, n_entries
 
 
 def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float,
@@ -93,8 +98,7 @@ def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.
     order = np.argsort(np.where(seed_nodes[:, 0] >= 0, seed_nodes[:, 0], n), kind="stable")
     nchunks = min(rows, max(1, threads) * 8)
     bounds = np.linspace(0, rows, nchunks + 1).astype(np.int64)
-    delta, nbk = dinitz_plan(weights, seed_nodes, seed_cost, cutoff, n, weight_range)
-    n_entries = 2 * (indices.shape[0] + seed_nodes.shape[1])   # a search queues seeds + arcs at most once
+    delta, nbk, n_entries = dinitz_plan(weights, seed_nodes, seed_cost, cutoff, n, weight_range)
 
     def work(i: int):
         dist, done = _work_arrays(n)
