@@ -112,10 +112,22 @@ def _put(e, b, x0, x1, L, pos, cpos, o_edge, o_band, c_row, c_x0, c_x1):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _whole_from(c, T, f, L):
+    """Whether the way in from an end of cost ``c`` covers the whole edge (length ``L`` > 0)
+    within ``T``: ``_within``'s ``min(L, (T − c)·L/f) == L`` to the bit (``f`` the edge's
+    full cost that way; ≤ 0: free, inf: not allowed)."""
+    fs = f if f > 0.0 else 1.0
+    return c <= T and (f <= 0.0 or (T - c) * L / fs >= L)
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _edge(e, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo, ohi, pos, cpos,
           o_edge, o_band, c_row, c_x0, c_x1):
     """Write the intervals of edge ``e`` for every limit from ``pos``/``cpos``; returns the new
-    ends."""
+    ends.  Also called for unreached edges (nothing written).  A row is stored before it is
+    known to be kept: a whole edge (98% of a service area's rows) is then kept by moving on,
+    and only parts of edges branch off: no branch on reached or not, which a search that
+    reaches most of the edges mispredicts often."""
     L = length[e]
     if L <= 0.0:
         return pos, cpos
@@ -126,9 +138,14 @@ def _edge(e, t, cost, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi,
         cv = cost[ev[e]]
         f = fwd[e]
         g = bwd[e]
-        if t < 0.0 and L > EPS and ((cu <= T and f < np.inf and (f <= 0.0 or (T - cu) * L / f >= L)) or
-                                    (cv <= T and g < np.inf and (g <= 0.0 or (T - cv) * L / g >= L))):
-            # the whole edge from one end (most edges of a service area): what _within gives
+        whole = t < 0.0 and L > EPS and (_whole_from(cu, T, f, L) or _whole_from(cv, T, g, L))
+        o_edge[pos] = e
+        o_band[pos] = b
+        if not rings:
+            pos += whole
+            if whole or (t < 0.0 and not (cu <= T or cv <= T)):
+                continue
+        if whole:                                       # what _within gives for it
             lo[0] = 0.0
             hi[0] = L
             n = 1
@@ -219,7 +236,7 @@ def search_reach_rows(indptr, indices, weights, nxt, seed_nodes, seed_cost, row_
         if 2 * nt * inc_edge.shape[0] > n * m:
             # most of the network reached: one sequential pass over the edges is cheaper
             for e in range(m):
-                if e != e0 and (dist[eu[e]] < np.inf or dist[ev[e]] < np.inf):
+                if e != e0:
                     pos, cpos = _edge(e, -1.0, dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
                                       ohi, pos, cpos, o_edge, o_band, c_row, c_x0, c_x1)
         else:
