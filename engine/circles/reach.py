@@ -26,10 +26,9 @@ FIRST_ROWS = 1 << 22         # rows a chunk's first buffers hold at most (~25 MB
 FIRST_CUTS = 1 << 19         # part-edge rows likewise (~12 MB)
 
 
-def _grown(bufs: tuple, n: int, used: int, empty) -> tuple:
-    out = empty(n)
+def _grown(bufs: tuple, out: tuple, used: int) -> tuple:
     for a, b in zip(bufs, out):
-        b[:used] = a[:used]
+        b[:used] = a[:used]       # (a one-limit band column stays one element)
     return out
 
 
@@ -148,6 +147,7 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     bounds = np.linspace(0, k, nchunks + 1).astype(np.int64)
 
     counts = np.zeros(k, np.int64)
+    nb = limits.size
     bound = int(_kernels_reach.row_bound(limits.size, inc_edge.shape[0]))
 
     def work(i: int):
@@ -157,7 +157,7 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
         # nothing), then grown to the chunk's projected total
         cap = min((hi - lo) * bound, max(2 * bound, FIRST_ROWS))
         ccap = min((hi - lo) * bound, max(2 * bound, FIRST_CUTS))
-        rows, cuts = _kernels_reach.empty_rows(cap), _kernels_reach.empty_cuts(ccap)
+        rows, cuts = _kernels_reach.empty_rows(cap, nb), _kernels_reach.empty_cuts(ccap)
         row, pos, cpos = lo, 0, 0
         while True:
             row, pos, cpos = _kernels_reach.search_reach_rows(
@@ -168,10 +168,10 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
                 return [b[:pos] for b in rows], [b[:cpos] for b in cuts]
             if pos + bound > cap:
                 cap = max(2 * cap, pos + bound, int(1.1 * pos * (hi - lo) / max(1, row - lo)))
-                rows = _grown(rows, cap, pos, _kernels_reach.empty_rows)
+                rows = _grown(rows, _kernels_reach.empty_rows(cap, nb), pos)
             if cpos + bound > ccap:
                 ccap = max(2 * ccap, cpos + bound, int(1.1 * cpos * (hi - lo) / max(1, row - lo)))
-                cuts = _grown(cuts, ccap, cpos, _kernels_reach.empty_cuts)
+                cuts = _grown(cuts, _kernels_reach.empty_cuts(ccap), cpos)
 
     pool = _pool(threads) if threads > 1 and nchunks > 1 else None
     parts = list(pool.map(work, range(nchunks))) if pool else [work(i) for i in range(nchunks)]
@@ -181,14 +181,18 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     np.cumsum([c[0].shape[0] for _, c in parts], out=cut_ptr[1:])
     # the chunks' rows copied into place by the threads (a serial concatenate of these
     # arrays, tens of MB for a dense service area, took as long as a third of the searches)
-    rows = _kernels_reach.empty_rows(int(ptr[-1]))
+    rows = _kernels_reach.empty_rows(int(ptr[-1]), nb)
+    if nb == 1:
+        # every row is band 0: zeros from calloc cost nothing until read
+        rows = (rows[0], np.zeros(int(ptr[-1]), np.int16))
     cuts = _kernels_reach.empty_cuts(int(cut_ptr[-1]))
     start = ptr[bounds]
 
     def place(i: int):
         (edge, band), (crow, cx0, cx1) = parts[i]
         rows[0][start[i]:start[i + 1]] = edge
-        rows[1][start[i]:start[i + 1]] = band
+        if nb > 1:
+            rows[1][start[i]:start[i + 1]] = band
         c0, c1 = cut_ptr[i], cut_ptr[i + 1]
         np.add(crow, start[i], out=cuts[0][c0:c1])      # chunk positions -> result positions
         cuts[1][c0:c1] = cx0
