@@ -289,13 +289,15 @@ def search_reach_rows(indptr, indices, weights, nxt, seed_nodes, seed_cost, row_
                     hk, hv, head, ent_node, ent_next)
         start = pos
         e0 = own_edge[k]
-        if not rings and 2 * nt * inc_edge.shape[0] > n * m:
-            # most of the network reached: per limit, one branch-free pass flags every edge
-            # (whole, part, none), one writes the whole edges, one the parts
+        if not rings and 4 * nt * inc_edge.shape[0] > n * m:
+            # an eighth of the nodes or more reached: per limit, one branch-free pass flags
+            # every edge (whole, part, none), one writes the whole edges, one the parts
+            # (Helsinki, 800 sources at 400-600 m: 10-15% faster than going by reached nodes)
             for b in range(nb):
                 pos, cpos = _dense_band(b, limits[b], e0, dist, eu, ev, length, fwd, bwd, cu_b, cv_b, flag, lo, hi,
                                         pos, cpos, o_edge, o_band, bmask, c_row, c_x0, c_x1)
         elif 2 * nt * inc_edge.shape[0] > n * m:
+            # rings, a quarter of the nodes or more reached: one sequential pass over the edges
             for e in range(m):
                 if e != e0:
                     pos, cpos = _edge(e, -1.0, dist, eu, ev, length, fwd, bwd, limits, rings, lo, hi, plo, phi, olo,
