@@ -231,6 +231,7 @@ def test_rows_continue_in_grown_buffers(monkeypatch, first):
     limits = [60.0, 200.0, 400.0]
     whole = reachable(net, snap, limits, rings=True, threads=2)
     monkeypatch.setattr(reach_mod, first, 1)             # room for two rows at first
+    monkeypatch.setattr(reach_mod, "_SPARES", reach_mod._Spares())   # (not the roomy ones just kept)
     grown = reachable(net, snap, limits, rings=True, threads=2)
     for f in ("ptr", "edge", "band", "cut", "cut_x0", "cut_x1"):
         assert np.array_equal(getattr(whole, f), getattr(grown, f)), f
@@ -256,3 +257,32 @@ def test_offsets_stored_only_for_parts_of_edges(rings):
     again = Reach.of_intervals(r.ptr, r.edge, r.band, r.x0, r.x1, net.edge_length)
     for f in ("ptr", "edge", "band", "cut", "cut_x0", "cut_x1"):
         assert np.array_equal(getattr(r, f), getattr(again, f)), f
+
+
+
+def test_kept_chunk_buffers_are_reused_and_never_change_earlier_results(monkeypatch):
+    """Chunk buffers kept between calls are reused (within ``SPARE_BYTES``), and a later call
+    writing into them leaves every earlier result as it was."""
+    import gridgov.engine.circles.reach as reach_mod
+
+    made = []
+    real = reach_mod._kernels_reach.empty_rows
+    monkeypatch.setattr(reach_mod._kernels_reach, "empty_rows", lambda n, nb: made.append(n) or real(n, nb))
+    monkeypatch.setattr(reach_mod, "_SPARES", reach_mod._Spares())
+    net = random_network(4, zero_length=False)
+    snap = random_snap(net, 4, k=60)
+    first = reachable(net, snap, [400.0], threads=2)
+    saved = {f: getattr(first, f).copy() for f in ("ptr", "edge", "band", "cut", "cut_x0", "cut_x1")}
+    assert len(made) >= 3                        # chunks, and the result's
+    assert 0 < sum(w for _, _, w in reach_mod._SPARES._kept) <= reach_mod.SPARE_BYTES
+    reachable(net, random_snap(net, 9, k=60), [60.0, 200.0, 400.0], threads=2)   # other buffers
+    made.clear()
+    again = reachable(net, snap, [400.0], threads=2)
+    assert len(made) == 1                        # every chunk wrote into kept buffers
+    for f, a in saved.items():
+        assert np.array_equal(getattr(first, f), a), f
+        assert np.array_equal(getattr(again, f), a), f
+    monkeypatch.setattr(reach_mod, "SPARE_BYTES", 0)
+    monkeypatch.setattr(reach_mod, "_SPARES", reach_mod._Spares())
+    reachable(net, snap, [400.0], threads=2)
+    assert reach_mod._SPARES._kept == []

@@ -10,6 +10,7 @@ the edges only on demand (``Reach.x0``/``x1``, ``Reach.coordinates``, ``Reach.li
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -24,6 +25,40 @@ from ..network.snap import Snap, edge_costs, out_seeds
 
 FIRST_ROWS = 1 << 22         # rows a chunk's first buffers hold at most (~25 MB, mostly unwritten)
 FIRST_CUTS = 1 << 19         # part-edge rows likewise (~12 MB)
+SPARE_BYTES = 64 << 20       # pages that chunk buffers kept between calls have written, at most
+
+
+class _Spares:
+    """Chunk buffers of earlier calls, kept for the next: their pages are mapped already, and
+    mapping fresh ones (a fault per 4 kB written) took 5% of 800 dense service areas' time.
+    Kept while the pages they have written stay within ``SPARE_BYTES`` in all; thread-safe,
+    each buffer used by one chunk at a time."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._kept: list[tuple[object, tuple, int]] = []      # (kind, arrays, bytes written)
+
+    def take(self, kind, n: int, new) -> tuple[tuple, int]:
+        """Kept arrays of ``kind`` holding at least ``n`` rows and the bytes written into
+        them, else ``(new(n), 0)``."""
+        with self._lock:
+            for i, (k, arrays, written) in enumerate(self._kept):
+                if k == kind and arrays[0].shape[0] >= n:
+                    return self._kept.pop(i)[1:]
+        return new(n), 0
+
+    def give(self, kind, arrays: tuple, written: int) -> None:
+        with self._lock:
+            if sum(w for _, _, w in self._kept) + written <= SPARE_BYTES:
+                self._kept.append((kind, arrays, written))
+
+
+_SPARES = _Spares()
+
+
+def _written(arrays: tuple, n: int) -> int:
+    """Bytes of ``n`` rows of ``arrays``."""
+    return sum(a[:n].nbytes for a in arrays)
 
 
 def _grown(bufs: tuple, out: tuple, used: int) -> tuple:
@@ -150,6 +185,14 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     nb = limits.size
     bound = int(_kernels_reach.row_bound(limits.size, inc_edge.shape[0]))
 
+    row_kind = ("rows", nb > 1)          # (one limit: a band column of one element)
+
+    def new_rows(n: int):
+        return _kernels_reach.empty_rows(n, nb)
+
+    def new_cuts(n: int):
+        return _kernels_reach.empty_cuts(n)
+
     def work(i: int):
         lo, hi = int(bounds[i]), int(bounds[i + 1])
         dist, done = _work_arrays(net.n_nodes)
@@ -157,7 +200,8 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
         # nothing), then grown to the chunk's projected total
         cap = min((hi - lo) * bound, max(2 * bound, FIRST_ROWS))
         ccap = min((hi - lo) * bound, max(2 * bound, FIRST_CUTS))
-        rows, cuts = _kernels_reach.empty_rows(cap, nb), _kernels_reach.empty_cuts(ccap)
+        (rows, rw), (cuts, cw) = _SPARES.take(row_kind, cap, new_rows), _SPARES.take("cuts", ccap, new_cuts)
+        cap, ccap = rows[0].shape[0], cuts[0].shape[0]
         row, pos, cpos = lo, 0, 0
         while True:
             row, pos, cpos = _kernels_reach.search_reach_rows(
@@ -165,20 +209,21 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
                 net.edge_u, net.edge_v, net.edge_length, fwd, bwd, own_edge, own_off, limits, rings, dist, done,
                 counts, *rows, pos, *cuts, cpos)
             if row == hi:
-                return [b[:pos] for b in rows], [b[:cpos] for b in cuts]
+                kept = (row_kind, rows, max(rw, _written(rows, pos))), ("cuts", cuts, max(cw, _written(cuts, cpos)))
+                return [b[:pos] for b in rows], [b[:cpos] for b in cuts], kept
             if pos + bound > cap:
                 cap = max(2 * cap, pos + bound, int(1.1 * pos * (hi - lo) / max(1, row - lo)))
-                rows = _grown(rows, _kernels_reach.empty_rows(cap, nb), pos)
+                rows, rw = _grown(rows, new_rows(cap), pos), 0
             if cpos + bound > ccap:
                 ccap = max(2 * ccap, cpos + bound, int(1.1 * cpos * (hi - lo) / max(1, row - lo)))
-                cuts = _grown(cuts, _kernels_reach.empty_cuts(ccap), cpos)
+                cuts, cw = _grown(cuts, new_cuts(ccap), cpos), 0
 
     pool = _pool(threads) if threads > 1 and nchunks > 1 else None
     parts = list(pool.map(work, range(nchunks))) if pool else [work(i) for i in range(nchunks)]
     ptr = np.zeros(k + 1, np.int64)
     np.cumsum(counts, out=ptr[1:])
     cut_ptr = np.zeros(nchunks + 1, np.int64)
-    np.cumsum([c[0].shape[0] for _, c in parts], out=cut_ptr[1:])
+    np.cumsum([c[0].shape[0] for _, c, _ in parts], out=cut_ptr[1:])
     # the chunks' rows copied into place by the threads (a serial concatenate of these
     # arrays, tens of MB for a dense service area, took as long as a third of the searches)
     rows = _kernels_reach.empty_rows(int(ptr[-1]), nb)
@@ -189,7 +234,7 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
     start = ptr[bounds]
 
     def place(i: int):
-        (edge, band), (crow, cx0, cx1) = parts[i]
+        (edge, band), (crow, cx0, cx1), _ = parts[i]
         rows[0][start[i]:start[i + 1]] = edge
         if nb > 1:
             rows[1][start[i]:start[i + 1]] = band
@@ -199,4 +244,7 @@ def reachable(net: Network, snap: Snap, limits, weight: str = "time", rings: boo
         cuts[2][c0:c1] = cx1
 
     list(pool.map(place, range(nchunks))) if pool else [place(i) for i in range(nchunks)]
+    for _, _, kept in parts:
+        for kept_one in kept:
+            _SPARES.give(*kept_one)
     return Reach(ptr, *rows, *cuts, net.edge_length)
