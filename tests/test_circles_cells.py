@@ -102,6 +102,32 @@ def test_cells_tile_and_polygons_cover_the_reached_segments(seed):
         assert shapely.symmetric_difference(whole, p).area < 1e-6 * p.area
 
 
+@pytest.mark.parametrize("seed", [2, 5])
+def test_polygons_over_most_of_the_network_are_the_union_of_their_cells(seed):
+    """Past half of the road sites the boundary is found from the unmarked cells' side (and
+    the cells beside the sentinels): the same polygons as from the marked side, the union of
+    their cells, and the same whatever the order of the rows."""
+    net = street_network(seed)
+    snap = street_snap(net, seed)
+    cells = subdivision(net, WIDTH)
+    polys = cell_polygons(cells)
+    r = reachable(net, snap, [40.0, 400.0, 1e9])
+    got = reach_polygons(net, r, len(snap), 3, WIDTH)
+    sites = cells.n_sites
+    dense = 0
+    for k in range(len(snap)):
+        for b in range(3):
+            p = got[k, b]
+            if p.is_empty:
+                continue
+            inside = shapely.contains_properly(p.buffer(1e-6), shapely.point_on_surface(polys[:sites]))
+            dense += 2 * inside.sum() > sites
+            whole = shapely.coverage_union_all(polys[:sites][inside])
+            assert shapely.symmetric_difference(whole, p).area < 1e-6 * p.area, (k, b)
+    assert dense >= len(snap) // 2                   # both ways of tracing taken
+    assert shapely.is_valid(got).all()
+
+
 def test_cost_polygons_are_the_union_of_the_sources_polygons():
     net = street_network(6)
     snap = street_snap(net, 6, 6)

@@ -100,13 +100,56 @@ def _touch_cycle(r_vid, r_off, n_r, seen):
 
 
 @njit(cache=True, nogil=True)
-def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin, vxy, out):
+def _boundary(sites, n_sites, marked, cell_ptr, cell_nb, twin, edge_cell, regular, lone, n_real, bnd):
+    """The cell edges of the marked ``sites[:n_sites]`` whose neighbour is not marked, into
+    ``bnd`` (grown; returns it and the count), in an order that depends on the marked set
+    only when ``sites`` is sorted.  When over half of the ``n_real`` road sites are marked (a
+    service area over most of the network) the unmarked ones are scanned instead, each
+    boundary edge found once through its ``twin`` from the unmarked side (``regular``), and
+    the ``lone`` edges checked (beside a sentinel's cell, or without a twin): the marked
+    interior, most of the work, is never visited."""
+    nb = 0
+    if 2 * n_sites <= n_real:
+        for s in range(n_sites):
+            c = sites[s]
+            bnd = grow(bnd, nb + cell_ptr[c + 1] - cell_ptr[c])
+            for k in range(cell_ptr[c], cell_ptr[c + 1]):
+                z = cell_nb[k]
+                if z < 0 or not marked[z]:
+                    bnd[nb] = k
+                    nb += 1
+        return bnd, nb
+    for u in range(n_real):
+        if marked[u]:
+            continue
+        bnd = grow(bnd, nb + cell_ptr[u + 1] - cell_ptr[u])
+        for k in range(cell_ptr[u], cell_ptr[u + 1]):
+            z = cell_nb[k]
+            if z >= 0 and marked[z]:
+                t = twin[k]
+                if t >= 0 and regular[t] and twin[t] == k:
+                    bnd[nb] = t
+                    nb += 1
+    bnd = grow(bnd, nb + lone.shape[0])
+    for i in range(lone.shape[0]):
+        k = lone[i]
+        z = cell_nb[k]
+        if marked[edge_cell[k]] and (z < 0 or not marked[z]):
+            bnd[nb] = k
+            nb += 1
+    return bnd, nb
+
+
+@njit(cache=True, nogil=True)
+def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin, vxy, edge_cell,
+           regular, lone, n_real, bnd, out):
     """Append the multipolygon of ``sites[:n_sites]`` (marked in ``marked``) to ``out``
     = (coords, n_coords, ring_off, n_rings, poly_off, n_polys); ``visited`` all False and
-    ``pos_of``/``seen`` (per Voronoi vertex) all -1 on entry and on return.  Returns the new
-    ``out`` and whether touching rings form a cycle (``_touch_cycle``: then the polygon
-    may need ``make_valid``)."""
+    ``pos_of``/``seen`` (per Voronoi vertex) all -1 on entry and on return; ``bnd`` scratch
+    for ``_boundary``.  Returns the new ``out``, whether touching rings form a cycle
+    (``_touch_cycle``: then the polygon may need ``make_valid``) and ``bnd``."""
     coords, nc, ring_off, nr, poly_off, npoly = out
+    bnd, n_bnd = _boundary(sites, n_sites, marked, cell_ptr, cell_nb, twin, edge_cell, regular, lone, n_real, bnd)
     # rings of this group into scratch, then shells with their holes into the output
     r_xy = np.empty((64, 2))
     r_off = np.zeros(16, np.int64)
@@ -114,45 +157,42 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
     m = 0
     stk = np.empty(64, np.int64)
     r_vid = np.empty(64, np.int64)
-    for s in range(n_sites):
-        c = sites[s]
-        for k in range(cell_ptr[c], cell_ptr[c + 1]):
-            if visited[k] or (cell_nb[k] >= 0 and marked[cell_nb[k]]):
-                continue
-            start = k
-            cur, cell = k, c
-            top = 0
-            while True:
-                visited[cur] = True
-                vid = cell_vert[cur]
-                j = pos_of[vid]
-                if j >= 0:
-                    # the ring came back to a vertex: the loop since then is a ring of its own
-                    r_xy, r_vid, m = _emit(stk, j, top, vxy, r_xy, r_vid, m)
-                    n_r += 1
-                    r_off = grow(r_off, n_r + 1)
-                    r_off[n_r] = m
-                    for i in range(j + 1, top):
-                        pos_of[stk[i]] = -1
-                    top = j + 1
-                else:
-                    stk = grow(stk, top + 1)
-                    stk[top] = vid
-                    pos_of[vid] = top
-                    top += 1
-                cur, cell = _next_boundary(cur, cell, marked, cell_ptr, cell_nb, twin)
-                if cur == start:
-                    break
-            r_xy, r_vid, m = _emit(stk, 0, top, vxy, r_xy, r_vid, m)
-            n_r += 1
-            r_off = grow(r_off, n_r + 1)
-            r_off[n_r] = m
-            for i in range(top):
-                pos_of[stk[i]] = -1
-    for s in range(n_sites):
-        c = sites[s]
-        for k in range(cell_ptr[c], cell_ptr[c + 1]):
-            visited[k] = False
+    for b in range(n_bnd):
+        k = bnd[b]
+        if visited[k]:
+            continue
+        start = k
+        cur, cell = k, edge_cell[k]
+        top = 0
+        while True:
+            visited[cur] = True
+            vid = cell_vert[cur]
+            j = pos_of[vid]
+            if j >= 0:
+                # the ring came back to a vertex: the loop since then is a ring of its own
+                r_xy, r_vid, m = _emit(stk, j, top, vxy, r_xy, r_vid, m)
+                n_r += 1
+                r_off = grow(r_off, n_r + 1)
+                r_off[n_r] = m
+                for i in range(j + 1, top):
+                    pos_of[stk[i]] = -1
+                top = j + 1
+            else:
+                stk = grow(stk, top + 1)
+                stk[top] = vid
+                pos_of[vid] = top
+                top += 1
+            cur, cell = _next_boundary(cur, cell, marked, cell_ptr, cell_nb, twin)
+            if cur == start:
+                break
+        r_xy, r_vid, m = _emit(stk, 0, top, vxy, r_xy, r_vid, m)
+        n_r += 1
+        r_off = grow(r_off, n_r + 1)
+        r_off[n_r] = m
+        for i in range(top):
+            pos_of[stk[i]] = -1
+    for b in range(n_bnd):              # every edge walked is a boundary edge
+        visited[bnd[b]] = False
     touch = _touch_cycle(r_vid, r_off, n_r, seen)
     area = np.empty(n_r)
     box = np.empty((n_r, 4))        # bounding boxes: most shells are rejected without a ring test
@@ -213,7 +253,7 @@ def _trace(sites, n_sites, marked, visited, pos_of, seen, cell_ptr, cell_vert, c
             ring_off[nr] = nc
         npoly += 1
         poly_off[npoly] = nr
-    return (coords, nc, ring_off, nr, poly_off, npoly), touch
+    return (coords, nc, ring_off, nr, poly_off, npoly), touch, bnd
 
 
 @njit(cache=True, nogil=True)
@@ -240,7 +280,8 @@ def _in_site_order(sites, ns, marked):
 
 @njit(cache=True, nogil=True)
 def polygons_from_reach(ptr, edge, band, cut, cut_x0, cut_x1, src_lo, src_hi, n_bands, ept_ptr, ept_pos, ept_site,
-                        node_site, eu, ev, length, n_all_sites, cell_ptr, cell_vert, cell_nb, twin, vxy):
+                        node_site, eu, ev, length, n_all_sites, cell_ptr, cell_vert, cell_nb, twin, vxy, edge_cell,
+                        regular, lone, n_real):
     """Cumulative band multipolygons of sources ``[src_lo, src_hi)`` from their reachable
     intervals (``reach.Reach``: rows ``ptr[k]:ptr[k+1]`` of source ``k``; ``band`` = first limit
     that reaches it; the whole edge unless the row is in ``cut``): group ``(source - src_lo) *
@@ -250,6 +291,7 @@ def polygons_from_reach(ptr, edge, band, cut, cut_x0, cut_x1, src_lo, src_hi, n_
     pos_of = np.full(vxy.shape[0], -1, np.int64)
     seen = np.full(vxy.shape[0], -1, np.int64)
     sites = np.empty(1024, np.int64)
+    bnd = np.empty(1024, np.int64)
     out = _new_out()
     n_groups = (src_hi - src_lo) * n_bands
     group_off = np.zeros(n_groups + 1, np.int64)
@@ -285,8 +327,8 @@ def polygons_from_reach(ptr, edge, band, cut, cut_x0, cut_x1, src_lo, src_hi, n_
             # in site order: the rings (and their first vertices) depend on the reached sites only,
             # not on the order of the rows
             _in_site_order(sites, ns, marked)
-            out, touch[g] = _trace(sites, ns, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin,
-                                   vxy, out)
+            out, touch[g], bnd = _trace(sites, ns, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb,
+                                        twin, vxy, edge_cell, regular, lone, n_real, bnd, out)
             g += 1
             group_off[g] = out[5]
         for i in range(ns):
@@ -296,7 +338,7 @@ def polygons_from_reach(ptr, edge, band, cut, cut_x0, cut_x1, src_lo, src_hi, n_
 
 
 @njit(cache=True, nogil=True)
-def polygons_from_band(site_band, n_bands, cell_ptr, cell_vert, cell_nb, twin, vxy):
+def polygons_from_band(site_band, n_bands, cell_ptr, cell_vert, cell_nb, twin, vxy, edge_cell, regular, lone, n_real):
     """Cumulative band multipolygons of one cost field: group ``b`` holds the sites whose
     band (first limit within reach; -1 none) is at most ``b``."""
     n = site_band.shape[0]
@@ -305,6 +347,7 @@ def polygons_from_band(site_band, n_bands, cell_ptr, cell_vert, cell_nb, twin, v
     pos_of = np.full(vxy.shape[0], -1, np.int64)
     seen = np.full(vxy.shape[0], -1, np.int64)
     sites = np.empty(n, np.int64)
+    bnd = np.empty(1024, np.int64)
     out = _new_out()
     group_off = np.zeros(n_bands + 1, np.int64)
     touch = np.zeros(n_bands, np.bool_)
@@ -315,8 +358,8 @@ def polygons_from_band(site_band, n_bands, cell_ptr, cell_vert, cell_nb, twin, v
                 marked[i] = True
                 sites[ns] = i
                 ns += 1
-        out, touch[b] = _trace(sites, ns, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin, vxy,
-                               out)
+        out, touch[b], bnd = _trace(sites, ns, marked, visited, pos_of, seen, cell_ptr, cell_vert, cell_nb, twin, vxy,
+                                    edge_cell, regular, lone, n_real, bnd, out)
         group_off[b + 1] = out[5]
     coords, nc, ring_off, nr, poly_off, npoly = out
     return coords[:nc], ring_off[:nr + 1], poly_off[:npoly + 1], group_off, touch

@@ -15,6 +15,7 @@ site spacing beyond where they end (the reachable *segments* stay exact,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -52,7 +53,21 @@ class Cells:
 
     @property
     def ring_args(self):
-        return self.cell_ptr, self.cell_vert, self.cell_nb, self.twin, self.vxy
+        return self.cell_ptr, self.cell_vert, self.cell_nb, self.twin, self.vxy, *self._boundary_args
+
+    @cached_property
+    def _boundary_args(self):
+        """``(edge_cell, regular, lone, n_sites)`` for tracing polygons from their unmarked
+        side: each cell edge's cell; whether the edge and its twin point at each other's
+        cells, both road sites' (then it is found from the neighbour's side); the road sites'
+        other edges (beside a sentinel's cell, or without a twin)."""
+        edge_cell = np.repeat(np.arange(self.cell_ptr.size - 1), np.diff(self.cell_ptr)).astype(np.int64)
+        t = np.maximum(self.twin, 0)
+        road = edge_cell < self.n_sites
+        regular = (road & (self.cell_nb >= 0) & (self.cell_nb < self.n_sites) & (self.twin >= 0)
+                   & (self.twin[t] == np.arange(t.size)) & (self.cell_nb[t] == edge_cell)
+                   & (self.cell_nb == edge_cell[t]))
+        return edge_cell, regular, np.flatnonzero(road & ~regular).astype(np.int64), self.n_sites
 
 
 def subdivision(net: Network, width_m: float, spacing_m: float | None = None) -> Cells:
