@@ -220,6 +220,17 @@ def test_cli_on_sample(tmp_path, sample_dir):
     assert sum(shares.values()) == pytest.approx(1.0)
 
 
+def test_cli_summary_names_each_types_threshold(tmp_path, sample_dir, capsys):
+    # police and fire are judged by a drive time, not a walking distance: the summary of the
+    # plain command (not --quiet) must say so instead of failing on the missing distance
+    from gridgov.engine.cli import main
+
+    assert main(["circles", str(sample_dir), "--out", str(tmp_path), "--no-facility-bands"]) == 0
+    lines = {ln.split()[0]: ln for ln in capsys.readouterr().out.splitlines() if "of households" in ln}
+    assert "≤5 min drive:" in lines["police"] and "≤1000 m:" in lines["grid_station"]
+    assert len(lines) == len(json.loads((tmp_path / "circles.json").read_text(encoding="utf-8"))["types"])
+
+
 def test_cli_errors_exit_non_zero(tmp_path, capsys):
     from gridgov.engine.cli import main
 

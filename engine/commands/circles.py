@@ -49,9 +49,18 @@ def run(args) -> int:
     if not args.quiet:
         for t, s in circles_document(result)["types"].items():
             share = s["within_tier_share"]
-            print(f"{t:20s} ≤{s['tier_distance_m']:.0f} m: "
+            print(f"{t:20s} {_threshold(s) + ':':14s} "
                   f"{'n/a' if share is None else f'{100 * share:5.1f}%'} of households; bands "
                   + " ".join(f"{k}={'n/a' if v is None else f'{100 * v:.1f}%'}" for k, v in s["band_share"].items()))
     for key, path in paths.items():  # "key: path" lines, as run/score/compare print them
         print(f"{key:>8}: {path}")
     return 0
+
+
+def _threshold(s: dict) -> str:
+    """The type's coverage threshold: a walking distance, or a drive time (police, fire)."""
+    if s.get("tier_distance_m") is not None:
+        return f"≤{s['tier_distance_m']:.0f} m"
+    if s.get("drive_limit_min") is not None:
+        return f"≤{s['drive_limit_min']:g} min drive"
+    return "no tier"
