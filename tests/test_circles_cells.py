@@ -149,6 +149,20 @@ def test_cost_polygons_are_the_union_of_the_sources_polygons():
         assert shapely.symmetric_difference(union, whole[b]).area < 1e-6 * whole[b].area
 
 
+@pytest.mark.parametrize("seed", [5, 11, 24])
+def test_every_cell_edge_between_two_cells_has_its_twin(seed):
+    # the twin of an edge is the neighbour's edge back; an edge beside a far corner (no
+    # neighbour) once shared its lookup key with an edge towards site 0
+    cells = subdivision(street_network(seed), WIDTH)
+    cell = np.repeat(np.arange(cells.cell_ptr.size - 1), np.diff(cells.cell_ptr))
+    inner = np.flatnonzero(cells.cell_nb >= 0)
+    t = cells.twin[inner]
+    assert np.all(t >= 0)
+    assert np.array_equal(cell[t], cells.cell_nb[inner]) and np.array_equal(cells.cell_nb[t], cell[inner])
+    assert np.array_equal(cells.twin[t], inner)
+    assert np.all(cells.twin[cells.cell_nb < 0] == -1)
+
+
 def test_cells_are_cached_and_checked():
     net = street_network(2)
     assert subdivision(net, WIDTH) is subdivision(net, WIDTH)

@@ -159,10 +159,12 @@ def _rings(vor: Voronoi, n_cells: int):
     cell, nb, va = cell[order], nb[order], va[order]
     cell_ptr = np.searchsorted(cell, np.arange(n_cells + 1)).astype(np.int64)
     nb = np.where(nb < n_cells, nb, -1)
-    key = cell * n_cells + np.maximum(nb, 0)
+    # (cell, neighbour + 1): an edge beside a corner (-1) must not match neighbour 0
+    key = cell * (n_cells + 1) + (nb + 1)
     korder = np.argsort(key, kind="stable")
-    pos = np.searchsorted(key[korder], np.maximum(nb, 0) * n_cells + cell)
-    twin = np.where(nb >= 0, korder[np.minimum(pos, key.size - 1)], -1).astype(np.int64)
+    want = np.maximum(nb, 0) * (n_cells + 1) + (cell + 1)
+    pos = np.minimum(np.searchsorted(key[korder], want), key.size - 1)
+    twin = np.where((nb >= 0) & (key[korder[pos]] == want), korder[pos], -1).astype(np.int64)
     return cell_ptr, va.astype(np.int64), nb.astype(np.int64), twin
 
 
