@@ -6,6 +6,7 @@ per-facility bands).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,8 @@ import shapely
 
 from ..network.snap import Snap
 from .areas import cut_edges, owner_segments
-from .cells import cost_polygons, reach_polygons
+from ..network.matrix import default_threads
+from .cells import cost_polygons, reach_polygons, subdivision
 from .compute import Circles, band_names, finite_or_nan
 from .reach import reachable
 
@@ -91,22 +93,29 @@ def band_layer(c: Circles, per_facility: bool = False) -> dict[str, Any]:
     net = c.network
     nb = len(c.band_minutes)
     polys, c_type, c_fac = [], [], []
-    for t in c.types:
-        if per_facility:
+    if per_facility:
+        for t in c.types:
             mine = fac.of_type(t)
             mine = mine[c.facility_snap.ok[mine]]
-            r = reachable(net, _fsnap(c, mine), limits, rings=True)
+            r = reachable(net, _fsnap(c, mine), limits, rings=True)     # threaded itself
             polys.append(reach_polygons(net, r, len(mine), nb, c.band_buffer_m))
             c_fac.extend(np.asarray(fac.id, dtype=object)[mine].astype(str))
             c_type.extend([t] * len(mine))
-        else:
+    elif c.types:
+        s = c.facility_snap
+        subdivision(net, c.band_buffer_m).ring_args      # built once, before the threads share it
+
+        def dissolved(t):
             mine = fac.of_type(t)
-            s = c.facility_snap
             ok = s.ok[mine]
-            polys.append(cost_polygons(net, c.node_time[t], s.edge[mine][ok], s.offset[mine][ok], limits,
-                                       c.band_buffer_m)[None, :])
-            c_fac.append("")
-            c_type.append(t)
+            return cost_polygons(net, c.node_time[t], s.edge[mine][ok], s.offset[mine][ok], limits,
+                                 c.band_buffer_m)[None, :]
+
+        # one type per thread: the tracing kernel and GEOS release the GIL
+        with ThreadPoolExecutor(max_workers=min(len(c.types), default_threads()),
+                                thread_name_prefix="gridgov-bands") as pool:
+            polys = list(pool.map(dissolved, c.types))
+        c_fac, c_type = [""] * len(c.types), list(c.types)
     geom = np.concatenate(polys).ravel() if polys else np.empty(0, dtype=object)
     n = len(c_type)
     return {"geometry": geom, "geometry_type": "MultiPolygon",
