@@ -403,6 +403,7 @@ def write_layers(path: str | os.PathLike, layers: dict[str, dict[str, Any]], crs
 # identifier columns the editor looks features up by (a new grid's free id, a grid's units):
 # an index makes each lookup a B-tree search instead of a scan of a city's 265,000 units
 KEY_COLUMNS = ("id", "grid_id", "micro_id")
+WKB_CHUNK = 4096
 
 
 def index_key_columns(ds, name: str, columns) -> None:
@@ -430,15 +431,17 @@ def _write_layer(ds, name: str, spec: dict[str, Any], srs, source_crs: str | Non
         fd.SetSubType(sub)
         lyr.CreateField(fd)
         setters.append((lyr.GetLayerDefn().GetFieldIndex(k), ftype, v))
-    wkbs = shapely.to_wkb(geoms, output_dimension=2, flavor="iso")
     defn = lyr.GetLayerDefn()
     lyr.StartTransaction()
     for i in range(len(geoms)):
+        if i % WKB_CHUNK == 0:      # WKB a chunk at a time: a city's polygons would double in memory
+            wkbs = shapely.to_wkb(geoms[i:i + WKB_CHUNK], output_dimension=2, flavor="iso")
         feat = ogr.Feature(defn)
         if fid is not None:
             feat.SetFID(int(fid[i]))
-        if wkbs[i] is not None:
-            feat.SetGeometryDirectly(ogr.CreateGeometryFromWkb(wkbs[i]))
+        wkb = wkbs[i % WKB_CHUNK]
+        if wkb is not None:
+            feat.SetGeometryDirectly(ogr.CreateGeometryFromWkb(wkb))
         for j, ftype, v in setters:
             val = v[i]
             if val is None or (ftype == ogr.OFTReal and np.isnan(val)):
