@@ -411,3 +411,67 @@ def site_cost(ept_ptr, ept_pos, ept_site, node_site, node_cost, eu, ev, length, 
         if c < cost[node_site[ev[e]]]:
             cost[node_site[ev[e]]] = c
     return cost
+
+
+@njit(cache=True, nogil=True)
+def cell_rings(cell, nb, va, vb, vxy, n_cells):
+    """The cells' edges in counter-clockwise order, from directed Voronoi edges (``cell`` to
+    neighbour ``nb``, from vertex ``va`` to ``vb``, in any order and orientation):
+    ``(cell_ptr, cell_vert, cell_nb, twin)``; ``nb`` >= ``n_cells`` (a far corner) becomes -1.
+    Each edge is oriented and ordered by its angle around the mean of its cell's vertices
+    (strictly inside a convex cell even where the site lies on its own cell's edge); a
+    counting sort by cell and an insertion sort of each cell's few edges instead of sorting
+    all of them (equal angles keep their input order)."""
+    m = cell.shape[0]
+    cell_ptr = np.zeros(n_cells + 1, np.int64)
+    sx = np.zeros(n_cells)
+    sy = np.zeros(n_cells)
+    for e in range(m):
+        c = cell[e]
+        cell_ptr[c + 1] += 1
+        sx[c] += vxy[va[e], 0] + vxy[vb[e], 0]
+        sy[c] += vxy[va[e], 1] + vxy[vb[e], 1]
+    for c in range(n_cells):
+        cell_ptr[c + 1] += cell_ptr[c]
+    fill = cell_ptr[:-1].copy()
+    order = np.empty(m, np.int64)
+    ang = np.empty(m)
+    start = np.empty(m, np.int64)
+    for e in range(m):
+        c = cell[e]
+        k = cell_ptr[c + 1] - cell_ptr[c]
+        px = sx[c] / max(2.0 * k, 1.0)
+        py = sy[c] / max(2.0 * k, 1.0)
+        ax, ay = vxy[va[e], 0] - px, vxy[va[e], 1] - py
+        bx, by = vxy[vb[e], 0] - px, vxy[vb[e], 1] - py
+        s = va[e]
+        if ax * by - ay * bx < 0:
+            s = vb[e]
+            ax, ay = bx, by
+        pos = fill[c]
+        fill[c] += 1
+        order[pos] = e
+        ang[pos] = np.arctan2(ay, ax)
+        start[pos] = s
+    for c in range(n_cells):                 # insertion sort: stable, cells have ~6 edges
+        for i in range(cell_ptr[c] + 1, cell_ptr[c + 1]):
+            a, o, s = ang[i], order[i], start[i]
+            j = i - 1
+            while j >= cell_ptr[c] and ang[j] > a:
+                ang[j + 1], order[j + 1], start[j + 1] = ang[j], order[j], start[j]
+                j -= 1
+            ang[j + 1], order[j + 1], start[j + 1] = a, o, s
+    cell_nb = np.empty(m, np.int64)
+    for i in range(m):
+        z = nb[order[i]]
+        cell_nb[i] = z if z < n_cells else -1
+    twin = np.full(m, -1, np.int64)
+    for c in range(n_cells):
+        for i in range(cell_ptr[c], cell_ptr[c + 1]):
+            z = cell_nb[i]
+            if z >= 0:
+                for j in range(cell_ptr[z], cell_ptr[z + 1]):
+                    if cell_nb[j] == c:
+                        twin[i] = j
+                        break
+    return cell_ptr, start, cell_nb, twin

@@ -146,26 +146,7 @@ def _rings(vor: Voronoi, n_cells: int):
     cell, nb, va, vb = cell[mine], nb[mine], va[mine], vb[mine]
     if np.any(va < 0) | np.any(vb < 0):
         raise RuntimeError("a cell of the subdivision is unbounded (corner points missing)")
-    # orient and order around the mean of the cell's vertices: strictly inside a convex cell
-    # even where the site itself lies on its cell's edge numerically (sites centimetres apart)
-    cnt = np.bincount(cell, minlength=n_cells) * 2.0
-    p = np.column_stack([np.bincount(cell, vor.vertices[va, i] + vor.vertices[vb, i], n_cells) for i in (0, 1)])
-    p = (p / np.maximum(cnt, 1.0)[:, None])[cell]
-    a, b = vor.vertices[va] - p, vor.vertices[vb] - p
-    flip = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0] < 0
-    va, vb = np.where(flip, vb, va), np.where(flip, va, vb)
-    a = vor.vertices[va] - p
-    order = np.lexsort((np.arctan2(a[:, 1], a[:, 0]), cell))
-    cell, nb, va = cell[order], nb[order], va[order]
-    cell_ptr = np.searchsorted(cell, np.arange(n_cells + 1)).astype(np.int64)
-    nb = np.where(nb < n_cells, nb, -1)
-    # (cell, neighbour + 1): an edge beside a corner (-1) must not match neighbour 0
-    key = cell * (n_cells + 1) + (nb + 1)
-    korder = np.argsort(key, kind="stable")
-    want = np.maximum(nb, 0) * (n_cells + 1) + (cell + 1)
-    pos = np.minimum(np.searchsorted(key[korder], want), key.size - 1)
-    twin = np.where((nb >= 0) & (key[korder[pos]] == want), korder[pos], -1).astype(np.int64)
-    return cell_ptr, va.astype(np.int64), nb.astype(np.int64), twin
+    return _kernels_cells.cell_rings(cell, nb, va, vb, np.ascontiguousarray(vor.vertices, dtype=np.float64), n_cells)
 
 
 def _multipolygons(coords, ring_off, poly_off, group_off, touch) -> np.ndarray:
