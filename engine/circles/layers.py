@@ -6,15 +6,14 @@ per-facility bands).
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import shapely
 
+from ..network.matrix import _pool, default_threads
 from ..network.snap import Snap
 from .areas import cut_edges, owner_segments
-from ..network.matrix import default_threads
 from .cells import cost_polygons, reach_polygons, subdivision
 from .compute import Circles, band_names, finite_or_nan
 from .reach import reachable
@@ -111,10 +110,9 @@ def band_layer(c: Circles, per_facility: bool = False) -> dict[str, Any]:
             return cost_polygons(net, c.node_time[t], s.edge[mine][ok], s.offset[mine][ok], limits,
                                  c.band_buffer_m)[None, :]
 
-        # one type per thread: the tracing kernel and GEOS release the GIL
-        with ThreadPoolExecutor(max_workers=min(len(c.types), default_threads()),
-                                thread_name_prefix="gridgov-bands") as pool:
-            polys = list(pool.map(dissolved, c.types))
+        # one type per thread of the engine's pool (cost_polygons never uses the pool itself):
+        # the tracing kernel and GEOS release the GIL
+        polys = list(_pool(default_threads()).map(dissolved, c.types))
         c_fac, c_type = [""] * len(c.types), list(c.types)
     geom = np.concatenate(polys).ravel() if polys else np.empty(0, dtype=object)
     n = len(c_type)
